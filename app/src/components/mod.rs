@@ -1,0 +1,27 @@
+//! Reusable pieces of the page, each matching a block class of `style/motcua.css`
+//! (`SearchBox` ↔ `.mc-search-box`).
+
+mod document_list;
+mod layout;
+mod pagination;
+mod search_box;
+mod text;
+
+pub use document_list::DocumentList;
+pub use layout::{Breadcrumbs, Footer, Header, ServiceProblem};
+pub use pagination::Pagination;
+pub use search_box::SearchBox;
+pub use text::{Paragraphs, format_date};
+
+/// Sets the HTTP status of the page being rendered (404 for a missing procedure, 503 when
+/// the backend fails), so crawlers and monitors see what a reader sees.
+pub fn set_status(code: u16) {
+    #[cfg(feature = "ssr")]
+    if let (Some(response), Ok(status)) =
+        (leptos::prelude::use_context::<leptos_axum::ResponseOptions>(), http::StatusCode::from_u16(code))
+    {
+        response.set_status(status);
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = code;
+}

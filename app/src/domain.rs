@@ -1,0 +1,358 @@
+//! The domain types that the UI shows and the server fills: what a citizen sees of agencies,
+//! procedures, announcements and search results. Plain data (serde), no behaviour beyond
+//! labels, so both sides of the ports agree on one vocabulary.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// What a document is. Procedures are the portal's core; announcements come from agencies'
+/// sites or their editors; pages are standing information.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DocumentKind {
+    /// An administrative procedure (thủ tục hành chính).
+    Procedure,
+    /// News or a notice (tin tức, thông báo).
+    Announcement,
+    /// A standing page.
+    Page,
+}
+
+impl DocumentKind {
+    /// Every kind, in the order facets list them.
+    pub const ALL: [DocumentKind; 3] = [DocumentKind::Procedure, DocumentKind::Announcement, DocumentKind::Page];
+
+    /// The wire and storage name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocumentKind::Procedure => "procedure",
+            DocumentKind::Announcement => "announcement",
+            DocumentKind::Page => "page",
+        }
+    }
+
+    /// Parses the wire name; `None` for anything else.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// The label citizens read.
+    pub fn label(self) -> &'static str {
+        match self {
+            DocumentKind::Procedure => "Thủ tục hành chính",
+            DocumentKind::Announcement => "Tin tức, thông báo",
+            DocumentKind::Page => "Trang thông tin",
+        }
+    }
+}
+
+/// Where an agency sits. Since 1 July 2025 Vietnam has no district level; levels are data so
+/// that the next reform is a data change, not a code change.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AgencyLevel {
+    /// A ministry or central body (cấp bộ).
+    Ministry,
+    /// A province or centrally run city (cấp tỉnh).
+    Province,
+    /// A provincial department (sở, ngành).
+    Department,
+    /// A commune, ward or special zone (cấp xã).
+    Commune,
+    /// Courts, party and union bodies, anything else.
+    Other,
+}
+
+impl AgencyLevel {
+    /// Every level, from the top.
+    pub const ALL: [AgencyLevel; 5] =
+        [AgencyLevel::Ministry, AgencyLevel::Province, AgencyLevel::Department, AgencyLevel::Commune, AgencyLevel::Other];
+
+    /// The storage name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AgencyLevel::Ministry => "ministry",
+            AgencyLevel::Province => "province",
+            AgencyLevel::Department => "department",
+            AgencyLevel::Commune => "commune",
+            AgencyLevel::Other => "other",
+        }
+    }
+
+    /// Parses the storage name.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|l| l.as_str() == s)
+    }
+
+    /// The label citizens read.
+    pub fn label(self) -> &'static str {
+        match self {
+            AgencyLevel::Ministry => "Bộ, ngành trung ương",
+            AgencyLevel::Province => "Tỉnh, thành phố",
+            AgencyLevel::Department => "Sở, ngành",
+            AgencyLevel::Commune => "Xã, phường, đặc khu",
+            AgencyLevel::Other => "Cơ quan khác",
+        }
+    }
+}
+
+/// Enough of an agency to link to it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgencyRef {
+    /// URL slug, unique.
+    pub slug: String,
+    /// Display name.
+    pub name: String,
+    /// Level.
+    pub level: AgencyLevel,
+}
+
+impl AgencyRef {
+    /// Path of the agency's page.
+    pub fn url(&self) -> String {
+        format!("/co-quan/{}", self.slug)
+    }
+}
+
+/// An agency with everything its page shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Agency {
+    /// Who it is.
+    pub reference: AgencyRef,
+    /// The agency above it, if any.
+    pub parent: Option<AgencyRef>,
+    /// Statistics-office code for provinces and communes.
+    pub admin_code: Option<String>,
+    /// Names it had before mergers (2025 reform).
+    pub former_names: Vec<String>,
+    /// Its own website, if any.
+    pub website: Option<String>,
+}
+
+/// One line of a document list or a card.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DocumentSummary {
+    /// Kind.
+    pub kind: DocumentKind,
+    /// Title.
+    pub title: String,
+    /// Path on the portal.
+    pub url: String,
+    /// Short summary (plain text).
+    pub summary: String,
+    /// Publishing agency.
+    pub agency: AgencyRef,
+    /// When it was published, if known.
+    pub published_at: Option<DateTime<Utc>>,
+    /// Procedure code, for procedures.
+    pub code: Option<String>,
+}
+
+/// One way to submit a procedure's file, with its time and fee.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubmissionChannel {
+    /// "Trực tiếp", "Trực tuyến", "Dịch vụ bưu chính".
+    pub channel: String,
+    /// Processing time as published ("5 Ngày làm việc").
+    pub processing_time: Option<String>,
+    /// Fees as published ("Miễn phí", "50,000 Việt Nam đồng").
+    pub fee: Option<String>,
+    /// Further explanation.
+    pub description: Option<String>,
+}
+
+/// A document the applicant must bring.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequiredDocument {
+    /// What it is.
+    pub name: String,
+    /// Name of the form file to fill in, if any.
+    pub form: Option<String>,
+    /// How many and which kind of copy ("1 bản chính").
+    pub quantity: Option<String>,
+}
+
+/// A law or decree the procedure rests on.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LegalReference {
+    /// Title of the text.
+    pub title: String,
+    /// Its number ("123/2015/NĐ-CP"), if given.
+    pub number: Option<String>,
+}
+
+/// A procedure with every field its page shows.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Procedure {
+    /// National code, e.g. "1.001193".
+    pub code: String,
+    /// Name.
+    pub title: String,
+    /// Responsible agency.
+    pub agency: AgencyRef,
+    /// Field (lĩnh vực).
+    pub field: Option<String>,
+    /// Levels that implement it ("Cấp bộ", "Cấp tỉnh", "Cấp xã").
+    pub levels: Vec<String>,
+    /// Who may use it.
+    pub audience: Option<String>,
+    /// Steps in order.
+    pub steps: Vec<String>,
+    /// Documents to bring.
+    pub required_documents: Vec<RequiredDocument>,
+    /// Ways to submit, with time and fees.
+    pub channels: Vec<SubmissionChannel>,
+    /// Conditions to meet.
+    pub conditions: Option<String>,
+    /// What the applicant receives.
+    pub result: Option<String>,
+    /// Legal basis.
+    pub legal_basis: Vec<LegalReference>,
+    /// Agency that carries it out.
+    pub implementing_agency: Option<String>,
+    /// Agency with the authority to decide.
+    pub competent_agency: Option<String>,
+    /// Decision that published it.
+    pub decision: Option<String>,
+    /// Its type as published.
+    pub procedure_type: Option<String>,
+    /// The page of the national portal it came from.
+    pub source_url: Option<String>,
+    /// When the portal last changed it.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// An announcement with its sanitised body.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Announcement {
+    /// Title.
+    pub title: String,
+    /// Lead.
+    pub summary: String,
+    /// Body HTML, sanitised before it was stored.
+    pub body_html: String,
+    /// Publishing agency.
+    pub agency: AgencyRef,
+    /// Publication time.
+    pub published_at: Option<DateTime<Utc>>,
+    /// The original page on the agency's site, if it was merged from there.
+    pub origin_url: Option<String>,
+}
+
+/// An agency in a listing, with how much it publishes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgencyListing {
+    /// Who it is.
+    pub agency: AgencyRef,
+    /// Number of published documents.
+    pub documents: u64,
+}
+
+/// Everything the home page shows.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HomeData {
+    /// Procedures citizens need most.
+    pub popular: Vec<DocumentSummary>,
+    /// Newest announcements.
+    pub latest: Vec<DocumentSummary>,
+    /// Agencies that publish the most.
+    pub agencies: Vec<AgencyListing>,
+    /// Number of published procedures.
+    pub procedure_count: u64,
+}
+
+/// Everything an agency's page shows.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AgencyPage {
+    /// The agency.
+    pub agency: Agency,
+    /// Its procedures (first page).
+    pub procedures: Vec<DocumentSummary>,
+    /// Total number of its procedures.
+    pub procedure_count: u64,
+    /// Its newest announcements.
+    pub announcements: Vec<DocumentSummary>,
+    /// Agencies below it (communes of a province).
+    pub children: Vec<AgencyRef>,
+}
+
+/// A validated search request; the UI and the JSON API build it from query parameters.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SearchParams {
+    /// The text typed.
+    pub q: String,
+    /// Kind filter.
+    pub kind: Option<DocumentKind>,
+    /// Agency filter (slug).
+    pub agency: Option<String>,
+    /// Page number, from 1.
+    pub page: u32,
+    /// Hits a page.
+    pub per_page: u32,
+}
+
+impl SearchParams {
+    /// Hits a page unless asked otherwise.
+    pub const DEFAULT_PER_PAGE: u32 = 10;
+    /// Most hits a page anyone may ask for.
+    pub const MAX_PER_PAGE: u32 = 50;
+    /// Deepest page: beyond it nobody reads, and deep paging costs.
+    pub const MAX_PAGE: u32 = 100;
+    /// Longest query text accepted, in characters.
+    pub const MAX_QUERY_CHARS: usize = 200;
+}
+
+impl Default for SearchParams {
+    fn default() -> Self {
+        Self { q: String::new(), kind: None, agency: None, page: 1, per_page: Self::DEFAULT_PER_PAGE }
+    }
+}
+
+/// One search hit as shown.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SearchHit {
+    /// Database id.
+    pub id: i64,
+    /// Kind.
+    pub kind: DocumentKind,
+    /// Title.
+    pub title: String,
+    /// Path on the portal.
+    pub url: String,
+    /// Agency slug.
+    pub agency: String,
+    /// Agency name.
+    pub agency_name: String,
+    /// Procedure code, if any.
+    pub code: Option<String>,
+    /// Escaped text with matches in `<b>`.
+    pub snippet_html: String,
+}
+
+/// A facet value with its label and count.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FacetValue {
+    /// Value to filter on.
+    pub value: String,
+    /// What to show.
+    pub label: String,
+    /// Matching documents.
+    pub count: u64,
+}
+
+/// A page of search results.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SearchPage {
+    /// The request it answers.
+    pub params: SearchParams,
+    /// Total hits.
+    pub total: u64,
+    /// This page's hits.
+    pub hits: Vec<SearchHit>,
+    /// Counts by kind.
+    pub kind_facets: Vec<FacetValue>,
+    /// Counts by agency.
+    pub agency_facets: Vec<FacetValue>,
+    /// Whether some words were not matched.
+    pub relaxed: bool,
+}

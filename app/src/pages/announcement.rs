@@ -1,0 +1,57 @@
+//! An announcement's page, with a link to the original when it was merged from an agency site.
+
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+use leptos_router::hooks::use_params_map;
+
+use crate::components::{Breadcrumbs, ServiceProblem, format_date};
+use crate::domain::Announcement;
+use crate::pages::NotFoundPage;
+
+/// `/tin-tuc/{slug}`
+#[component]
+pub fn AnnouncementPage() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    let portal = super::portal();
+    let slug = use_params_map().get_untracked().get("slug").unwrap_or_default();
+    view! {
+        <Suspense fallback=|| ()>
+            {Suspend::new(async move {
+                #[cfg(feature = "ssr")]
+                let found = portal.announcement(&slug).await;
+                #[cfg(not(feature = "ssr"))]
+                let found: Result<Option<Announcement>, ()> = { let _ = &slug; Err(()) };
+                match found {
+                    Ok(Some(a)) => view! { <AnnouncementView a/> }.into_any(),
+                    Ok(None) => view! { <NotFoundPage/> }.into_any(),
+                    Err(_) => view! { <ServiceProblem/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn AnnouncementView(a: Announcement) -> impl IntoView {
+    let agency_href = a.agency.url();
+    let trail = vec![
+        ("Tin tức".to_string(), "/tim-kiem?kind=announcement".to_string()),
+        (a.agency.name.clone(), agency_href.clone()),
+    ];
+    view! {
+        <Title text=a.title.clone()/>
+        <Meta name="description" content=a.summary.clone()/>
+        <Breadcrumbs trail/>
+        <span class="mc-caption-m">"Tin tức, thông báo"</span>
+        <h1 class="mc-heading-l">{a.title.clone()}</h1>
+        <p class="mc-body-s mc-hint">
+            <a class="mc-link" href=agency_href>{a.agency.name.clone()}</a>
+            {a.published_at.map(|t| view! { " · " {format_date(&t)} })}
+        </p>
+        <p class="mc-body"><strong>{a.summary.clone()}</strong></p>
+        <div class="mc-prose" inner_html=a.body_html.clone()></div>
+        {a.origin_url.clone().map(|u| view! {
+            <p class="mc-body-s"><a class="mc-link" href=u rel="noopener">"Xem bản gốc"</a></p>
+        })}
+    }
+}

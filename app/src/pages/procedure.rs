@@ -1,0 +1,148 @@
+//! A procedure's page: every field a citizen needs to act, in the order they need it.
+
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+use leptos_router::hooks::use_params_map;
+
+use crate::components::{Breadcrumbs, Paragraphs, ServiceProblem, format_date};
+use crate::domain::Procedure;
+use crate::pages::NotFoundPage;
+
+/// `/thu-tuc/{code}`
+#[component]
+pub fn ProcedurePage() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    let portal = super::portal();
+    let code = use_params_map().get_untracked().get("code").unwrap_or_default();
+    view! {
+        <Suspense fallback=|| ()>
+            {Suspend::new(async move {
+                #[cfg(feature = "ssr")]
+                let found = portal.procedure(&code).await;
+                #[cfg(not(feature = "ssr"))]
+                let found: Result<Option<Procedure>, ()> = { let _ = &code; Err(()) };
+                match found {
+                    Ok(Some(p)) => view! { <ProcedureView p/> }.into_any(),
+                    Ok(None) => view! { <NotFoundPage/> }.into_any(),
+                    Err(_) => view! { <ServiceProblem/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn row(key: &'static str, value: Option<String>) -> impl IntoView {
+    value.filter(|v| !v.trim().is_empty()).map(|v| {
+        view! {
+            <div class="mc-summary-list__row">
+                <dt class="mc-summary-list__key">{key}</dt>
+                <dd class="mc-summary-list__value">{v}</dd>
+            </div>
+        }
+    })
+}
+
+#[component]
+fn ProcedureView(p: Procedure) -> impl IntoView {
+    let agency_href = p.agency.url();
+    let trail = vec![
+        ("Thủ tục".to_string(), "/tim-kiem?kind=procedure".to_string()),
+        (p.agency.name.clone(), agency_href.clone()),
+    ];
+    let description = format!("Thủ tục {} (mã {}): hồ sơ, thời hạn, lệ phí, trình tự.", p.title, p.code);
+    let levels = (!p.levels.is_empty()).then(|| p.levels.join(", "));
+    let has_channels = !p.channels.is_empty();
+    let has_documents = !p.required_documents.is_empty();
+    let has_steps = !p.steps.is_empty();
+    let has_legal = !p.legal_basis.is_empty();
+    view! {
+        <Title text=p.title.clone()/>
+        <Meta name="description" content=description/>
+        <Breadcrumbs trail/>
+        <span class="mc-caption-m">"Thủ tục hành chính · Mã " {p.code.clone()}</span>
+        <h1 class="mc-heading-l">{p.title.clone()}</h1>
+        <dl class="mc-summary-list">
+            <div class="mc-summary-list__row">
+                <dt class="mc-summary-list__key">"Cơ quan"</dt>
+                <dd class="mc-summary-list__value"><a class="mc-link" href=agency_href>{p.agency.name.clone()}</a></dd>
+            </div>
+            {row("Cấp thực hiện", levels)}
+            {row("Lĩnh vực", p.field.clone())}
+            {row("Cơ quan thực hiện", p.implementing_agency.clone())}
+            {row("Cơ quan có thẩm quyền", p.competent_agency.clone())}
+            {row("Đối tượng thực hiện", p.audience.clone())}
+            {row("Loại thủ tục", p.procedure_type.clone())}
+            {row("Quyết định công bố", p.decision.clone())}
+            {row("Cập nhật", Some(format_date(&p.updated_at)))}
+        </dl>
+
+        {has_channels.then(|| view! {
+            <h2 class="mc-heading-m">"Cách thực hiện, thời hạn và lệ phí"</h2>
+            <div class="mc-table-wrapper">
+                <table class="mc-table">
+                    <thead class="mc-table__head">
+                        <tr class="mc-table__row">
+                            <th class="mc-table__header" scope="col">"Hình thức nộp"</th>
+                            <th class="mc-table__header" scope="col">"Thời hạn giải quyết"</th>
+                            <th class="mc-table__header" scope="col">"Phí, lệ phí"</th>
+                            <th class="mc-table__header" scope="col">"Mô tả"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {p.channels.iter().map(|c| view! {
+                            <tr class="mc-table__row">
+                                <th class="mc-table__header" scope="row">{c.channel.clone()}</th>
+                                <td class="mc-table__cell">{c.processing_time.clone().unwrap_or_else(|| "Không có thông tin".into())}</td>
+                                <td class="mc-table__cell">{c.fee.clone().unwrap_or_else(|| "Không có thông tin".into())}</td>
+                                <td class="mc-table__cell">{c.description.clone().unwrap_or_default()}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        })}
+
+        {has_documents.then(|| view! {
+            <h2 class="mc-heading-m">"Hồ sơ cần chuẩn bị"</h2>
+            <ul class="mc-checklist">
+                {p.required_documents.iter().map(|d| view! {
+                    <li class="mc-checklist__item">
+                        {d.name.clone()}
+                        {d.quantity.clone().map(|q| view! { " " <span class="mc-hint">"(" {q} ")"</span> })}
+                        {d.form.clone().map(|f| view! { <br/><span class="mc-hint">"Mẫu: " {f}</span> })}
+                    </li>
+                }).collect_view()}
+            </ul>
+        })}
+
+        {has_steps.then(|| view! {
+            <h2 class="mc-heading-m">"Trình tự thực hiện"</h2>
+            <ol class="mc-steps">
+                {p.steps.iter().map(|s| view! { <li class="mc-steps__item"><Paragraphs text=s.clone()/></li> }).collect_view()}
+            </ol>
+        })}
+
+        {p.conditions.clone().filter(|c| !c.trim().is_empty()).map(|c| view! {
+            <h2 class="mc-heading-m">"Yêu cầu, điều kiện"</h2>
+            <Paragraphs text=c/>
+        })}
+
+        {p.result.clone().filter(|c| !c.trim().is_empty()).map(|c| view! {
+            <h2 class="mc-heading-m">"Kết quả"</h2>
+            <Paragraphs text=c/>
+        })}
+
+        {has_legal.then(|| view! {
+            <h2 class="mc-heading-m">"Căn cứ pháp lý"</h2>
+            <ul class="mc-list mc-list--bullet">
+                {p.legal_basis.iter().map(|l| view! {
+                    <li>{l.title.clone()}{l.number.clone().map(|n| view! { " " <span class="mc-hint">"(" {n} ")"</span> })}</li>
+                }).collect_view()}
+            </ul>
+        })}
+
+        {p.source_url.clone().map(|u| view! {
+            <p class="mc-body-s mc-hint">"Nguồn: " <a class="mc-link" href=u rel="noopener">"Cổng Dịch vụ công quốc gia"</a></p>
+        })}
+    }
+}

@@ -1,0 +1,161 @@
+//! Reading a search request from query parameters, shared by the results page and the JSON
+//! API so both accept and reject exactly the same input.
+
+use crate::domain::{DocumentKind, SearchParams};
+
+/// A query parameter that was not accepted, named so the caller can say which.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{parameter}: {message}")]
+pub struct ParamError {
+    /// The parameter at fault.
+    pub parameter: String,
+    /// What is wrong with it, in Vietnamese for the page and the API alike.
+    pub message: String,
+}
+
+impl ParamError {
+    fn new(parameter: &str, message: impl Into<String>) -> Self {
+        Self { parameter: parameter.to_string(), message: message.into() }
+    }
+}
+
+/// How strictly to treat parameters the search does not know.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnknownParams {
+    /// Reject them (the JSON API: a typo must not silently change the answer).
+    Reject,
+    /// Ignore them (pages: links from elsewhere carry tracking parameters).
+    Ignore,
+}
+
+/// Parses `q`, `kind`, `agency`, `page` and `per_page`.
+pub fn parse_search_params(pairs: &[(String, String)], unknown: UnknownParams) -> Result<SearchParams, ParamError> {
+    let mut params = SearchParams::default();
+    let mut seen: Vec<&str> = Vec::new();
+    for (key, value) in pairs {
+        if seen.contains(&key.as_str()) {
+            return Err(ParamError::new(key, "chỉ được truyền một lần"));
+        }
+        seen.push(key);
+        let value = value.trim();
+        match key.as_str() {
+            "q" => {
+                if value.chars().count() > SearchParams::MAX_QUERY_CHARS {
+                    return Err(ParamError::new(
+                        "q",
+                        format!("dài quá {} ký tự", SearchParams::MAX_QUERY_CHARS),
+                    ));
+                }
+                params.q = value.to_string();
+            }
+            "kind" => {
+                if !value.is_empty() {
+                    params.kind = Some(DocumentKind::parse(value).ok_or_else(|| {
+                        ParamError::new("kind", "phải là một trong: procedure, announcement, page")
+                    })?);
+                }
+            }
+            "agency" => {
+                if !value.is_empty() {
+                    if value.len() > 100 || !value.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
+                        return Err(ParamError::new("agency", "không phải mã cơ quan hợp lệ"));
+                    }
+                    params.agency = Some(value.to_string());
+                }
+            }
+            "page" => {
+                params.page = parse_bounded("page", value, SearchParams::MAX_PAGE)?;
+            }
+            "per_page" => {
+                params.per_page = parse_bounded("per_page", value, SearchParams::MAX_PER_PAGE)?;
+            }
+            other => {
+                if unknown == UnknownParams::Reject {
+                    return Err(ParamError::new(other, "tham số không được hỗ trợ"));
+                }
+            }
+        }
+    }
+    Ok(params)
+}
+
+fn parse_bounded(name: &str, value: &str, max: u32) -> Result<u32, ParamError> {
+    let n: u32 = value.parse().map_err(|_| ParamError::new(name, format!("phải là số nguyên từ 1 đến {max}")))?;
+    if n == 0 || n > max {
+        return Err(ParamError::new(name, format!("phải là số nguyên từ 1 đến {max}")));
+    }
+    Ok(n)
+}
+
+/// The query string of a search, for links (paging, facets); empty values left out.
+pub fn search_query_string(params: &SearchParams) -> String {
+    let mut s = form_urlencoded::Serializer::new(String::new());
+    if !params.q.is_empty() {
+        s.append_pair("q", &params.q);
+    }
+    if let Some(kind) = params.kind {
+        s.append_pair("kind", kind.as_str());
+    }
+    if let Some(agency) = &params.agency {
+        s.append_pair("agency", agency);
+    }
+    if params.page > 1 {
+        s.append_pair("page", &params.page.to_string());
+    }
+    if params.per_page != SearchParams::DEFAULT_PER_PAGE {
+        s.append_pair("per_page", &params.per_page.to_string());
+    }
+    s.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn parses_every_parameter() {
+        let p = parse_search_params(
+            &pairs(&[("q", " khai sinh "), ("kind", "procedure"), ("agency", "bo-tu-phap"), ("page", "2"), ("per_page", "20")]),
+            UnknownParams::Reject,
+        )
+        .expect("valid");
+        assert_eq!(p.q, "khai sinh");
+        assert_eq!(p.kind, Some(DocumentKind::Procedure));
+        assert_eq!(p.agency.as_deref(), Some("bo-tu-phap"));
+        assert_eq!((p.page, p.per_page), (2, 20));
+    }
+
+    #[test]
+    fn names_the_bad_parameter() {
+        for (list, name) in [
+            (vec![("page", "abc")], "page"),
+            (vec![("page", "0")], "page"),
+            (vec![("per_page", "1000")], "per_page"),
+            (vec![("kind", "news")], "kind"),
+            (vec![("agency", "<script>")], "agency"),
+            (vec![("sort", "date")], "sort"),
+            (vec![("q", "a"), ("q", "b")], "q"),
+        ] {
+            let err = parse_search_params(&pairs(&list), UnknownParams::Reject).expect_err("invalid");
+            assert_eq!(err.parameter, name);
+        }
+    }
+
+    #[test]
+    fn pages_ignore_unknown_parameters() {
+        let p = parse_search_params(&pairs(&[("q", "x"), ("utm_source", "zalo")]), UnknownParams::Ignore).expect("ok");
+        assert_eq!(p.q, "x");
+    }
+
+    #[test]
+    fn query_string_round_trips() {
+        let p = SearchParams { q: "đăng ký & khai sinh".into(), page: 3, ..Default::default() };
+        let qs = search_query_string(&p);
+        let back: Vec<(String, String)> = form_urlencoded::parse(qs.as_bytes()).into_owned().collect();
+        assert_eq!(parse_search_params(&back, UnknownParams::Reject).expect("ok"), p);
+    }
+}

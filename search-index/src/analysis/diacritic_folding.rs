@@ -1,0 +1,60 @@
+//! Removes every Vietnamese diacritic from tokens, so "ký", "kỳ" and "ky" meet.
+
+use std::mem;
+
+use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
+
+use crate::normalize::fold;
+
+/// Token filter applying [`fold`]: lowercase, no tone or vowel marks, đ → d.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct DiacriticFolding;
+
+impl TokenFilter for DiacriticFolding {
+    type Tokenizer<T: Tokenizer> = DiacriticFoldingTokenizer<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> Self::Tokenizer<T> {
+        DiacriticFoldingTokenizer { inner: tokenizer }
+    }
+}
+
+/// A tokenizer whose tokens are folded; made by [`DiacriticFolding`].
+#[derive(Clone)]
+pub struct DiacriticFoldingTokenizer<T> {
+    inner: T,
+}
+
+impl<T: Tokenizer> Tokenizer for DiacriticFoldingTokenizer<T> {
+    type TokenStream<'a> = DiacriticFoldingStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        DiacriticFoldingStream { inner: self.inner.token_stream(text) }
+    }
+}
+
+/// The token stream of [`DiacriticFoldingTokenizer`].
+pub struct DiacriticFoldingStream<S> {
+    inner: S,
+}
+
+impl<S: TokenStream> TokenStream for DiacriticFoldingStream<S> {
+    fn advance(&mut self) -> bool {
+        if !self.inner.advance() {
+            return false;
+        }
+        let token = self.inner.token_mut();
+        if !token.text.is_ascii() {
+            let folded = fold(&token.text);
+            let _ = mem::replace(&mut token.text, folded);
+        }
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.inner.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.inner.token_mut()
+    }
+}

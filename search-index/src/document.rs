@@ -1,0 +1,26 @@
+//! What the index is told about a document.
+
+/// A document as the index sees it: plain text, no HTML, already in canonical form.
+///
+/// The caller (the server's index sync) builds it from the database, the only source of truth.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct IndexDocument {
+    /// Database id; the key for updates and deletes.
+    pub id: i64,
+    /// "procedure", "announcement" or "page".
+    pub kind: String,
+    /// Agency slug.
+    pub agency: String,
+    /// Agency display name.
+    pub agency_name: String,
+    /// Title.
+    pub title: String,
+    /// Summary and body as plain text.
+    pub content: String,
+    /// Procedure code, if any.
+    pub code: Option<String>,
+    /// Path on the portal.
+    pub url: String,
+    /// Year of publication, if known.
+    pub year: Option<i32>,
+}

@@ -1,0 +1,172 @@
+//! The index of one node: open or create it, apply changes, remember how far it got.
+
+use std::path::Path;
+use std::sync::Mutex;
+
+use tantivy::schema::Schema;
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term, doc};
+
+use crate::analysis;
+use crate::collect::{self, SearchResults};
+use crate::document::IndexDocument;
+use crate::error::SearchError;
+use crate::query::{self, SearchRequest};
+use crate::schema::{self, Fields};
+
+/// Memory the writer may buffer before it flushes a segment.
+const WRITER_HEAP_BYTES: usize = 64 * 1024 * 1024;
+
+/// One batch of changes from the database's change log, applied and committed atomically
+/// together with the sequence number it reaches.
+#[derive(Debug, Default)]
+pub struct IndexBatch {
+    /// Documents to add or replace (matched by id).
+    pub upserts: Vec<IndexDocument>,
+    /// Ids of documents to remove (withdrawn, gone, deleted).
+    pub deletes: Vec<i64>,
+    /// The change-log sequence this batch brings the index to.
+    pub sequence: i64,
+}
+
+/// A node's full-text index. Cheap to share behind an `Arc`; searches run concurrently with
+/// one writer.
+pub struct SearchIndex {
+    index: Index,
+    reader: IndexReader,
+    writer: Mutex<IndexWriter>,
+    fields: Fields,
+}
+
+impl std::fmt::Debug for SearchIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SearchIndex").field("fields", &self.fields).finish_non_exhaustive()
+    }
+}
+
+impl SearchIndex {
+    /// Opens the index in `dir`, creating it (and the directory) when absent.
+    ///
+    /// An index written by an older schema is not migrated: the caller rebuilds it
+    /// (`motcua reindex`), since the database holds everything.
+    pub fn open_or_create(dir: &Path) -> Result<Self, SearchError> {
+        std::fs::create_dir_all(dir)?;
+        let (schema, _) = schema::build();
+        let directory = tantivy::directory::MmapDirectory::open(dir)?;
+        let index = Index::open_or_create(directory, schema)?;
+        Self::from_index(index)
+    }
+
+    /// An index in memory, for tests and benchmarks.
+    pub fn in_memory() -> Result<Self, SearchError> {
+        let (schema, _) = schema::build();
+        Self::from_index(Index::create_in_ram(schema))
+    }
+
+    fn from_index(index: Index) -> Result<Self, SearchError> {
+        analysis::register(index.tokenizers());
+        let fields = fields_of(&index.schema())?;
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        let writer = index.writer(WRITER_HEAP_BYTES)?;
+        Ok(Self { index, reader, writer: Mutex::new(writer), fields })
+    }
+
+    /// The change-log sequence of the last committed batch, `None` for a new index.
+    pub fn applied_sequence(&self) -> Result<Option<i64>, SearchError> {
+        match self.index.load_metas()?.payload {
+            None => Ok(None),
+            Some(p) => p.trim().parse().map(Some).map_err(|_| SearchError::BadPayload(p)),
+        }
+    }
+
+    /// Applies a batch and commits it with its sequence, so that a crash leaves the index at
+    /// the previous batch and the next start resumes from there.
+    pub fn apply(&self, batch: IndexBatch) -> Result<(), SearchError> {
+        let mut writer = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
+        for id in &batch.deletes {
+            writer.delete_term(Term::from_field_i64(self.fields.id, *id));
+        }
+        for d in &batch.upserts {
+            writer.delete_term(Term::from_field_i64(self.fields.id, d.id));
+            writer.add_document(self.to_tantivy(d))?;
+        }
+        let mut commit = writer.prepare_commit()?;
+        commit.set_payload(&batch.sequence.to_string());
+        commit.commit()?;
+        drop(writer);
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// Removes every document (before a rebuild), keeping the index directory.
+    pub fn clear(&self) -> Result<(), SearchError> {
+        let mut writer = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
+        writer.delete_all_documents()?;
+        let mut commit = writer.prepare_commit()?;
+        commit.set_payload("0");
+        commit.commit()?;
+        drop(writer);
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// Number of documents searchable now.
+    pub fn num_docs(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    /// Runs a search.
+    pub fn search(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
+        let searcher = self.reader.searcher();
+        let built = query::build(&self.fields, request);
+        collect::run(&searcher, &self.index, &self.fields, &built, request)
+    }
+
+    /// Ids of every indexed document, for consistency checks against the database.
+    pub fn all_ids(&self) -> Result<Vec<i64>, SearchError> {
+        let searcher = self.reader.searcher();
+        let mut ids = Vec::new();
+        for segment in searcher.segment_readers() {
+            let column = segment.fast_fields().i64("id")?;
+            for doc in segment.doc_ids_alive() {
+                if let Some(v) = column.first(doc) {
+                    ids.push(v);
+                }
+            }
+        }
+        ids.sort_unstable();
+        Ok(ids)
+    }
+
+    fn to_tantivy(&self, d: &IndexDocument) -> TantivyDocument {
+        let f = &self.fields;
+        let mut doc = doc!(
+            f.id => d.id,
+            f.kind => d.kind.as_str(),
+            f.agency => d.agency.as_str(),
+            f.agency_name => d.agency_name.as_str(),
+            f.title => d.title.as_str(),
+            f.title_exact => d.title.as_str(),
+            f.title_key => schema::title_key(&d.title),
+            f.content => d.content.as_str(),
+            f.content_exact => d.content.as_str(),
+            f.url => d.url.as_str(),
+        );
+        if let Some(code) = &d.code {
+            doc.add_text(f.code, code.to_lowercase());
+        }
+        if let Some(year) = d.year {
+            doc.add_i64(f.year, i64::from(year));
+        }
+        doc
+    }
+}
+
+fn fields_of(schema: &Schema) -> Result<Fields, SearchError> {
+    let (expected, fields) = schema::build();
+    if expected != *schema {
+        return Err(SearchError::Tantivy(tantivy::TantivyError::SchemaError(
+            "the index on disk was built with another schema; run `motcua reindex`".into(),
+        )));
+    }
+    Ok(fields)
+}

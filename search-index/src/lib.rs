@@ -1,0 +1,27 @@
+//! Vietnamese text analysis and the full-text index of Một Cửa.
+//!
+//! This crate owns everything between "a citizen typed some words" and "these documents match,
+//! in this order": how Vietnamese text is normalised ([`normalize`]), cut into tokens
+//! ([`analysis`]), laid out in fields ([`schema`]), queried ([`query`]) and collected into
+//! hits, snippets and facets ([`collect`]). It knows nothing of HTTP or SQL: callers hand it
+//! [`IndexDocument`]s and [`SearchRequest`]s.
+//!
+//! ```text
+//! "Đăng ký khai sinh"  --vi_exact-->  [đăng] [ký] [khai] [sinh]
+//!                      --vi_folded--> [dang] [ky] [khai] [sinh]
+//! ```
+
+pub mod analysis;
+pub mod collect;
+mod document;
+mod error;
+mod index;
+pub mod normalize;
+pub mod query;
+pub mod schema;
+
+pub use collect::{FacetCount, Facets, SearchHit, SearchResults};
+pub use document::IndexDocument;
+pub use error::SearchError;
+pub use index::{IndexBatch, SearchIndex};
+pub use query::SearchRequest;

@@ -1,0 +1,120 @@
+//! One normalisation of Vietnamese text, shared by ingestion, indexing and queries, so that
+//! what is stored, what is indexed and what is asked for agree.
+//!
+//! Government text arrives in composed (NFC) and decomposed (NFD) Unicode, with look-alike
+//! letters for Đ; the national procedure export itself mixes both. [`normalize`] makes one
+//! canonical form; [`fold`] removes tone and vowel marks for accent-insensitive matching.
+
+use unicode_normalization::{UnicodeNormalization, char::is_combining_mark};
+
+/// Canonical form of a text: NFC, with look-alike capital D-with-stroke letters mapped to Đ.
+///
+/// Idempotent: `normalize(normalize(x)) == normalize(x)`.
+pub fn normalize(text: &str) -> String {
+    text.nfc()
+        .map(|c| match c {
+            // Ð (Icelandic eth) and Ɖ (African D) are typed for Đ by some legacy keyboards.
+            '\u{00D0}' | '\u{0189}' => 'Đ',
+            c => c,
+        })
+        .collect()
+}
+
+/// Whether `text` is already in the form [`normalize`] gives, so callers can skip a copy.
+pub fn is_normalized(text: &str) -> bool {
+    unicode_normalization::is_nfc_quick(text.chars()) == unicode_normalization::IsNormalized::Yes
+        && !text.contains(['\u{00D0}', '\u{0189}'])
+}
+
+/// Lowercase and strip every diacritic, mapping đ to d: "Đăng ký" → "dang ky".
+///
+/// Citizens often type without diacritics; the folded form lets them find every spelling.
+pub fn fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.nfd() {
+        if is_combining_mark(c) {
+            continue;
+        }
+        match c {
+            'đ' | 'Đ' | '\u{00D0}' | '\u{0189}' => out.push('d'),
+            c if c.is_ascii() => out.push(c.to_ascii_lowercase()),
+            c => out.extend(c.to_lowercase()),
+        }
+    }
+    out
+}
+
+/// A URL slug of a Vietnamese name: folded, lowercase ASCII words joined by hyphens,
+/// "Phường Thuận Hóa" → "phuong-thuan-hoa".
+pub fn slugify(text: &str) -> String {
+    let folded = fold(text);
+    let mut out = String::with_capacity(folded.len());
+    for c in folded.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    out
+}
+
+/// Whether a word carries any Vietnamese diacritic (tone mark, vowel mark or đ).
+///
+/// An accented query word asks for that exact spelling to rank first.
+pub fn has_diacritics(word: &str) -> bool {
+    word.chars().any(|c| !c.is_ascii() && c.is_alphabetic())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn composes_decomposed_text() {
+        let decomposed = "Thu\u{0323} ly\u{0301}";
+        assert_eq!(normalize(decomposed), "Thụ lý");
+        assert!(is_normalized(&normalize(decomposed)));
+        assert!(!is_normalized(decomposed));
+    }
+
+    #[test]
+    fn maps_look_alike_d() {
+        assert_eq!(normalize("\u{00D0}ăng ký"), "Đăng ký");
+        assert_eq!(normalize("\u{0189}ồng"), "Đồng");
+    }
+
+    #[test]
+    fn normalize_is_idempotent() {
+        for s in ["Đăng ký khai sinh", "Thu\u{0323} ly\u{0301}", "", "UBND 12/2023/NĐ-CP"] {
+            let once = normalize(s);
+            assert_eq!(normalize(&once), once);
+        }
+    }
+
+    #[test]
+    fn folds_all_marks_and_d() {
+        assert_eq!(fold("Đăng ký khai sinh"), "dang ky khai sinh");
+        assert_eq!(fold("Thu\u{0323} ly\u{0301}"), "thu ly");
+        assert_eq!(fold("NGƯỜI ĐẠI DIỆN"), "nguoi dai dien");
+        assert_eq!(fold("Ỷ Ỳ ữ"), "y y u");
+    }
+
+    #[test]
+    fn slugs_are_ascii_kebab_case() {
+        assert_eq!(slugify("Phường Thuận Hóa"), "phuong-thuan-hoa");
+        assert_eq!(slugify("  Văn Miếu - Quốc Tử Giám "), "van-mieu-quoc-tu-giam");
+        assert_eq!(slugify("Đặc khu Côn Đảo"), "dac-khu-con-dao");
+    }
+
+    #[test]
+    fn detects_diacritics() {
+        assert!(has_diacritics("ký"));
+        assert!(has_diacritics("đi"));
+        assert!(!has_diacritics("ky"));
+        assert!(!has_diacritics("1.001193"));
+    }
+}

@@ -1,0 +1,73 @@
+//! Which fields exist in the index and how each is analysed.
+//!
+//! Each text is indexed twice: once exact (marks kept, for accent-aware ranking) and once
+//! folded (marks removed, so unaccented queries find everything). The folded fields also
+//! store the original text, which snippets highlight.
+
+use tantivy::schema::{
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+};
+
+use crate::analysis::{VI_EXACT, VI_FOLDED};
+
+/// Handles to every field, resolved once.
+#[derive(Clone, Copy, Debug)]
+pub struct Fields {
+    /// Database id of the document; the key for updates and deletes.
+    pub id: Field,
+    /// "procedure", "announcement" or "page".
+    pub kind: Field,
+    /// Agency slug, for filtering and facets.
+    pub agency: Field,
+    /// Agency display name, stored for result lists.
+    pub agency_name: Field,
+    /// Title, folded; stores the original title.
+    pub title: Field,
+    /// Title, exact.
+    pub title_exact: Field,
+    /// The whole folded title as one term: an exact-title query jumps to the top.
+    pub title_key: Field,
+    /// Summary and body, folded; stores the original text for snippets.
+    pub content: Field,
+    /// Summary and body, exact.
+    pub content_exact: Field,
+    /// Procedure code such as "1.001193", lowercased, as one term.
+    pub code: Field,
+    /// Path of the document on the portal.
+    pub url: Field,
+    /// Year of publication, for facets.
+    pub year: Field,
+}
+
+/// Builds the schema and returns it with its field handles.
+pub fn build() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let text = |analyzer: &str, stored: bool| {
+        let indexing = TextFieldIndexing::default()
+            .set_tokenizer(analyzer)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+        let options = TextOptions::default().set_indexing_options(indexing);
+        if stored { options.set_stored() } else { options }
+    };
+    let fields = Fields {
+        id: b.add_i64_field("id", INDEXED | STORED | FAST),
+        kind: b.add_text_field("kind", STRING | STORED | FAST),
+        agency: b.add_text_field("agency", STRING | STORED | FAST),
+        agency_name: b.add_text_field("agency_name", STORED),
+        title: b.add_text_field("title", text(VI_FOLDED, true)),
+        title_exact: b.add_text_field("title_exact", text(VI_EXACT, false)),
+        title_key: b.add_text_field("title_key", STRING),
+        content: b.add_text_field("content", text(VI_FOLDED, true)),
+        content_exact: b.add_text_field("content_exact", text(VI_EXACT, false)),
+        code: b.add_text_field("code", STRING | STORED),
+        url: b.add_text_field("url", STORED),
+        year: b.add_i64_field("year", INDEXED | FAST),
+    };
+    (b.build(), fields)
+}
+
+/// The `title_key` term of a title or query: folded syllables joined by single spaces.
+pub fn title_key(text: &str) -> String {
+    let mut analyzer = crate::analysis::folded_analyzer();
+    crate::analysis::tokens(&mut analyzer, text).join(" ")
+}

@@ -1,0 +1,151 @@
+//! Configuration: defaults < `motcua.toml` (or `--config FILE`) < `MOTCUA_` environment
+//! variables < command-line flags. Nested keys use a double underscore in the environment:
+//! `MOTCUA_DATABASE__URL`, `MOTCUA_HTTP__BIND`. Every key, its default and its variable are
+//! listed in `motcua.example.toml`.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+
+/// The whole configuration.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Where the SQLite database and the search index live. Default `data`.
+    pub data_dir: PathBuf,
+    /// Database settings.
+    pub database: DatabaseConfig,
+    /// HTTP settings.
+    pub http: HttpConfig,
+    /// Search settings.
+    pub search: SearchConfig,
+    /// What the portal shows.
+    pub portal: PortalConfig,
+}
+
+/// Database settings.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Default)]
+#[serde(deny_unknown_fields)]
+pub struct DatabaseConfig {
+    /// `sqlite://…` or `postgres://…`. Default: SQLite file `motcua.db` in `data_dir`.
+    pub url: Option<String>,
+}
+
+/// HTTP settings.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct HttpConfig {
+    /// Address to listen on. Default `127.0.0.1:8080`.
+    pub bind: SocketAddr,
+    /// Directory of the stylesheet; when it does not exist, the copy built into the binary
+    /// is served. Default `style`.
+    pub style_dir: PathBuf,
+}
+
+/// Search settings.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SearchConfig {
+    /// Index directory. Default `index` inside `data_dir`.
+    pub index_dir: Option<PathBuf>,
+    /// How often the index checks the change log when nothing woke it, in milliseconds.
+    /// Default 1000.
+    pub poll_interval_ms: u64,
+}
+
+/// What the portal shows.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct PortalConfig {
+    /// Codes of the procedures on the home page, in order; those not in the database are
+    /// left out.
+    pub popular_procedures: Vec<String>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            data_dir: PathBuf::from("data"),
+            database: DatabaseConfig::default(),
+            http: HttpConfig { bind: SocketAddr::from(([127, 0, 0, 1], 8080)), style_dir: PathBuf::from("style") },
+            search: SearchConfig { index_dir: None, poll_interval_ms: 1000 },
+            portal: PortalConfig {
+                popular_procedures: [
+                    "1.001193", // Đăng ký khai sinh
+                    "1.000656", // Đăng ký khai tử
+                    "1.000894", // Đăng ký kết hôn
+                    "1.004222", // Đăng ký thường trú
+                    "1.004194", // Đăng ký tạm trú
+                    "1.000757", // Cấp lại thẻ căn cước
+                    "1.004873", // Xác nhận tình trạng hôn nhân
+                    "3.000347", // Đổi giấy phép lái xe
+                    "2.000815", // Chứng thực bản sao từ bản chính
+                ]
+                .map(String::from)
+                .to_vec(),
+            },
+        }
+    }
+}
+
+impl Config {
+    /// Loads the configuration from the layers; `file` defaults to `motcua.toml` when present.
+    pub fn load(file: Option<&Path>) -> Result<Self, Box<figment::Error>> {
+        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        match file {
+            Some(path) => figment = figment.merge(Toml::file_exact(path)),
+            None => figment = figment.merge(Toml::file("motcua.toml")),
+        }
+        figment.merge(Env::prefixed("MOTCUA_").split("__")).extract().map_err(Box::new)
+    }
+
+    /// The database URL, defaulting to SQLite in the data directory.
+    pub fn database_url(&self) -> String {
+        self.database
+            .url
+            .clone()
+            .unwrap_or_else(|| format!("sqlite://{}?mode=rwc", self.data_dir.join("motcua.db").display()))
+    }
+
+    /// The index directory.
+    pub fn index_dir(&self) -> PathBuf {
+        self.search.index_dir.clone().unwrap_or_else(|| self.data_dir.join("index"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_point_into_the_data_dir() {
+        let c = Config::default();
+        assert_eq!(c.database_url(), "sqlite://data/motcua.db?mode=rwc");
+        assert_eq!(c.index_dir(), PathBuf::from("data/index"));
+    }
+
+    #[test]
+    fn file_and_environment_override_defaults() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("m.toml", "data_dir = \"/srv/motcua\"\n[http]\nbind = \"0.0.0.0:80\"\n")?;
+            jail.set_env("MOTCUA_DATABASE__URL", "postgres://db/motcua");
+            let c = Config::load(Some(Path::new("m.toml"))).map_err(|e| e.to_string())?;
+            assert_eq!(c.data_dir, PathBuf::from("/srv/motcua"));
+            assert_eq!(c.http.bind.port(), 80);
+            assert_eq!(c.database_url(), "postgres://db/motcua");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn unknown_keys_are_errors() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("m.toml", "[http]\nbnid = \"0.0.0.0:80\"\n")?;
+            assert!(Config::load(Some(Path::new("m.toml"))).is_err());
+            Ok(())
+        });
+    }
+}

@@ -1,0 +1,62 @@
+//! HTTP: the page routes (Leptos, server-rendered), the JSON API, the stylesheet and health.
+
+pub mod api;
+pub mod error;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::http::{HeaderValue, header};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use leptos::prelude::*;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use motcua_app::ports::Portal;
+use motcua_app::{App, shell};
+use tower_http::compression::CompressionLayer;
+use tower_http::services::ServeDir;
+use tower_http::trace::TraceLayer;
+
+use crate::config::Config;
+use crate::portal::PortalService;
+
+/// The stylesheet built into the binary, served when `http.style_dir` does not exist.
+const EMBEDDED_STYLESHEET: &str = include_str!("../../../style/motcua.css");
+
+/// What every handler may reach.
+#[derive(Clone)]
+pub struct AppState {
+    /// Reads for pages and API.
+    pub portal: PortalService,
+    /// The configuration in force.
+    pub config: Arc<Config>,
+}
+
+/// The whole router; `main` serves it and tests drive it.
+pub fn router(state: AppState) -> Router {
+    let options = LeptosOptions::builder().output_name("motcua").build();
+    let routes = generate_route_list(App);
+    let portal: Portal = Arc::new(state.portal.clone());
+    let pages = Router::new()
+        .leptos_routes_with_context(&options, routes, move || provide_context(portal.clone()), {
+            let options = options.clone();
+            move || shell(options.clone())
+        })
+        .with_state(options);
+    let style_dir = state.config.http.style_dir.clone();
+    let style: Router = if style_dir.join("motcua.css").is_file() {
+        Router::new().nest_service("/style", ServeDir::new(style_dir))
+    } else {
+        Router::new().route("/style/motcua.css", get(embedded_stylesheet))
+    };
+    pages
+        .merge(api::routes(state))
+        .merge(style)
+        .route("/healthz", get(|| async { "ok" }))
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+}
+
+async fn embedded_stylesheet() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, HeaderValue::from_static("text/css; charset=utf-8"))], EMBEDDED_STYLESHEET)
+}

@@ -1,0 +1,145 @@
+//! The import door: the national procedure export, administrative units, and the demo set.
+//! Everything goes through [`crate::storage::documents::upsert`], the same path as every
+//! other door, so a second run changes nothing.
+
+pub mod admin_units;
+pub mod demo;
+pub mod procedure_record;
+
+use std::collections::HashMap;
+use std::io::Read;
+
+use chrono::Utc;
+use indicatif::{ProgressBar, ProgressStyle};
+use sea_orm::DatabaseConnection;
+
+use crate::storage::documents::{self, Upserted};
+use crate::storage::{StorageError, agencies};
+
+/// What an import did, line by line.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct ImportReport {
+    /// New documents.
+    pub created: usize,
+    /// Changed documents.
+    pub updated: usize,
+    /// Documents already up to date.
+    pub unchanged: usize,
+    /// Lines that could not be imported: (line number from 1, reason).
+    pub failed: Vec<(usize, String)>,
+}
+
+impl ImportReport {
+    /// Created plus updated.
+    pub fn changes(&self) -> usize {
+        self.created + self.updated
+    }
+}
+
+impl std::fmt::Display for ImportReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} created, {} updated, {} unchanged, {} failed ({} changes)",
+            self.created,
+            self.updated,
+            self.unchanged,
+            self.failed.len(),
+            self.changes()
+        )
+    }
+}
+
+/// Errors that stop an import as a whole (a bad line does not).
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// The file could not be read or decompressed.
+    #[error("cannot read {path}: {source}")]
+    Read {
+        /// The file.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The database failed.
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+    /// The file is not what it should be.
+    #[error("{0}")]
+    Format(String),
+}
+
+/// Reads a file, decompressing it when it starts with the gzip magic bytes.
+pub fn read_maybe_gzip(path: &std::path::Path) -> Result<Vec<u8>, ImportError> {
+    let err = |source| ImportError::Read { path: path.display().to_string(), source };
+    let bytes = std::fs::read(path).map_err(err)?;
+    gunzip_if_needed(bytes).map_err(err)
+}
+
+/// Decompresses gzip data (by its magic bytes); other data is returned as is.
+pub fn gunzip_if_needed(bytes: Vec<u8>) -> Result<Vec<u8>, std::io::Error> {
+    if bytes.starts_with(&[0x1f, 0x8b]) {
+        let mut out = Vec::with_capacity(bytes.len() * 6);
+        flate2::read::MultiGzDecoder::new(&bytes[..]).read_to_end(&mut out)?;
+        Ok(out)
+    } else {
+        Ok(bytes)
+    }
+}
+
+/// Imports the procedure export (JSON lines). Bad lines are reported and skipped; each
+/// good line is upserted in its own transaction, so an interrupted import resumes cleanly.
+pub async fn import_procedures(db: &DatabaseConnection, data: &[u8], progress: bool) -> Result<ImportReport, ImportError> {
+    let text = String::from_utf8_lossy(data);
+    let lines: Vec<&str> = text.lines().collect();
+    let bar = if progress { ProgressBar::new(lines.len() as u64) } else { ProgressBar::hidden() };
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} [{bar:40}] {pos}/{len} thủ tục ({per_sec}, còn {eta})")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    let mut report = ImportReport::default();
+    let mut agency_ids: HashMap<String, i32> = HashMap::new();
+    for (i, line) in lines.iter().enumerate() {
+        bar.inc(1);
+        let line_no = i + 1;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let parsed = match procedure_record::parse_line(line) {
+            Ok(p) => p,
+            Err(e) => {
+                bar.suspend(|| tracing::warn!(line = line_no, "skipped: {e}"));
+                report.failed.push((line_no, e.to_string()));
+                continue;
+            }
+        };
+        let now = Utc::now();
+        let agency_id = match agency_ids.get(&parsed.agency.slug) {
+            Some(id) => *id,
+            None => {
+                let id = agencies::ensure(db, &parsed.agency, now).await?;
+                agency_ids.insert(parsed.agency.slug.clone(), id);
+                id
+            }
+        };
+        let mut document = parsed.document;
+        document.agency_id = agency_id;
+        match documents::upsert(db, &document, now).await {
+            Ok(Upserted::Created(_)) => report.created += 1,
+            Ok(Upserted::Updated(_)) => report.updated += 1,
+            Ok(Upserted::Unchanged(_)) => report.unchanged += 1,
+            Err(StorageError::Db(e)) if is_constraint_violation(&e) => {
+                report.failed.push((line_no, format!("conflicts with another document: {e}")));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    bar.finish_and_clear();
+    Ok(report)
+}
+
+fn is_constraint_violation(e: &sea_orm::DbErr) -> bool {
+    let s = e.to_string().to_lowercase();
+    s.contains("unique") || s.contains("duplicate key") || s.contains("constraint")
+}

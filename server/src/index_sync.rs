@@ -1,0 +1,157 @@
+//! Keeps this node's search index in step with the database by tailing the change log from
+//! the last sequence the index committed. The database is the only source of truth: a new
+//! or damaged index is rebuilt from it.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::time::Duration;
+
+use motcua_search::{IndexBatch, IndexDocument, SearchIndex};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use tokio::sync::Notify;
+
+use crate::storage::StorageError;
+use crate::storage::entity::{agency, change_log, document, procedure_details};
+
+/// Change-log rows read per batch.
+const BATCH: u64 = 500;
+
+/// Errors of index synchronisation.
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    /// Reading the database failed.
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+    /// Writing the index failed.
+    #[error(transparent)]
+    Index(#[from] motcua_search::SearchError),
+    /// A blocking index task panicked.
+    #[error("index task failed: {0}")]
+    Join(#[from] tokio::task::JoinError),
+}
+
+impl From<sea_orm::DbErr> for SyncError {
+    fn from(e: sea_orm::DbErr) -> Self {
+        SyncError::Storage(StorageError::Db(e))
+    }
+}
+
+/// Applies every change-log row after the index's sequence; returns how many rows it read.
+pub async fn catch_up(db: &DatabaseConnection, index: &Arc<SearchIndex>) -> Result<usize, SyncError> {
+    let mut total = 0;
+    loop {
+        let applied = index.applied_sequence()?.unwrap_or(0);
+        let rows = change_log::Entity::find()
+            .filter(change_log::Column::Seq.gt(applied))
+            .order_by_asc(change_log::Column::Seq)
+            .limit(BATCH)
+            .all(db)
+            .await?;
+        let Some(last) = rows.last().map(|r| r.seq) else { return Ok(total) };
+        total += rows.len();
+        let ids: BTreeSet<i32> = rows.iter().map(|r| r.document_id).collect();
+        let docs = load(db, Some(ids.iter().copied().collect())).await?;
+        let present: BTreeSet<i32> = docs.iter().map(|d| d.id as i32).collect();
+        let batch = IndexBatch {
+            deletes: ids.difference(&present).map(|id| i64::from(*id)).collect(),
+            upserts: docs,
+            sequence: last,
+        };
+        let index = index.clone();
+        tokio::task::spawn_blocking(move || index.apply(batch)).await??;
+    }
+}
+
+/// Empties the index and fills it with every published document, ending at the current
+/// end of the change log.
+pub async fn rebuild(db: &DatabaseConnection, index: &Arc<SearchIndex>) -> Result<u64, SyncError> {
+    let last = change_log::Entity::find().order_by_desc(change_log::Column::Seq).one(db).await?.map_or(0, |r| r.seq);
+    {
+        let index = index.clone();
+        tokio::task::spawn_blocking(move || index.clear()).await??;
+    }
+    let docs = load(db, None).await?;
+    let count = docs.len() as u64;
+    let index2 = index.clone();
+    tokio::task::spawn_blocking(move || index2.apply(IndexBatch { upserts: docs, deletes: vec![], sequence: last })).await??;
+    // Changes that landed while we read are applied now.
+    catch_up(db, index).await?;
+    Ok(count)
+}
+
+/// Published documents (all, or those with the given ids) as the index sees them.
+async fn load(db: &DatabaseConnection, ids: Option<Vec<i32>>) -> Result<Vec<IndexDocument>, SyncError> {
+    let mut query = document::Entity::find().filter(document::Column::State.eq("published"));
+    if let Some(ids) = ids {
+        query = query.filter(document::Column::Id.is_in(ids));
+    }
+    let rows = query.find_also_related(agency::Entity).all(db).await?;
+    let procedure_ids: Vec<i32> = rows.iter().filter(|(d, _)| d.kind == "procedure").map(|(d, _)| d.id).collect();
+    let mut codes = std::collections::HashMap::new();
+    for chunk in procedure_ids.chunks(500) {
+        for p in procedure_details::Entity::find().filter(procedure_details::Column::DocumentId.is_in(chunk.to_vec())).all(db).await? {
+            codes.insert(p.document_id, p.code);
+        }
+    }
+    Ok(rows
+        .into_iter()
+        .map(|(d, a)| {
+            let (agency, agency_name) = a.map(|a| (a.slug, a.name)).unwrap_or_default();
+            IndexDocument {
+                id: i64::from(d.id),
+                year: d.published_at.map(|t| chrono::Datelike::year(&t)),
+                kind: d.kind,
+                agency,
+                agency_name,
+                content: if d.summary.is_empty() { d.body_text } else { format!("{}\n{}", d.summary, d.body_text) },
+                title: d.title,
+                code: codes.remove(&d.id),
+                url: d.path,
+            }
+        })
+        .collect())
+}
+
+/// Runs until `shutdown` fires: catches up whenever `wake` is notified or the poll interval
+/// passes. Errors are logged and retried; search keeps serving the last good index.
+pub async fn run(
+    db: DatabaseConnection,
+    index: Arc<SearchIndex>,
+    wake: Arc<Notify>,
+    poll: Duration,
+    shutdown: tokio_util_shutdown::Shutdown,
+) {
+    loop {
+        match catch_up(&db, &index).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(changes = n, "search index caught up"),
+            Err(e) => tracing::error!("search index sync failed, will retry: {e}"),
+        }
+        tokio::select! {
+            _ = wake.notified() => {}
+            _ = tokio::time::sleep(poll) => {}
+            _ = shutdown.wait() => return,
+        }
+    }
+}
+
+/// A tiny shutdown signal shared by background tasks.
+pub mod tokio_util_shutdown {
+    use tokio::sync::watch;
+
+    /// Cloneable receiver side: `wait` resolves once shutdown is signalled.
+    #[derive(Clone, Debug)]
+    pub struct Shutdown(pub watch::Receiver<bool>);
+
+    impl Shutdown {
+        /// Resolves when shutdown has been signalled.
+        pub async fn wait(&self) {
+            let mut rx = self.0.clone();
+            while !*rx.borrow() {
+                if rx.changed().await.is_err() {
+                    return;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,257 @@
+//! `motcua`: the Một Cửa portal. One binary: serve the portal, import data, rebuild the
+//! search index.
+
+mod config;
+mod http;
+mod import;
+mod index_sync;
+mod portal;
+mod storage;
+mod text;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use motcua_search::SearchIndex;
+use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
+use tokio::sync::{Notify, watch};
+
+use crate::config::Config;
+use crate::index_sync::tokio_util_shutdown::Shutdown;
+
+/// Một Cửa: one portal for every administrative procedure and announcement.
+#[derive(Parser, Debug)]
+#[command(name = "motcua", version, about, long_about = None)]
+struct Cli {
+    /// Configuration file (default: ./motcua.toml when present).
+    #[arg(long, global = true, env = "MOTCUA_CONFIG")]
+    config: Option<PathBuf>,
+    /// Data directory (SQLite database and search index); overrides `data_dir`.
+    #[arg(long, global = true)]
+    data_dir: Option<PathBuf>,
+    /// Database URL (`sqlite://…` or `postgres://…`); overrides `database.url`.
+    #[arg(long, global = true)]
+    database_url: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Serve the portal.
+    Serve {
+        /// Address to listen on; overrides `http.bind`.
+        #[arg(long)]
+        bind: Option<std::net::SocketAddr>,
+        /// Load the demo content (also done automatically on an empty database).
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Import data into the database.
+    Import {
+        #[command(subcommand)]
+        what: ImportCommand,
+    },
+    /// Rebuild this node's search index from the database (stop the server first).
+    Reindex,
+}
+
+#[derive(Subcommand, Debug)]
+enum ImportCommand {
+    /// The national portal's procedure export: JSON lines, gzip or plain.
+    Procedures {
+        /// The file.
+        file: PathBuf,
+    },
+    /// Administrative units (provinces and communes) in the admin-units-2025.json shape.
+    AdminUnits {
+        /// The file.
+        file: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tantivy=warn,sea_orm_migration=warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn load_config(cli: &Cli) -> Result<Config> {
+    let mut config = Config::load(cli.config.as_deref()).context("invalid configuration")?;
+    if let Some(dir) = &cli.data_dir {
+        config.data_dir = dir.clone();
+    }
+    if let Some(url) = &cli.database_url {
+        config.database.url = Some(url.clone());
+    }
+    Ok(config)
+}
+
+async fn connect(config: &Config) -> Result<DatabaseConnection> {
+    std::fs::create_dir_all(&config.data_dir)
+        .with_context(|| format!("cannot create data directory {}", config.data_dir.display()))?;
+    let url = config.database_url();
+    storage::connect(&url).await.with_context(|| format!("cannot open database {}", redact(&url)))
+}
+
+/// A database URL without its password, for messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.find('@')) {
+        (Some(s), Some(at)) if at > s => match url[s + 3..at].find(':') {
+            Some(colon) => format!("{}:***{}", &url[..s + 3 + colon], &url[at..]),
+            None => url.to_string(),
+        },
+        _ => url.to_string(),
+    }
+}
+
+/// Opens the index, starting afresh when the one on disk is unreadable or from another
+/// schema: the database can always rebuild it.
+fn open_index(config: &Config) -> Result<Arc<SearchIndex>> {
+    let dir = config.index_dir();
+    match SearchIndex::open_or_create(&dir) {
+        Ok(index) => Ok(Arc::new(index)),
+        Err(e) => {
+            tracing::warn!("search index at {} unusable ({e}); rebuilding it from the database", dir.display());
+            std::fs::remove_dir_all(&dir).with_context(|| format!("cannot remove {}", dir.display()))?;
+            Ok(Arc::new(SearchIndex::open_or_create(&dir).context("cannot create search index")?))
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<ExitCode> {
+    let config = load_config(&cli)?;
+    match cli.command {
+        Command::Serve { bind, demo } => serve(config, bind, demo).await,
+        Command::Import { what: ImportCommand::Procedures { file } } => {
+            let db = connect(&config).await?;
+            let data = import::read_maybe_gzip(&file)?;
+            let report = import::import_procedures(&db, &data, std::io::stderr().is_terminal()).await?;
+            for (line, reason) in &report.failed {
+                eprintln!("{}:{line}: {reason}", file.display());
+            }
+            println!("{report}");
+            Ok(if report.failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(2) })
+        }
+        Command::Import { what: ImportCommand::AdminUnits { file } } => {
+            let db = connect(&config).await?;
+            let data = import::read_maybe_gzip(&file)?;
+            let report = import::admin_units::import(&db, &data).await?;
+            println!("{} provinces, {} communes", report.provinces, report.communes);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Reindex => {
+            let db = connect(&config).await?;
+            let index = open_index(&config)?;
+            let count = index_sync::rebuild(&db, &index)
+                .await
+                .context("rebuild failed (is a server using this index? stop it first)")?;
+            println!("indexed {count} documents");
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+async fn serve(mut config: Config, bind: Option<std::net::SocketAddr>, demo: bool) -> Result<ExitCode> {
+    if let Some(bind) = bind {
+        config.http.bind = bind;
+    }
+    let db = connect(&config).await?;
+    let empty = storage::entity::document::Entity::find().count(&db).await? == 0;
+    if demo || empty {
+        let report = import::demo::load(&db).await.context("cannot load demo content")?;
+        tracing::info!("demo content: {report}");
+    }
+    let index = open_index(&config)?;
+    if index.applied_sequence()?.is_none() {
+        let n = index_sync::rebuild(&db, &index).await.context("cannot build search index")?;
+        tracing::info!(documents = n, "search index built");
+    } else {
+        index_sync::catch_up(&db, &index).await.context("cannot update search index")?;
+    }
+
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let wake = Arc::new(Notify::new());
+    let sync = tokio::spawn(index_sync::run(
+        db.clone(),
+        index.clone(),
+        wake.clone(),
+        Duration::from_millis(config.search.poll_interval_ms.max(50)),
+        Shutdown(stop_rx),
+    ));
+
+    let state = http::AppState {
+        portal: portal::PortalService::new(db.clone(), index.clone(), config.portal.popular_procedures.clone()),
+        config: Arc::new(config.clone()),
+    };
+    let app = http::router(state);
+    let listener = tokio::net::TcpListener::bind(config.http.bind)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.http.bind))?;
+    let addr = listener.local_addr()?;
+    println!("Một Cửa is serving on http://{addr}/");
+    tracing::info!(%addr, "listening");
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+    let _ = stop_tx.send(true);
+    let _ = sync.await;
+    db.close().await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redacts_passwords() {
+        assert_eq!(redact("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+        assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(redact("sqlite://data/motcua.db"), "sqlite://data/motcua.db");
+    }
+}

@@ -1,0 +1,331 @@
+//! The server's implementation of the UI's [`PortalBackend`] port: reads from the database
+//! and the search index, never writes.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use motcua_app::domain::{
+    Agency, AgencyLevel, AgencyListing, AgencyPage, AgencyRef, Announcement, DocumentKind, DocumentSummary, FacetValue,
+    HomeData, Procedure, SearchHit, SearchPage, SearchParams,
+};
+use motcua_app::ports::{BackendError, PortalBackend};
+use motcua_search::{SearchIndex, SearchRequest};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+
+use crate::storage::entity::{agency, document, procedure_details};
+
+/// Reads for the pages and the JSON API.
+#[derive(Clone)]
+pub struct PortalService {
+    db: DatabaseConnection,
+    index: Arc<SearchIndex>,
+    popular: Vec<String>,
+}
+
+impl PortalService {
+    /// A service over a database and an index.
+    pub fn new(db: DatabaseConnection, index: Arc<SearchIndex>, popular: Vec<String>) -> Self {
+        Self { db, index, popular }
+    }
+}
+
+fn unavailable(e: impl std::fmt::Display) -> BackendError {
+    tracing::error!("backend failure: {e}");
+    BackendError::Unavailable(e.to_string())
+}
+
+fn agency_ref(a: &agency::Model) -> AgencyRef {
+    AgencyRef { slug: a.slug.clone(), name: a.name.clone(), level: AgencyLevel::parse(&a.level).unwrap_or(AgencyLevel::Other) }
+}
+
+fn summary_of(d: document::Model, a: &agency::Model, code: Option<String>) -> DocumentSummary {
+    DocumentSummary {
+        kind: DocumentKind::parse(&d.kind).unwrap_or(DocumentKind::Page),
+        title: d.title,
+        url: d.path,
+        summary: d.summary,
+        agency: agency_ref(a),
+        published_at: d.published_at,
+        code,
+    }
+}
+
+#[derive(FromQueryResult)]
+struct AgencyCount {
+    agency_id: i32,
+    documents: i64,
+}
+
+impl PortalService {
+    async fn procedure_summaries(&self, ids: &[i32]) -> Result<Vec<DocumentSummary>, BackendError> {
+        let rows = document::Entity::find()
+            .filter(document::Column::Id.is_in(ids.to_vec()))
+            .find_also_related(agency::Entity)
+            .all(&self.db)
+            .await
+            .map_err(unavailable)?;
+        let codes: HashMap<i32, String> = procedure_details::Entity::find()
+            .filter(procedure_details::Column::DocumentId.is_in(ids.to_vec()))
+            .all(&self.db)
+            .await
+            .map_err(unavailable)?
+            .into_iter()
+            .map(|p| (p.document_id, p.code))
+            .collect();
+        let mut by_id: HashMap<i32, DocumentSummary> = rows
+            .into_iter()
+            .filter_map(|(d, a)| {
+                let a = a?;
+                let id = d.id;
+                Some((id, summary_of(d, &a, codes.get(&id).cloned())))
+            })
+            .collect();
+        Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
+    }
+
+    async fn counts_by_agency(&self) -> Result<HashMap<i32, u64>, BackendError> {
+        let rows = document::Entity::find()
+            .select_only()
+            .column(document::Column::AgencyId)
+            .column_as(document::Column::Id.count(), "documents")
+            .filter(document::Column::State.eq("published"))
+            .group_by(document::Column::AgencyId)
+            .into_model::<AgencyCount>()
+            .all(&self.db)
+            .await
+            .map_err(unavailable)?;
+        Ok(rows.into_iter().map(|r| (r.agency_id, r.documents.max(0) as u64)).collect())
+    }
+
+    async fn announcements_of(&self, agency_id: Option<i32>, limit: u64) -> Result<Vec<DocumentSummary>, BackendError> {
+        let mut q = document::Entity::find()
+            .filter(document::Column::Kind.eq("announcement"))
+            .filter(document::Column::State.eq("published"));
+        if let Some(id) = agency_id {
+            q = q.filter(document::Column::AgencyId.eq(id));
+        }
+        let rows = q
+            .order_by_desc(document::Column::PublishedAt)
+            .limit(limit)
+            .find_also_related(agency::Entity)
+            .all(&self.db)
+            .await
+            .map_err(unavailable)?;
+        Ok(rows.into_iter().filter_map(|(d, a)| Some(summary_of(d, &a?, None))).collect())
+    }
+}
+
+#[async_trait::async_trait]
+impl PortalBackend for PortalService {
+    async fn home(&self) -> Result<HomeData, BackendError> {
+        let popular_rows = procedure_details::Entity::find()
+            .filter(procedure_details::Column::Code.is_in(self.popular.clone()))
+            .all(&self.db)
+            .await
+            .map_err(unavailable)?;
+        let mut ids = Vec::new();
+        for code in &self.popular {
+            if let Some(p) = popular_rows.iter().find(|p| &p.code == code) {
+                ids.push(p.document_id);
+            }
+        }
+        let mut popular = self.procedure_summaries(&ids).await?;
+        popular.retain(|d| d.kind == DocumentKind::Procedure);
+        let latest = self.announcements_of(None, 5).await?;
+        let counts = self.counts_by_agency().await?;
+        let mut top: Vec<(i32, u64)> = counts.into_iter().collect();
+        top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        top.truncate(8);
+        let agencies = agency::Entity::find()
+            .filter(agency::Column::Id.is_in(top.iter().map(|t| t.0).collect::<Vec<_>>()))
+            .all(&self.db)
+            .await
+            .map_err(unavailable)?;
+        let agencies = top
+            .iter()
+            .filter_map(|(id, n)| agencies.iter().find(|a| a.id == *id).map(|a| AgencyListing { agency: agency_ref(a), documents: *n }))
+            .collect();
+        let procedure_count = document::Entity::find()
+            .filter(document::Column::Kind.eq("procedure"))
+            .filter(document::Column::State.eq("published"))
+            .count(&self.db)
+            .await
+            .map_err(unavailable)?;
+        Ok(HomeData { popular, latest, agencies, procedure_count })
+    }
+
+    async fn search(&self, params: &SearchParams) -> Result<SearchPage, BackendError> {
+        let request = SearchRequest {
+            text: params.q.clone(),
+            kind: params.kind.map(|k| k.as_str().to_string()),
+            agency: params.agency.clone(),
+            offset: ((params.page.max(1) - 1) * params.per_page) as usize,
+            limit: params.per_page as usize,
+        };
+        let index = self.index.clone();
+        let results = tokio::task::spawn_blocking(move || index.search(&request))
+            .await
+            .map_err(unavailable)?
+            .map_err(unavailable)?;
+        let slugs: Vec<String> = results.facets.agency.iter().map(|f| f.value.clone()).collect();
+        let names: HashMap<String, String> = agency::Entity::find()
+            .filter(agency::Column::Slug.is_in(slugs))
+            .all(&self.db)
+            .await
+            .map_err(unavailable)?
+            .into_iter()
+            .map(|a| (a.slug, a.name))
+            .collect();
+        Ok(SearchPage {
+            params: params.clone(),
+            total: results.total as u64,
+            hits: results
+                .hits
+                .into_iter()
+                .map(|h| SearchHit {
+                    id: h.id,
+                    kind: DocumentKind::parse(&h.kind).unwrap_or(DocumentKind::Page),
+                    title: h.title,
+                    url: h.url,
+                    agency: h.agency,
+                    agency_name: h.agency_name,
+                    code: h.code,
+                    snippet_html: h.snippet_html,
+                })
+                .collect(),
+            kind_facets: results
+                .facets
+                .kind
+                .into_iter()
+                .filter_map(|f| {
+                    let kind = DocumentKind::parse(&f.value)?;
+                    Some(FacetValue { value: f.value, label: kind.label().to_string(), count: f.count })
+                })
+                .collect(),
+            agency_facets: results
+                .facets
+                .agency
+                .into_iter()
+                .map(|f| FacetValue { label: names.get(&f.value).cloned().unwrap_or_else(|| f.value.clone()), value: f.value, count: f.count })
+                .collect(),
+            relaxed: results.relaxed,
+        })
+    }
+
+    async fn procedure(&self, code: &str) -> Result<Option<Procedure>, BackendError> {
+        let Some(details) = procedure_details::Entity::find()
+            .filter(procedure_details::Column::Code.eq(code))
+            .one(&self.db)
+            .await
+            .map_err(unavailable)?
+        else {
+            return Ok(None);
+        };
+        let Some((doc, Some(agency))) = document::Entity::find_by_id(details.document_id)
+            .filter(document::Column::State.eq("published"))
+            .find_also_related(agency::Entity)
+            .one(&self.db)
+            .await
+            .map_err(unavailable)?
+        else {
+            return Ok(None);
+        };
+        let json = |s: &str| serde_json::from_str(s).map_err(unavailable);
+        Ok(Some(Procedure {
+            code: details.code,
+            title: doc.title,
+            agency: agency_ref(&agency),
+            field: details.field,
+            levels: json(&details.levels)?,
+            audience: details.audience,
+            steps: json(&details.steps)?,
+            required_documents: serde_json::from_str(&details.required_documents).map_err(unavailable)?,
+            channels: serde_json::from_str(&details.channels).map_err(unavailable)?,
+            conditions: details.conditions,
+            result: details.result,
+            legal_basis: serde_json::from_str(&details.legal_basis).map_err(unavailable)?,
+            implementing_agency: details.implementing_agency,
+            competent_agency: details.competent_agency,
+            decision: details.decision,
+            procedure_type: details.procedure_type,
+            source_url: doc.origin_url,
+            updated_at: doc.updated_at,
+        }))
+    }
+
+    async fn announcement(&self, slug: &str) -> Result<Option<Announcement>, BackendError> {
+        let found = document::Entity::find()
+            .filter(document::Column::Path.eq(format!("/tin-tuc/{slug}")))
+            .filter(document::Column::Kind.eq("announcement"))
+            .filter(document::Column::State.eq("published"))
+            .find_also_related(agency::Entity)
+            .one(&self.db)
+            .await
+            .map_err(unavailable)?;
+        Ok(found.and_then(|(d, a)| {
+            let a = a?;
+            Some(Announcement {
+                title: d.title,
+                summary: d.summary,
+                body_html: d.body_html,
+                agency: agency_ref(&a),
+                published_at: d.published_at,
+                origin_url: d.origin_url,
+            })
+        }))
+    }
+
+    async fn agency(&self, slug: &str) -> Result<Option<AgencyPage>, BackendError> {
+        let Some(a) = agency::Entity::find().filter(agency::Column::Slug.eq(slug)).one(&self.db).await.map_err(unavailable)? else {
+            return Ok(None);
+        };
+        let parent = match a.parent_id {
+            Some(id) => agency::Entity::find_by_id(id).one(&self.db).await.map_err(unavailable)?.map(|p| agency_ref(&p)),
+            None => None,
+        };
+        let children = agency::Entity::find()
+            .filter(agency::Column::ParentId.eq(a.id))
+            .order_by_asc(agency::Column::Name)
+            .all(&self.db)
+            .await
+            .map_err(unavailable)?
+            .iter()
+            .map(agency_ref)
+            .collect();
+        let procedures_query = document::Entity::find()
+            .filter(document::Column::AgencyId.eq(a.id))
+            .filter(document::Column::Kind.eq("procedure"))
+            .filter(document::Column::State.eq("published"));
+        let procedure_count = procedures_query.clone().count(&self.db).await.map_err(unavailable)?;
+        let ids: Vec<i32> = procedures_query
+            .order_by_asc(document::Column::Title)
+            .limit(30)
+            .all(&self.db)
+            .await
+            .map_err(unavailable)?
+            .into_iter()
+            .map(|d| d.id)
+            .collect();
+        let procedures = self.procedure_summaries(&ids).await?;
+        let announcements = self.announcements_of(Some(a.id), 10).await?;
+        let former_names = serde_json::from_str(&a.former_names).unwrap_or_default();
+        Ok(Some(AgencyPage {
+            agency: Agency { reference: agency_ref(&a), parent, admin_code: a.admin_code.clone(), former_names, website: a.website.clone() },
+            procedures,
+            procedure_count,
+            announcements,
+            children,
+        }))
+    }
+
+    async fn agencies(&self) -> Result<Vec<AgencyListing>, BackendError> {
+        let counts = self.counts_by_agency().await?;
+        let rows = agency::Entity::find().order_by_asc(agency::Column::Name).all(&self.db).await.map_err(unavailable)?;
+        Ok(rows
+            .iter()
+            .map(|a| AgencyListing { agency: agency_ref(a), documents: counts.get(&a.id).copied().unwrap_or(0) })
+            .collect())
+    }
+}

@@ -1,0 +1,16 @@
+//! Migrations: one set for SQLite and PostgreSQL, run at every start. Never edit a shipped
+//! migration; add a new one (expand, then contract, so older nodes keep running).
+
+use sea_orm_migration::prelude::*;
+
+mod m20261122_000001_create_content_tables;
+
+/// All migrations in order.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261122_000001_create_content_tables::Migration)]
+    }
+}
