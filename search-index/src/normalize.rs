@@ -7,11 +7,13 @@
 
 use unicode_normalization::{UnicodeNormalization, char::is_combining_mark};
 
-/// Canonical form of a text: NFC, with look-alike capital D-with-stroke letters mapped to Đ.
+/// Canonical form of a text: NFC, look-alike capital D-with-stroke letters mapped to Đ,
+/// invisible format characters (zero-width spaces, direction marks, BOM) removed.
 ///
 /// Idempotent: `normalize(normalize(x)) == normalize(x)`.
 pub fn normalize(text: &str) -> String {
     text.nfc()
+        .filter(|c| !is_invisible(*c))
         .map(|c| match c {
             // Ð (Icelandic eth) and Ɖ (African D) are typed for Đ by some legacy keyboards.
             '\u{00D0}' | '\u{0189}' => 'Đ',
@@ -20,10 +22,17 @@ pub fn normalize(text: &str) -> String {
         .collect()
 }
 
+/// Zero-width and direction-mark characters that copy-paste leaves inside words
+/// ("k\u{200E}ý"), splitting them for search.
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}')
+}
+
 /// Whether `text` is already in the form [`normalize`] gives, so callers can skip a copy.
 pub fn is_normalized(text: &str) -> bool {
     unicode_normalization::is_nfc_quick(text.chars()) == unicode_normalization::IsNormalized::Yes
         && !text.contains(['\u{00D0}', '\u{0189}'])
+        && !text.chars().any(is_invisible)
 }
 
 /// Lowercase and strip every diacritic, mapping đ to d: "Đăng ký" → "dang ky".
@@ -85,6 +94,11 @@ mod tests {
     fn maps_look_alike_d() {
         assert_eq!(normalize("\u{00D0}ăng ký"), "Đăng ký");
         assert_eq!(normalize("\u{0189}ồng"), "Đồng");
+    }
+
+    #[test]
+    fn removes_invisible_marks() {
+        assert_eq!(normalize("đăng k\u{200E}ý\u{FEFF}"), "đăng ký");
     }
 
     #[test]

@@ -99,7 +99,10 @@ impl Config {
             Some(path) => figment = figment.merge(Toml::file_exact(path)),
             None => figment = figment.merge(Toml::file("motcua.toml")),
         }
-        figment.merge(Env::prefixed("MOTCUA_").split("__")).extract().map_err(Box::new)
+        // MOTCUA_CONFIG names the file (a flag's variable) and MOTCUA_TEST_* belong to the
+        // test suite; every other MOTCUA_ variable must be a known key.
+        let env = Env::prefixed("MOTCUA_").filter(|k| k != "config" && !k.as_str().to_lowercase().starts_with("test_")).split("__");
+        figment.merge(env).extract().map_err(Box::new)
     }
 
     /// The database URL, defaulting to SQLite in the data directory.

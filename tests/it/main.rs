@@ -1,1 +1,6 @@
+//! One end-to-end test binary (one link step, shared helpers): the real `motcua` binary,
+//! real SQLite and PostgreSQL, real HTTP.
 
+mod import;
+mod pages;
+mod search_api;

@@ -117,9 +117,15 @@ fn ProcedureView(p: Procedure) -> impl IntoView {
 
         {has_steps.then(|| view! {
             <h2 class="mc-heading-m">"Trình tự thực hiện"</h2>
-            <ol class="mc-steps">
-                {p.steps.iter().map(|s| view! { <li class="mc-steps__item"><Paragraphs text=s.clone()/></li> }).collect_view()}
-            </ol>
+            {if p.steps.len() == 1 {
+                view! { <Paragraphs text=p.steps[0].clone()/> }.into_any()
+            } else {
+                view! {
+                    <ol class="mc-steps">
+                        {p.steps.iter().map(|s| view! { <li class="mc-steps__item"><Paragraphs text=s.clone()/></li> }).collect_view()}
+                    </ol>
+                }.into_any()
+            }}
         })}
 
         {p.conditions.clone().filter(|c| !c.trim().is_empty()).map(|c| view! {

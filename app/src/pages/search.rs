@@ -73,14 +73,6 @@ fn ResultsBody(page: SearchPage) -> impl IntoView {
     let paging = params.clone();
     view! {
         <div class="mc-grid-row">
-            <div class="mc-grid-column-one-third">
-                <aside class="mc-facets" aria-label="Lọc kết quả">
-                    <h2 class="mc-facets__heading">"Loại"</h2>
-                    <ul class="mc-facets__list">{kind_links}</ul>
-                    <h2 class="mc-facets__heading">"Cơ quan"</h2>
-                    <ul class="mc-facets__list">{agency_links}</ul>
-                </aside>
-            </div>
             <div class="mc-grid-column-two-thirds">
                 <p class="mc-results-summary" role="status">{summary}</p>
                 {relaxed.then(|| view! {
@@ -120,6 +112,14 @@ fn ResultsBody(page: SearchPage) -> impl IntoView {
                         .collect_view()}
                 </ul>
                 <Pagination params=paging total/>
+            </div>
+            <div class="mc-grid-column-one-third mc-grid-column-one-third--secondary-on-mobile">
+                <aside class="mc-facets" aria-label="Lọc kết quả">
+                    <h2 class="mc-facets__heading">"Loại"</h2>
+                    <ul class="mc-facets__list">{kind_links}</ul>
+                    <h2 class="mc-facets__heading">"Cơ quan"</h2>
+                    <ul class="mc-facets__list">{agency_links}</ul>
+                </aside>
             </div>
         </div>
     }

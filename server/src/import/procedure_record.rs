@@ -101,8 +101,8 @@ pub fn parse(raw: RawProcedure) -> Result<ParsedProcedure, RecordError> {
         .map(|t| strip_procedure_prefix(&t))
         .filter(|t| !t.is_empty())
         .ok_or(RecordError::Field { field: "ten_thu_tuc", reason: "empty".into() })?;
-    if title.chars().count() > 1000 {
-        return Err(RecordError::Field { field: "ten_thu_tuc", reason: "longer than 1000 characters".into() });
+    if title.chars().count() > 4000 {
+        return Err(RecordError::Field { field: "ten_thu_tuc", reason: "longer than 4000 characters".into() });
     }
     let agency = agency_of(&raw.agency_folder)?;
     let levels: Vec<String> =
@@ -282,7 +282,8 @@ pub fn parse_steps(text: &str) -> Vec<String> {
         }
         out
     } else {
-        text.lines().filter_map(clean).collect()
+        // No numbered steps: one block, shown as paragraphs; lines are not steps.
+        clean(text).into_iter().collect()
     }
 }
 
@@ -326,9 +327,25 @@ pub fn parse_required_documents(text: &str) -> Vec<RequiredDocument> {
     out
 }
 
-static LEGAL_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\d{1,4}/\d{4}/[A-ZĐ][A-ZĐa-z0-9]*(?:-[A-ZĐ][A-ZĐa-z0-9]*)*").expect("static regex")
-});
+static LEGAL_NUMBER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\d{1,4}/\d{4}/[A-ZĐ]+\d{0,2}(?:-[A-ZĐ]+\d{0,2})*").expect("static regex"));
+
+/// End of a document number, giving back a capital letter that starts the next title word
+/// ("…/TT-BCANghị định" → "…/TT-BCA") and digits that start the next number
+/// ("…/NĐ-CP05/2012/…" → "…/NĐ-CP").
+fn number_end(text: &str, start: usize, mut end: usize) -> usize {
+    if text[end..].starts_with('/') {
+        end = start + text[start..end].trim_end_matches(|c: char| c.is_ascii_digit()).len();
+    }
+    loop {
+        let next_is_lower = text[end..].chars().next().is_some_and(char::is_lowercase);
+        let last = text[start..end].chars().next_back();
+        match last {
+            Some(c) if next_is_lower && c.is_uppercase() && end - c.len_utf8() > start => end -= c.len_utf8(),
+            _ => return end,
+        }
+    }
+}
 
 /// Cuts the legal-basis table into titles and document numbers.
 pub fn parse_legal_basis(text: &str) -> Vec<LegalReference> {
@@ -338,13 +355,20 @@ pub fn parse_legal_basis(text: &str) -> Vec<LegalReference> {
     }
     let mut out: Vec<LegalReference> = Vec::new();
     let mut last = 0;
-    for m in LEGAL_NUMBER.find_iter(body) {
+    let mut search_from = 0;
+    while let Some(m) = LEGAL_NUMBER.find_at(body, search_from) {
+        let end = number_end(body, m.start(), m.end());
+        search_from = end;
+        if m.start() < last {
+            continue;
+        }
         let title = body[last..m.start()].trim();
-        last = m.end();
+        let number = &body[m.start()..end];
+        last = end;
         if title.is_empty() {
             continue; // the number column repeating the number the title ended with
         }
-        out.push(LegalReference { title: title.to_string(), number: Some(m.as_str().to_string()) });
+        out.push(LegalReference { title: title.to_string(), number: Some(number.to_string()) });
     }
     let tail = body[last..].trim();
     if !tail.is_empty() {
@@ -394,7 +418,7 @@ mod tests {
     #[test]
     fn steps_split_at_marks_or_lines() {
         assert_eq!(parse_steps("Bước 1: Chuẩn bị hồ sơ.\nBước 2: Nộp hồ sơ\n* Tại trụ sở").len(), 2);
-        assert_eq!(parse_steps("- Nộp hồ sơ\n- Nhận kết quả\n\n"), vec!["- Nộp hồ sơ", "- Nhận kết quả"]);
+        assert_eq!(parse_steps("- Nộp hồ sơ\n- Nhận kết quả\n\n"), vec!["- Nộp hồ sơ\n- Nhận kết quả"]);
         assert!(parse_steps("Không có thông tin").is_empty());
     }
 
@@ -413,7 +437,11 @@ mod tests {
         let l = parse_legal_basis("Tên văn bản pháp lýMã văn bảnHướng dẫn xử lý khiếu nại68/2013/TT-BCANghị định 05/2012/NĐ-CP05/2012/NĐ-CP");
         assert_eq!(l.len(), 2, "{l:?}");
         assert_eq!(l[0], LegalReference { title: "Hướng dẫn xử lý khiếu nại".into(), number: Some("68/2013/TT-BCA".into()) });
-        assert_eq!(l[1].number.as_deref(), Some("05/2012/NĐ-CP"));
+        assert_eq!(l[1], LegalReference { title: "Nghị định".into(), number: Some("05/2012/NĐ-CP".into()) });
+        let l = parse_legal_basis("Tên văn bản pháp lýMã văn bảnLuật Hộ tịch60/2014/QH1360/2014/QH13Thông tư 04/2020/TT-BTP04/2020/TT-BTP");
+        assert_eq!(l.len(), 2, "{l:?}");
+        assert_eq!(l[0], LegalReference { title: "Luật Hộ tịch".into(), number: Some("60/2014/QH13".into()) });
+        assert_eq!(l[1], LegalReference { title: "Thông tư".into(), number: Some("04/2020/TT-BTP".into()) });
     }
 
     #[test]

@@ -1,0 +1,66 @@
+//! Server-rendered pages: complete HTML without JavaScript, the right status codes, real
+//! content from the demo set.
+
+use motcua_tests::{Database, Site};
+
+#[test]
+fn pages_render_real_content_without_javascript() {
+    let site = Site::new(Database::Sqlite);
+    let server = site.serve(&[]).expect("serve");
+
+    let (status, home) = server.page("/");
+    assert_eq!(status, 200);
+    for text in ["Đăng ký khai sinh", "Đăng ký kết hôn", "Tin tức, thông báo mới", "action=\"/tim-kiem\""] {
+        assert!(home.contains(text), "home lacks {text}");
+    }
+    assert!(!home.contains("<script src"), "pages work without JavaScript and load no script");
+    assert!(home.contains("</footer>"), "the whole page arrives server-rendered");
+
+    let (status, results) = server.page("/tim-kiem?q=khai+sinh");
+    assert_eq!(status, 200);
+    assert!(results.contains("kết quả cho “khai sinh”"));
+    assert!(results.contains("<b>khai</b>") || results.contains("<b>Khai</b>"), "highlighted snippets");
+    assert!(results.contains("Thủ tục hành chính"), "counts by kind");
+    assert!(results.contains("href=\"/thu-tuc/1.001193\""));
+    let (status, bad) = server.page("/tim-kiem?q=x&page=abc");
+    assert_eq!(status, 400);
+    assert!(bad.contains("page"));
+    let (status, page2) = server.page("/tim-kiem?q=khai+sinh&page=2");
+    assert_eq!(status, 200);
+    assert!(page2.contains("Trang trước"));
+
+    let (status, procedure) = server.page("/thu-tuc/1.001193");
+    assert_eq!(status, 200);
+    for text in ["<h1 class=\"mc-heading-l\">Đăng ký khai sinh</h1>", "Hồ sơ cần chuẩn bị", "Trình tự thực hiện", "Phí, lệ phí", "Căn cứ pháp lý", "Bộ Tư pháp", "Cấp xã"] {
+        assert!(procedure.contains(text), "procedure page lacks {text}");
+    }
+    assert!(procedure.contains("<title>Đăng ký khai sinh – Một Cửa</title>"));
+
+    let (status, agency) = server.page("/co-quan/bo-tu-phap");
+    assert_eq!(status, 200);
+    assert!(agency.contains("Thủ tục hành chính ("));
+    let (status, province) = server.page("/co-quan/thanh-pho-hue");
+    assert_eq!(status, 200);
+    assert!(province.contains("Đơn vị trực thuộc") && province.contains("Phường"), "a province lists its communes");
+    let (status, agencies) = server.page("/co-quan");
+    assert_eq!(status, 200);
+    assert!(agencies.contains("Xã, phường, đặc khu"));
+
+    let announcement = home
+        .split("href=\"/tin-tuc/")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("home links an announcement");
+    let (status, news) = server.page(&format!("/tin-tuc/{announcement}"));
+    assert_eq!(status, 200);
+    assert!(news.contains("mc-prose") && news.contains("<p>"));
+
+    for missing in ["/khong-co-trang-nay", "/thu-tuc/9.999999", "/tin-tuc/khong-co", "/co-quan/khong-co"] {
+        let (status, body) = server.page(missing);
+        assert_eq!(status, 404, "{missing}");
+        assert!(body.contains("Không tìm thấy trang") && body.contains("action=\"/tim-kiem\""), "{missing}: a 404 that helps");
+    }
+    let css = server.get("/style/motcua.css").expect("css");
+    assert_eq!(css.status().as_u16(), 200);
+    assert!(css.text().expect("css").contains(".mc-search-box"));
+}
