@@ -10,7 +10,6 @@ pub mod components;
 pub mod domain;
 pub mod pages;
 pub mod params;
-#[cfg(feature = "ssr")]
 pub mod ports;
 
 use leptos::prelude::*;

@@ -8,7 +8,7 @@ use tantivy::collector::{Count, TopDocs};
 use tantivy::query::Query;
 use tantivy::schema::Value;
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{Index, Searcher, TantivyDocument};
+use tantivy::{DocAddress, Index, Order, Searcher, TantivyDocument};
 
 use crate::error::SearchError;
 use crate::query::{BuiltQuery, SearchRequest};
@@ -91,7 +91,18 @@ pub(crate) fn run(
         total = searcher.search(&*query, &Count)?;
     }
     let limit = request.limit.clamp(1, 100);
-    let top = searcher.search(&*query, &TopDocs::with_limit(limit).and_offset(request.offset).order_by_score())?;
+    let top_docs = TopDocs::with_limit(limit).and_offset(request.offset);
+    let top: Vec<(f32, DocAddress)> = if !built.browsing {
+        searcher.search(&*query, &top_docs.order_by_score())?
+    } else if request.kind.as_deref() == Some("procedure") {
+        // Browsing procedures: alphabetical, as in a printed list.
+        let sorted = searcher.search(&*query, &top_docs.order_by_string_fast_field("title_key", Order::Asc))?;
+        sorted.into_iter().map(|(_, a)| (0.0, a)).collect()
+    } else {
+        // Browsing anything else: newest first.
+        let sorted = searcher.search(&*query, &top_docs.order_by_fast_field::<i64>("published", Order::Desc))?;
+        sorted.into_iter().map(|(_, a)| (0.0, a)).collect()
+    };
     let mut snippets = SnippetGenerator::create(searcher, &*query, fields.content)?;
     snippets.set_max_num_chars(SNIPPET_CHARS);
 
@@ -99,10 +110,17 @@ pub(crate) fn run(
     for (score, address) in top {
         let doc: TantivyDocument = searcher.doc(address)?;
         let text = |f| doc.get_first(f).and_then(|v| v.as_str()).unwrap_or_default().to_string();
-        let mut snippet_html = snippets.snippet_from_doc(&doc).to_html();
-        if snippet_html.is_empty() {
-            snippet_html = escape_html(&first_chars(&text(fields.content), SNIPPET_CHARS));
-        }
+        let content = text(fields.content);
+        let snippet = snippets.snippet_from_doc(&doc);
+        let snippet_html = if snippet.is_empty() {
+            escape_html(&first_chars(&content, SNIPPET_CHARS))
+        } else {
+            // Say when the excerpt starts or stops mid-text.
+            let range = snippet.fragment_range();
+            let before = if range.start > 0 { "… " } else { "" };
+            let after = if range.end < content.trim_end().len() { " …" } else { "" };
+            format!("{before}{}{after}", snippet.to_html())
+        };
         hits.push(SearchHit {
             id: doc.get_first(fields.id).and_then(|v| v.as_i64()).unwrap_or_default(),
             kind: text(fields.kind),
@@ -180,6 +198,7 @@ mod tests {
             code: Some(format!("1.{id:06}")),
             url: format!("/thu-tuc/1.{id:06}"),
             year: Some(2026),
+            published: Some(1_700_000_000 + id),
         }
     }
 
@@ -246,6 +265,24 @@ mod tests {
         assert!(r.hits.iter().all(|h| h.kind == "announcement"));
         let procedures = r.facets.kind.iter().find(|f| f.value == "procedure").map(|f| f.count);
         assert!(procedures.unwrap_or(0) >= 3, "{:?}", r.facets);
+    }
+
+    #[test]
+    fn browsing_lists_procedures_alphabetically_and_the_rest_newest_first() {
+        let index = index();
+        let all = |kind: &str| {
+            index
+                .search(&SearchRequest { kind: Some(kind.into()), limit: 10, ..Default::default() })
+                .expect("search")
+                .hits
+                .into_iter()
+                .map(|h| h.id)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(all("procedure"), vec![5, 2, 1, 3], "cấp < đăng ký khai sinh < … có yếu tố < khai tử");
+        assert_eq!(all("announcement"), vec![4]);
+        let newest = index.search(&SearchRequest { limit: 10, ..Default::default() }).expect("search");
+        assert_eq!(newest.hits.iter().map(|h| h.id).collect::<Vec<_>>(), vec![5, 4, 3, 2, 1]);
     }
 
     #[test]

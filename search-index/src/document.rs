@@ -23,4 +23,6 @@ pub struct IndexDocument {
     pub url: String,
     /// Year of publication, if known.
     pub year: Option<i32>,
+    /// Publication time in Unix seconds, if known.
+    pub published: Option<i64>,
 }

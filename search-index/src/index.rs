@@ -157,6 +157,9 @@ impl SearchIndex {
         if let Some(year) = d.year {
             doc.add_i64(f.year, i64::from(year));
         }
+        if let Some(published) = d.published {
+            doc.add_i64(f.published, published);
+        }
         doc
     }
 }

@@ -25,7 +25,8 @@ pub struct Fields {
     pub title: Field,
     /// Title, exact.
     pub title_exact: Field,
-    /// The whole folded title as one term: an exact-title query jumps to the top.
+    /// The whole folded title as one term: an exact-title query jumps to the top; also the
+    /// alphabetical sort key when browsing.
     pub title_key: Field,
     /// Summary and body, folded; stores the original text for snippets.
     pub content: Field,
@@ -37,6 +38,8 @@ pub struct Fields {
     pub url: Field,
     /// Year of publication, for facets.
     pub year: Field,
+    /// Publication time (Unix seconds), for newest-first browsing.
+    pub published: Field,
 }
 
 /// Builds the schema and returns it with its field handles.
@@ -56,12 +59,13 @@ pub fn build() -> (Schema, Fields) {
         agency_name: b.add_text_field("agency_name", STORED),
         title: b.add_text_field("title", text(VI_FOLDED, true)),
         title_exact: b.add_text_field("title_exact", text(VI_EXACT, false)),
-        title_key: b.add_text_field("title_key", STRING),
+        title_key: b.add_text_field("title_key", STRING | FAST),
         content: b.add_text_field("content", text(VI_FOLDED, true)),
         content_exact: b.add_text_field("content_exact", text(VI_EXACT, false)),
         code: b.add_text_field("code", STRING | STORED),
         url: b.add_text_field("url", STORED),
         year: b.add_i64_field("year", INDEXED | FAST),
+        published: b.add_i64_field("published", FAST),
     };
     (b.build(), fields)
 }

@@ -100,6 +100,7 @@ async fn load(db: &DatabaseConnection, ids: Option<Vec<i32>>) -> Result<Vec<Inde
             IndexDocument {
                 id: i64::from(d.id),
                 year: d.published_at.map(|t| chrono::Datelike::year(&t)),
+                published: d.published_at.map(|t| t.timestamp()),
                 kind: d.kind,
                 agency,
                 agency_name,

@@ -31,6 +31,15 @@ impl PortalService {
     }
 }
 
+/// Procedures listed on an agency's page; the rest are a search away.
+const AGENCY_PAGE_PROCEDURES: usize = 30;
+
+/// Orders names as a Vietnamese reader expects: by letters without marks first (so Đ sits
+/// with D, not after Z), then by the exact spelling.
+fn vietnamese_sort_key(name: &str) -> (String, String) {
+    (motcua_search::normalize::fold(name), name.to_lowercase())
+}
+
 fn unavailable(e: impl std::fmt::Display) -> BackendError {
     tracing::error!("backend failure: {e}");
     BackendError::Unavailable(e.to_string())
@@ -285,29 +294,29 @@ impl PortalBackend for PortalService {
             Some(id) => agency::Entity::find_by_id(id).one(&self.db).await.map_err(unavailable)?.map(|p| agency_ref(&p)),
             None => None,
         };
-        let children = agency::Entity::find()
+        let mut children: Vec<AgencyRef> = agency::Entity::find()
             .filter(agency::Column::ParentId.eq(a.id))
-            .order_by_asc(agency::Column::Name)
             .all(&self.db)
             .await
             .map_err(unavailable)?
             .iter()
             .map(agency_ref)
             .collect();
-        let procedures_query = document::Entity::find()
+        children.sort_by_cached_key(|c| vietnamese_sort_key(&c.name));
+        let mut titles: Vec<(i32, String)> = document::Entity::find()
+            .select_only()
+            .column(document::Column::Id)
+            .column(document::Column::Title)
             .filter(document::Column::AgencyId.eq(a.id))
             .filter(document::Column::Kind.eq("procedure"))
-            .filter(document::Column::State.eq("published"));
-        let procedure_count = procedures_query.clone().count(&self.db).await.map_err(unavailable)?;
-        let ids: Vec<i32> = procedures_query
-            .order_by_asc(document::Column::Title)
-            .limit(30)
+            .filter(document::Column::State.eq("published"))
+            .into_tuple()
             .all(&self.db)
             .await
-            .map_err(unavailable)?
-            .into_iter()
-            .map(|d| d.id)
-            .collect();
+            .map_err(unavailable)?;
+        let procedure_count = titles.len() as u64;
+        titles.sort_by_cached_key(|(_, t)| vietnamese_sort_key(t));
+        let ids: Vec<i32> = titles.into_iter().take(AGENCY_PAGE_PROCEDURES).map(|(id, _)| id).collect();
         let procedures = self.procedure_summaries(&ids).await?;
         let announcements = self.announcements_of(Some(a.id), 10).await?;
         let former_names = serde_json::from_str(&a.former_names).unwrap_or_default();
@@ -322,7 +331,8 @@ impl PortalBackend for PortalService {
 
     async fn agencies(&self) -> Result<Vec<AgencyListing>, BackendError> {
         let counts = self.counts_by_agency().await?;
-        let rows = agency::Entity::find().order_by_asc(agency::Column::Name).all(&self.db).await.map_err(unavailable)?;
+        let mut rows = agency::Entity::find().all(&self.db).await.map_err(unavailable)?;
+        rows.sort_by_cached_key(|a| vietnamese_sort_key(&a.name));
         Ok(rows
             .iter()
             .map(|a| AgencyListing { agency: agency_ref(a), documents: counts.get(&a.id).copied().unwrap_or(0) })

@@ -12,14 +12,15 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
-/// The `motcua` binary next to the test executable (cargo builds it for the server
-/// package's own integration test).
+/// The `motcua` binary of the same profile as the running executable: beside it (a bench
+/// binary in `target/release/`) or one level up (a test in `target/debug/deps/`). Cargo
+/// builds it for the server package's own integration test.
 pub fn motcua_bin() -> PathBuf {
-    let exe = std::env::current_exe().expect("test executable path");
-    let dir = exe.parent().and_then(Path::parent).expect("target directory");
-    let bin = dir.join(format!("motcua{}", std::env::consts::EXE_SUFFIX));
-    assert!(bin.is_file(), "{} not found: build it with `cargo build -p motcua-server` (cargo test --workspace does)", bin.display());
-    bin
+    let exe = std::env::current_exe().expect("executable path");
+    let name = format!("motcua{}", std::env::consts::EXE_SUFFIX);
+    let candidates = [exe.parent().map(|d| d.join(&name)), exe.parent().and_then(Path::parent).map(|d| d.join(&name))];
+    let found = candidates.into_iter().flatten().find(|p| p.is_file());
+    found.unwrap_or_else(|| panic!("motcua binary not found near {}: build it with `cargo build -p motcua-server` (cargo test --workspace does)", exe.display()))
 }
 
 /// The shared real data folder, if present (`../shared/data` beside the checkout).

@@ -16,12 +16,9 @@ pub use text::{Paragraphs, format_date};
 /// Sets the HTTP status of the page being rendered (404 for a missing procedure, 503 when
 /// the backend fails), so crawlers and monitors see what a reader sees.
 pub fn set_status(code: u16) {
-    #[cfg(feature = "ssr")]
     if let (Some(response), Ok(status)) =
         (leptos::prelude::use_context::<leptos_axum::ResponseOptions>(), http::StatusCode::from_u16(code))
     {
         response.set_status(status);
     }
-    #[cfg(not(feature = "ssr"))]
-    let _ = code;
 }

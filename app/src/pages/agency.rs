@@ -4,30 +4,18 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use crate::components::{Breadcrumbs, DocumentList, ServiceProblem};
+use super::{awaited, awaited_lookup};
+use crate::components::{Breadcrumbs, DocumentList};
 use crate::domain::{AgencyLevel, AgencyListing, AgencyPage};
-use crate::pages::NotFoundPage;
 
 /// `/co-quan`
 #[component]
 pub fn AgencyIndexPage() -> impl IntoView {
-    #[cfg(feature = "ssr")]
     let portal = super::portal();
     view! {
         <Title text="Cơ quan"/>
         <h1 class="mc-heading-l">"Cơ quan"</h1>
-        <Suspense fallback=|| ()>
-            {Suspend::new(async move {
-                #[cfg(feature = "ssr")]
-                let found = portal.agencies().await;
-                #[cfg(not(feature = "ssr"))]
-                let found: Result<Vec<AgencyListing>, ()> = Err(());
-                match found {
-                    Ok(list) => view! { <AgencyGroups list/> }.into_any(),
-                    Err(_) => view! { <ServiceProblem/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {awaited(async move { portal.agencies().await }, |list| view! { <AgencyGroups list/> })}
     }
 }
 
@@ -55,24 +43,9 @@ fn AgencyGroups(list: Vec<AgencyListing>) -> impl IntoView {
 /// `/co-quan/{slug}`
 #[component]
 pub fn AgencyDetailPage() -> impl IntoView {
-    #[cfg(feature = "ssr")]
     let portal = super::portal();
     let slug = use_params_map().get_untracked().get("slug").unwrap_or_default();
-    view! {
-        <Suspense fallback=|| ()>
-            {Suspend::new(async move {
-                #[cfg(feature = "ssr")]
-                let found = portal.agency(&slug).await;
-                #[cfg(not(feature = "ssr"))]
-                let found: Result<Option<AgencyPage>, ()> = { let _ = &slug; Err(()) };
-                match found {
-                    Ok(Some(page)) => view! { <AgencyView page/> }.into_any(),
-                    Ok(None) => view! { <NotFoundPage/> }.into_any(),
-                    Err(_) => view! { <ServiceProblem/> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
+    awaited_lookup(async move { portal.agency(&slug).await }, |page| view! { <AgencyView page/> })
 }
 
 #[component]
@@ -103,6 +76,15 @@ fn AgencyView(page: AgencyPage) -> impl IntoView {
                 <div class="mc-summary-list__row"><dt class="mc-summary-list__key">"Trang web"</dt><dd class="mc-summary-list__value"><a class="mc-link" href=w.clone() rel="noopener">{w.clone()}</a></dd></div>
             })}
         </dl>
+        {(!has_procedures && !has_announcements).then(|| view! {
+            <div class="mc-inset-text">
+                <p class="mc-body">"Cơ quan này chưa đăng thủ tục hoặc tin tức riêng trên cổng."</p>
+                <p class="mc-body">
+                    "Các thủ tục cấp xã, cấp tỉnh áp dụng chung trên cả nước: "
+                    <a class="mc-link" href="/tim-kiem?kind=procedure">"xem danh sách thủ tục"</a>"."
+                </p>
+            </div>
+        })}
         {has_procedures.then(|| view! {
             <h2 class="mc-heading-m">{format!("Thủ tục hành chính ({procedure_count})")}</h2>
             <DocumentList items=procedures/>

@@ -4,31 +4,16 @@ use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_params_map;
 
-use crate::components::{Breadcrumbs, ServiceProblem, format_date};
+use super::awaited_lookup;
+use crate::components::{Breadcrumbs, format_date};
 use crate::domain::Announcement;
-use crate::pages::NotFoundPage;
 
 /// `/tin-tuc/{slug}`
 #[component]
 pub fn AnnouncementPage() -> impl IntoView {
-    #[cfg(feature = "ssr")]
     let portal = super::portal();
     let slug = use_params_map().get_untracked().get("slug").unwrap_or_default();
-    view! {
-        <Suspense fallback=|| ()>
-            {Suspend::new(async move {
-                #[cfg(feature = "ssr")]
-                let found = portal.announcement(&slug).await;
-                #[cfg(not(feature = "ssr"))]
-                let found: Result<Option<Announcement>, ()> = { let _ = &slug; Err(()) };
-                match found {
-                    Ok(Some(a)) => view! { <AnnouncementView a/> }.into_any(),
-                    Ok(None) => view! { <NotFoundPage/> }.into_any(),
-                    Err(_) => view! { <ServiceProblem/> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
+    awaited_lookup(async move { portal.announcement(&slug).await }, |a| view! { <AnnouncementView a/> })
 }
 
 #[component]

@@ -3,13 +3,13 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::components::{DocumentList, SearchBox, ServiceProblem};
+use super::awaited;
+use crate::components::{DocumentList, SearchBox};
 use crate::domain::HomeData;
 
 /// `/`
 #[component]
 pub fn HomePage() -> impl IntoView {
-    #[cfg(feature = "ssr")]
     let portal = super::portal();
     view! {
         <Title text=""/>
@@ -18,18 +18,7 @@ pub fn HomePage() -> impl IntoView {
             <p class="mc-hero__lead">"Tìm thủ tục hành chính và tin tức của mọi bộ, ngành, tỉnh và xã. Gõ có dấu hay không dấu đều được."</p>
             <SearchBox hero=true/>
         </div>
-        <Suspense fallback=|| ()>
-            {Suspend::new(async move {
-                #[cfg(feature = "ssr")]
-                let data = portal.home().await;
-                #[cfg(not(feature = "ssr"))]
-                let data: Result<HomeData, ()> = Err(());
-                match data {
-                    Ok(data) => view! { <HomeSections data/> }.into_any(),
-                    Err(_) => view! { <ServiceProblem/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {awaited(async move { portal.home().await }, |data| view! { <HomeSections data/> })}
     }
 }
 
@@ -71,5 +60,6 @@ fn HomeSections(data: HomeData) -> impl IntoView {
         </div>
         <h2 class="mc-heading-m">"Tin tức, thông báo mới"</h2>
         <DocumentList items=latest show_agency=true/>
+        <p class="mc-body"><a class="mc-link" href="/tim-kiem?kind=announcement">"Xem tất cả tin tức, thông báo"</a></p>
     }
 }

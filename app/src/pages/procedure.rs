@@ -4,31 +4,16 @@ use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_params_map;
 
-use crate::components::{Breadcrumbs, Paragraphs, ServiceProblem, format_date};
+use super::awaited_lookup;
+use crate::components::{Breadcrumbs, Paragraphs, format_date};
 use crate::domain::Procedure;
-use crate::pages::NotFoundPage;
 
 /// `/thu-tuc/{code}`
 #[component]
 pub fn ProcedurePage() -> impl IntoView {
-    #[cfg(feature = "ssr")]
     let portal = super::portal();
     let code = use_params_map().get_untracked().get("code").unwrap_or_default();
-    view! {
-        <Suspense fallback=|| ()>
-            {Suspend::new(async move {
-                #[cfg(feature = "ssr")]
-                let found = portal.procedure(&code).await;
-                #[cfg(not(feature = "ssr"))]
-                let found: Result<Option<Procedure>, ()> = { let _ = &code; Err(()) };
-                match found {
-                    Ok(Some(p)) => view! { <ProcedureView p/> }.into_any(),
-                    Ok(None) => view! { <NotFoundPage/> }.into_any(),
-                    Err(_) => view! { <ServiceProblem/> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
+    awaited_lookup(async move { portal.procedure(&code).await }, |p| view! { <ProcedureView p/> })
 }
 
 fn row(key: &'static str, value: Option<String>) -> impl IntoView {
@@ -52,6 +37,7 @@ fn ProcedureView(p: Procedure) -> impl IntoView {
     let description = format!("Thủ tục {} (mã {}): hồ sơ, thời hạn, lệ phí, trình tự.", p.title, p.code);
     let levels = (!p.levels.is_empty()).then(|| p.levels.join(", "));
     let has_channels = !p.channels.is_empty();
+    let has_descriptions = p.channels.iter().any(|c| c.description.is_some());
     let has_documents = !p.required_documents.is_empty();
     let has_steps = !p.steps.is_empty();
     let has_legal = !p.legal_basis.is_empty();
@@ -85,7 +71,7 @@ fn ProcedureView(p: Procedure) -> impl IntoView {
                             <th class="mc-table__header" scope="col">"Hình thức nộp"</th>
                             <th class="mc-table__header" scope="col">"Thời hạn giải quyết"</th>
                             <th class="mc-table__header" scope="col">"Phí, lệ phí"</th>
-                            <th class="mc-table__header" scope="col">"Mô tả"</th>
+                            {has_descriptions.then(|| view! { <th class="mc-table__header" scope="col">"Mô tả"</th> })}
                         </tr>
                     </thead>
                     <tbody>
@@ -94,7 +80,7 @@ fn ProcedureView(p: Procedure) -> impl IntoView {
                                 <th class="mc-table__header" scope="row">{c.channel.clone()}</th>
                                 <td class="mc-table__cell">{c.processing_time.clone().unwrap_or_else(|| "Không có thông tin".into())}</td>
                                 <td class="mc-table__cell">{c.fee.clone().unwrap_or_else(|| "Không có thông tin".into())}</td>
-                                <td class="mc-table__cell">{c.description.clone().unwrap_or_default()}</td>
+                                {has_descriptions.then(|| view! { <td class="mc-table__cell">{c.description.clone().unwrap_or_default()}</td> })}
                             </tr>
                         }).collect_view()}
                     </tbody>

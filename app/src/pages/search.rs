@@ -4,7 +4,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::components::{Pagination, SearchBox, ServiceProblem, set_status};
+use super::awaited;
+use crate::components::{Pagination, SearchBox, set_status};
 use crate::domain::{DocumentKind, FacetValue, SearchPage, SearchParams};
 use crate::params::{ParamError, UnknownParams, parse_search_params, search_query_string};
 
@@ -36,27 +37,19 @@ fn InvalidSearch(error: ParamError) -> impl IntoView {
 
 #[component]
 fn Results(params: SearchParams) -> impl IntoView {
-    #[cfg(feature = "ssr")]
     let portal = super::portal();
-    let title = if params.q.is_empty() { "Tìm kiếm".to_string() } else { format!("Kết quả cho “{}”", params.q) };
+    let heading = match (params.q.is_empty(), params.kind) {
+        (true, Some(kind)) => kind.label(),
+        _ => "Tìm kiếm",
+    };
+    let title = if params.q.is_empty() { heading.to_string() } else { format!("Kết quả cho “{}”", params.q) };
     let q = params.q.clone();
     let kind = params.kind.map(|k| k.as_str().to_string());
     view! {
         <Title text=title/>
-        <h1 class="mc-heading-l">"Tìm kiếm"</h1>
+        <h1 class="mc-heading-l">{heading}</h1>
         <SearchBox value=q kind/>
-        <Suspense fallback=|| ()>
-            {Suspend::new(async move {
-                #[cfg(feature = "ssr")]
-                let page = portal.search(&params).await;
-                #[cfg(not(feature = "ssr"))]
-                let page: Result<SearchPage, ()> = Err(());
-                match page {
-                    Ok(page) => view! { <ResultsBody page/> }.into_any(),
-                    Err(_) => view! { <ServiceProblem/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {awaited(async move { portal.search(&params).await }, |page| view! { <ResultsBody page/> })}
     }
 }
 
@@ -64,7 +57,7 @@ fn Results(params: SearchParams) -> impl IntoView {
 fn ResultsBody(page: SearchPage) -> impl IntoView {
     let SearchPage { params, total, hits, kind_facets, agency_facets, relaxed } = page;
     let summary = if params.q.is_empty() {
-        format!("{total} tài liệu")
+        format!("{total} kết quả")
     } else {
         format!("{total} kết quả cho “{}”", params.q)
     };

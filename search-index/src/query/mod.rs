@@ -57,6 +57,8 @@ pub struct BuiltQuery {
     pub kind: Option<Box<dyn Query>>,
     /// Agency filter, if any.
     pub agency: Option<Box<dyn Query>>,
+    /// No text was given: list everything the filters allow, in a useful order.
+    pub browsing: bool,
 }
 
 impl BuiltQuery {
@@ -116,7 +118,7 @@ pub fn build(fields: &Fields, request: &SearchRequest) -> BuiltQuery {
     let folded = analysis::tokens(&mut analysis::folded_analyzer(), &request.text);
     let exact = analysis::tokens(&mut analysis::exact_analyzer(), &request.text);
     if folded.is_empty() {
-        return BuiltQuery { text: Box::new(AllQuery), relaxed: None, kind, agency };
+        return BuiltQuery { text: Box::new(AllQuery), relaxed: None, kind, agency, browsing: true };
     }
 
     let per_word: Vec<Box<dyn Query>> = folded
@@ -155,7 +157,7 @@ pub fn build(fields: &Fields, request: &SearchRequest) -> BuiltQuery {
     let text = combine(n);
     let half = n.div_ceil(2);
     let relaxed = (half < n).then(|| combine(half));
-    BuiltQuery { text, relaxed, kind, agency }
+    BuiltQuery { text, relaxed, kind, agency, browsing: false }
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::http::{HeaderValue, header};
-use axum::response::IntoResponse;
+use axum::response::{IntoResponse, Redirect};
 use axum::routing::get;
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
@@ -53,6 +53,9 @@ pub fn router(state: AppState) -> Router {
         .merge(api::routes(state))
         .merge(style)
         .route("/healthz", get(|| async { "ok" }))
+        // Shortened addresses people try: the lists they expect.
+        .route("/thu-tuc", get(|| async { Redirect::permanent("/tim-kiem?kind=procedure") }))
+        .route("/tin-tuc", get(|| async { Redirect::permanent("/tim-kiem?kind=announcement") }))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
 }
