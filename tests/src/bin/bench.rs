@@ -65,7 +65,8 @@ fn main() {
         None => (demo_procedures(), 300),
     };
     let runs = 3;
-    println!("## Import of {records} procedures ({}), {runs} runs each, interleaved\n", file.display());
+    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    println!("### Import of {records} procedures ({name}), {runs} runs each, interleaved\n");
     let mut sqlite = Vec::new();
     let mut postgres = Vec::new();
     for _ in 0..runs {
@@ -131,7 +132,7 @@ fn main() {
     }
     api.sort();
     page.sort();
-    println!("\n## Search latency: {} distinct queries × {rounds} rounds over {records} procedures (SQLite, one client, keep-alive, loopback)\n", qs.len());
+    println!("\n### Search latency: {} distinct queries × {rounds} rounds over {records} procedures (SQLite, one client, keep-alive, loopback)\n", qs.len());
     println!("| endpoint | median | p90 | p99 | max |\n| --- | --- | --- | --- | --- |");
     for (name, v) in [("GET /api/v1/search", &api), ("GET /tim-kiem (HTML page)", &page)] {
         println!("| {name} | {} | {} | {} | {} |", ms(percentile(v, 0.5)), ms(percentile(v, 0.9)), ms(percentile(v, 0.99)), ms(v[v.len() - 1]));
