@@ -3,4 +3,5 @@
 
 mod import;
 mod pages;
+mod relevance;
 mod search_api;

@@ -12,6 +12,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
+pub mod relevance;
+
 /// The `motcua` binary of the same profile as the running executable: beside it (a bench
 /// binary in `target/release/`) or one level up (a test in `target/debug/deps/`). Cargo
 /// builds it for the server package's own integration test.

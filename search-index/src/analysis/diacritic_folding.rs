@@ -4,9 +4,10 @@ use std::mem;
 
 use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
 
-use crate::normalize::fold;
+use crate::normalize::{fold, unify_i_y};
 
-/// Token filter applying [`fold`]: lowercase, no tone or vowel marks, đ → d.
+/// Token filter applying [`fold`] (lowercase, no tone or vowel marks, đ → d) and then
+/// [`unify_i_y`] ("kỹ" and "kĩ" both become "ki").
 #[derive(Clone, Copy, Debug, Default)]
 pub struct DiacriticFolding;
 
@@ -46,6 +47,9 @@ impl<S: TokenStream> TokenStream for DiacriticFoldingStream<S> {
         if !token.text.is_ascii() {
             let folded = fold(&token.text);
             let _ = mem::replace(&mut token.text, folded);
+        }
+        if let std::borrow::Cow::Owned(unified) = unify_i_y(&token.text) {
+            token.text = unified;
         }
         true
     }

@@ -64,7 +64,8 @@ pub(crate) mod tests {
     #[test]
     fn exact_and_folded_agree_on_offsets() {
         assert_tokens(&mut exact_analyzer(), "Đăng ký", &[("đăng", 0, 6), ("ký", 7, 10)]);
-        assert_tokens(&mut folded_analyzer(), "Đăng ký", &[("dang", 0, 6), ("ky", 7, 10)]);
+        // "ký" and "kí" are one word to the folded field.
+        assert_tokens(&mut folded_analyzer(), "Đăng ký", &[("dang", 0, 6), ("ki", 7, 10)]);
     }
 
     #[test]

@@ -4,19 +4,30 @@
 //! diacritics, so we build the query ourselves:
 //!
 //! 1. the text is cut by the same analysers as the documents (exact and folded);
-//! 2. every folded syllable must appear in the title or the content (all of them when
-//!    possible; if that finds nothing, at least half of them);
-//! 3. an accented syllable also scores its exact spelling, so "kỳ" ranks "kỳ" above "ký";
-//! 4. the whole query as a title phrase, and as the entire title, scores far above;
-//! 5. a procedure code ("1.001193") goes straight to its procedure;
-//! 6. kind and agency filters restrict without scoring.
+//! 2. a syllable that is Telex or VNI residue ("ddawng", "ky1") also matches what it stands for;
+//! 3. abbreviations (both ways) and everyday phrases ([`LEXICON`]) give extra readings of the
+//!    query: "cap lai cccd" is also read "cap lai can cuoc cong dan", "ba toi mat" also
+//!    "ba toi khai tu";
+//! 4. in each reading every content syllable must match in the title or the content (if that
+//!    finds nothing, at least half of them); question words ("tôi", "gì", "cần") are optional;
+//! 5. an accented syllable also scores its exact spelling, so "kỳ" ranks "kỳ" above "ký";
+//!    long syllables (5+ letters) also match titles one typo away, at a low weight;
+//! 6. the reading as a title phrase, and the query as the entire title, score far above;
+//! 7. a procedure code ("1.001193") goes straight to its procedure;
+//! 8. kind and agency filters restrict without scoring.
 
-use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery};
+mod lexicon;
+
+pub use lexicon::{LEXICON, Lexicon, Rewrite};
+
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery,
+};
 use tantivy::schema::IndexRecordOption;
 use tantivy::Term;
 
 use crate::analysis;
-use crate::normalize::has_diacritics;
+use crate::normalize::{decode_input_residue, has_diacritics};
 use crate::schema::{self, Fields};
 
 /// A search as asked: the text and its filters.
@@ -39,12 +50,30 @@ mod weight {
     pub const CODE: f32 = 1000.0;
     pub const TITLE_KEY: f32 = 60.0;
     pub const TITLE_PHRASE: f32 = 12.0;
+    pub const REWRITE_TITLE_PHRASE: f32 = 10.0;
     pub const TITLE_EXACT: f32 = 2.5;
     pub const TITLE: f32 = 3.0;
     pub const CONTENT_PHRASE: f32 = 2.0;
     pub const CONTENT_EXACT: f32 = 0.6;
     pub const CONTENT: f32 = 1.0;
+    pub const DECODED: f32 = 0.9;
+    pub const FUZZY_TITLE: f32 = 0.4;
+    pub const FILLER: f32 = 0.2;
 }
+
+/// Rewrites (abbreviations, synonyms) tried per query.
+const MAX_REWRITES: usize = 6;
+/// Folded syllables shorter than this are never matched approximately: "ky" and "ki" are
+/// different words, "giay phep" and "giay phepp" are not.
+const FUZZY_MIN_CHARS: usize = 5;
+
+/// Words that carry the question, not the need ("tôi muốn … thì cần gì"): they may match,
+/// but are not required to.
+const FILLERS: &[&str] = &[
+    "toi", "minh", "em", "anh", "chi", "ong", "ba", "bo", "me", "lam", "gi", "nao", "o", "dau", "can", "muon", "thi", "the",
+    "va", "cua", "cho", "de", "duoc", "bi", "phai", "nhu", "sao", "khong", "co", "nhung", "nhe", "a", "oi", "voi", "tai",
+    "ve", "la", "nay", "do", "ai", "khi", "roi", "xin", "hoi", "giup", "cach", "nhu the nao",
+];
 
 /// A request turned into queries: the scored text query (without filters) and the filters,
 /// kept apart so facets can drop one filter at a time.
@@ -100,6 +129,10 @@ fn phrase(field: tantivy::schema::Field, words: &[String], boost: f32) -> Option
     Some(Box::new(BoostQuery::new(Box::new(PhraseQuery::new(terms)), boost)))
 }
 
+fn any_of(clauses: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+    Box::new(BooleanQuery::new(clauses.into_iter().map(|q| (Occur::Should, q)).collect()))
+}
+
 /// Whether the text looks like a procedure code: digits, a dot, digits ("1.001193").
 pub fn looks_like_code(text: &str) -> bool {
     let t = text.trim();
@@ -108,6 +141,110 @@ pub fn looks_like_code(text: &str) -> bool {
             !a.is_empty() && !b.is_empty() && a.bytes().all(|c| c.is_ascii_digit()) && b.bytes().all(|c| c.is_ascii_digit())
         }
         None => false,
+    }
+}
+
+/// One syllable of the query: how it was typed, folded, and what input-method residue
+/// it may stand for.
+struct Word {
+    folded: String,
+    exact: String,
+    decoded: Option<(String, String)>,
+}
+
+impl Word {
+    /// Every way this syllable can match a document.
+    fn query(&self, fields: &Fields) -> Box<dyn Query> {
+        let mut alternatives = vec![
+            term_query(Term::from_field_text(fields.title, &self.folded), weight::TITLE),
+            term_query(Term::from_field_text(fields.content, &self.folded), weight::CONTENT),
+        ];
+        if has_diacritics(&self.exact) {
+            alternatives.push(term_query(Term::from_field_text(fields.title_exact, &self.exact), weight::TITLE_EXACT));
+            alternatives.push(term_query(Term::from_field_text(fields.content_exact, &self.exact), weight::CONTENT_EXACT));
+        }
+        if let Some((folded, exact)) = &self.decoded {
+            alternatives.push(term_query(Term::from_field_text(fields.title, folded), weight::TITLE * weight::DECODED));
+            alternatives.push(term_query(Term::from_field_text(fields.content, folded), weight::CONTENT * weight::DECODED));
+            alternatives.push(term_query(Term::from_field_text(fields.title_exact, exact), weight::TITLE_EXACT * weight::DECODED));
+        }
+        if self.folded.chars().count() >= FUZZY_MIN_CHARS && !self.folded.bytes().any(|b| b.is_ascii_digit()) {
+            let fuzzy = FuzzyTermQuery::new(Term::from_field_text(fields.title, &self.folded), 1, true);
+            alternatives.push(Box::new(BoostQuery::new(Box::new(fuzzy), weight::FUZZY_TITLE)));
+        }
+        any_of(alternatives)
+    }
+
+    fn is_filler(&self) -> bool {
+        self.decoded.is_none() && FILLERS.contains(&self.folded.as_str())
+    }
+}
+
+/// One reading of the query: the original words, with a span possibly replaced by a
+/// rewrite (an abbreviation's full form, an everyday phrase's administrative term).
+struct Reading {
+    /// Required parts (a word, or a rewritten phrase), scored.
+    required: Vec<Box<dyn Query>>,
+    /// Optional parts (filler words).
+    optional: Vec<Box<dyn Query>>,
+    /// Folded syllables of the whole reading, for phrase bonuses.
+    syllables: Vec<String>,
+    /// Extra bonus for the rewritten phrase appearing in a title.
+    rewrite_bonus: Option<Box<dyn Query>>,
+}
+
+impl Reading {
+    fn build(fields: &Fields, words: &[Word], rewrite: Option<&lexicon::Rewrite>) -> Reading {
+        let mut required = Vec::new();
+        let mut optional = Vec::new();
+        let mut syllables = Vec::new();
+        let mut rewrite_bonus = None;
+        let mut i = 0;
+        while i < words.len() {
+            if let Some(r) = rewrite.filter(|r| r.span.0 == i) {
+                let parts: Vec<(Occur, Box<dyn Query>)> = r
+                    .replacement
+                    .iter()
+                    .map(|s| {
+                        let w = Word { folded: s.clone(), exact: s.clone(), decoded: None };
+                        (Occur::Must, w.query(fields))
+                    })
+                    .collect();
+                required.push(Box::new(BooleanQuery::new(parts)) as Box<dyn Query>);
+                rewrite_bonus = phrase(fields.title, &r.replacement, weight::REWRITE_TITLE_PHRASE)
+                    .or_else(|| Some(term_query(Term::from_field_text(fields.title, &r.replacement[0]), weight::REWRITE_TITLE_PHRASE)));
+                syllables.extend(r.replacement.iter().cloned());
+                i = r.span.1;
+                continue;
+            }
+            let w = &words[i];
+            if w.is_filler() {
+                optional.push(Box::new(BoostQuery::new(w.query(fields), weight::FILLER)) as Box<dyn Query>);
+            } else {
+                required.push(w.query(fields));
+            }
+            syllables.push(w.decoded.as_ref().map_or_else(|| w.folded.clone(), |(f, _)| f.clone()));
+            i += 1;
+        }
+        if required.is_empty() {
+            // Only filler words: then they are what was asked.
+            required = words.iter().map(|w| w.query(fields)).collect();
+            optional.clear();
+        }
+        Reading { required, optional, syllables, rewrite_bonus }
+    }
+
+    /// The reading as a query requiring `required` of its required parts.
+    fn query(&self, fields: &Fields, required: usize) -> Box<dyn Query> {
+        let parts: Vec<(Occur, Box<dyn Query>)> = self.required.iter().map(|q| (Occur::Should, q.box_clone())).collect();
+        let required = required.clamp(1, parts.len().max(1));
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> =
+            vec![(Occur::Must, Box::new(BooleanQuery::with_minimum_required_clauses(parts, required)))];
+        clauses.extend(self.optional.iter().map(|q| (Occur::Should, q.box_clone())));
+        clauses.extend(phrase(fields.title, &self.syllables, weight::TITLE_PHRASE).map(|q| (Occur::Should, q)));
+        clauses.extend(phrase(fields.content, &self.syllables, weight::CONTENT_PHRASE).map(|q| (Occur::Should, q)));
+        clauses.extend(self.rewrite_bonus.as_ref().map(|q| (Occur::Should, q.box_clone())));
+        Box::new(BooleanQuery::new(clauses))
     }
 }
 
@@ -120,44 +257,49 @@ pub fn build(fields: &Fields, request: &SearchRequest) -> BuiltQuery {
     if folded.is_empty() {
         return BuiltQuery { text: Box::new(AllQuery), relaxed: None, kind, agency, browsing: true };
     }
-
-    let per_word: Vec<Box<dyn Query>> = folded
+    let words: Vec<Word> = folded
         .iter()
         .zip(exact.iter())
         .map(|(f, e)| {
-            let mut alternatives = vec![
-                (Occur::Should, term_query(Term::from_field_text(fields.title, f), weight::TITLE)),
-                (Occur::Should, term_query(Term::from_field_text(fields.content, f), weight::CONTENT)),
-            ];
-            if has_diacritics(e) {
-                alternatives.push((Occur::Should, term_query(Term::from_field_text(fields.title_exact, e), weight::TITLE_EXACT)));
-                alternatives.push((Occur::Should, term_query(Term::from_field_text(fields.content_exact, e), weight::CONTENT_EXACT)));
-            }
-            Box::new(BooleanQuery::new(alternatives)) as Box<dyn Query>
+            let decoded = decode_input_residue(e).map(|d| {
+                let folded = analysis::tokens(&mut analysis::folded_analyzer(), &d).join("");
+                (folded, d)
+            });
+            Word { folded: f.clone(), exact: e.clone(), decoded: decoded.filter(|(f2, _)| f2 != f) }
         })
         .collect();
+    let query_syllables: Vec<String> =
+        words.iter().map(|w| w.decoded.as_ref().map_or_else(|| w.folded.clone(), |(f, _)| f.clone())).collect();
+    let rewrites = lexicon::LEXICON.rewrites(&query_syllables, MAX_REWRITES);
+    let mut readings = vec![Reading::build(fields, &words, None)];
+    readings.extend(rewrites.iter().map(|r| Reading::build(fields, &words, Some(r))));
 
-    let mut bonuses: Vec<Box<dyn Query>> = Vec::new();
-    bonuses.push(term_query(Term::from_field_text(fields.title_key, &schema::title_key(&request.text)), weight::TITLE_KEY));
-    bonuses.extend(phrase(fields.title, &folded, weight::TITLE_PHRASE));
-    bonuses.extend(phrase(fields.content, &folded, weight::CONTENT_PHRASE));
+    let mut bonuses: Vec<Box<dyn Query>> = vec![term_query(
+        Term::from_field_text(fields.title_key, &schema::title_key(&request.text)),
+        weight::TITLE_KEY,
+    )];
     if looks_like_code(&request.text) {
         bonuses.push(term_query(Term::from_field_text(fields.code, &request.text.trim().to_lowercase()), weight::CODE));
     }
+    for token in request.text.split_whitespace().filter(|t| looks_like_code(t)) {
+        bonuses.push(term_query(Term::from_field_text(fields.code, &token.to_lowercase()), weight::CODE));
+    }
 
-    let combine = |required: usize| -> Box<dyn Query> {
-        let words: Vec<(Occur, Box<dyn Query>)> = per_word.iter().map(|q| (Occur::Should, q.box_clone())).collect();
-        let matching = BooleanQuery::with_minimum_required_clauses(words, required);
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, Box::new(matching))];
+    let combine = |strict: bool| -> Box<dyn Query> {
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = readings
+            .iter()
+            .map(|r| {
+                let n = r.required.len();
+                let required = if strict { n } else { n.div_ceil(2) };
+                (Occur::Should, r.query(fields, required))
+            })
+            .collect();
         clauses.extend(bonuses.iter().map(|b| (Occur::Should, b.box_clone())));
-        // At least one clause: the words, or a code/title match on its own.
+        // At least one reading matches, or a code on its own.
         Box::new(BooleanQuery::with_minimum_required_clauses(clauses, 1))
     };
-    let n = per_word.len();
-    let text = combine(n);
-    let half = n.div_ceil(2);
-    let relaxed = (half < n).then(|| combine(half));
-    BuiltQuery { text, relaxed, kind, agency, browsing: false }
+    let can_relax = readings.iter().any(|r| r.required.len() > 1);
+    BuiltQuery { text: combine(true), relaxed: can_relax.then(|| combine(false)), kind, agency, browsing: false }
 }
 
 #[cfg(test)]

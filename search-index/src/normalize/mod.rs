@@ -2,24 +2,64 @@
 //! what is stored, what is indexed and what is asked for agree.
 //!
 //! Government text arrives in composed (NFC) and decomposed (NFD) Unicode, with look-alike
-//! letters for Đ; the national procedure export itself mixes both. [`normalize`] makes one
-//! canonical form; [`fold`] removes tone and vowel marks for accent-insensitive matching.
+//! letters for Đ and two conventions of tone placement ("hoà"/"hòa"); the national procedure
+//! export itself mixes them. [`normalize`] makes one canonical form; [`fold`] removes tone and
+//! vowel marks for accent-insensitive matching.
+
+mod input_method;
+mod syllable;
+
+pub use input_method::decode_input_residue;
+pub use syllable::{Syllable, place_tone};
 
 use unicode_normalization::{UnicodeNormalization, char::is_combining_mark};
 
 /// Canonical form of a text: NFC, look-alike capital D-with-stroke letters mapped to Đ,
-/// invisible format characters (zero-width spaces, direction marks, BOM) removed.
+/// invisible format characters (zero-width spaces, direction marks, BOM) removed, and tone
+/// marks placed by one convention ("hoà" → "hòa", "thuỷ" → "thủy"; see [`place_tone`]).
 ///
 /// Idempotent: `normalize(normalize(x)) == normalize(x)`.
 pub fn normalize(text: &str) -> String {
-    text.nfc()
+    let composed: String = text
+        .nfc()
         .filter(|c| !is_invisible(*c))
         .map(|c| match c {
             // Ð (Icelandic eth) and Ɖ (African D) are typed for Đ by some legacy keyboards.
             '\u{00D0}' | '\u{0189}' => 'Đ',
             c => c,
         })
-        .collect()
+        .collect();
+    if composed.is_ascii() {
+        return composed;
+    }
+    place_tones(&composed)
+}
+
+/// Applies [`place_tone`] to every word of a text.
+fn place_tones(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut start: Option<usize> = None;
+    let flush = |out: &mut String, word: &str| match place_tone(word) {
+        Some(fixed) => out.push_str(&fixed),
+        None => out.push_str(word),
+    };
+    for (i, c) in text.char_indices() {
+        let in_word = c.is_alphabetic() || is_combining_mark(c);
+        match (in_word, start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                flush(&mut out, &text[s..i]);
+                start = None;
+                out.push(c);
+            }
+            (false, None) => out.push(c),
+            (true, Some(_)) => {}
+        }
+    }
+    if let Some(s) = start {
+        flush(&mut out, &text[s..]);
+    }
+    out
 }
 
 /// Zero-width and direction-mark characters that copy-paste leaves inside words
@@ -30,9 +70,7 @@ fn is_invisible(c: char) -> bool {
 
 /// Whether `text` is already in the form [`normalize`] gives, so callers can skip a copy.
 pub fn is_normalized(text: &str) -> bool {
-    unicode_normalization::is_nfc_quick(text.chars()) == unicode_normalization::IsNormalized::Yes
-        && !text.contains(['\u{00D0}', '\u{0189}'])
-        && !text.chars().any(is_invisible)
+    text.is_ascii() || normalize(text) == text
 }
 
 /// Lowercase and strip every diacritic, mapping đ to d: "Đăng ký" → "dang ky".
@@ -51,6 +89,20 @@ pub fn fold(text: &str) -> String {
         }
     }
     out
+}
+
+/// Unifies the i/y spellings of a folded syllable ("ky"/"ki", "ly"/"li", "quy"/"qui"):
+/// both conventions appear in official text ("kỹ thuật"/"kĩ thuật"), citizens type either.
+pub fn unify_i_y(folded: &str) -> std::borrow::Cow<'_, str> {
+    let bytes = folded.as_bytes();
+    let n = bytes.len();
+    let consonant_before = n >= 2 && !matches!(bytes[n - 2], b'a' | b'e' | b'i' | b'o' | b'u' | b'y');
+    let qu_before = folded.ends_with("quy");
+    if bytes.last() == Some(&b'y') && (consonant_before || qu_before) && bytes[..n - 1].iter().all(u8::is_ascii_lowercase) {
+        std::borrow::Cow::Owned(format!("{}i", &folded[..n - 1]))
+    } else {
+        std::borrow::Cow::Borrowed(folded)
+    }
 }
 
 /// A URL slug of a Vietnamese name: folded, lowercase ASCII words joined by hyphens,
@@ -97,6 +149,13 @@ mod tests {
     }
 
     #[test]
+    fn places_tone_marks_by_one_convention() {
+        assert_eq!(normalize("Hoà giải, thuỷ sản, uỷ quyền, sức khoẻ"), "Hòa giải, thủy sản, ủy quyền, sức khỏe");
+        assert_eq!(normalize("ho\u{0300}a"), "hòa", "decomposed input too");
+        assert_eq!(normalize("Đăng ký: 1.001193 (NĐ-CP)"), "Đăng ký: 1.001193 (NĐ-CP)");
+    }
+
+    #[test]
     fn removes_invisible_marks() {
         assert_eq!(normalize("đăng k\u{200E}ý\u{FEFF}"), "đăng ký");
     }
@@ -115,6 +174,13 @@ mod tests {
         assert_eq!(fold("Thu\u{0323} ly\u{0301}"), "thu ly");
         assert_eq!(fold("NGƯỜI ĐẠI DIỆN"), "nguoi dai dien");
         assert_eq!(fold("Ỷ Ỳ ữ"), "y y u");
+    }
+
+    #[test]
+    fn unifies_i_and_y() {
+        for (from, to) in [("ky", "ki"), ("ly", "li"), ("quy", "qui"), ("my", "mi"), ("y", "y"), ("thuy", "thuy"), ("hay", "hay"), ("ki", "ki")] {
+            assert_eq!(unify_i_y(from), to, "{from}");
+        }
     }
 
     #[test]

@@ -1,0 +1,148 @@
+//! What citizens' words mean in administrative language: abbreviations (both ways) and
+//! everyday phrases. The lists live in `search-index/data/*.tsv`, curated by hand and built
+//! into the binary; here they become rewrites of a query's folded syllables.
+//!
+//! ```text
+//! "cap lai cccd"        → also "cap lai can cuoc cong dan"
+//! "ba toi mat"          → also "ba toi khai tu"
+//! "uy ban nhan dan xa"  → also "ubnd xa"
+//! ```
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use crate::analysis;
+
+const ABBREVIATIONS: &str = include_str!("../../data/abbreviations.tsv");
+const SYNONYMS: &str = include_str!("../../data/synonyms.tsv");
+
+/// A way to read part of a query differently.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rewrite {
+    /// The query syllables it replaces (start, end exclusive).
+    pub span: (usize, usize),
+    /// The folded syllables it puts there.
+    pub replacement: Vec<String>,
+    /// Why: "abbreviation", "full form" or "synonym".
+    pub reason: &'static str,
+}
+
+/// The parsed lists, folded the way the index folds.
+#[derive(Debug, Default)]
+pub struct Lexicon {
+    /// Phrase (folded syllables) → replacements, with the reason.
+    entries: HashMap<Vec<String>, Vec<(Vec<String>, &'static str)>>,
+    /// Longest phrase, to bound matching.
+    longest: usize,
+}
+
+fn folded(text: &str) -> Vec<String> {
+    analysis::tokens(&mut analysis::folded_analyzer(), text)
+}
+
+impl Lexicon {
+    /// Builds the lexicon from the two TSV texts (`#` comments, tab-separated columns).
+    pub fn parse(abbreviations: &str, synonyms: &str) -> Lexicon {
+        let mut lexicon = Lexicon::default();
+        for (short, fulls) in rows(abbreviations) {
+            let short = folded(&short);
+            for full in fulls {
+                let full = folded(&full);
+                if short.is_empty() || full.is_empty() || short == full {
+                    continue;
+                }
+                lexicon.add(short.clone(), full.clone(), "abbreviation");
+                lexicon.add(full, short.clone(), "full form");
+            }
+        }
+        for (everyday, administrative) in rows(synonyms) {
+            let everyday = folded(&everyday);
+            for admin in administrative {
+                let admin = folded(&admin);
+                if !everyday.is_empty() && !admin.is_empty() && everyday != admin {
+                    lexicon.add(everyday.clone(), admin, "synonym");
+                }
+            }
+        }
+        lexicon
+    }
+
+    fn add(&mut self, from: Vec<String>, to: Vec<String>, reason: &'static str) {
+        self.longest = self.longest.max(from.len());
+        let list = self.entries.entry(from).or_default();
+        if !list.iter().any(|(t, _)| *t == to) {
+            list.push((to, reason));
+        }
+    }
+
+    /// Number of phrases known.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether no phrase is known.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Every rewrite of a folded query, longest phrases first; at most `limit`.
+    pub fn rewrites(&self, tokens: &[String], limit: usize) -> Vec<Rewrite> {
+        let mut out = Vec::new();
+        for len in (1..=self.longest.min(tokens.len())).rev() {
+            for start in 0..=tokens.len() - len {
+                let Some(replacements) = self.entries.get(&tokens[start..start + len]) else { continue };
+                // A shorter phrase inside one already rewritten adds nothing.
+                if out.iter().any(|r: &Rewrite| r.span.0 <= start && start + len <= r.span.1 && r.span.1 - r.span.0 > len) {
+                    continue;
+                }
+                for (replacement, reason) in replacements {
+                    out.push(Rewrite { span: (start, start + len), replacement: replacement.clone(), reason });
+                    if out.len() == limit {
+                        return out;
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+fn rows(tsv: &str) -> impl Iterator<Item = (String, Vec<String>)> + '_ {
+    tsv.lines().filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#')).filter_map(|l| {
+        let mut cols = l.split('\t').map(str::trim).filter(|c| !c.is_empty());
+        let key = cols.next()?.to_string();
+        let values: Vec<String> = cols.map(str::to_string).collect();
+        (!values.is_empty()).then_some((key, values))
+    })
+}
+
+/// The lexicon built into the binary.
+pub static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| Lexicon::parse(ABBREVIATIONS, SYNONYMS));
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: &str) -> Vec<String> {
+        folded(s)
+    }
+
+    #[test]
+    fn expands_both_ways_and_maps_everyday_words() {
+        let lex = Lexicon::parse("UBND\tủy ban nhân dân\nCCCD\tcăn cước công dân\n", "qua đời\tkhai tử\nmất\tkhai tử\n");
+        let r = lex.rewrites(&t("cap lai cccd"), 10);
+        assert_eq!(r, vec![Rewrite { span: (2, 3), replacement: t("căn cước công dân"), reason: "abbreviation" }]);
+        let r = lex.rewrites(&t("uỷ ban nhân dân xã"), 10);
+        assert_eq!(r[0].replacement, t("ubnd"));
+        let r = lex.rewrites(&t("ba tôi mất"), 10);
+        assert_eq!(r[0], Rewrite { span: (2, 3), replacement: t("khai tử"), reason: "synonym" });
+        assert!(lex.rewrites(&t("khai sinh"), 10).is_empty());
+    }
+
+    #[test]
+    fn built_in_lists_are_large_enough() {
+        let abbreviations = rows(ABBREVIATIONS).count();
+        assert!(abbreviations >= 150, "{abbreviations} abbreviations");
+        assert!(LEXICON.len() > abbreviations);
+    }
+}

@@ -1,0 +1,28 @@
+//! Prints Recall@10, MRR@10 and nDCG@10 of our engine and of an SQLite FTS5 baseline over the
+//! judged queries, per query type, in one run on the same 2,642 procedures.
+//!
+//! `cargo run --release -p motcua-tests --bin relevance [-- --details]` (needs
+//! `../shared/data`); `--details` adds every query, worst first.
+
+use motcua_tests::relevance::{Fts5Baseline, details, evaluate, table};
+use motcua_tests::{Database, Site, shared_data};
+
+fn main() {
+    let Some(data) = shared_data() else {
+        eprintln!("../shared/data is absent: the judged queries are over the full procedure export");
+        std::process::exit(2);
+    };
+    let file = data.join("procedures.jsonl.gz");
+    let site = Site::new(Database::Sqlite);
+    let out = site.import_procedures(&file);
+    assert!(out.status.success(), "import failed");
+    let server = site.serve(&[]).expect("serve");
+    let baseline = Fts5Baseline::load(&file);
+    print!("{}", table(&evaluate(&server, &baseline)));
+    if std::env::args().any(|a| a == "--details") {
+        println!("\nPer query, worst first: nDCG ours / FTS5, our top 5, the grade-3 codes");
+        for (q, kind, a, b, top, best) in details(&server, &baseline) {
+            println!("{a:.2} / {b:.2}  [{kind}] {q:?}  top {top:?}  want {best:?}");
+        }
+    }
+}

@@ -1,0 +1,224 @@
+//! The relevance harness: judged queries (`tests/relevance/queries.jsonl`), the metrics, our
+//! engine through the real JSON API, and an SQLite FTS5 baseline on the same procedures.
+//!
+//! Metrics over the top 10, with graded judgments (3 exactly right, 2 close variant,
+//! 1 related): Recall@10 counts every judged procedure found; MRR@10 the rank of the first
+//! judged one; nDCG@10 uses gains 2^grade − 1 against the ideal order of all judgments.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use unicode_normalization::UnicodeNormalization;
+
+use crate::Server;
+
+/// One judged query.
+#[derive(Clone, Debug, Deserialize)]
+pub struct Judged {
+    /// What the citizen typed.
+    pub q: String,
+    /// accented, unaccented, telex, abbreviation, everyday, typo, code, tone, long.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Procedure code → grade (1–3).
+    pub relevant: HashMap<String, u32>,
+}
+
+/// The judged queries shipped with the project.
+pub fn queries() -> Vec<Judged> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("relevance/queries.jsonl");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .enumerate()
+        .map(|(i, l)| serde_json::from_str(l).unwrap_or_else(|e| panic!("{}:{}: {e}", path.display(), i + 1)))
+        .collect()
+}
+
+/// Recall@10, MRR@10 and nDCG@10, averaged over queries.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Metrics {
+    /// Share of judged procedures in the top 10.
+    pub recall: f64,
+    /// Mean reciprocal rank of the first judged procedure.
+    pub mrr: f64,
+    /// Normalised discounted cumulative gain.
+    pub ndcg: f64,
+    /// Queries averaged.
+    pub queries: usize,
+}
+
+/// Scores one ranked list against its judgments.
+pub fn score(judged: &Judged, ranked: &[String]) -> Metrics {
+    let top: Vec<&String> = ranked.iter().take(10).collect();
+    let found = judged.relevant.keys().filter(|c| top.contains(c)).count();
+    let recall = found as f64 / judged.relevant.len().max(1) as f64;
+    let mrr = top.iter().position(|c| judged.relevant.contains_key(*c)).map_or(0.0, |i| 1.0 / (i as f64 + 1.0));
+    let gain = |g: u32| f64::from((1u32 << g) - 1);
+    let dcg: f64 = top
+        .iter()
+        .enumerate()
+        .map(|(i, c)| judged.relevant.get(*c).map_or(0.0, |g| gain(*g) / (i as f64 + 2.0).log2()))
+        .sum();
+    let mut ideal: Vec<u32> = judged.relevant.values().copied().collect();
+    ideal.sort_unstable_by(|a, b| b.cmp(a));
+    let idcg: f64 = ideal.iter().take(10).enumerate().map(|(i, g)| gain(*g) / (i as f64 + 2.0).log2()).sum();
+    Metrics { recall, mrr, ndcg: if idcg > 0.0 { dcg / idcg } else { 0.0 }, queries: 1 }
+}
+
+/// Averages per-query metrics.
+pub fn mean(all: &[Metrics]) -> Metrics {
+    let n = all.len().max(1) as f64;
+    Metrics {
+        recall: all.iter().map(|m| m.recall).sum::<f64>() / n,
+        mrr: all.iter().map(|m| m.mrr).sum::<f64>() / n,
+        ndcg: all.iter().map(|m| m.ndcg).sum::<f64>() / n,
+        queries: all.len(),
+    }
+}
+
+fn encode(q: &str) -> String {
+    q.bytes()
+        .map(|b| if b.is_ascii_alphanumeric() || b == b'.' { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect()
+}
+
+/// Our engine: the top 10 procedure codes from the JSON API.
+pub fn ours(server: &Server, q: &str) -> Vec<String> {
+    let (status, body) = server.json(&format!("/api/v1/search?kind=procedure&per_page=10&q={}", encode(q)));
+    assert_eq!(status, 200, "{q}: {body}");
+    body["hits"]
+        .as_array()
+        .map(|hits| hits.iter().filter_map(|h| h["code"].as_str().map(str::to_string)).collect())
+        .unwrap_or_default()
+}
+
+/// SQLite FTS5 over procedure names (unicode61 tokenizer, remove_diacritics 2, BM25): what a
+/// team would get from the database it already has.
+pub struct Fts5Baseline {
+    runtime: tokio::runtime::Runtime,
+    pool: sqlx::SqlitePool,
+}
+
+impl Fts5Baseline {
+    /// Loads the names of a procedure export (JSON lines, gzip) into an in-memory FTS5 table.
+    pub fn load(file: &PathBuf) -> Fts5Baseline {
+        use std::io::{BufRead, BufReader};
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+        let pool = runtime.block_on(async {
+            let pool = sqlx::sqlite::SqlitePoolOptions::new().max_connections(1).connect("sqlite::memory:").await.expect("sqlite");
+            sqlx::query("CREATE VIRTUAL TABLE p USING fts5(code UNINDEXED, name, tokenize = 'unicode61 remove_diacritics 2')")
+                .execute(&pool)
+                .await
+                .expect("fts5");
+            let f = std::fs::File::open(file).expect("open procedures");
+            for line in BufReader::new(flate2::read::GzDecoder::new(f)).lines().map_while(Result::ok) {
+                let Ok(v) = serde_json::from_str::<serde_json::Value>(&line) else { continue };
+                let (Some(code), Some(name)) = (v["ma_thu_tuc"].as_str(), v["ten_thu_tuc"].as_str()) else { continue };
+                let name: String = name.nfc().collect();
+                sqlx::query("INSERT INTO p (code, name) VALUES (?, ?)").bind(code).bind(name).execute(&pool).await.expect("insert");
+            }
+            pool
+        });
+        Fts5Baseline { runtime, pool }
+    }
+
+    /// The top 10 codes for a query: its words OR-ed, ranked by BM25.
+    pub fn search(&self, q: &str) -> Vec<String> {
+        let words: Vec<String> = q
+            .nfc()
+            .collect::<String>()
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(|w| format!("\"{w}\""))
+            .collect();
+        if words.is_empty() {
+            return Vec::new();
+        }
+        let expr = words.join(" OR ");
+        self.runtime.block_on(async {
+            sqlx::query_scalar::<_, String>("SELECT code FROM p WHERE p MATCH ? ORDER BY bm25(p) LIMIT 10")
+                .bind(expr)
+                .fetch_all(&self.pool)
+                .await
+                .unwrap_or_default()
+        })
+    }
+}
+
+/// Evaluates every judged query with both engines; returns (ours, baseline) per query type
+/// and overall ("all").
+pub fn evaluate(server: &Server, baseline: &Fts5Baseline) -> Vec<(String, Metrics, Metrics)> {
+    let judged = queries();
+    let mut by_type: HashMap<String, (Vec<Metrics>, Vec<Metrics>)> = HashMap::new();
+    for j in &judged {
+        let a = score(j, &ours(server, &j.q));
+        let b = score(j, &baseline.search(&j.q));
+        for key in [j.kind.clone(), "all".to_string()] {
+            let e = by_type.entry(key).or_default();
+            e.0.push(a);
+            e.1.push(b);
+        }
+    }
+    let mut out: Vec<(String, Metrics, Metrics)> =
+        by_type.into_iter().map(|(k, (a, b))| (k, mean(&a), mean(&b))).collect();
+    out.sort_by(|a, b| (a.0 == "all").cmp(&(b.0 == "all")).then(a.0.cmp(&b.0)));
+    out
+}
+
+/// Per-query detail, worst first: (query, type, our nDCG, FTS5 nDCG, our top 5, grade-3 codes).
+pub fn details(server: &Server, baseline: &Fts5Baseline) -> Vec<(String, String, f64, f64, Vec<String>, Vec<String>)> {
+    let mut out: Vec<_> = queries()
+        .into_iter()
+        .map(|j| {
+            let ranked = ours(server, &j.q);
+            let a = score(&j, &ranked).ndcg;
+            let b = score(&j, &baseline.search(&j.q)).ndcg;
+            let best: Vec<String> = j.relevant.iter().filter(|(_, g)| **g == 3).map(|(c, _)| c.clone()).collect();
+            (j.q, j.kind, a, b, ranked.into_iter().take(5).collect(), best)
+        })
+        .collect();
+    out.sort_by(|a, b| a.2.total_cmp(&b.2));
+    out
+}
+
+/// The evaluation as a Markdown table.
+pub fn table(rows: &[(String, Metrics, Metrics)]) -> String {
+    let mut s = String::from(
+        "| queries | n | Recall@10 ours | FTS5 | MRR@10 ours | FTS5 | nDCG@10 ours | FTS5 |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n",
+    );
+    for (k, a, b) in rows {
+        s.push_str(&format!(
+            "| {k} | {} | {:.3} | {:.3} | {:.3} | {:.3} | {:.3} | {:.3} |\n",
+            a.queries, a.recall, b.recall, a.mrr, b.mrr, a.ndcg, b.ndcg
+        ));
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn perfect_and_empty_rankings() {
+        let j = Judged { q: "x".into(), kind: "t".into(), relevant: HashMap::from([("a".into(), 3), ("b".into(), 1)]) };
+        let perfect = score(&j, &["a".into(), "b".into()]);
+        assert!((perfect.ndcg - 1.0).abs() < 1e-9 && perfect.recall == 1.0 && perfect.mrr == 1.0);
+        let none = score(&j, &["z".into()]);
+        assert_eq!((none.ndcg, none.recall, none.mrr), (0.0, 0.0, 0.0));
+        let swapped = score(&j, &["b".into(), "a".into()]);
+        assert!(swapped.ndcg < 1.0 && swapped.mrr == 1.0);
+    }
+
+    #[test]
+    fn judged_set_is_well_formed() {
+        let all = queries();
+        assert!(all.len() >= 150, "{} judged queries", all.len());
+        for j in &all {
+            assert!(j.relevant.values().any(|g| *g == 3), "{}: no grade-3 procedure", j.q);
+            assert!(j.relevant.values().all(|g| (1..=3).contains(g)), "{}: grades 1–3", j.q);
+        }
+    }
+}
