@@ -25,4 +25,6 @@ pub struct IndexDocument {
     pub year: Option<i32>,
     /// Publication time in Unix seconds, if known.
     pub published: Option<i64>,
+    /// Ranking labels: "citizen", "local".
+    pub tags: Vec<String>,
 }

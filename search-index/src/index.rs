@@ -117,7 +117,7 @@ impl SearchIndex {
     /// Runs a search.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
         let searcher = self.reader.searcher();
-        let built = query::build(&self.fields, request);
+        let built = query::build(&self.fields, request, &searcher);
         collect::run(&searcher, &self.index, &self.fields, &built, request)
     }
 
@@ -159,6 +159,9 @@ impl SearchIndex {
         }
         if let Some(published) = d.published {
             doc.add_i64(f.published, published);
+        }
+        for tag in &d.tags {
+            doc.add_text(f.tags, tag);
         }
         doc
     }

@@ -40,6 +40,9 @@ pub struct Fields {
     pub year: Field,
     /// Publication time (Unix seconds), for newest-first browsing.
     pub published: Field,
+    /// Labels that shift ranking priors, such as "citizen" (a procedure citizens use) and
+    /// "local" (carried out by a province or commune, where citizens go).
+    pub tags: Field,
 }
 
 /// Builds the schema and returns it with its field handles.
@@ -66,6 +69,7 @@ pub fn build() -> (Schema, Fields) {
         url: b.add_text_field("url", STORED),
         year: b.add_i64_field("year", INDEXED | FAST),
         published: b.add_i64_field("published", FAST),
+        tags: b.add_text_field("tags", STRING),
     };
     (b.build(), fields)
 }

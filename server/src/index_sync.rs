@@ -88,8 +88,10 @@ async fn load(db: &DatabaseConnection, ids: Option<Vec<i32>>) -> Result<Vec<Inde
     let rows = query.find_also_related(agency::Entity).all(db).await?;
     let procedure_ids: Vec<i32> = rows.iter().filter(|(d, _)| d.kind == "procedure").map(|(d, _)| d.id).collect();
     let mut codes = std::collections::HashMap::new();
+    let mut tags: std::collections::HashMap<i32, Vec<String>> = std::collections::HashMap::new();
     for chunk in procedure_ids.chunks(500) {
         for p in procedure_details::Entity::find().filter(procedure_details::Column::DocumentId.is_in(chunk.to_vec())).all(db).await? {
+            tags.insert(p.document_id, ranking_tags(&p));
             codes.insert(p.document_id, p.code);
         }
     }
@@ -107,10 +109,25 @@ async fn load(db: &DatabaseConnection, ids: Option<Vec<i32>>) -> Result<Vec<Inde
                 content: if d.summary.is_empty() { d.body_text } else { format!("{}\n{}", d.summary, d.body_text) },
                 title: d.title,
                 code: codes.remove(&d.id),
+                tags: tags.remove(&d.id).unwrap_or_default(),
                 url: d.path,
             }
         })
         .collect())
+}
+
+/// Ranking labels of a procedure: "citizen" when individuals may use it, "local" when a
+/// province or commune carries it out.
+fn ranking_tags(p: &procedure_details::Model) -> Vec<String> {
+    let mut tags = Vec::new();
+    let audience = p.audience.as_deref().unwrap_or_default().to_lowercase();
+    if ["công dân", "cá nhân", "người việt nam", "hộ gia đình", "người nước ngoài"].iter().any(|w| audience.contains(w)) {
+        tags.push("citizen".to_string());
+    }
+    if p.levels.contains("Cấp tỉnh") || p.levels.contains("Cấp xã") {
+        tags.push("local".to_string());
+    }
+    tags
 }
 
 /// Runs until `shutdown` fires: catches up whenever `wake` is notified or the poll interval

@@ -57,6 +57,25 @@ fn search_api_answers_and_rejects_bad_parameters() {
     let (status, _) = server.json("/api/v1/search?q=%E0%A4%A");
     assert_eq!(status, 200);
 
+    // Hostile or odd input: results or a clear 400, never a 500.
+    for q in [
+        "%00%01%1F",                               // control characters
+        "%F0%9F%98%80%20khai%20sinh",              // emoji
+        "%22khai%20sinh",                          // unbalanced quote
+        "!!!%20...%20%3F%3F",                      // only punctuation
+        "khai%20sinh%20%D0%BF%D1%80%D0%B8%E4%BD%A0", // mixed scripts
+        "%CC%81%CC%80",                            // lone combining marks
+        "ddawng%20kys%20khai%20sinh",              // Telex residue
+    ] {
+        let (status, body) = server.json(&format!("/api/v1/search?q={q}"));
+        assert_eq!(status, 200, "{q}: {body}");
+    }
+    let (_, body) = server.json("/api/v1/search?q=ddawng%20kys%20khai%20sinh");
+    assert_eq!(body["hits"][0]["code"], "1.001193", "Telex residue understood: {body}");
+    let ten_kb = "khai%20sinh%20".repeat(700);
+    let (status, body) = server.json(&format!("/api/v1/search?q={ten_kb}"));
+    assert_eq!((status, body["error"]["parameter"].as_str()), (400, Some("q")));
+
     // One procedure.
     let (status, body) = server.json("/api/v1/procedures/1.001193");
     assert_eq!(status, 200);

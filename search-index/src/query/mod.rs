@@ -8,10 +8,12 @@
 //! 3. abbreviations (both ways) and everyday phrases ([`LEXICON`]) give extra readings of the
 //!    query: "cap lai cccd" is also read "cap lai can cuoc cong dan", "ba toi mat" also
 //!    "ba toi khai tu";
-//! 4. in each reading every content syllable must match in the title or the content (if that
-//!    finds nothing, at least half of them); question words ("tôi", "gì", "cần") are optional;
+//! 4. in each reading the telling syllables must match in the title or the content — all of
+//!    two, all but one of up to five, two thirds of more (if that finds nothing, half);
+//!    question words ("tôi", "gì", "cần") and words in most documents are optional;
 //! 5. an accented syllable also scores its exact spelling, so "kỳ" ranks "kỳ" above "ký";
-//!    long syllables (5+ letters) also match titles one typo away, at a low weight;
+//!    long syllables, and words found in no document (typos), also match one or two edits
+//!    away, at a low weight;
 //! 6. the reading as a title phrase, and the query as the entire title, score far above;
 //! 7. a procedure code ("1.001193") goes straight to its procedure;
 //! 8. kind and agency filters restrict without scoring.
@@ -45,18 +47,23 @@ pub struct SearchRequest {
     pub limit: usize,
 }
 
-/// Weights of each way a syllable can match, from strongest to weakest.
+/// Weights of each way a syllable can match, from strongest to weakest. Tuned on the judged
+/// queries (`tests/relevance/`); change them only with the relevance figures side by side.
 mod weight {
     pub const CODE: f32 = 1000.0;
     pub const TITLE_KEY: f32 = 60.0;
     pub const TITLE_PHRASE: f32 = 12.0;
     pub const REWRITE_TITLE_PHRASE: f32 = 10.0;
-    pub const TITLE_EXACT: f32 = 2.5;
+    pub const TITLE_PAIR: f32 = 4.0;
     pub const TITLE: f32 = 3.0;
+    pub const TITLE_EXACT: f32 = 2.5;
     pub const CONTENT_PHRASE: f32 = 2.0;
-    pub const CONTENT_EXACT: f32 = 0.6;
+    pub const CITIZEN_PRIOR: f32 = 2.0;
     pub const CONTENT: f32 = 1.0;
+    pub const LOCAL_PRIOR: f32 = 1.0;
     pub const DECODED: f32 = 0.9;
+    pub const CONTENT_PAIR: f32 = 0.8;
+    pub const CONTENT_EXACT: f32 = 0.6;
     pub const FUZZY_TITLE: f32 = 0.4;
     pub const FILLER: f32 = 0.2;
 }
@@ -65,7 +72,35 @@ mod weight {
 const MAX_REWRITES: usize = 6;
 /// Folded syllables shorter than this are never matched approximately: "ky" and "ki" are
 /// different words, "giay phep" and "giay phepp" are not.
-const FUZZY_MIN_CHARS: usize = 5;
+const FUZZY_MIN_CHARS: usize = 4;
+
+/// How often terms occur, so the builder can tell telling words from common ones and known
+/// words from typos. The index passes its searcher; tests may pass anything.
+pub trait TermStats {
+    /// Documents containing the term.
+    fn doc_freq(&self, term: &Term) -> u64;
+    /// Documents in all.
+    fn num_docs(&self) -> u64;
+}
+
+impl TermStats for tantivy::Searcher {
+    fn doc_freq(&self, term: &Term) -> u64 {
+        tantivy::Searcher::doc_freq(self, term).unwrap_or(0)
+    }
+    fn num_docs(&self) -> u64 {
+        tantivy::Searcher::num_docs(self)
+    }
+}
+
+/// How many of `n` required parts a document must match: all of two, all but one of three
+/// to five, two thirds of more. Long questions rarely have every word in one procedure.
+fn required_of(n: usize) -> usize {
+    match n {
+        0..=2 => n,
+        3..=5 => n - 1,
+        _ => (2 * n).div_ceil(3),
+    }
+}
 
 /// Words that carry the question, not the need ("tôi muốn … thì cần gì"): they may match,
 /// but are not required to.
@@ -144,12 +179,36 @@ pub fn looks_like_code(text: &str) -> bool {
     }
 }
 
-/// One syllable of the query: how it was typed, folded, and what input-method residue
-/// it may stand for.
+/// One syllable of the query: how it was typed, folded, what input-method residue it may
+/// stand for, and how telling it is.
 struct Word {
     folded: String,
     exact: String,
     decoded: Option<(String, String)>,
+    /// In no document: probably a typo, matched approximately.
+    unknown: bool,
+}
+
+impl Word {
+    fn new(folded: String, exact: String, decoded: Option<(String, String)>, fields: &Fields, stats: &dyn TermStats) -> Word {
+        let df = |s: &str| {
+            stats
+                .doc_freq(&Term::from_field_text(fields.title, s))
+                .max(stats.doc_freq(&Term::from_field_text(fields.content, s)))
+        };
+        let freq = decoded.as_ref().map_or_else(|| df(&folded), |(f, _)| df(f).max(df(&folded)));
+        Word {
+            unknown: freq == 0,
+            folded,
+            exact,
+            decoded,
+        }
+    }
+
+    /// A syllable that came from a rewrite: always telling.
+    fn rewritten(folded: &str) -> Word {
+        Word { folded: folded.to_string(), exact: folded.to_string(), decoded: None, unknown: false }
+    }
 }
 
 impl Word {
@@ -168,15 +227,26 @@ impl Word {
             alternatives.push(term_query(Term::from_field_text(fields.content, folded), weight::CONTENT * weight::DECODED));
             alternatives.push(term_query(Term::from_field_text(fields.title_exact, exact), weight::TITLE_EXACT * weight::DECODED));
         }
-        if self.folded.chars().count() >= FUZZY_MIN_CHARS && !self.folded.bytes().any(|b| b.is_ascii_digit()) {
-            let fuzzy = FuzzyTermQuery::new(Term::from_field_text(fields.title, &self.folded), 1, true);
-            alternatives.push(Box::new(BoostQuery::new(Box::new(fuzzy), weight::FUZZY_TITLE)));
+        let chars = self.folded.chars().count();
+        if (self.unknown || chars >= FUZZY_MIN_CHARS + 1) && chars >= 3 && !self.folded.bytes().any(|b| b.is_ascii_digit()) {
+            // One edit (a swap counts as one); a word found nowhere may be further off.
+            let distance = if self.unknown && chars >= 6 { 2 } else { 1 };
+            for (field, w) in [(fields.title, weight::FUZZY_TITLE), (fields.content, weight::FUZZY_TITLE / 3.0)] {
+                let fuzzy = FuzzyTermQuery::new(Term::from_field_text(field, &self.folded), distance, true);
+                alternatives.push(Box::new(BoostQuery::new(Box::new(fuzzy), w)));
+            }
         }
         any_of(alternatives)
     }
 
-    fn is_filler(&self) -> bool {
+    /// Whether a document may lack it: question words.
+    fn is_optional(&self) -> bool {
         self.decoded.is_none() && FILLERS.contains(&self.folded.as_str())
+    }
+
+    /// The syllable to look for (decoded residue when there is one).
+    fn syllable(&self) -> &str {
+        self.decoded.as_ref().map_or(self.folded.as_str(), |(f, _)| f.as_str())
     }
 }
 
@@ -205,10 +275,7 @@ impl Reading {
                 let parts: Vec<(Occur, Box<dyn Query>)> = r
                     .replacement
                     .iter()
-                    .map(|s| {
-                        let w = Word { folded: s.clone(), exact: s.clone(), decoded: None };
-                        (Occur::Must, w.query(fields))
-                    })
+                    .map(|s| (Occur::Must, Word::rewritten(s).query(fields)))
                     .collect();
                 required.push(Box::new(BooleanQuery::new(parts)) as Box<dyn Query>);
                 rewrite_bonus = phrase(fields.title, &r.replacement, weight::REWRITE_TITLE_PHRASE)
@@ -218,12 +285,12 @@ impl Reading {
                 continue;
             }
             let w = &words[i];
-            if w.is_filler() {
+            if w.is_optional() {
                 optional.push(Box::new(BoostQuery::new(w.query(fields), weight::FILLER)) as Box<dyn Query>);
             } else {
                 required.push(w.query(fields));
             }
-            syllables.push(w.decoded.as_ref().map_or_else(|| w.folded.clone(), |(f, _)| f.clone()));
+            syllables.push(w.syllable().to_string());
             i += 1;
         }
         if required.is_empty() {
@@ -243,13 +310,44 @@ impl Reading {
         clauses.extend(self.optional.iter().map(|q| (Occur::Should, q.box_clone())));
         clauses.extend(phrase(fields.title, &self.syllables, weight::TITLE_PHRASE).map(|q| (Occur::Should, q)));
         clauses.extend(phrase(fields.content, &self.syllables, weight::CONTENT_PHRASE).map(|q| (Occur::Should, q)));
+        clauses.extend(self.pairs(fields).into_iter().map(|q| (Occur::Should, q)));
         clauses.extend(self.rewrite_bonus.as_ref().map(|q| (Occur::Should, q.box_clone())));
         Box::new(BooleanQuery::new(clauses))
+    }
+
+    /// Adjacent syllables as phrases: most Vietnamese words have two syllables ("hành lý",
+    /// "nhập cảnh"), so a pair in a title is a word matched, not two syllables by chance.
+    fn pairs(&self, fields: &Fields) -> Vec<Box<dyn Query>> {
+        if self.syllables.len() < 3 {
+            return Vec::new();
+        }
+        self.syllables
+            .windows(2)
+            .flat_map(|pair| {
+                [phrase(fields.title, pair, weight::TITLE_PAIR), phrase(fields.content, pair, weight::CONTENT_PAIR)]
+            })
+            .flatten()
+            .collect()
+    }
+
+    /// Documents whose title holds at least half the syllables are candidates even when
+    /// the rest of the question is nowhere in them: titles name the need.
+    fn title_coverage(&self, fields: &Fields) -> Option<Box<dyn Query>> {
+        let n = self.syllables.len();
+        if n < 3 {
+            return None;
+        }
+        let terms: Vec<(Occur, Box<dyn Query>)> = self
+            .syllables
+            .iter()
+            .map(|s| (Occur::Should, term_query(Term::from_field_text(fields.title, s), weight::TITLE)))
+            .collect();
+        Some(Box::new(BooleanQuery::with_minimum_required_clauses(terms, n.div_ceil(2).max(2))))
     }
 }
 
 /// Builds the queries for a request.
-pub fn build(fields: &Fields, request: &SearchRequest) -> BuiltQuery {
+pub fn build(fields: &Fields, request: &SearchRequest, stats: &dyn TermStats) -> BuiltQuery {
     let kind = request.kind.as_deref().map(|k| filter(fields.kind, k));
     let agency = request.agency.as_deref().map(|a| filter(fields.agency, a));
     let folded = analysis::tokens(&mut analysis::folded_analyzer(), &request.text);
@@ -265,7 +363,7 @@ pub fn build(fields: &Fields, request: &SearchRequest) -> BuiltQuery {
                 let folded = analysis::tokens(&mut analysis::folded_analyzer(), &d).join("");
                 (folded, d)
             });
-            Word { folded: f.clone(), exact: e.clone(), decoded: decoded.filter(|(f2, _)| f2 != f) }
+            Word::new(f.clone(), e.clone(), decoded.filter(|(f2, _)| f2 != f), fields, stats)
         })
         .collect();
     let query_syllables: Vec<String> =
@@ -278,6 +376,12 @@ pub fn build(fields: &Fields, request: &SearchRequest) -> BuiltQuery {
         Term::from_field_text(fields.title_key, &schema::title_key(&request.text)),
         weight::TITLE_KEY,
     )];
+    // Priors of a citizens' portal: among equally matching procedures, the ones citizens
+    // use, carried out where they live, come first.
+    for (tag, w) in [("citizen", weight::CITIZEN_PRIOR), ("local", weight::LOCAL_PRIOR)] {
+        let q = TermQuery::new(Term::from_field_text(fields.tags, tag), IndexRecordOption::Basic);
+        bonuses.push(Box::new(ConstScoreQuery::new(Box::new(q), w)));
+    }
     if looks_like_code(&request.text) {
         bonuses.push(term_query(Term::from_field_text(fields.code, &request.text.trim().to_lowercase()), weight::CODE));
     }
@@ -290,15 +394,16 @@ pub fn build(fields: &Fields, request: &SearchRequest) -> BuiltQuery {
             .iter()
             .map(|r| {
                 let n = r.required.len();
-                let required = if strict { n } else { n.div_ceil(2) };
+                let required = if strict { required_of(n) } else { n.div_ceil(2) };
                 (Occur::Should, r.query(fields, required))
             })
             .collect();
+        clauses.extend(readings.iter().filter_map(|r| r.title_coverage(fields)).map(|q| (Occur::Should, q)));
         clauses.extend(bonuses.iter().map(|b| (Occur::Should, b.box_clone())));
         // At least one reading matches, or a code on its own.
         Box::new(BooleanQuery::with_minimum_required_clauses(clauses, 1))
     };
-    let can_relax = readings.iter().any(|r| r.required.len() > 1);
+    let can_relax = readings.iter().any(|r| r.required.len().div_ceil(2) < required_of(r.required.len()));
     BuiltQuery { text: combine(true), relaxed: can_relax.then(|| combine(false)), kind, agency, browsing: false }
 }
 
