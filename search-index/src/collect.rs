@@ -84,16 +84,22 @@ pub(crate) fn run(
 ) -> Result<SearchResults, SearchError> {
     let mut relaxed = false;
     let mut query = built.with_filters(false, true, true);
-    let mut total = searcher.search(&*query, &Count)?;
+    let limit = request.limit.clamp(1, 100);
+    let top_docs = || TopDocs::with_limit(limit).and_offset(request.offset);
+    // Scored searches count and rank in one pass.
+    let (mut total, mut scored) = if built.browsing {
+        (searcher.search(&*query, &Count)?, Vec::new())
+    } else {
+        searcher.search(&*query, &(Count, top_docs().order_by_score()))?
+    };
     if total == 0 && built.relaxed.is_some() {
         relaxed = true;
         query = built.with_filters(true, true, true);
-        total = searcher.search(&*query, &Count)?;
+        (total, scored) = searcher.search(&*query, &(Count, top_docs().order_by_score()))?;
     }
-    let limit = request.limit.clamp(1, 100);
-    let top_docs = TopDocs::with_limit(limit).and_offset(request.offset);
+    let top_docs = top_docs();
     let top: Vec<(f32, DocAddress)> = if !built.browsing {
-        searcher.search(&*query, &top_docs.order_by_score())?
+        scored
     } else if request.kind.as_deref() == Some("procedure") {
         // Browsing procedures: alphabetical, as in a printed list.
         let sorted = searcher.search(&*query, &top_docs.order_by_string_fast_field("title_key", Order::Asc))?;
@@ -134,22 +140,47 @@ pub(crate) fn run(
         });
     }
 
-    let facets = Facets {
-        kind: terms(searcher, index, &*built.with_filters(relaxed, false, true), "kind", 10)?,
-        agency: terms(searcher, index, &*built.with_filters(relaxed, true, false), "agency", AGENCY_FACET_SIZE)?,
+    // Each facet counts without its own filter; with no filter both come from one pass.
+    let facets = if built.kind.is_none() && built.agency.is_none() {
+        let (kind, agency) = terms_pair(searcher, index, &*query, AGENCY_FACET_SIZE)?;
+        Facets { kind, agency }
+    } else {
+        Facets {
+            kind: terms(searcher, index, &*built.with_filters(relaxed, false, true), "kind", 10)?,
+            agency: terms(searcher, index, &*built.with_filters(relaxed, true, false), "agency", AGENCY_FACET_SIZE)?,
+        }
     };
     Ok(SearchResults { total, hits, facets, relaxed })
 }
 
 fn terms(searcher: &Searcher, index: &Index, query: &dyn Query, field: &str, size: u32) -> Result<Vec<FacetCount>, SearchError> {
-    let request: Aggregations = serde_json::from_value(serde_json::json!({
-        "f": { "terms": { "field": field, "size": size } }
-    }))
-    .map_err(|e| SearchError::Facets(e.to_string()))?;
+    let results = aggregate(searcher, index, query, serde_json::json!({ "f": { "terms": { "field": field, "size": size } } }))?;
+    buckets(&results, "f")
+}
+
+/// Kind and agency counts of one query in one pass.
+fn terms_pair(searcher: &Searcher, index: &Index, query: &dyn Query, agency_size: u32) -> Result<(Vec<FacetCount>, Vec<FacetCount>), SearchError> {
+    let results = aggregate(
+        searcher,
+        index,
+        query,
+        serde_json::json!({
+            "kind": { "terms": { "field": "kind", "size": 10 } },
+            "agency": { "terms": { "field": "agency", "size": agency_size } },
+        }),
+    )?;
+    Ok((buckets(&results, "kind")?, buckets(&results, "agency")?))
+}
+
+fn aggregate(searcher: &Searcher, index: &Index, query: &dyn Query, request: serde_json::Value) -> Result<AggregationResults, SearchError> {
+    let request: Aggregations = serde_json::from_value(request).map_err(|e| SearchError::Facets(e.to_string()))?;
     let collector = AggregationCollector::from_aggs(request, AggContextParams::new(Default::default(), index.tokenizers().clone()));
-    let results: AggregationResults = searcher.search(query, &collector)?;
-    let Some(AggregationResult::BucketResult(BucketResult::Terms { buckets, .. })) = results.0.get("f") else {
-        return Err(SearchError::Facets(format!("no terms result for {field}")));
+    Ok(searcher.search(query, &collector)?)
+}
+
+fn buckets(results: &AggregationResults, name: &str) -> Result<Vec<FacetCount>, SearchError> {
+    let Some(AggregationResult::BucketResult(BucketResult::Terms { buckets, .. })) = results.0.get(name) else {
+        return Err(SearchError::Facets(format!("no terms result for {name}")));
     };
     Ok(buckets
         .iter()
@@ -295,6 +326,15 @@ mod tests {
         assert_eq!(all("announcement"), vec![4]);
         let newest = index.search(&SearchRequest { limit: 10, ..Default::default() }).expect("search");
         assert_eq!(newest.hits.iter().map(|h| h.id).collect::<Vec<_>>(), vec![5, 4, 3, 2, 1]);
+    }
+
+    #[test]
+    fn legacy_encoded_and_decomposed_queries_find_the_same() {
+        let index = index();
+        for q in ["Ky\u{300} ho\u{323}p", "Ky` ho.p thu+' nha^'t", "kỳ họp", "Kú häp thø nhÊt"] {
+            let r = search(&index, q);
+            assert_eq!(r.hits.first().map(|h| h.id), Some(4), "{q}");
+        }
     }
 
     #[test]

@@ -131,6 +131,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::result_large_err)] // figment's test jail returns its own error type
     fn file_and_environment_override_defaults() {
         figment::Jail::expect_with(|jail| {
             jail.create_file("m.toml", "data_dir = \"/srv/motcua\"\n[http]\nbind = \"0.0.0.0:80\"\n")?;
@@ -144,6 +145,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::result_large_err)]
     fn unknown_keys_are_errors() {
         figment::Jail::expect_with(|jail| {
             jail.create_file("m.toml", "[http]\nbnid = \"0.0.0.0:80\"\n")?;

@@ -167,8 +167,11 @@ pub fn evaluate(server: &Server, baseline: &Fts5Baseline) -> Vec<(String, Metric
     out
 }
 
-/// Per-query detail, worst first: (query, type, our nDCG, FTS5 nDCG, our top 5, grade-3 codes).
-pub fn details(server: &Server, baseline: &Fts5Baseline) -> Vec<(String, String, f64, f64, Vec<String>, Vec<String>)> {
+/// One query's outcome: (query, type, our nDCG, FTS5 nDCG, our top 5, grade-3 codes).
+pub type QueryDetail = (String, String, f64, f64, Vec<String>, Vec<String>);
+
+/// Per-query detail, worst first.
+pub fn details(server: &Server, baseline: &Fts5Baseline) -> Vec<QueryDetail> {
     let mut out: Vec<_> = queries()
         .into_iter()
         .map(|j| {

@@ -2,11 +2,12 @@
 
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 use unicode_normalization::char::is_combining_mark;
-
-use crate::normalize::normalize;
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
 /// Splits on anything that is neither a letter, a digit nor a combining mark, then puts each
-/// piece in canonical form (NFC) and lowercase.
+/// piece in composed form (NFC) and lowercase. Tone placement and the other repairs of
+/// [`crate::normalize::normalize`] are done once, when text is stored and when a query
+/// arrives, not here for every token.
 ///
 /// Combining marks count as part of the word, so decomposed text ("nha\u{302}n") stays one
 /// token; Tantivy's default tokenizer would cut it in two. Offsets point into the original
@@ -33,7 +34,13 @@ impl Tokenizer for SyllableTokenizer {
         let mut start: Option<usize> = None;
         let push = |from: usize, to: usize, tokens: &mut Vec<Token>| {
             let word = &text[from..to];
-            let canonical = if word.is_ascii() { word.to_ascii_lowercase() } else { normalize(word).to_lowercase() };
+            let canonical = if word.is_ascii() {
+                word.to_ascii_lowercase()
+            } else if is_nfc_quick(word.chars()) == IsNormalized::Yes {
+                word.to_lowercase()
+            } else {
+                word.nfc().collect::<String>().to_lowercase()
+            };
             tokens.push(Token {
                 offset_from: from,
                 offset_to: to,

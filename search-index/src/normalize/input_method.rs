@@ -5,16 +5,9 @@
 //! f (huyền), r (hỏi), x (ngã), j (nặng) typed anywhere after the first vowel.
 //! VNI: d9 → đ; 6 circumflex, 7 horn, 8 breve; 1–5 the tones in the same order.
 
+use super::marks::{ACUTE, BREVE, CIRCUMFLEX, DOT, GRAVE, HOOK, HORN, TILDE};
 use super::syllable::Syllable;
 
-const ACUTE: char = '\u{0301}';
-const GRAVE: char = '\u{0300}';
-const HOOK: char = '\u{0309}';
-const TILDE: char = '\u{0303}';
-const DOT: char = '\u{0323}';
-const CIRCUMFLEX: char = '\u{0302}';
-const BREVE: char = '\u{0306}';
-const HORN: char = '\u{031B}';
 
 /// The syllable a Telex or VNI residue stands for, or `None` when the word shows no residue
 /// or decoding does not give a Vietnamese syllable. Lowercase input expected.

@@ -7,6 +7,8 @@
 //! vowel marks for accent-insensitive matching.
 
 mod input_method;
+pub mod marks;
+pub mod legacy;
 mod syllable;
 
 pub use input_method::decode_input_residue;

@@ -10,10 +10,8 @@
 
 use unicode_normalization::UnicodeNormalization;
 
-/// The five tone marks as combining characters.
-pub const TONE_MARKS: [char; 5] = ['\u{0300}', '\u{0301}', '\u{0309}', '\u{0303}', '\u{0323}'];
-/// Vowel quality marks: circumflex, breve, horn.
-const QUALITY_MARKS: [char; 3] = ['\u{0302}', '\u{0306}', '\u{031B}'];
+pub use super::marks::TONE_MARKS;
+use super::marks::QUALITY_MARKS;
 /// Final consonants a Vietnamese syllable may end with.
 const FINALS: [&str; 8] = ["c", "ch", "m", "n", "ng", "nh", "p", "t"];
 /// Vowel nuclei of Vietnamese, by base letters (quality marks ignored: "ươ" is "uo").

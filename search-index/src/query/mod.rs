@@ -29,7 +29,7 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::Term;
 
 use crate::analysis;
-use crate::normalize::{decode_input_residue, has_diacritics};
+use crate::normalize::{decode_input_residue, has_diacritics, legacy, normalize};
 use crate::schema::{self, Fields};
 
 /// A search as asked: the text and its filters.
@@ -71,7 +71,8 @@ mod weight {
 /// Rewrites (abbreviations, synonyms) tried per query.
 const MAX_REWRITES: usize = 6;
 /// Folded syllables shorter than this are never matched approximately: "ky" and "ki" are
-/// different words, "giay phep" and "giay phepp" are not.
+/// different words, "giay phep" and "giay phepp" are not. Only words found in no document
+/// are matched approximately at all.
 const FUZZY_MIN_CHARS: usize = 4;
 
 /// How often terms occur, so the builder can tell telling words from common ones and known
@@ -228,7 +229,7 @@ impl Word {
             alternatives.push(term_query(Term::from_field_text(fields.title_exact, exact), weight::TITLE_EXACT * weight::DECODED));
         }
         let chars = self.folded.chars().count();
-        if (self.unknown || chars >= FUZZY_MIN_CHARS + 1) && chars >= 3 && !self.folded.bytes().any(|b| b.is_ascii_digit()) {
+        if self.unknown && chars >= FUZZY_MIN_CHARS - 1 && !self.folded.bytes().any(|b| b.is_ascii_digit()) {
             // One edit (a swap counts as one); a word found nowhere may be further off.
             let distance = if self.unknown && chars >= 6 { 2 } else { 1 };
             for (field, w) in [(fields.title, weight::FUZZY_TITLE), (fields.content, weight::FUZZY_TITLE / 3.0)] {
@@ -350,8 +351,10 @@ impl Reading {
 pub fn build(fields: &Fields, request: &SearchRequest, stats: &dyn TermStats) -> BuiltQuery {
     let kind = request.kind.as_deref().map(|k| filter(fields.kind, k));
     let agency = request.agency.as_deref().map(|a| filter(fields.agency, a));
-    let folded = analysis::tokens(&mut analysis::folded_analyzer(), &request.text);
-    let exact = analysis::tokens(&mut analysis::exact_analyzer(), &request.text);
+    // The same repairs as stored text: legacy encodings, tone placement, look-alike letters.
+    let text = normalize(&legacy::repair(&request.text).unwrap_or_else(|| request.text.clone()));
+    let folded = analysis::tokens(&mut analysis::folded_analyzer(), &text);
+    let exact = analysis::tokens(&mut analysis::exact_analyzer(), &text);
     if folded.is_empty() {
         return BuiltQuery { text: Box::new(AllQuery), relaxed: None, kind, agency, browsing: true };
     }
@@ -373,7 +376,7 @@ pub fn build(fields: &Fields, request: &SearchRequest, stats: &dyn TermStats) ->
     readings.extend(rewrites.iter().map(|r| Reading::build(fields, &words, Some(r))));
 
     let mut bonuses: Vec<Box<dyn Query>> = vec![term_query(
-        Term::from_field_text(fields.title_key, &schema::title_key(&request.text)),
+        Term::from_field_text(fields.title_key, &schema::title_key(&text)),
         weight::TITLE_KEY,
     )];
     // Priors of a citizens' portal: among equally matching procedures, the ones citizens

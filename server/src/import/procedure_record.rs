@@ -86,8 +86,16 @@ pub fn parse_line(line: &str) -> Result<ParsedProcedure, RecordError> {
     parse(raw)
 }
 
+/// Text as stored: legacy encodings repaired, then normalised.
+fn canonical(text: &str) -> String {
+    match motcua_search::normalize::legacy::repair(text) {
+        Some(repaired) => normalize(&repaired),
+        None => normalize(text),
+    }
+}
+
 fn clean(text: &str) -> Option<String> {
-    let t = normalize(text).trim().to_string();
+    let t = canonical(text).trim().to_string();
     (!t.is_empty() && t != NO_INFORMATION).then_some(t)
 }
 
@@ -106,13 +114,13 @@ pub fn parse(raw: RawProcedure) -> Result<ParsedProcedure, RecordError> {
     }
     let agency = agency_of(&raw.agency_folder)?;
     let levels: Vec<String> =
-        normalize(&raw.cap_thuc_hien).split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+        canonical(&raw.cap_thuc_hien).split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
     let field = clean(&raw.linh_vuc);
-    let steps = parse_steps(&normalize(&raw.trinh_tu_thuc_hien));
-    let required_documents = parse_required_documents(&normalize(&raw.thanh_phan_ho_so));
-    let channels = parse_channels(&normalize(&raw.cach_thuc_thuc_hien));
-    let legal_basis = parse_legal_basis(&normalize(&raw.can_cu_phap_ly));
-    let result = parse_result(&normalize(&raw.ket_qua_xu_ly));
+    let steps = parse_steps(&canonical(&raw.trinh_tu_thuc_hien));
+    let required_documents = parse_required_documents(&canonical(&raw.thanh_phan_ho_so));
+    let channels = parse_channels(&canonical(&raw.cach_thuc_thuc_hien));
+    let legal_basis = parse_legal_basis(&canonical(&raw.can_cu_phap_ly));
+    let result = parse_result(&canonical(&raw.ket_qua_xu_ly));
     let conditions = clean(&raw.yeu_cau_dieu_kien);
     let audience = clean(&raw.doi_tuong_thuc_hien);
 

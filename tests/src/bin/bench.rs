@@ -43,7 +43,7 @@ fn queries(titles: &[String]) -> Vec<String> {
         }
         let words: Vec<&str> = t.split_whitespace().take(2 + q.len() % 3).collect();
         let text = words.join(" ");
-        q.push(if q.len() % 2 == 0 { motcua_search_fold(&text) } else { text });
+        q.push(if q.len().is_multiple_of(2) { motcua_search_fold(&text) } else { text });
     }
     q.truncate(100);
     q
