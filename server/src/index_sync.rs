@@ -137,7 +137,7 @@ pub async fn run(
     index: Arc<SearchIndex>,
     wake: Arc<Notify>,
     poll: Duration,
-    shutdown: tokio_util_shutdown::Shutdown,
+    shutdown: crate::shutdown::Shutdown,
 ) {
     loop {
         match catch_up(&db, &index).await {
@@ -149,27 +149,6 @@ pub async fn run(
             _ = wake.notified() => {}
             _ = tokio::time::sleep(poll) => {}
             _ = shutdown.wait() => return,
-        }
-    }
-}
-
-/// A tiny shutdown signal shared by background tasks.
-pub mod tokio_util_shutdown {
-    use tokio::sync::watch;
-
-    /// Cloneable receiver side: `wait` resolves once shutdown is signalled.
-    #[derive(Clone, Debug)]
-    pub struct Shutdown(pub watch::Receiver<bool>);
-
-    impl Shutdown {
-        /// Resolves when shutdown has been signalled.
-        pub async fn wait(&self) {
-            let mut rx = self.0.clone();
-            while !*rx.borrow() {
-                if rx.changed().await.is_err() {
-                    return;
-                }
-            }
         }
     }
 }

@@ -6,6 +6,7 @@ mod http;
 mod import;
 mod index_sync;
 mod portal;
+mod shutdown;
 mod storage;
 mod text;
 
@@ -22,7 +23,7 @@ use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
 use tokio::sync::{Notify, watch};
 
 use crate::config::Config;
-use crate::index_sync::tokio_util_shutdown::Shutdown;
+use crate::shutdown::Shutdown;
 
 /// Một Cửa: one portal for every administrative procedure and announcement.
 #[derive(Parser, Debug)]

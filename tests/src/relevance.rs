@@ -160,6 +160,13 @@ pub fn evaluate(server: &Server, baseline: &Fts5Baseline) -> Vec<(String, Metric
             e.0.push(a);
             e.1.push(b);
         }
+        if j.kind == "accented" {
+            // The same need typed without marks, to compare with its accented form.
+            let bare = motcua_search::normalize::fold(&j.q);
+            let e = by_type.entry("accented, typed without marks".to_string()).or_default();
+            e.0.push(score(j, &ours(server, &bare)));
+            e.1.push(score(j, &baseline.search(&bare)));
+        }
     }
     let mut out: Vec<(String, Metrics, Metrics)> =
         by_type.into_iter().map(|(k, (a, b))| (k, mean(&a), mean(&b))).collect();

@@ -262,6 +262,8 @@ struct Reading {
     syllables: Vec<String>,
     /// Extra bonus for the rewritten phrase appearing in a title.
     rewrite_bonus: Option<Box<dyn Query>>,
+    /// The rewritten phrase, which a document of this reading must contain.
+    anchor: Option<Box<dyn Query>>,
 }
 
 impl Reading {
@@ -270,6 +272,7 @@ impl Reading {
         let mut optional = Vec::new();
         let mut syllables = Vec::new();
         let mut rewrite_bonus = None;
+        let mut anchor = None;
         let mut i = 0;
         while i < words.len() {
             if let Some(r) = rewrite.filter(|r| r.span.0 == i) {
@@ -278,7 +281,7 @@ impl Reading {
                     .iter()
                     .map(|s| (Occur::Must, Word::rewritten(s).query(fields)))
                     .collect();
-                required.push(Box::new(BooleanQuery::new(parts)) as Box<dyn Query>);
+                anchor = Some(Box::new(BooleanQuery::new(parts)) as Box<dyn Query>);
                 rewrite_bonus = phrase(fields.title, &r.replacement, weight::REWRITE_TITLE_PHRASE)
                     .or_else(|| Some(term_query(Term::from_field_text(fields.title, &r.replacement[0]), weight::REWRITE_TITLE_PHRASE)));
                 syllables.extend(r.replacement.iter().cloned());
@@ -294,20 +297,42 @@ impl Reading {
             syllables.push(w.syllable().to_string());
             i += 1;
         }
-        if required.is_empty() {
+        if required.is_empty() && anchor.is_none() {
             // Only filler words: then they are what was asked.
             required = words.iter().map(|w| w.query(fields)).collect();
             optional.clear();
         }
-        Reading { required, optional, syllables, rewrite_bonus }
+        Reading { required, optional, syllables, rewrite_bonus, anchor }
+    }
+
+    /// How many of the other parts a document must match, strictly or relaxed. Beside a
+    /// rewritten phrase the rest of an everyday question is mostly context ("muốn mở quán
+    /// ăn" → hộ kinh doanh): one word of two may be missing.
+    fn required(&self, strict: bool) -> usize {
+        let n = self.required.len();
+        match (strict, self.anchor.is_some()) {
+            (true, false) => required_of(n),
+            (true, true) if n <= 2 => n.saturating_sub(1),
+            (true, true) => required_of(n),
+            (false, _) => n.div_ceil(2),
+        }
     }
 
     /// The reading as a query requiring `required` of its required parts.
     fn query(&self, fields: &Fields, required: usize) -> Box<dyn Query> {
         let parts: Vec<(Occur, Box<dyn Query>)> = self.required.iter().map(|q| (Occur::Should, q.box_clone())).collect();
-        let required = required.clamp(1, parts.len().max(1));
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> =
-            vec![(Occur::Must, Box::new(BooleanQuery::with_minimum_required_clauses(parts, required)))];
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        if let Some(anchor) = &self.anchor {
+            clauses.push((Occur::Must, anchor.box_clone()));
+        }
+        if !parts.is_empty() {
+            if required == 0 {
+                clauses.extend(parts);
+            } else {
+                let required = required.min(parts.len());
+                clauses.push((Occur::Must, Box::new(BooleanQuery::with_minimum_required_clauses(parts, required))));
+            }
+        }
         clauses.extend(self.optional.iter().map(|q| (Occur::Should, q.box_clone())));
         clauses.extend(phrase(fields.title, &self.syllables, weight::TITLE_PHRASE).map(|q| (Occur::Should, q)));
         clauses.extend(phrase(fields.content, &self.syllables, weight::CONTENT_PHRASE).map(|q| (Occur::Should, q)));
@@ -395,18 +420,14 @@ pub fn build(fields: &Fields, request: &SearchRequest, stats: &dyn TermStats) ->
     let combine = |strict: bool| -> Box<dyn Query> {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = readings
             .iter()
-            .map(|r| {
-                let n = r.required.len();
-                let required = if strict { required_of(n) } else { n.div_ceil(2) };
-                (Occur::Should, r.query(fields, required))
-            })
+            .map(|r| (Occur::Should, r.query(fields, r.required(strict))))
             .collect();
         clauses.extend(readings.iter().filter_map(|r| r.title_coverage(fields)).map(|q| (Occur::Should, q)));
         clauses.extend(bonuses.iter().map(|b| (Occur::Should, b.box_clone())));
         // At least one reading matches, or a code on its own.
         Box::new(BooleanQuery::with_minimum_required_clauses(clauses, 1))
     };
-    let can_relax = readings.iter().any(|r| r.required.len().div_ceil(2) < required_of(r.required.len()));
+    let can_relax = readings.iter().any(|r| r.required(false) < r.required(true));
     BuiltQuery { text: combine(true), relaxed: can_relax.then(|| combine(false)), kind, agency, browsing: false }
 }
 
