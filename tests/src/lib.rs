@@ -198,7 +198,7 @@ impl Server {
         body["total"].as_u64().expect("total")
     }
 
-    /// Stops the server with SIGTERM-like kill and waits.
+    /// Stops the server (kill) and waits for it to exit.
     pub fn stop(mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();

@@ -10,6 +10,8 @@ mod input_method;
 pub mod marks;
 pub mod legacy;
 mod syllable;
+#[cfg(test)]
+mod properties;
 
 pub use input_method::decode_input_residue;
 pub use syllable::{Syllable, place_tone};
@@ -22,9 +24,11 @@ use unicode_normalization::{UnicodeNormalization, char::is_combining_mark};
 ///
 /// Idempotent: `normalize(normalize(x)) == normalize(x)`.
 pub fn normalize(text: &str) -> String {
+    // Invisible characters go first, so marks they separated compose with their letter.
     let composed: String = text
-        .nfc()
+        .chars()
         .filter(|c| !is_invisible(*c))
+        .nfc()
         .map(|c| match c {
             // Ð (Icelandic eth) and Ɖ (African D) are typed for Đ by some legacy keyboards.
             '\u{00D0}' | '\u{0189}' => 'Đ',

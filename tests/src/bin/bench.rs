@@ -59,7 +59,45 @@ fn motcua_search_fold(s: &str) -> String {
     s.to_lowercase().chars().map(|c| *table.get(&c).unwrap_or(&c)).collect()
 }
 
+/// Throughput of the text pipeline on real news text: normalisation (NFC, tone placement,
+/// look-alikes), folding, and legacy-encoding detection, in MB/s of UTF-8 input.
+fn text_throughput() {
+    use std::io::{BufRead, BufReader};
+    let Some(dir) = shared_data() else { return };
+    let Ok(f) = std::fs::File::open(dir.join("news-vi-2017.jsonl.gz")) else { return };
+    let mut texts = Vec::new();
+    let mut bytes = 0usize;
+    for line in BufReader::new(flate2::read::GzDecoder::new(f)).lines().map_while(Result::ok) {
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(&line) else { continue };
+        let body = v["body"].as_str().unwrap_or_default().to_string();
+        bytes += body.len();
+        texts.push(body);
+        if bytes > 20_000_000 {
+            break;
+        }
+    }
+    println!("### Text pipeline on {:.1} MB of real news bodies ({} articles), 3 runs, median\n", bytes as f64 / 1e6, texts.len());
+    println!("| step | MB/s |\n| --- | --- |");
+    let run = |name: &str, f: &dyn Fn(&str) -> usize| {
+        let mut times: Vec<Duration> = (0..3)
+            .map(|_| {
+                let t = Instant::now();
+                let n: usize = texts.iter().map(|s| f(s)).sum();
+                std::hint::black_box(n);
+                t.elapsed()
+            })
+            .collect();
+        let m = median(&mut times);
+        println!("| {name} | {:.1} |", bytes as f64 / 1e6 / m.as_secs_f64());
+    };
+    run("normalize (NFC, tone placement, look-alikes)", &|s| motcua_search::normalize::normalize(s).len());
+    run("fold (no marks, đ → d)", &|s| motcua_search::normalize::fold(s).len());
+    run("legacy-encoding detection (none present)", &|s| usize::from(motcua_search::normalize::legacy::detect(s).is_some()));
+    println!();
+}
+
 fn main() {
+    text_throughput();
     let (file, records) = match shared_data() {
         Some(d) => (d.join("procedures.jsonl.gz"), 2642),
         None => (demo_procedures(), 300),
