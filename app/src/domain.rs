@@ -36,6 +36,15 @@ impl DocumentKind {
         Self::ALL.into_iter().find(|k| k.as_str() == s)
     }
 
+    /// The classes of its tag (`.mc-tag`) in lists.
+    pub fn tag_class(self) -> &'static str {
+        match self {
+            DocumentKind::Procedure => "mc-tag mc-tag--procedure",
+            DocumentKind::Announcement => "mc-tag mc-tag--announcement",
+            DocumentKind::Page => "mc-tag mc-tag--page",
+        }
+    }
+
     /// The label citizens read.
     pub fn label(self) -> &'static str {
         match self {

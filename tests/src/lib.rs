@@ -212,6 +212,14 @@ impl Drop for Server {
     }
 }
 
+/// Percent-encodes a query parameter value (everything but ASCII letters, digits and '.').
+pub fn url_encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| if b.is_ascii_alphanumeric() || b == b'.' { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect()
+}
+
 /// Parses the summary line of `motcua import`: (created, updated, unchanged, failed).
 pub fn import_counts(output: &Output) -> (usize, usize, usize, usize) {
     let stdout = String::from_utf8_lossy(&output.stdout);

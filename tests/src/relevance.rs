@@ -78,15 +78,9 @@ pub fn mean(all: &[Metrics]) -> Metrics {
     }
 }
 
-fn encode(q: &str) -> String {
-    q.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b == b'.' { (b as char).to_string() } else { format!("%{b:02X}") })
-        .collect()
-}
-
 /// Our engine: the top 10 procedure codes from the JSON API.
 pub fn ours(server: &Server, q: &str) -> Vec<String> {
-    let (status, body) = server.json(&format!("/api/v1/search?kind=procedure&per_page=10&q={}", encode(q)));
+    let (status, body) = server.json(&format!("/api/v1/search?kind=procedure&per_page=10&q={}", crate::url_encode(q)));
     assert_eq!(status, 200, "{q}: {body}");
     body["hits"]
         .as_array()

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::components::format_date;
-use crate::domain::{DocumentKind, DocumentSummary};
+use crate::domain::DocumentSummary;
 
 /// Documents as a list of titled links with meta lines.
 #[component]
@@ -19,11 +19,7 @@ pub fn DocumentList(
             {items
                 .into_iter()
                 .map(|d| {
-                    let tag = match d.kind {
-                        DocumentKind::Procedure => "mc-tag mc-tag--procedure",
-                        DocumentKind::Announcement => "mc-tag mc-tag--announcement",
-                        DocumentKind::Page => "mc-tag mc-tag--page",
-                    };
+                    let tag = d.kind.tag_class();
                     let agency = show_agency.then(|| {
                         let href = d.agency.url();
                         view! { <span><a class="mc-link" href=href>{d.agency.name.clone()}</a></span> }

@@ -85,11 +85,7 @@ fn ResultsBody(page: SearchPage) -> impl IntoView {
                     {hits
                         .into_iter()
                         .map(|h| {
-                            let tag = match h.kind {
-                                DocumentKind::Procedure => "mc-tag mc-tag--procedure",
-                                DocumentKind::Announcement => "mc-tag mc-tag--announcement",
-                                DocumentKind::Page => "mc-tag mc-tag--page",
-                            };
+                            let tag = h.kind.tag_class();
                             view! {
                                 <li class="mc-document-list__item">
                                     <a class="mc-document-list__title" href=h.url.clone()>{h.title.clone()}</a>

@@ -74,9 +74,14 @@ fn is_invisible(c: char) -> bool {
     matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}')
 }
 
-/// Whether `text` is already in the form [`normalize`] gives, so callers can skip a copy.
-pub fn is_normalized(text: &str) -> bool {
-    text.is_ascii() || normalize(text) == text
+/// Text as it arrives from outside (an import, a crawl, a query): legacy encodings repaired
+/// ([`legacy::repair`]), then [`normalize`]d. Repair must come first: normalisation removes
+/// the soft hyphen, which is a letter in TCVN3.
+pub fn canonical(text: &str) -> String {
+    match legacy::repair(text) {
+        Some(repaired) => normalize(&repaired),
+        None => normalize(text),
+    }
 }
 
 /// Lowercase and strip every diacritic, mapping đ to d: "Đăng ký" → "dang ky".
@@ -144,8 +149,8 @@ mod tests {
     fn composes_decomposed_text() {
         let decomposed = "Thu\u{0323} ly\u{0301}";
         assert_eq!(normalize(decomposed), "Thụ lý");
-        assert!(is_normalized(&normalize(decomposed)));
-        assert!(!is_normalized(decomposed));
+        assert_eq!(normalize(&normalize(decomposed)), normalize(decomposed));
+        assert_ne!(normalize(decomposed), decomposed);
     }
 
     #[test]

@@ -29,7 +29,7 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::Term;
 
 use crate::analysis;
-use crate::normalize::{decode_input_residue, has_diacritics, legacy, normalize};
+use crate::normalize::{canonical, decode_input_residue, has_diacritics};
 use crate::schema::{self, Fields};
 
 /// A search as asked: the text and its filters.
@@ -108,7 +108,7 @@ fn required_of(n: usize) -> usize {
 const FILLERS: &[&str] = &[
     "toi", "minh", "em", "anh", "chi", "ong", "ba", "bo", "me", "lam", "gi", "nao", "o", "dau", "can", "muon", "thi", "the",
     "va", "cua", "cho", "de", "duoc", "bi", "phai", "nhu", "sao", "khong", "co", "nhung", "nhe", "a", "oi", "voi", "tai",
-    "ve", "la", "nay", "do", "ai", "khi", "roi", "xin", "hoi", "giup", "cach", "nhu the nao",
+    "ve", "la", "nay", "do", "ai", "khi", "roi", "xin", "hoi", "giup", "cach",
 ];
 
 /// A request turned into queries: the scored text query (without filters) and the filters,
@@ -377,7 +377,7 @@ pub fn build(fields: &Fields, request: &SearchRequest, stats: &dyn TermStats) ->
     let kind = request.kind.as_deref().map(|k| filter(fields.kind, k));
     let agency = request.agency.as_deref().map(|a| filter(fields.agency, a));
     // The same repairs as stored text: legacy encodings, tone placement, look-alike letters.
-    let text = normalize(&legacy::repair(&request.text).unwrap_or_else(|| request.text.clone()));
+    let text = canonical(&request.text);
     let folded = analysis::tokens(&mut analysis::folded_analyzer(), &text);
     let exact = analysis::tokens(&mut analysis::exact_analyzer(), &text);
     if folded.is_empty() {
@@ -409,9 +409,6 @@ pub fn build(fields: &Fields, request: &SearchRequest, stats: &dyn TermStats) ->
     for (tag, w) in [("citizen", weight::CITIZEN_PRIOR), ("local", weight::LOCAL_PRIOR)] {
         let q = TermQuery::new(Term::from_field_text(fields.tags, tag), IndexRecordOption::Basic);
         bonuses.push(Box::new(ConstScoreQuery::new(Box::new(q), w)));
-    }
-    if looks_like_code(&request.text) {
-        bonuses.push(term_query(Term::from_field_text(fields.code, &request.text.trim().to_lowercase()), weight::CODE));
     }
     for token in request.text.split_whitespace().filter(|t| looks_like_code(t)) {
         bonuses.push(term_query(Term::from_field_text(fields.code, &token.to_lowercase()), weight::CODE));

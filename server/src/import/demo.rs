@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use super::{ImportError, ImportReport, admin_units, gunzip_if_needed, import_procedures};
 use crate::storage::agencies::{self, AgencyInput};
-use crate::storage::documents::{self, DocumentInput, Upserted};
+use crate::storage::documents::{self, DocumentInput};
 use crate::text::paragraphs_to_html;
 
 const PROCEDURES: &[u8] = include_bytes!("../../demo/procedures.jsonl.gz");
@@ -66,11 +66,7 @@ pub async fn load(db: &DatabaseConnection) -> Result<ImportReport, ImportError> 
             state: "published".into(),
             procedure: None,
         };
-        match documents::upsert(db, &input, now).await? {
-            Upserted::Created(_) => report.created += 1,
-            Upserted::Updated(_) => report.updated += 1,
-            Upserted::Unchanged(_) => report.unchanged += 1,
-        }
+        report.count(documents::upsert(db, &input, now).await?);
     }
     Ok(report)
 }

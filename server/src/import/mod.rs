@@ -30,6 +30,15 @@ pub struct ImportReport {
 }
 
 impl ImportReport {
+    /// Counts what one upsert did.
+    pub fn count(&mut self, outcome: Upserted) {
+        match outcome {
+            Upserted::Created(_) => self.created += 1,
+            Upserted::Updated(_) => self.updated += 1,
+            Upserted::Unchanged(_) => self.unchanged += 1,
+        }
+    }
+
     /// Created plus updated.
     pub fn changes(&self) -> usize {
         self.created + self.updated
@@ -126,9 +135,7 @@ pub async fn import_procedures(db: &DatabaseConnection, data: &[u8], progress: b
         let mut document = parsed.document;
         document.agency_id = agency_id;
         match documents::upsert(db, &document, now).await {
-            Ok(Upserted::Created(_)) => report.created += 1,
-            Ok(Upserted::Updated(_)) => report.updated += 1,
-            Ok(Upserted::Unchanged(_)) => report.unchanged += 1,
+            Ok(outcome) => report.count(outcome),
             Err(StorageError::Db(e)) if is_constraint_violation(&e) => {
                 report.failed.push((line_no, format!("conflicts with another document: {e}")));
             }

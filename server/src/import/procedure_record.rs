@@ -7,7 +7,7 @@
 use std::sync::LazyLock;
 
 use motcua_app::domain::{AgencyLevel, LegalReference, RequiredDocument, SubmissionChannel};
-use motcua_search::normalize::normalize;
+use motcua_search::normalize::canonical;
 use regex::Regex;
 use serde::Deserialize;
 
@@ -84,14 +84,6 @@ pub struct ParsedProcedure {
 pub fn parse_line(line: &str) -> Result<ParsedProcedure, RecordError> {
     let raw: RawProcedure = serde_json::from_str(line).map_err(|e| RecordError::Json(e.to_string()))?;
     parse(raw)
-}
-
-/// Text as stored: legacy encodings repaired, then normalised.
-fn canonical(text: &str) -> String {
-    match motcua_search::normalize::legacy::repair(text) {
-        Some(repaired) => normalize(&repaired),
-        None => normalize(text),
-    }
 }
 
 fn clean(text: &str) -> Option<String> {

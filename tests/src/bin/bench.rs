@@ -7,7 +7,7 @@
 
 use std::time::{Duration, Instant};
 
-use motcua_tests::{Database, Site, demo_procedures, import_counts, shared_data};
+use motcua_tests::{Database, Site, demo_procedures, import_counts, shared_data, url_encode};
 
 fn median(v: &mut [Duration]) -> Duration {
     v.sort();
@@ -43,21 +43,12 @@ fn queries(titles: &[String]) -> Vec<String> {
         }
         let words: Vec<&str> = t.split_whitespace().take(2 + q.len() % 3).collect();
         let text = words.join(" ");
-        q.push(if q.len().is_multiple_of(2) { motcua_search_fold(&text) } else { text });
+        q.push(if q.len().is_multiple_of(2) { motcua_search::normalize::fold(&text) } else { text });
     }
     q.truncate(100);
     q
 }
 
-fn motcua_search_fold(s: &str) -> String {
-    // Same folding as the portal: strip marks, đ → d.
-    use std::collections::HashMap;
-    let table: HashMap<char, char> = "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ"
-        .chars()
-        .zip("aaaaaaaaaaaaaaaaaeeeeeeeeeeeiiiiiooooooooooooooooouuuuuuuuuuuyyyyyd".chars())
-        .collect();
-    s.to_lowercase().chars().map(|c| *table.get(&c).unwrap_or(&c)).collect()
-}
 
 /// Throughput of the text pipeline on real news text: normalisation (NFC, tone placement,
 /// look-alikes), folding, and legacy-encoding detection, in MB/s of UTF-8 input.
@@ -148,21 +139,20 @@ fn main() {
     let qs = queries(&titles);
     let rounds = 10;
     let client = reqwest::blocking::Client::new();
-    let encode = |q: &str| -> String { q.bytes().map(|b| if b.is_ascii_alphanumeric() || b == b'.' { (b as char).to_string() } else { format!("%{b:02X}") }).collect() };
     for q in &qs {
-        let _ = client.get(format!("{}/api/v1/search?q={}", server.base, encode(q))).send().and_then(|r| r.text());
+        let _ = client.get(format!("{}/api/v1/search?q={}", server.base, url_encode(q))).send().and_then(|r| r.text());
     }
     let mut api = Vec::new();
     let mut page = Vec::new();
     for _ in 0..rounds {
         for q in &qs {
             let t = Instant::now();
-            let r = client.get(format!("{}/api/v1/search?q={}", server.base, encode(q))).send().expect("api");
+            let r = client.get(format!("{}/api/v1/search?q={}", server.base, url_encode(q))).send().expect("api");
             assert_eq!(r.status().as_u16(), 200);
             let _ = r.bytes();
             api.push(t.elapsed());
             let t = Instant::now();
-            let r = client.get(format!("{}/tim-kiem?q={}", server.base, encode(q))).send().expect("page");
+            let r = client.get(format!("{}/tim-kiem?q={}", server.base, url_encode(q))).send().expect("page");
             assert_eq!(r.status().as_u16(), 200);
             let _ = r.bytes();
             page.push(t.elapsed());
