@@ -294,6 +294,12 @@ pub struct SearchParams {
     pub kind: Option<DocumentKind>,
     /// Agency filter (slug).
     pub agency: Option<String>,
+    /// Level filter: where the procedure is carried out, or who published.
+    pub level: Option<AgencyLevel>,
+    /// Field of administration (lĩnh vực) filter, by name.
+    pub topic: Option<String>,
+    /// Year of publication filter.
+    pub year: Option<i32>,
     /// Page number, from 1.
     pub page: u32,
     /// Hits a page.
@@ -313,7 +319,16 @@ impl SearchParams {
 
 impl Default for SearchParams {
     fn default() -> Self {
-        Self { q: String::new(), kind: None, agency: None, page: 1, per_page: Self::DEFAULT_PER_PAGE }
+        Self {
+            q: String::new(),
+            kind: None,
+            agency: None,
+            level: None,
+            topic: None,
+            year: None,
+            page: 1,
+            per_page: Self::DEFAULT_PER_PAGE,
+        }
     }
 }
 
@@ -334,8 +349,12 @@ pub struct SearchHit {
     pub agency_name: String,
     /// Procedure code, if any.
     pub code: Option<String>,
+    /// Field of administration (lĩnh vực), if any.
+    pub topic: Option<String>,
     /// Escaped text with matches in `<b>`.
     pub snippet_html: String,
+    /// An editor recommends it for this query (best bet).
+    pub pinned: bool,
 }
 
 /// A facet value with its label and count.
@@ -362,6 +381,14 @@ pub struct SearchPage {
     pub kind_facets: Vec<FacetValue>,
     /// Counts by agency.
     pub agency_facets: Vec<FacetValue>,
+    /// Counts by level.
+    pub level_facets: Vec<FacetValue>,
+    /// Counts by field of administration.
+    pub topic_facets: Vec<FacetValue>,
+    /// Counts by year, newest first.
+    pub year_facets: Vec<FacetValue>,
     /// Whether some words were not matched.
     pub relaxed: bool,
+    /// "Did you mean": the query with unknown words corrected.
+    pub suggestion: Option<String>,
 }

@@ -24,6 +24,8 @@ use crate::pages::{
 
 /// Path of the one stylesheet, served from `style/`.
 pub const STYLESHEET_PATH: &str = "/style/motcua.css";
+/// Where the few lines of search-box completion are served; pages work without them.
+pub const AUTOCOMPLETE_SCRIPT_PATH: &str = "/style/autocomplete.js";
 
 /// The HTML document around the app: no hydration scripts, since nothing hydrates.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -40,6 +42,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </head>
             <body class="mc-template">
                 <App/>
+                <script src=AUTOCOMPLETE_SCRIPT_PATH defer></script>
             </body>
         </html>
     }

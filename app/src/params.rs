@@ -1,7 +1,7 @@
 //! Reading a search request from query parameters, shared by the results page and the JSON
 //! API so both accept and reject exactly the same input.
 
-use crate::domain::{DocumentKind, SearchParams};
+use crate::domain::{AgencyLevel, DocumentKind, SearchParams};
 
 /// A query parameter that was not accepted, named so the caller can say which.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -28,7 +28,12 @@ pub enum UnknownParams {
     Ignore,
 }
 
-/// Parses `q`, `kind`, `agency`, `page` and `per_page`.
+/// Longest field-of-administration name accepted.
+const MAX_TOPIC_CHARS: usize = 200;
+/// Years a year filter may name.
+const YEARS: std::ops::RangeInclusive<i32> = 1945..=2100;
+
+/// Parses `q`, `kind`, `agency`, `level`, `topic`, `year`, `page` and `per_page`.
 pub fn parse_search_params(pairs: &[(String, String)], unknown: UnknownParams) -> Result<SearchParams, ParamError> {
     let mut params = SearchParams::default();
     let mut seen: Vec<&str> = Vec::new();
@@ -63,6 +68,31 @@ pub fn parse_search_params(pairs: &[(String, String)], unknown: UnknownParams) -
                     params.agency = Some(value.to_string());
                 }
             }
+            "level" => {
+                if !value.is_empty() {
+                    params.level = Some(AgencyLevel::parse(value).ok_or_else(|| {
+                        ParamError::new("level", "phải là một trong: ministry, province, department, commune, other")
+                    })?);
+                }
+            }
+            "topic" => {
+                if !value.is_empty() {
+                    if value.chars().count() > MAX_TOPIC_CHARS || value.chars().any(char::is_control) {
+                        return Err(ParamError::new("topic", "không phải tên lĩnh vực hợp lệ"));
+                    }
+                    params.topic = Some(value.to_string());
+                }
+            }
+            "year" => {
+                if !value.is_empty() {
+                    let year: i32 = value
+                        .parse()
+                        .ok()
+                        .filter(|y| YEARS.contains(y))
+                        .ok_or_else(|| ParamError::new("year", format!("phải là năm từ {} đến {}", YEARS.start(), YEARS.end())))?;
+                    params.year = Some(year);
+                }
+            }
             "page" => {
                 params.page = parse_bounded("page", value, SearchParams::MAX_PAGE)?;
             }
@@ -77,6 +107,22 @@ pub fn parse_search_params(pairs: &[(String, String)], unknown: UnknownParams) -
         }
     }
     Ok(params)
+}
+
+/// Parses the parameters of a completion request: `q` only, required.
+pub fn parse_completion_params(pairs: &[(String, String)]) -> Result<String, ParamError> {
+    let mut q = None;
+    for (key, value) in pairs {
+        match key.as_str() {
+            "q" if q.is_some() => return Err(ParamError::new("q", "chỉ được truyền một lần")),
+            "q" if value.chars().count() > SearchParams::MAX_QUERY_CHARS => {
+                return Err(ParamError::new("q", format!("dài quá {} ký tự", SearchParams::MAX_QUERY_CHARS)));
+            }
+            "q" => q = Some(value.trim().to_string()),
+            other => return Err(ParamError::new(other, "tham số không được hỗ trợ")),
+        }
+    }
+    q.ok_or_else(|| ParamError::new("q", "là bắt buộc"))
 }
 
 fn parse_bounded(name: &str, value: &str, max: u32) -> Result<u32, ParamError> {
@@ -99,6 +145,15 @@ pub fn search_query_string(params: &SearchParams) -> String {
     if let Some(agency) = &params.agency {
         s.append_pair("agency", agency);
     }
+    if let Some(level) = params.level {
+        s.append_pair("level", level.as_str());
+    }
+    if let Some(topic) = &params.topic {
+        s.append_pair("topic", topic);
+    }
+    if let Some(year) = params.year {
+        s.append_pair("year", &year.to_string());
+    }
     if params.page > 1 {
         s.append_pair("page", &params.page.to_string());
     }
@@ -119,13 +174,23 @@ mod tests {
     #[test]
     fn parses_every_parameter() {
         let p = parse_search_params(
-            &pairs(&[("q", " khai sinh "), ("kind", "procedure"), ("agency", "bo-tu-phap"), ("page", "2"), ("per_page", "20")]),
+            &pairs(&[
+                ("q", " khai sinh "),
+                ("kind", "procedure"),
+                ("agency", "bo-tu-phap"),
+                ("level", "commune"),
+                ("topic", "Hộ tịch"),
+                ("year", "2026"),
+                ("page", "2"),
+                ("per_page", "20"),
+            ]),
             UnknownParams::Reject,
         )
         .expect("valid");
         assert_eq!(p.q, "khai sinh");
         assert_eq!(p.kind, Some(DocumentKind::Procedure));
         assert_eq!(p.agency.as_deref(), Some("bo-tu-phap"));
+        assert_eq!((p.level, p.topic.as_deref(), p.year), (Some(AgencyLevel::Commune), Some("Hộ tịch"), Some(2026)));
         assert_eq!((p.page, p.per_page), (2, 20));
     }
 
@@ -137,6 +202,10 @@ mod tests {
             (vec![("per_page", "1000")], "per_page"),
             (vec![("kind", "news")], "kind"),
             (vec![("agency", "<script>")], "agency"),
+            (vec![("level", "district")], "level"),
+            (vec![("year", "20x6")], "year"),
+            (vec![("year", "99999")], "year"),
+            (vec![("topic", "a\u{0}b")], "topic"),
             (vec![("sort", "date")], "sort"),
             (vec![("q", "a"), ("q", "b")], "q"),
         ] {
@@ -153,7 +222,14 @@ mod tests {
 
     #[test]
     fn query_string_round_trips() {
-        let p = SearchParams { q: "đăng ký & khai sinh".into(), page: 3, ..Default::default() };
+        let p = SearchParams {
+            q: "đăng ký & khai sinh".into(),
+            topic: Some("Hộ tịch & Chứng thực".into()),
+            level: Some(AgencyLevel::Commune),
+            year: Some(2025),
+            page: 3,
+            ..Default::default()
+        };
         let qs = search_query_string(&p);
         let back: Vec<(String, String)> = form_urlencoded::parse(qs.as_bytes()).into_owned().collect();
         assert_eq!(parse_search_params(&back, UnknownParams::Reject).expect("ok"), p);

@@ -8,16 +8,24 @@ use tantivy::collector::{Count, TopDocs};
 use tantivy::query::Query;
 use tantivy::schema::Value;
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{DocAddress, Index, Order, Searcher, TantivyDocument};
+use tantivy::{DocAddress, DocId, Index, Order, Score, Searcher, SegmentReader, TantivyDocument};
 
 use crate::error::SearchError;
-use crate::query::{BuiltQuery, SearchRequest};
+use crate::query::{BuiltQuery, Facet, SearchRequest};
 use crate::schema::Fields;
 
 /// Characters of body text around the matches shown under each hit.
 const SNIPPET_CHARS: usize = 220;
-/// Agencies listed in the agency facet.
-const AGENCY_FACET_SIZE: u32 = 15;
+/// Values listed per facet (agencies and fields are many; the rest are few).
+const FACET_SIZE: u32 = 15;
+/// Years listed in the year facet.
+const YEAR_FACET_SIZE: u32 = 30;
+/// Announcements lose relevance with age: half of what decays is gone after this many days…
+const FRESHNESS_HALF_LIFE_DAYS: f32 = 365.0;
+/// …and an old announcement keeps at least this share of its score.
+const FRESHNESS_FLOOR: f32 = 0.5;
+/// Share of its score an announcement keeps when the query asks how to get something done.
+const TASK_ANNOUNCEMENT_FACTOR: f32 = 0.5;
 
 /// One search hit, ready to show.
 #[derive(Clone, Debug, Serialize, PartialEq)]
@@ -36,8 +44,12 @@ pub struct SearchHit {
     pub agency_name: String,
     /// Procedure code, if any.
     pub code: Option<String>,
+    /// Field of administration (lĩnh vực), if any.
+    pub topic: Option<String>,
     /// Text around the matches, HTML-escaped, with matches in `<b>`.
     pub snippet_html: String,
+    /// An editor pinned it to this query (best bet).
+    pub pinned: bool,
     /// Relevance score (for debugging and evaluation).
     pub score: f32,
 }
@@ -59,6 +71,24 @@ pub struct Facets {
     pub kind: Vec<FacetCount>,
     /// Counts per agency, largest first.
     pub agency: Vec<FacetCount>,
+    /// Counts per level ("commune", "province", …).
+    pub level: Vec<FacetCount>,
+    /// Counts per field of administration, largest first.
+    pub topic: Vec<FacetCount>,
+    /// Counts per year, newest first.
+    pub year: Vec<FacetCount>,
+}
+
+impl Facets {
+    fn slot(&mut self, facet: Facet) -> &mut Vec<FacetCount> {
+        match facet {
+            Facet::Kind => &mut self.kind,
+            Facet::Agency => &mut self.agency,
+            Facet::Level => &mut self.level,
+            Facet::Topic => &mut self.topic,
+            Facet::Year => &mut self.year,
+        }
+    }
 }
 
 /// A page of results.
@@ -72,6 +102,9 @@ pub struct SearchResults {
     pub facets: Facets,
     /// Whether not every word could be matched and the search was relaxed.
     pub relaxed: bool,
+    /// "Did you mean": the query with words found nowhere replaced by the nearest known
+    /// words, when that is likely to find more. Never touches codes or numbers.
+    pub suggestion: Option<String>,
 }
 
 /// Runs a built query: hits, total, snippets, facets.
@@ -83,19 +116,21 @@ pub(crate) fn run(
     request: &SearchRequest,
 ) -> Result<SearchResults, SearchError> {
     let mut relaxed = false;
-    let mut query = built.with_filters(false, true, true);
+    let mut query = built.with_filters(false, None);
     let limit = request.limit.clamp(1, 100);
     let top_docs = || TopDocs::with_limit(limit).and_offset(request.offset);
+    let ranking = Ranking::new(built.task_like);
     // Scored searches count and rank in one pass.
     let (mut total, mut scored) = if built.browsing {
         (searcher.search(&*query, &Count)?, Vec::new())
     } else {
-        searcher.search(&*query, &(Count, top_docs().order_by_score()))?
+        searcher.search(&*query, &(Count, top_docs().tweak_score(move |s: &SegmentReader| ranking.for_segment(s))))?
     };
     if total == 0 && built.relaxed.is_some() {
         relaxed = true;
-        query = built.with_filters(true, true, true);
-        (total, scored) = searcher.search(&*query, &(Count, top_docs().order_by_score()))?;
+        query = built.with_filters(true, None);
+        (total, scored) =
+            searcher.search(&*query, &(Count, top_docs().tweak_score(move |s: &SegmentReader| ranking.for_segment(s))))?;
     }
     let top_docs = top_docs();
     let top: Vec<(f32, DocAddress)> = if !built.browsing {
@@ -116,6 +151,7 @@ pub(crate) fn run(
     for (score, address) in top {
         let doc: TantivyDocument = searcher.doc(address)?;
         let text = |f| doc.get_first(f).and_then(|v| v.as_str()).unwrap_or_default().to_string();
+        let optional = |f| doc.get_first(f).and_then(|v| v.as_str()).map(str::to_string);
         let content = text(fields.content);
         let snippet = snippets.snippet_from_doc(&doc);
         let snippet_html = if snippet.is_empty() {
@@ -127,49 +163,93 @@ pub(crate) fn run(
             let after = if range.end < content.trim_end().len() { " …" } else { "" };
             format!("{before}{}{after}", snippet.to_html())
         };
+        let id = doc.get_first(fields.id).and_then(|v| v.as_i64()).unwrap_or_default();
         hits.push(SearchHit {
-            id: doc.get_first(fields.id).and_then(|v| v.as_i64()).unwrap_or_default(),
+            id,
             kind: text(fields.kind),
             title: text(fields.title),
             url: text(fields.url),
             agency: text(fields.agency),
             agency_name: text(fields.agency_name),
-            code: doc.get_first(fields.code).and_then(|v| v.as_str()).map(str::to_string),
+            code: optional(fields.code),
+            topic: optional(fields.topic),
             snippet_html,
+            pinned: !built.browsing && request.pinned.contains(&id),
             score,
         });
     }
 
-    // Each facet counts without its own filter; with no filter both come from one pass.
-    let facets = if built.kind.is_none() && built.agency.is_none() {
-        let (kind, agency) = terms_pair(searcher, index, &*query, AGENCY_FACET_SIZE)?;
-        Facets { kind, agency }
-    } else {
-        Facets {
-            kind: terms(searcher, index, &*built.with_filters(relaxed, false, true), "kind", 10)?,
-            agency: terms(searcher, index, &*built.with_filters(relaxed, true, false), "agency", AGENCY_FACET_SIZE)?,
+    let facets = facets(searcher, index, built, relaxed)?;
+    let suggestion = crate::suggest::did_you_mean(searcher, fields, built);
+    Ok(SearchResults { total, hits, facets, relaxed, suggestion })
+}
+
+/// Each facet counts with every filter except its own, so choosing a value never hides the
+/// alternatives: the facets without a filter come from one pass with all filters, each
+/// filtered facet from a pass without its own.
+fn facets(searcher: &Searcher, index: &Index, built: &BuiltQuery, relaxed: bool) -> Result<Facets, SearchError> {
+    let mut facets = Facets::default();
+    let unfiltered: Vec<Facet> = Facet::ALL.into_iter().filter(|f| !built.filters_on(*f)).collect();
+    if !unfiltered.is_empty() {
+        let request: serde_json::Map<String, serde_json::Value> =
+            unfiltered.iter().map(|f| (f.field_name().to_string(), terms_request(*f))).collect();
+        let results = aggregate(searcher, index, &*built.with_filters(relaxed, None), serde_json::Value::Object(request))?;
+        for facet in unfiltered {
+            *facets.slot(facet) = buckets(&results, facet)?;
         }
-    };
-    Ok(SearchResults { total, hits, facets, relaxed })
+    }
+    for (facet, _) in &built.filters {
+        let request = serde_json::json!({ facet.field_name(): terms_request(*facet) });
+        let results = aggregate(searcher, index, &*built.with_filters(relaxed, Some(*facet)), request)?;
+        *facets.slot(*facet) = buckets(&results, *facet)?;
+    }
+    Ok(facets)
 }
 
-fn terms(searcher: &Searcher, index: &Index, query: &dyn Query, field: &str, size: u32) -> Result<Vec<FacetCount>, SearchError> {
-    let results = aggregate(searcher, index, query, serde_json::json!({ "f": { "terms": { "field": field, "size": size } } }))?;
-    buckets(&results, "f")
+fn terms_request(facet: Facet) -> serde_json::Value {
+    let size = if facet == Facet::Year { YEAR_FACET_SIZE } else { FACET_SIZE };
+    serde_json::json!({ "terms": { "field": facet.field_name(), "size": size } })
 }
 
-/// Kind and agency counts of one query in one pass.
-fn terms_pair(searcher: &Searcher, index: &Index, query: &dyn Query, agency_size: u32) -> Result<(Vec<FacetCount>, Vec<FacetCount>), SearchError> {
-    let results = aggregate(
-        searcher,
-        index,
-        query,
-        serde_json::json!({
-            "kind": { "terms": { "field": "kind", "size": 10 } },
-            "agency": { "terms": { "field": "agency", "size": agency_size } },
-        }),
-    )?;
-    Ok((buckets(&results, "kind")?, buckets(&results, "agency")?))
+/// How scores are adjusted after matching: announcements fade with age, and give way to
+/// procedures when the query asks how to get something done.
+#[derive(Clone, Copy)]
+struct Ranking {
+    task_like: bool,
+    now: i64,
+}
+
+impl Ranking {
+    fn new(task_like: bool) -> Self {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+        Self { task_like, now }
+    }
+
+    /// The score function of one segment. A segment without the needed columns (an empty
+    /// one) keeps scores as they are.
+    fn for_segment(self, segment: &SegmentReader) -> impl Fn(DocId, Score) -> Score + use<> {
+        let kinds = segment.fast_fields().str("kind").ok().flatten();
+        let procedure_ord = kinds.as_ref().and_then(|k| k.dictionary().term_ord(b"procedure").ok().flatten());
+        let published = segment.fast_fields().i64("published").ok();
+        move |doc: DocId, score: Score| {
+            let is_procedure = match (&kinds, procedure_ord) {
+                (Some(kinds), Some(ord)) => kinds.ords().first(doc) == Some(ord),
+                _ => false,
+            };
+            if is_procedure {
+                return score;
+            }
+            let mut factor = if self.task_like { TASK_ANNOUNCEMENT_FACTOR } else { 1.0 };
+            if let Some(at) = published.as_ref().and_then(|c| c.first(doc)) {
+                let age_days = (self.now - at).max(0) as f32 / 86_400.0;
+                let fresh = 0.5f32.powf(age_days / FRESHNESS_HALF_LIFE_DAYS);
+                factor *= FRESHNESS_FLOOR + (1.0 - FRESHNESS_FLOOR) * fresh;
+            }
+            score * factor
+        }
+    }
 }
 
 fn aggregate(searcher: &Searcher, index: &Index, query: &dyn Query, request: serde_json::Value) -> Result<AggregationResults, SearchError> {
@@ -178,17 +258,27 @@ fn aggregate(searcher: &Searcher, index: &Index, query: &dyn Query, request: ser
     Ok(searcher.search(query, &collector)?)
 }
 
-fn buckets(results: &AggregationResults, name: &str) -> Result<Vec<FacetCount>, SearchError> {
+fn buckets(results: &AggregationResults, facet: Facet) -> Result<Vec<FacetCount>, SearchError> {
+    let name = facet.field_name();
     let Some(AggregationResult::BucketResult(BucketResult::Terms { buckets, .. })) = results.0.get(name) else {
         return Err(SearchError::Facets(format!("no terms result for {name}")));
     };
-    Ok(buckets
+    let mut counts: Vec<FacetCount> = buckets
         .iter()
-        .filter_map(|b| match &b.key {
-            Key::Str(s) => Some(FacetCount { value: s.clone(), count: b.doc_count }),
-            _ => None,
+        .filter_map(|b| {
+            let value = match &b.key {
+                Key::Str(s) => s.clone(),
+                Key::I64(n) => n.to_string(),
+                Key::U64(n) => n.to_string(),
+                Key::F64(n) => format!("{n:.0}"),
+            };
+            (b.doc_count > 0).then_some(FacetCount { value, count: b.doc_count })
         })
-        .collect())
+        .collect();
+    if facet == Facet::Year {
+        counts.sort_by(|a, b| b.value.cmp(&a.value));
+    }
+    Ok(counts)
 }
 
 fn first_chars(text: &str, n: usize) -> String {
@@ -231,6 +321,8 @@ mod tests {
             year: Some(2026),
             published: Some(1_700_000_000 + id),
             tags: vec![],
+            levels: vec![if id % 2 == 0 { "commune" } else { "province" }.into()],
+            topic: Some(if kind == "procedure" { "Hộ tịch" } else { "Tin tức" }.into()),
         }
     }
 
@@ -243,7 +335,12 @@ mod tests {
                     doc(2, "procedure", "Đăng ký khai sinh", "Giấy chứng sinh; tờ khai đăng ký khai sinh."),
                     doc(3, "procedure", "Đăng ký khai tử", "Giấy báo tử."),
                     doc(4, "announcement", "Kỳ họp thứ nhất", "Thông báo kỳ họp."),
-                    doc(5, "procedure", "Cấp bản sao trích lục", "Ký tên."),
+                    doc(5, "procedure", "Cấp bản sao trích lục", "Ký tên theo Nghị định 23/2015/NĐ-CP."),
+                    IndexDocument {
+                        title: "Nghị định 23/2015/NĐ-CP về cấp bản sao".into(),
+                        year: Some(2015),
+                        ..doc(6, "announcement", "", "Quy định cấp bản sao từ sổ gốc, chứng thực.")
+                    },
                 ],
                 deletes: vec![],
                 sequence: 7,
@@ -323,9 +420,9 @@ mod tests {
                 .collect::<Vec<_>>()
         };
         assert_eq!(all("procedure"), vec![5, 2, 1, 3], "cấp < đăng ký khai sinh < … có yếu tố < khai tử");
-        assert_eq!(all("announcement"), vec![4]);
+        assert_eq!(all("announcement"), vec![6, 4]);
         let newest = index.search(&SearchRequest { limit: 10, ..Default::default() }).expect("search");
-        assert_eq!(newest.hits.iter().map(|h| h.id).collect::<Vec<_>>(), vec![5, 4, 3, 2, 1]);
+        assert_eq!(newest.hits.iter().map(|h| h.id).collect::<Vec<_>>(), vec![6, 5, 4, 3, 2, 1]);
     }
 
     #[test]
@@ -342,7 +439,77 @@ mod tests {
         let index = index();
         assert_eq!(index.applied_sequence().expect("seq"), Some(7));
         index.apply(IndexBatch { upserts: vec![], deletes: vec![2], sequence: 8 }).expect("apply");
-        assert_eq!(index.all_ids().expect("ids"), vec![1, 3, 4, 5]);
+        assert_eq!(index.all_ids().expect("ids"), vec![1, 3, 4, 5, 6]);
         assert_eq!(index.applied_sequence().expect("seq"), Some(8));
+    }
+
+    #[test]
+    fn level_field_and_year_facets_count_without_their_own_filter() {
+        let index = index();
+        let r = index
+            .search(&SearchRequest { text: "khai".into(), level: Some("commune".into()), limit: 10, ..Default::default() })
+            .expect("search");
+        assert_eq!(r.hits.iter().map(|h| h.id).collect::<Vec<_>>(), vec![2], "only the even (commune) one");
+        let count = |v: &[FacetCount], name: &str| v.iter().find(|f| f.value == name).map_or(0, |f| f.count);
+        assert_eq!((count(&r.facets.level, "commune"), count(&r.facets.level, "province")), (1, 2));
+        assert_eq!(count(&r.facets.topic, "Hộ tịch"), 1);
+        assert_eq!(count(&r.facets.year, "2026"), 1);
+        let r = index
+            .search(&SearchRequest { text: "bản sao".into(), year: Some(2015), limit: 10, ..Default::default() })
+            .expect("search");
+        assert_eq!(r.hits.iter().map(|h| h.id).collect::<Vec<_>>(), vec![6]);
+        let years: Vec<&str> = r.facets.year.iter().map(|f| f.value.as_str()).collect();
+        assert_eq!(years, ["2026", "2015"], "newest first");
+    }
+
+    #[test]
+    fn document_number_goes_to_the_document_that_is_it_then_to_those_citing_it() {
+        let index = index();
+        for q in ["23/2015/NĐ-CP", "nghi dinh 23/2015/nd-cp"] {
+            let r = search(&index, q);
+            assert_eq!(r.hits.iter().map(|h| h.id).take(2).collect::<Vec<_>>(), vec![6, 5], "{q}");
+        }
+    }
+
+    #[test]
+    fn best_bets_lead_in_the_editors_order() {
+        let index = index();
+        let r = index
+            .search(&SearchRequest { text: "khai sinh".into(), pinned: vec![5, 3], limit: 10, ..Default::default() })
+            .expect("search");
+        assert_eq!(r.hits.iter().map(|h| h.id).take(3).collect::<Vec<_>>(), vec![5, 3, 2]);
+        assert!(r.hits[0].pinned && r.hits[1].pinned && !r.hits[2].pinned);
+    }
+
+    #[test]
+    fn did_you_mean_corrects_words_found_nowhere_but_never_numbers() {
+        let index = index();
+        let r = search(&index, "dang ky khia sinh");
+        assert_eq!(r.suggestion.as_deref(), Some("dang ky khai sinh"), "the other words as typed");
+        assert_eq!(search(&index, "Đăng ký khia sinh").suggestion.as_deref(), Some("Đăng ký khai sinh"));
+        assert_eq!(search(&index, "dang ky khai sinh").suggestion, None);
+        let r = search(&index, "23/2015/nd-cx khia");
+        assert_eq!(r.suggestion.as_deref(), Some("23/2015/nd-cx khai"), "the number is kept as typed");
+    }
+
+    #[test]
+    fn completes_half_typed_titles_starting_ones_first() {
+        let index = index();
+        let titles: Vec<String> = index.complete("dang ky kh", 5).expect("complete").into_iter().map(|c| c.title).collect();
+        assert_eq!(titles.len(), 3, "{titles:?}");
+        assert!(titles.iter().all(|t| t.starts_with("Đăng ký kh")), "{titles:?}");
+        let titles: Vec<String> = index.complete("sao", 5).expect("complete").into_iter().map(|c| c.title).collect();
+        assert_eq!(titles[0], "Cấp bản sao trích lục", "procedures before announcements: {titles:?}");
+        assert!(index.complete("  ", 5).expect("complete").is_empty());
+    }
+
+    #[test]
+    fn task_like_queries_put_procedures_above_announcements() {
+        let index = index();
+        let r = search(&index, "nghị định bản sao");
+        let first_is = |r: &SearchResults| r.hits.first().map(|h| h.id);
+        assert_eq!(first_is(&r), Some(6), "a topic query: the announcement whose title matches");
+        let r = search(&index, "xin cấp bản sao");
+        assert_eq!(first_is(&r), Some(5), "a task: the procedure");
     }
 }

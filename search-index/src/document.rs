@@ -27,4 +27,9 @@ pub struct IndexDocument {
     pub published: Option<i64>,
     /// Ranking labels: "citizen", "local".
     pub tags: Vec<String>,
+    /// Levels that carry it out (a procedure) or published it ("commune", "province",
+    /// "ministry", "other").
+    pub levels: Vec<String>,
+    /// Field of administration (lĩnh vực), if any.
+    pub topic: Option<String>,
 }

@@ -12,6 +12,7 @@ use crate::document::IndexDocument;
 use crate::error::SearchError;
 use crate::query::{self, SearchRequest};
 use crate::schema::{self, Fields};
+use crate::suggest::{self, Completion};
 
 /// Memory the writer may buffer before it flushes a segment.
 const WRITER_HEAP_BYTES: usize = 64 * 1024 * 1024;
@@ -121,6 +122,11 @@ impl SearchIndex {
         collect::run(&searcher, &self.index, &self.fields, &built, request)
     }
 
+    /// Completions of a half-typed query from titles (autocomplete).
+    pub fn complete(&self, prefix: &str, limit: usize) -> Result<Vec<Completion>, SearchError> {
+        suggest::complete(&self.reader.searcher(), &self.fields, prefix, limit)
+    }
+
     /// Ids of every indexed document, for consistency checks against the database.
     pub fn all_ids(&self) -> Result<Vec<i64>, SearchError> {
         let searcher = self.reader.searcher();
@@ -146,9 +152,11 @@ impl SearchIndex {
             f.agency_name => d.agency_name.as_str(),
             f.title => d.title.as_str(),
             f.title_exact => d.title.as_str(),
+            f.title_pairs => d.title.as_str(),
             f.title_key => schema::title_key(&d.title),
             f.content => d.content.as_str(),
             f.content_exact => d.content.as_str(),
+            f.content_pairs => d.content.as_str(),
             f.url => d.url.as_str(),
         );
         if let Some(code) = &d.code {
@@ -162,6 +170,19 @@ impl SearchIndex {
         }
         for tag in &d.tags {
             doc.add_text(f.tags, tag);
+        }
+        for level in &d.levels {
+            doc.add_text(f.level, level);
+        }
+        if let Some(topic) = &d.topic {
+            doc.add_text(f.topic, topic);
+        }
+        let in_title = analysis::document_numbers(&d.title);
+        for number in &in_title {
+            doc.add_text(f.numbers, format!("title:{number}"));
+        }
+        for number in in_title.into_iter().chain(analysis::document_numbers(&d.content)) {
+            doc.add_text(f.numbers, number);
         }
         doc
     }

@@ -3,7 +3,8 @@
 //! This crate owns everything between "a citizen typed some words" and "these documents match,
 //! in this order": how Vietnamese text is normalised ([`normalize`]), cut into tokens
 //! ([`analysis`]), laid out in fields ([`schema`]), queried ([`query`]) and collected into
-//! hits, snippets and facets ([`collect`]). It knows nothing of HTTP or SQL: callers hand it
+//! hits, snippets and facets ([`collect`]), and how it helps while typing (completions,
+//! "did you mean"). It knows nothing of HTTP or SQL: callers hand it
 //! [`IndexDocument`]s and [`SearchRequest`]s.
 //!
 //! ```text
@@ -19,9 +20,11 @@ mod index;
 pub mod normalize;
 pub mod query;
 pub mod schema;
+mod suggest;
 
 pub use collect::{FacetCount, Facets, SearchHit, SearchResults};
 pub use document::IndexDocument;
 pub use error::SearchError;
 pub use index::{IndexBatch, SearchIndex};
-pub use query::SearchRequest;
+pub use query::{Facet, SearchRequest};
+pub use suggest::Completion;

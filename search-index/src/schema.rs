@@ -8,7 +8,7 @@ use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 
-use crate::analysis::{VI_EXACT, VI_FOLDED};
+use crate::analysis::{VI_EXACT, VI_FOLDED, VI_PAIRS};
 
 /// Handles to every field, resolved once.
 #[derive(Clone, Copy, Debug)]
@@ -23,21 +23,34 @@ pub struct Fields {
     pub agency_name: Field,
     /// Title, folded; stores the original title.
     pub title: Field,
-    /// Title, exact.
+    /// Title, exact (no positions: only single syllables are scored on it).
     pub title_exact: Field,
+    /// Title as folded syllable pairs: compound words and two-syllable phrases.
+    pub title_pairs: Field,
     /// The whole folded title as one term: an exact-title query jumps to the top; also the
     /// alphabetical sort key when browsing.
     pub title_key: Field,
     /// Summary and body, folded; stores the original text for snippets.
     pub content: Field,
-    /// Summary and body, exact.
+    /// Summary and body, exact (no positions).
     pub content_exact: Field,
+    /// Summary and body as folded syllable pairs.
+    pub content_pairs: Field,
+    /// Legal document numbers quoted in title or text ("12/2023/nd-cp"), raw; a number in
+    /// the title is also indexed as "title:" + number, so the document that *is* the
+    /// number ranks above those citing it.
+    pub numbers: Field,
     /// Procedure code such as "1.001193", lowercased, as one term.
     pub code: Field,
     /// Path of the document on the portal.
     pub url: Field,
     /// Year of publication, for facets.
     pub year: Field,
+    /// Levels that carry the document out or published it ("commune", "province",
+    /// "ministry", "other"), for facets.
+    pub level: Field,
+    /// Field of administration (lĩnh vực, e.g. "Hộ tịch"), for facets.
+    pub topic: Field,
     /// Publication time (Unix seconds), for newest-first browsing.
     pub published: Field,
     /// Labels that shift ranking priors, such as "citizen" (a procedure citizens use) and
@@ -49,9 +62,12 @@ pub struct Fields {
 pub fn build() -> (Schema, Fields) {
     let mut b = Schema::builder();
     let text = |analyzer: &str, stored: bool| {
-        let indexing = TextFieldIndexing::default()
-            .set_tokenizer(analyzer)
-            .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+        let record = if analyzer == VI_FOLDED {
+            IndexRecordOption::WithFreqsAndPositions
+        } else {
+            IndexRecordOption::WithFreqs
+        };
+        let indexing = TextFieldIndexing::default().set_tokenizer(analyzer).set_index_option(record);
         let options = TextOptions::default().set_indexing_options(indexing);
         if stored { options.set_stored() } else { options }
     };
@@ -62,12 +78,17 @@ pub fn build() -> (Schema, Fields) {
         agency_name: b.add_text_field("agency_name", STORED),
         title: b.add_text_field("title", text(VI_FOLDED, true)),
         title_exact: b.add_text_field("title_exact", text(VI_EXACT, false)),
+        title_pairs: b.add_text_field("title_pairs", text(VI_PAIRS, false)),
         title_key: b.add_text_field("title_key", STRING | FAST),
         content: b.add_text_field("content", text(VI_FOLDED, true)),
         content_exact: b.add_text_field("content_exact", text(VI_EXACT, false)),
+        content_pairs: b.add_text_field("content_pairs", text(VI_PAIRS, false)),
+        numbers: b.add_text_field("numbers", STRING),
         code: b.add_text_field("code", STRING | STORED),
         url: b.add_text_field("url", STORED),
         year: b.add_i64_field("year", INDEXED | FAST),
+        level: b.add_text_field("level", STRING | FAST),
+        topic: b.add_text_field("topic", STRING | STORED | FAST),
         published: b.add_i64_field("published", FAST),
         tags: b.add_text_field("tags", STRING),
     };

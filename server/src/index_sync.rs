@@ -89,15 +89,24 @@ async fn load(db: &DatabaseConnection, ids: Option<Vec<i32>>) -> Result<Vec<Inde
     let procedure_ids: Vec<i32> = rows.iter().filter(|(d, _)| d.kind == "procedure").map(|(d, _)| d.id).collect();
     let mut codes = std::collections::HashMap::new();
     let mut tags: std::collections::HashMap<i32, Vec<String>> = std::collections::HashMap::new();
+    let mut levels: std::collections::HashMap<i32, Vec<String>> = std::collections::HashMap::new();
+    let mut topics = std::collections::HashMap::new();
     for chunk in procedure_ids.chunks(500) {
         for p in procedure_details::Entity::find().filter(procedure_details::Column::DocumentId.is_in(chunk.to_vec())).all(db).await? {
             tags.insert(p.document_id, ranking_tags(&p));
+            levels.insert(p.document_id, procedure_levels(&p.levels));
+            if let Some(topic) = p.field.filter(|f| !f.trim().is_empty()) {
+                topics.insert(p.document_id, topic);
+            }
             codes.insert(p.document_id, p.code);
         }
     }
     Ok(rows
         .into_iter()
         .map(|(d, a)| {
+            // A procedure's levels are where it is carried out; anything else's, the level of
+            // the agency that published it.
+            let levels = levels.remove(&d.id).unwrap_or_else(|| a.iter().map(|a| a.level.clone()).collect());
             let (agency, agency_name) = a.map(|a| (a.slug, a.name)).unwrap_or_default();
             IndexDocument {
                 id: i64::from(d.id),
@@ -110,6 +119,8 @@ async fn load(db: &DatabaseConnection, ids: Option<Vec<i32>>) -> Result<Vec<Inde
                 title: d.title,
                 code: codes.remove(&d.id),
                 tags: tags.remove(&d.id).unwrap_or_default(),
+                levels,
+                topic: topics.remove(&d.id),
                 url: d.path,
             }
         })
@@ -128,6 +139,26 @@ fn ranking_tags(p: &procedure_details::Model) -> Vec<String> {
         tags.push("local".to_string());
     }
     tags
+}
+
+/// The levels a procedure is carried out at (stored as a JSON list), as the level names
+/// agencies use: "Cấp bộ" → "ministry", "Cấp tỉnh" → "province", "Cấp xã" → "commune",
+/// anything else → "other".
+fn procedure_levels(stored: &str) -> Vec<String> {
+    let levels: Vec<String> = serde_json::from_str(stored).unwrap_or_default();
+    let mut out: Vec<String> = Vec::new();
+    for level in levels.iter().map(|l| l.trim()).filter(|l| !l.is_empty()) {
+        let name = match level {
+            "Cấp bộ" => "ministry",
+            "Cấp tỉnh" => "province",
+            "Cấp xã" => "commune",
+            _ => "other",
+        };
+        if !out.iter().any(|o| o == name) {
+            out.push(name.to_string());
+        }
+    }
+    out
 }
 
 /// Runs until `shutdown` fires: catches up whenever `wake` is notified or the poll interval

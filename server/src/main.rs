@@ -2,6 +2,7 @@
 //! search index.
 
 mod config;
+mod frequent_queries;
 mod http;
 mod import;
 mod index_sync;
@@ -60,6 +61,30 @@ enum Command {
     },
     /// Rebuild this node's search index from the database (stop the server first).
     Reindex,
+    /// Pin documents to a query so it shows them first ("best bets").
+    BestBets {
+        #[command(subcommand)]
+        action: BestBetCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum BestBetCommand {
+    /// Pin documents to a query, in this order, replacing its earlier bets.
+    Set {
+        /// The query, in any spelling ("so do" and "sổ đỏ" are one query).
+        query: String,
+        /// Procedure codes ("1.001193") or portal paths ("/tin-tuc/…").
+        #[arg(required = true)]
+        targets: Vec<String>,
+    },
+    /// Remove every bet of a query.
+    Remove {
+        /// The query.
+        query: String,
+    },
+    /// List every bet.
+    List,
 }
 
 #[derive(Subcommand, Debug)]
@@ -165,6 +190,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             println!("{} provinces, {} communes", report.provinces, report.communes);
             Ok(ExitCode::SUCCESS)
         }
+        Command::BestBets { action } => {
+            let db = connect(&config).await?;
+            best_bets(&db, action).await
+        }
         Command::Reindex => {
             let db = connect(&config).await?;
             let index = open_index(&config)?;
@@ -175,6 +204,27 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+async fn best_bets(db: &DatabaseConnection, action: BestBetCommand) -> Result<ExitCode> {
+    use storage::best_bets;
+    match action {
+        BestBetCommand::Set { query, targets } => {
+            let n = best_bets::set(db, &query, &targets, chrono::Utc::now()).await?;
+            println!("{n} documents pinned to “{query}”");
+        }
+        BestBetCommand::Remove { query } => {
+            let n = best_bets::remove(db, &query).await?;
+            println!("{n} bets removed from “{query}”");
+        }
+        BestBetCommand::List => {
+            for (bet, doc) in best_bets::list(db).await? {
+                let (title, path) = doc.map(|d| (d.title, d.path)).unwrap_or_default();
+                println!("{}\t{}\t{}\t{}", bet.query, bet.position, path, title);
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 async fn serve(mut config: Config, bind: Option<std::net::SocketAddr>, demo: bool) -> Result<ExitCode> {

@@ -14,6 +14,7 @@ use sea_orm::{
     ColumnTrait, DatabaseConnection, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
+use crate::frequent_queries::FrequentQueries;
 use crate::storage::entity::{agency, document, procedure_details};
 
 /// Reads for the pages and the JSON API.
@@ -22,12 +23,38 @@ pub struct PortalService {
     db: DatabaseConnection,
     index: Arc<SearchIndex>,
     popular: Vec<String>,
+    frequent: Arc<FrequentQueries>,
 }
+
+/// Completions of a half-typed query: queries others asked, then titles to go to directly.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Completions {
+    /// Frequent queries starting with what was typed.
+    pub queries: Vec<String>,
+    /// Documents whose titles hold what was typed.
+    pub documents: Vec<motcua_search::Completion>,
+}
+
+/// Frequent queries offered per completion.
+const COMPLETION_QUERIES: usize = 3;
+/// Titles offered per completion.
+const COMPLETION_DOCUMENTS: usize = 7;
 
 impl PortalService {
     /// A service over a database and an index.
     pub fn new(db: DatabaseConnection, index: Arc<SearchIndex>, popular: Vec<String>) -> Self {
-        Self { db, index, popular }
+        Self { db, index, popular, frequent: Arc::default() }
+    }
+
+    /// Completions for the search box (autocomplete).
+    pub async fn complete(&self, prefix: &str) -> Result<Completions, BackendError> {
+        let index = self.index.clone();
+        let typed = prefix.to_string();
+        let documents = tokio::task::spawn_blocking(move || index.complete(&typed, COMPLETION_DOCUMENTS))
+            .await
+            .map_err(unavailable)?
+            .map_err(unavailable)?;
+        Ok(Completions { queries: self.frequent.starting_with(prefix, COMPLETION_QUERIES), documents })
     }
 }
 
@@ -166,10 +193,19 @@ impl PortalBackend for PortalService {
     }
 
     async fn search(&self, params: &SearchParams) -> Result<SearchPage, BackendError> {
+        let pinned = if params.q.is_empty() || params.page > 1 {
+            Vec::new()
+        } else {
+            crate::storage::best_bets::for_query(&self.db, &params.q).await.map_err(unavailable)?
+        };
         let request = SearchRequest {
             text: params.q.clone(),
             kind: params.kind.map(|k| k.as_str().to_string()),
             agency: params.agency.clone(),
+            level: params.level.map(|l| l.as_str().to_string()),
+            topic: params.topic.clone(),
+            year: params.year,
+            pinned,
             offset: ((params.page.max(1) - 1) * params.per_page) as usize,
             limit: params.per_page as usize,
         };
@@ -187,6 +223,16 @@ impl PortalBackend for PortalService {
             .into_iter()
             .map(|a| (a.slug, a.name))
             .collect();
+        if results.total > 0 && params.page == 1 && !params.q.is_empty() {
+            self.frequent.record(&params.q);
+        }
+        let facets = results.facets;
+        let labelled = |values: Vec<motcua_search::FacetCount>, label: &dyn Fn(&str) -> Option<String>| -> Vec<FacetValue> {
+            values
+                .into_iter()
+                .filter_map(|f| Some(FacetValue { label: label(&f.value)?, value: f.value, count: f.count }))
+                .collect()
+        };
         Ok(SearchPage {
             params: params.clone(),
             total: results.total as u64,
@@ -201,25 +247,18 @@ impl PortalBackend for PortalService {
                     agency: h.agency,
                     agency_name: h.agency_name,
                     code: h.code,
+                    topic: h.topic,
                     snippet_html: h.snippet_html,
+                    pinned: h.pinned,
                 })
                 .collect(),
-            kind_facets: results
-                .facets
-                .kind
-                .into_iter()
-                .filter_map(|f| {
-                    let kind = DocumentKind::parse(&f.value)?;
-                    Some(FacetValue { value: f.value, label: kind.label().to_string(), count: f.count })
-                })
-                .collect(),
-            agency_facets: results
-                .facets
-                .agency
-                .into_iter()
-                .map(|f| FacetValue { label: names.get(&f.value).cloned().unwrap_or_else(|| f.value.clone()), value: f.value, count: f.count })
-                .collect(),
+            kind_facets: labelled(facets.kind, &|v| DocumentKind::parse(v).map(|k| k.label().to_string())),
+            agency_facets: labelled(facets.agency, &|v| Some(names.get(v).cloned().unwrap_or_else(|| v.to_string()))),
+            level_facets: labelled(facets.level, &|v| AgencyLevel::parse(v).map(|l| l.label().to_string())),
+            topic_facets: labelled(facets.topic, &|v| Some(v.to_string())),
+            year_facets: labelled(facets.year, &|v| Some(v.to_string())),
             relaxed: results.relaxed,
+            suggestion: results.suggestion,
         })
     }
 

@@ -28,8 +28,11 @@ pub fn SearchBox(
                     value=value
                     maxlength="200"
                     autocomplete="off"
+                    list="tim-kiem-goi-y"
                     placeholder="Ví dụ: đăng ký khai sinh, cấp lại căn cước"
                 />
+                // Filled by /style/autocomplete.js when JavaScript runs; empty otherwise.
+                <datalist id="tim-kiem-goi-y"></datalist>
                 {kind.map(|k| view! { <input type="hidden" name="kind" value=k/> })}
                 <button class="mc-search-box__button" type="submit">"Tìm kiếm"</button>
             </div>

@@ -1,4 +1,5 @@
-//! The results page: hits with highlighted snippets, counts by kind and agency, paging.
+//! The results page: hits with highlighted snippets, best bets first, "did you mean", counts
+//! by kind, level, field, agency and year as filter links, paging.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -6,10 +7,10 @@ use leptos_router::hooks::use_query_map;
 
 use super::awaited;
 use crate::components::{Pagination, SearchBox, set_status};
-use crate::domain::{DocumentKind, FacetValue, SearchPage, SearchParams};
+use crate::domain::{AgencyLevel, DocumentKind, FacetValue, SearchPage, SearchParams};
 use crate::params::{ParamError, UnknownParams, parse_search_params, search_query_string};
 
-/// `/tim-kiem?q=…&kind=…&agency=…&page=…`
+/// `/tim-kiem?q=…&kind=…&agency=…&level=…&topic=…&year=…&page=…`
 #[component]
 pub fn SearchResultsPage() -> impl IntoView {
     let query = use_query_map().get_untracked();
@@ -55,19 +56,52 @@ fn Results(params: SearchParams) -> impl IntoView {
 
 #[component]
 fn ResultsBody(page: SearchPage) -> impl IntoView {
-    let SearchPage { params, total, hits, kind_facets, agency_facets, relaxed } = page;
+    let SearchPage {
+        params,
+        total,
+        hits,
+        kind_facets,
+        agency_facets,
+        level_facets,
+        topic_facets,
+        year_facets,
+        relaxed,
+        suggestion,
+    } = page;
     let summary = if params.q.is_empty() {
         format!("{total} kết quả")
     } else {
         format!("{total} kết quả cho “{}”", params.q)
     };
-    let kind_links = facet_links(&params, kind_facets, |p, v| p.kind = v.and_then(DocumentKind::parse), params.kind.map(|k| k.as_str().to_string()));
-    let agency_links = facet_links(&params, agency_facets, |p, v| p.agency = v.map(str::to_string), params.agency.clone());
+    let suggestion = suggestion.map(|text| {
+        let href = format!("/tim-kiem?{}", search_query_string(&SearchParams { q: text.clone(), page: 1, ..params.clone() }));
+        view! {
+            <p class="mc-did-you-mean">"Có phải bạn muốn tìm: " <a class="mc-link" href=href>{text}</a> "?"</p>
+        }
+    });
+    let groups = [
+        ("Loại", facet_links(&params, kind_facets, |p, v| p.kind = v.and_then(DocumentKind::parse), params.kind.map(|k| k.as_str().to_string()))),
+        ("Cấp thực hiện", facet_links(&params, level_facets, |p, v| p.level = v.and_then(AgencyLevel::parse), params.level.map(|l| l.as_str().to_string()))),
+        ("Lĩnh vực", facet_links(&params, topic_facets, |p, v| p.topic = v.map(str::to_string), params.topic.clone())),
+        ("Cơ quan", facet_links(&params, agency_facets, |p, v| p.agency = v.map(str::to_string), params.agency.clone())),
+        ("Năm", facet_links(&params, year_facets, |p, v| p.year = v.and_then(|y| y.parse().ok()), params.year.map(|y| y.to_string()))),
+    ];
+    let facets = groups
+        .into_iter()
+        .filter(|(_, links)| !links.is_empty())
+        .map(|(heading, links)| {
+            view! {
+                <h2 class="mc-facets__heading">{heading}</h2>
+                <ul class="mc-facets__list">{links}</ul>
+            }
+        })
+        .collect_view();
     let paging = params.clone();
     view! {
         <div class="mc-grid-row">
             <div class="mc-grid-column-two-thirds">
                 <p class="mc-results-summary" role="status">{summary}</p>
+                {suggestion}
                 {relaxed.then(|| view! {
                     <p class="mc-inset-text">"Không có kết quả chứa đủ mọi từ bạn gõ; dưới đây là các kết quả gần nhất."</p>
                 })}
@@ -76,7 +110,7 @@ fn ResultsBody(page: SearchPage) -> impl IntoView {
                         <p class="mc-body">"Không tìm thấy kết quả. Hãy thử:"</p>
                         <ul class="mc-list mc-list--bullet">
                             <li>"dùng ít từ hơn, ví dụ “khai sinh”"</li>
-                            <li>"bỏ bớt bộ lọc loại hoặc cơ quan"</li>
+                            <li>"bỏ bớt bộ lọc loại, cấp, lĩnh vực, cơ quan hoặc năm"</li>
                             <li>"gõ mã thủ tục, ví dụ 1.001193"</li>
                         </ul>
                     </div>
@@ -86,12 +120,15 @@ fn ResultsBody(page: SearchPage) -> impl IntoView {
                         .into_iter()
                         .map(|h| {
                             let tag = h.kind.tag_class();
+                            let class = if h.pinned { "mc-document-list__item mc-document-list__item--pinned" } else { "mc-document-list__item" };
                             view! {
-                                <li class="mc-document-list__item">
+                                <li class=class>
+                                    {h.pinned.then(|| view! { <p class="mc-document-list__pinned">"Đề xuất"</p> })}
                                     <a class="mc-document-list__title" href=h.url.clone()>{h.title.clone()}</a>
                                     <p class="mc-document-list__meta">
                                         <span class=tag>{h.kind.label()}</span>
                                         {h.code.clone().map(|c| view! { <span>"Mã " {c}</span> })}
+                                        {h.topic.clone().map(|t| view! { <span>{t}</span> })}
                                         <span>{h.agency_name.clone()}</span>
                                     </p>
                                     <p class="mc-snippet" inner_html=h.snippet_html.clone()></p>
@@ -103,12 +140,7 @@ fn ResultsBody(page: SearchPage) -> impl IntoView {
                 <Pagination params=paging total/>
             </div>
             <div class="mc-grid-column-one-third mc-grid-column-one-third--secondary-on-mobile">
-                <aside class="mc-facets" aria-label="Lọc kết quả">
-                    <h2 class="mc-facets__heading">"Loại"</h2>
-                    <ul class="mc-facets__list">{kind_links}</ul>
-                    <h2 class="mc-facets__heading">"Cơ quan"</h2>
-                    <ul class="mc-facets__list">{agency_links}</ul>
-                </aside>
+                <aside class="mc-facets" aria-label="Lọc kết quả">{facets}</aside>
             </div>
         </div>
     }

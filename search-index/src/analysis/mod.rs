@@ -7,9 +7,13 @@
 //! ```
 
 mod diacritic_folding;
+mod document_numbers;
+mod syllable_pairs;
 mod syllable_tokenizer;
 
 pub use diacritic_folding::DiacriticFolding;
+pub use document_numbers::{document_numbers, is_document_number};
+pub use syllable_pairs::SyllablePairs;
 pub use syllable_tokenizer::SyllableTokenizer;
 
 use tantivy::tokenizer::{TextAnalyzer, TokenStream, TokenizerManager};
@@ -18,6 +22,8 @@ use tantivy::tokenizer::{TextAnalyzer, TokenStream, TokenizerManager};
 pub const VI_EXACT: &str = "vi_exact";
 /// Syllables lowercased with every mark removed and đ → d: "Ký" → "ky".
 pub const VI_FOLDED: &str = "vi_folded";
+/// Neighbouring folded syllables as one token: "Đăng ký" → "dang ki".
+pub const VI_PAIRS: &str = "vi_pairs";
 
 /// The analyser behind [`VI_EXACT`].
 pub fn exact_analyzer() -> TextAnalyzer {
@@ -29,10 +35,16 @@ pub fn folded_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(SyllableTokenizer).filter(DiacriticFolding).build()
 }
 
+/// The analyser behind [`VI_PAIRS`].
+pub fn pairs_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SyllableTokenizer).filter(DiacriticFolding).filter(SyllablePairs).build()
+}
+
 /// Registers this crate's analysers in an index's tokenizer manager.
 pub fn register(manager: &TokenizerManager) {
     manager.register(VI_EXACT, exact_analyzer());
     manager.register(VI_FOLDED, folded_analyzer());
+    manager.register(VI_PAIRS, pairs_analyzer());
 }
 
 /// The token texts an analyser makes of `text`; the query builder uses it so that queries
@@ -42,6 +54,16 @@ pub fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
     let mut stream = analyzer.token_stream(text);
     while let Some(token) = stream.next() {
         out.push(token.text.clone());
+    }
+    out
+}
+
+/// Like [`tokens`], with where each token lies in `text` (byte range).
+pub fn tokens_with_offsets(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(String, std::ops::Range<usize>)> {
+    let mut out = Vec::new();
+    let mut stream = analyzer.token_stream(text);
+    while let Some(token) = stream.next() {
+        out.push((token.text.clone(), token.offset_from..token.offset_to));
     }
     out
 }

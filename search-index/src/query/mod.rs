@@ -15,8 +15,9 @@
 //!    long syllables, and words found in no document (typos), also match one or two edits
 //!    away, at a low weight;
 //! 6. the reading as a title phrase, and the query as the entire title, score far above;
-//! 7. a procedure code ("1.001193") goes straight to its procedure;
-//! 8. kind and agency filters restrict without scoring.
+//! 7. a procedure code ("1.001193") goes straight to its procedure, a legal document number
+//!    ("12/2023/NĐ-CP") to the documents that are or cite it, an editor's best bet first;
+//! 8. filters (kind, agency, level, field, year) restrict without scoring; each is a facet.
 
 mod lexicon;
 
@@ -41,10 +42,50 @@ pub struct SearchRequest {
     pub kind: Option<String>,
     /// Only this agency (slug).
     pub agency: Option<String>,
+    /// Only documents carried out or published at this level ("commune", "province", …).
+    pub level: Option<String>,
+    /// Only this field of administration (lĩnh vực, as indexed: "Hộ tịch").
+    pub topic: Option<String>,
+    /// Only documents published in this year.
+    pub year: Option<i32>,
+    /// Documents an editor pinned to this query (best bets), best first: they lead the
+    /// results whenever they pass the filters.
+    pub pinned: Vec<i64>,
     /// Hits to skip (paging).
     pub offset: usize,
     /// Hits to return.
     pub limit: usize,
+}
+
+/// The filters a search can combine; each is also a facet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Facet {
+    /// Document kind.
+    Kind,
+    /// Agency slug.
+    Agency,
+    /// Level.
+    Level,
+    /// Field of administration.
+    Topic,
+    /// Year of publication.
+    Year,
+}
+
+impl Facet {
+    /// Every facet, in the order results show them.
+    pub const ALL: [Facet; 5] = [Facet::Kind, Facet::Level, Facet::Topic, Facet::Agency, Facet::Year];
+
+    /// The index field behind it.
+    pub fn field_name(self) -> &'static str {
+        match self {
+            Facet::Kind => "kind",
+            Facet::Agency => "agency",
+            Facet::Level => "level",
+            Facet::Topic => "topic",
+            Facet::Year => "year",
+        }
+    }
 }
 
 /// Weights of each way a syllable can match, from strongest to weakest. Tuned on the judged
@@ -66,6 +107,12 @@ mod weight {
     pub const CONTENT_EXACT: f32 = 0.6;
     pub const FUZZY_TITLE: f32 = 0.4;
     pub const FILLER: f32 = 0.2;
+    /// Above any text score: an editor's best bet leads.
+    pub const PINNED: f32 = 100_000.0;
+    /// A document whose title is the legal document number asked for.
+    pub const NUMBER_TITLE: f32 = 600.0;
+    /// A document citing the number asked for.
+    pub const NUMBER: f32 = 300.0;
 }
 
 /// Rewrites (abbreviations, synonyms) tried per query.
@@ -118,27 +165,32 @@ pub struct BuiltQuery {
     pub text: Box<dyn Query>,
     /// The same with "at least half the syllables" instead of "all", when that differs.
     pub relaxed: Option<Box<dyn Query>>,
-    /// Kind filter, if any.
-    pub kind: Option<Box<dyn Query>>,
-    /// Agency filter, if any.
-    pub agency: Option<Box<dyn Query>>,
+    /// The filters asked for, each with the facet it belongs to.
+    pub filters: Vec<(Facet, Box<dyn Query>)>,
     /// No text was given: list everything the filters allow, in a useful order.
     pub browsing: bool,
+    /// The query asks how to get something done ("làm", "đăng ký", an everyday need the
+    /// lexicon maps to a procedure, a code): procedures rank above announcements.
+    pub task_like: bool,
+    /// The query as typed (canonical form).
+    pub typed: String,
+    /// Words of `text` found in no document and no part of a code or number, with where
+    /// they lie in `text`, folded: the words "did you mean" may correct.
+    pub correctable: Vec<(std::ops::Range<usize>, String)>,
 }
 
 impl BuiltQuery {
-    /// The text query (strict or relaxed) with the chosen filters applied.
-    pub fn with_filters(&self, relaxed: bool, kind: bool, agency: bool) -> Box<dyn Query> {
+    /// The text query (strict or relaxed) with every filter applied except `except`'s.
+    pub fn with_filters(&self, relaxed: bool, except: Option<Facet>) -> Box<dyn Query> {
         let text = match (&self.relaxed, relaxed) {
             (Some(r), true) => r.box_clone(),
             _ => self.text.box_clone(),
         };
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text)];
-        if kind && let Some(k) = &self.kind {
-            clauses.push((Occur::Must, k.box_clone()));
-        }
-        if agency && let Some(a) = &self.agency {
-            clauses.push((Occur::Must, a.box_clone()));
+        for (facet, q) in &self.filters {
+            if Some(*facet) != except {
+                clauses.push((Occur::Must, q.box_clone()));
+            }
         }
         if clauses.len() == 1 {
             clauses.remove(0).1
@@ -146,10 +198,15 @@ impl BuiltQuery {
             Box::new(BooleanQuery::new(clauses))
         }
     }
+
+    /// Whether a filter of this facet was asked for.
+    pub fn filters_on(&self, facet: Facet) -> bool {
+        self.filters.iter().any(|(f, _)| *f == facet)
+    }
 }
 
 fn term_query(term: Term, boost: f32) -> Box<dyn Query> {
-    Box::new(BoostQuery::new(Box::new(TermQuery::new(term, IndexRecordOption::WithFreqsAndPositions)), boost))
+    Box::new(BoostQuery::new(Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)), boost))
 }
 
 fn filter(field: tantivy::schema::Field, value: &str) -> Box<dyn Query> {
@@ -341,8 +398,9 @@ impl Reading {
         Box::new(BooleanQuery::new(clauses))
     }
 
-    /// Adjacent syllables as phrases: most Vietnamese words have two syllables ("hành lý",
-    /// "nhập cảnh"), so a pair in a title is a word matched, not two syllables by chance.
+    /// Adjacent syllables as pair terms: most Vietnamese words have two syllables ("hành
+    /// lý", "nhập cảnh"), so a pair in a title is a word matched, not two syllables by
+    /// chance. One posting list each, no positions.
     fn pairs(&self, fields: &Fields) -> Vec<Box<dyn Query>> {
         if self.syllables.len() < 3 {
             return Vec::new();
@@ -350,9 +408,12 @@ impl Reading {
         self.syllables
             .windows(2)
             .flat_map(|pair| {
-                [phrase(fields.title, pair, weight::TITLE_PAIR), phrase(fields.content, pair, weight::CONTENT_PAIR)]
+                let pair = pair.join(" ");
+                [
+                    term_query(Term::from_field_text(fields.title_pairs, &pair), weight::TITLE_PAIR),
+                    term_query(Term::from_field_text(fields.content_pairs, &pair), weight::CONTENT_PAIR),
+                ]
             })
-            .flatten()
             .collect()
     }
 
@@ -372,16 +433,51 @@ impl Reading {
     }
 }
 
+/// Words that ask how to get something done: with one of them, procedures rank above
+/// announcements. Folded syllables or pairs.
+const TASK_WORDS: &[&str] = &[
+    "dang ki", "thu tuc", "ho so", "cap", "xin", "lam", "nop", "gia han", "chung thuc", "giay phep", "to khai",
+    "le phi", "chung nhan", "dieu chinh", "thay doi", "bo sung", "cap lai", "cap doi", "huong", "tro cap",
+];
+
+/// The filters of a request, each with its facet.
+fn filters(fields: &Fields, request: &SearchRequest) -> Vec<(Facet, Box<dyn Query>)> {
+    let mut filters = Vec::new();
+    for (facet, field, value) in [
+        (Facet::Kind, fields.kind, &request.kind),
+        (Facet::Agency, fields.agency, &request.agency),
+        (Facet::Level, fields.level, &request.level),
+        (Facet::Topic, fields.topic, &request.topic),
+    ] {
+        if let Some(v) = value {
+            filters.push((facet, filter(field, v)));
+        }
+    }
+    if let Some(year) = request.year {
+        let q = TermQuery::new(Term::from_field_i64(fields.year, i64::from(year)), IndexRecordOption::Basic);
+        filters.push((Facet::Year, Box::new(ConstScoreQuery::new(Box::new(q), 0.0)) as Box<dyn Query>));
+    }
+    filters
+}
+
 /// Builds the queries for a request.
 pub fn build(fields: &Fields, request: &SearchRequest, stats: &dyn TermStats) -> BuiltQuery {
-    let kind = request.kind.as_deref().map(|k| filter(fields.kind, k));
-    let agency = request.agency.as_deref().map(|a| filter(fields.agency, a));
+    let filters = filters(fields, request);
     // The same repairs as stored text: legacy encodings, tone placement, look-alike letters.
     let text = canonical(&request.text);
     let folded = analysis::tokens(&mut analysis::folded_analyzer(), &text);
-    let exact = analysis::tokens(&mut analysis::exact_analyzer(), &text);
+    let (exact, spans): (Vec<String>, Vec<std::ops::Range<usize>>) =
+        analysis::tokens_with_offsets(&mut analysis::exact_analyzer(), &text).into_iter().unzip();
     if folded.is_empty() {
-        return BuiltQuery { text: Box::new(AllQuery), relaxed: None, kind, agency, browsing: true };
+        return BuiltQuery {
+            text: Box::new(AllQuery),
+            relaxed: None,
+            filters,
+            browsing: true,
+            task_like: false,
+            typed: text,
+            correctable: Vec::new(),
+        };
     }
     let words: Vec<Word> = folded
         .iter()
@@ -410,8 +506,23 @@ pub fn build(fields: &Fields, request: &SearchRequest, stats: &dyn TermStats) ->
         let q = TermQuery::new(Term::from_field_text(fields.tags, tag), IndexRecordOption::Basic);
         bonuses.push(Box::new(ConstScoreQuery::new(Box::new(q), w)));
     }
-    for token in request.text.split_whitespace().filter(|t| looks_like_code(t)) {
-        bonuses.push(term_query(Term::from_field_text(fields.code, &token.to_lowercase()), weight::CODE));
+    let raw_tokens: Vec<&str> = text.split_whitespace().collect();
+    let codes: Vec<&str> = raw_tokens.iter().copied().filter(|t| looks_like_code(t)).collect();
+    for code in &codes {
+        bonuses.push(term_query(Term::from_field_text(fields.code, &code.to_lowercase()), weight::CODE));
+    }
+    // A legal document number goes to the document that is it, then to those citing it.
+    let numbers = analysis::document_numbers(&text);
+    for number in &numbers {
+        bonuses.push(term_query(Term::from_field_text(fields.numbers, &format!("title:{number}")), weight::NUMBER_TITLE));
+        bonuses.push(term_query(Term::from_field_text(fields.numbers, number), weight::NUMBER));
+    }
+    // Best bets lead, in the editor's order.
+    let pinned = request.pinned.len();
+    for (rank, id) in request.pinned.iter().enumerate() {
+        let q = TermQuery::new(Term::from_field_i64(fields.id, *id), IndexRecordOption::Basic);
+        let score = weight::PINNED * (pinned - rank) as f32;
+        bonuses.push(Box::new(ConstScoreQuery::new(Box::new(q), score)));
     }
 
     let combine = |strict: bool| -> Box<dyn Query> {
@@ -421,11 +532,35 @@ pub fn build(fields: &Fields, request: &SearchRequest, stats: &dyn TermStats) ->
             .collect();
         clauses.extend(readings.iter().filter_map(|r| r.title_coverage(fields)).map(|q| (Occur::Should, q)));
         clauses.extend(bonuses.iter().map(|b| (Occur::Should, b.box_clone())));
-        // At least one reading matches, or a code on its own.
+        // At least one reading matches, or a code, number or best bet on its own.
         Box::new(BooleanQuery::with_minimum_required_clauses(clauses, 1))
     };
     let can_relax = readings.iter().any(|r| r.required(false) < r.required(true));
-    BuiltQuery { text: combine(true), relaxed: can_relax.then(|| combine(false)), kind, agency, browsing: false }
+    let joined = format!(" {} ", query_syllables.join(" "));
+    let task_like = !codes.is_empty()
+        || rewrites.iter().any(|r| r.reason == "synonym")
+        || TASK_WORDS.iter().any(|w| joined.contains(&format!(" {w} ")));
+    // Pieces of a code or document number are never "corrected".
+    let protected: Vec<String> = raw_tokens
+        .iter()
+        .filter(|t| looks_like_code(t) || analysis::is_document_number(t))
+        .flat_map(|t| analysis::tokens(&mut analysis::folded_analyzer(), t))
+        .collect();
+    let correctable = words
+        .iter()
+        .zip(spans)
+        .filter(|(w, _)| w.unknown && !w.folded.bytes().any(|b| b.is_ascii_digit()) && !protected.contains(&w.folded))
+        .map(|(w, span)| (span, w.folded.clone()))
+        .collect();
+    BuiltQuery {
+        text: combine(true),
+        relaxed: can_relax.then(|| combine(false)),
+        filters,
+        browsing: false,
+        task_like,
+        typed: text,
+        correctable,
+    }
 }
 
 #[cfg(test)]

@@ -4,17 +4,19 @@ use axum::extract::{Path, RawQuery, State};
 use axum::routing::get;
 use axum::{Json, Router};
 use motcua_app::domain::{FacetValue, Procedure};
-use motcua_app::params::{UnknownParams, parse_search_params};
+use motcua_app::params::{UnknownParams, parse_completion_params, parse_search_params};
 use motcua_app::ports::PortalBackend;
 use serde::Serialize;
 
 use super::AppState;
+use crate::portal::Completions;
 use super::error::ApiError;
 
 /// The API's routes, with their state applied.
 pub fn routes(state: AppState) -> axum::Router {
     Router::new()
         .route("/api/v1/search", get(search_get))
+        .route("/api/v1/suggest", get(suggest_get))
         .route("/api/v1/procedures/{code}", get(procedure_get))
         .route("/api/{*rest}", get(api_not_found).post(api_not_found))
         .with_state(state)
@@ -30,7 +32,9 @@ pub struct ApiHit {
     agency: String,
     agency_name: String,
     code: Option<String>,
+    topic: Option<String>,
     snippet: String,
+    pinned: bool,
 }
 
 /// Facet counts of `GET /api/v1/search`.
@@ -38,6 +42,9 @@ pub struct ApiHit {
 pub struct ApiFacets {
     kind: Vec<FacetValue>,
     agency: Vec<FacetValue>,
+    level: Vec<FacetValue>,
+    topic: Vec<FacetValue>,
+    year: Vec<FacetValue>,
 }
 
 /// The body of `GET /api/v1/search`.
@@ -47,11 +54,12 @@ pub struct ApiSearchResponse {
     page: u32,
     per_page: u32,
     relaxed: bool,
+    suggestion: Option<String>,
     hits: Vec<ApiHit>,
     facets: ApiFacets,
 }
 
-/// `GET /api/v1/search?q=…&kind=…&agency=…&page=…&per_page=…`; unknown or malformed
+/// `GET /api/v1/search?q=…&kind=…&agency=…&level=…&topic=…&year=…&page=…&per_page=…`; unknown or malformed
 /// parameters answer 400 naming the parameter.
 async fn search_get(State(state): State<AppState>, RawQuery(query): RawQuery) -> Result<Json<ApiSearchResponse>, ApiError> {
     let pairs: Vec<(String, String)> =
@@ -63,6 +71,7 @@ async fn search_get(State(state): State<AppState>, RawQuery(query): RawQuery) ->
         page: params.page,
         per_page: params.per_page,
         relaxed: page.relaxed,
+        suggestion: page.suggestion,
         hits: page
             .hits
             .into_iter()
@@ -74,11 +83,27 @@ async fn search_get(State(state): State<AppState>, RawQuery(query): RawQuery) ->
                 agency: h.agency,
                 agency_name: h.agency_name,
                 code: h.code,
+                topic: h.topic,
                 snippet: h.snippet_html,
+                pinned: h.pinned,
             })
             .collect(),
-        facets: ApiFacets { kind: page.kind_facets, agency: page.agency_facets },
+        facets: ApiFacets {
+            kind: page.kind_facets,
+            agency: page.agency_facets,
+            level: page.level_facets,
+            topic: page.topic_facets,
+            year: page.year_facets,
+        },
     }))
+}
+
+/// `GET /api/v1/suggest?q=…`: completions for the search box, frequent queries then titles.
+async fn suggest_get(State(state): State<AppState>, RawQuery(query): RawQuery) -> Result<Json<Completions>, ApiError> {
+    let pairs: Vec<(String, String)> =
+        form_urlencoded::parse(query.unwrap_or_default().as_bytes()).into_owned().collect();
+    let prefix = parse_completion_params(&pairs).map_err(ApiError::InvalidParameter)?;
+    Ok(Json(state.portal.complete(&prefix).await?))
 }
 
 /// `GET /api/v1/procedures/{code}`: one published procedure with every field.

@@ -22,6 +22,8 @@ use crate::portal::PortalService;
 
 /// The stylesheet built into the binary, served when `http.style_dir` does not exist.
 const EMBEDDED_STYLESHEET: &str = include_str!("../../../style/motcua.css");
+/// The search-box completion script, likewise.
+const EMBEDDED_AUTOCOMPLETE: &str = include_str!("../../../style/autocomplete.js");
 
 /// What every handler may reach.
 #[derive(Clone)]
@@ -47,7 +49,9 @@ pub fn router(state: AppState) -> Router {
     let style: Router = if style_dir.join("motcua.css").is_file() {
         Router::new().nest_service("/style", ServeDir::new(style_dir))
     } else {
-        Router::new().route("/style/motcua.css", get(embedded_stylesheet))
+        Router::new()
+            .route("/style/motcua.css", get(embedded_stylesheet))
+            .route("/style/autocomplete.js", get(embedded_autocomplete))
     };
     pages
         .merge(api::routes(state))
@@ -62,4 +66,8 @@ pub fn router(state: AppState) -> Router {
 
 async fn embedded_stylesheet() -> impl IntoResponse {
     ([(header::CONTENT_TYPE, HeaderValue::from_static("text/css; charset=utf-8"))], EMBEDDED_STYLESHEET)
+}
+
+async fn embedded_autocomplete() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, HeaderValue::from_static("text/javascript; charset=utf-8"))], EMBEDDED_AUTOCOMPLETE)
 }

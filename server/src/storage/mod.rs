@@ -2,6 +2,7 @@
 //! default, PostgreSQL when the URL says so; the same entities and migrations for both.
 
 pub mod agencies;
+pub mod best_bets;
 pub mod documents;
 pub mod entity;
 pub mod migration;

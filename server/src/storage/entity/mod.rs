@@ -1,6 +1,7 @@
 //! One sea-orm entity per table.
 
 pub mod agency;
+pub mod best_bet;
 pub mod change_log;
 pub mod document;
 pub mod procedure_details;

@@ -1,0 +1,176 @@
+//! Help while and after typing: completions of a half-typed query from titles, and "did you
+//! mean" for a word found nowhere.
+
+use std::ops::Bound;
+
+use serde::Serialize;
+use tantivy::collector::TopDocs;
+use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhrasePrefixQuery, Query, RangeQuery, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::{Searcher, TantivyDocument, Term};
+
+use crate::analysis;
+use crate::error::SearchError;
+use crate::normalize::canonical;
+use crate::query::{BuiltQuery, TermStats};
+use crate::schema::Fields;
+
+/// Letters of folded text, from which corrections are made.
+const FOLDED_ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz";
+/// Most terms a half-typed last syllable expands to.
+const PREFIX_EXPANSIONS: u32 = 64;
+/// Longest word "did you mean" tries to correct: beyond it, it is not a Vietnamese syllable.
+const LONGEST_SYLLABLE: usize = 12;
+
+/// One completion: a title a citizen can go to directly.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Completion {
+    /// Title as published.
+    pub title: String,
+    /// Path on the portal.
+    pub url: String,
+    /// Document kind.
+    pub kind: String,
+    /// Procedure code, if any.
+    pub code: Option<String>,
+}
+
+/// Titles that hold the typed words, the last one possibly half-typed ("dang ky kh" →
+/// "Đăng ký khai sinh", "Đăng ký khai tử", …): titles that start with them first, then
+/// procedures citizens use, then the rest.
+pub(crate) fn complete(searcher: &Searcher, fields: &Fields, prefix: &str, limit: usize) -> Result<Vec<Completion>, SearchError> {
+    let folded = analysis::tokens(&mut analysis::folded_analyzer(), &canonical(prefix));
+    if folded.is_empty() {
+        return Ok(Vec::new());
+    }
+    let terms: Vec<Term> = folded.iter().map(|s| Term::from_field_text(fields.title, s)).collect();
+    let mut phrase = PhrasePrefixQuery::new(terms);
+    phrase.set_max_expansions(PREFIX_EXPANSIONS);
+    // The whole folded title starts with what was typed.
+    let start = folded.join(" ");
+    let starts_with = RangeQuery::new(
+        Bound::Included(Term::from_field_text(fields.title_key, &start)),
+        Bound::Excluded(Term::from_field_text(fields.title_key, &format!("{start}\u{10FFFF}"))),
+    );
+    let constant = |q: Box<dyn Query>, score: f32| -> (Occur, Box<dyn Query>) {
+        (Occur::Should, Box::new(ConstScoreQuery::new(q, score)))
+    };
+    let tag = |field: Field, value: &str| -> Box<dyn Query> {
+        Box::new(TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic))
+    };
+    let query = BooleanQuery::new(vec![
+        (Occur::Must, Box::new(BoostQuery::new(Box::new(phrase), 0.01)) as Box<dyn Query>),
+        constant(Box::new(starts_with), 10.0),
+        constant(tag(fields.tags, "citizen"), 2.0),
+        constant(tag(fields.kind, "procedure"), 1.0),
+    ]);
+    let top = searcher.search(&query, &TopDocs::with_limit(limit.clamp(1, 20)).order_by_score())?;
+    let mut out = Vec::with_capacity(top.len());
+    for (_, address) in top {
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let text = |f| doc.get_first(f).and_then(|v| v.as_str()).map(str::to_string);
+        out.push(Completion {
+            title: text(fields.title).unwrap_or_default(),
+            url: text(fields.url).unwrap_or_default(),
+            kind: text(fields.kind).unwrap_or_default(),
+            code: text(fields.code),
+        });
+    }
+    Ok(out)
+}
+
+/// The query with each word found in no document replaced by the most frequent title word
+/// one edit away, or `None` when no word needs or finds a correction. Codes, numbers and
+/// anything with digits are left as typed.
+pub(crate) fn did_you_mean(stats: &dyn TermStats, fields: &Fields, built: &BuiltQuery) -> Option<String> {
+    let mut out = String::with_capacity(built.typed.len());
+    let mut last = 0;
+    for (span, folded) in &built.correctable {
+        if let Some(better) = nearest_known(stats, fields, folded)
+            && let Some(before) = built.typed.get(last..span.start)
+        {
+            out.push_str(before);
+            out.push_str(&better);
+            last = span.end;
+        }
+    }
+    if last == 0 {
+        return None;
+    }
+    out.push_str(built.typed.get(last..).unwrap_or_default());
+    Some(out)
+}
+
+/// The known word one edit (insert, delete, replace, swap) from `word` that most titles
+/// hold; content counts only to break ties.
+fn nearest_known(stats: &dyn TermStats, fields: &Fields, word: &str) -> Option<String> {
+    if !word.is_ascii() || word.len() > LONGEST_SYLLABLE || word.len() < 2 {
+        return None;
+    }
+    let score = |candidate: &str| {
+        let title = stats.doc_freq(&Term::from_field_text(fields.title, candidate));
+        let content = stats.doc_freq(&Term::from_field_text(fields.content, candidate));
+        (title, content)
+    };
+    edits(word)
+        .into_iter()
+        .map(|c| {
+            let s = score(&c);
+            (s, c)
+        })
+        .filter(|((title, content), _)| title + content > 0)
+        .max()
+        .map(|(_, c)| c)
+}
+
+/// Every string one edit from an ASCII word.
+fn edits(word: &str) -> Vec<String> {
+    let bytes = word.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len() * 54 + 26);
+    let mut push = |v: Vec<u8>| {
+        if let Ok(s) = String::from_utf8(v)
+            && s != word
+        {
+            out.push(s);
+        }
+    };
+    for i in 0..bytes.len() {
+        let mut v = bytes.to_vec();
+        v.remove(i);
+        push(v);
+        if i + 1 < bytes.len() {
+            let mut v = bytes.to_vec();
+            v.swap(i, i + 1);
+            push(v);
+        }
+        for &c in FOLDED_ALPHABET {
+            let mut v = bytes.to_vec();
+            v[i] = c;
+            push(v);
+        }
+    }
+    for i in 0..=bytes.len() {
+        for &c in FOLDED_ALPHABET {
+            let mut v = bytes.to_vec();
+            v.insert(i, c);
+            push(v);
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edits_cover_the_four_kinds() {
+        let e = edits("khia");
+        for w in ["khai", "kia", "khiaa", "khin"] {
+            assert!(e.contains(&w.to_string()), "{w}");
+        }
+        assert!(!e.contains(&"khia".to_string()));
+    }
+}
