@@ -19,6 +19,9 @@ use crate::schema::Fields;
 const FOLDED_ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz";
 /// Most terms a half-typed last syllable expands to.
 const PREFIX_EXPANSIONS: u32 = 64;
+/// Titles a word must be in to replace a query word that is in no title but in some text
+/// ("khia" of "khía cạnh" typed for "khai").
+const RARE_WORD_MIN_TITLES: u64 = 10;
 /// Longest word "did you mean" tries to correct: beyond it, it is not a Vietnamese syllable.
 const LONGEST_SYLLABLE: usize = 12;
 
@@ -85,8 +88,10 @@ pub(crate) fn complete(searcher: &Searcher, fields: &Fields, prefix: &str, limit
 pub(crate) fn did_you_mean(stats: &dyn TermStats, fields: &Fields, built: &BuiltQuery) -> Option<String> {
     let mut out = String::with_capacity(built.typed.len());
     let mut last = 0;
-    for (span, folded) in &built.correctable {
-        if let Some(better) = nearest_known(stats, fields, folded)
+    for (span, folded, unknown) in &built.correctable {
+        // A word some text uses is only replaced by a much more common title word.
+        let min_titles = if *unknown { 1 } else { RARE_WORD_MIN_TITLES };
+        if let Some(better) = nearest_known(stats, fields, folded, min_titles)
             && let Some(before) = built.typed.get(last..span.start)
         {
             out.push_str(before);
@@ -102,8 +107,8 @@ pub(crate) fn did_you_mean(stats: &dyn TermStats, fields: &Fields, built: &Built
 }
 
 /// The known word one edit (insert, delete, replace, swap) from `word` that most titles
-/// hold; content counts only to break ties.
-fn nearest_known(stats: &dyn TermStats, fields: &Fields, word: &str) -> Option<String> {
+/// hold, in at least `min_titles` of them; content counts only to break ties.
+fn nearest_known(stats: &dyn TermStats, fields: &Fields, word: &str, min_titles: u64) -> Option<String> {
     if !word.is_ascii() || word.len() > LONGEST_SYLLABLE || word.len() < 2 {
         return None;
     }
@@ -118,7 +123,7 @@ fn nearest_known(stats: &dyn TermStats, fields: &Fields, word: &str) -> Option<S
             let s = score(&c);
             (s, c)
         })
-        .filter(|((title, content), _)| title + content > 0)
+        .filter(|((title, _), _)| *title >= min_titles)
         .max()
         .map(|(_, c)| c)
 }

@@ -5,3 +5,4 @@ mod import;
 mod pages;
 mod relevance;
 mod search_api;
+mod search_features;

@@ -174,9 +174,10 @@ pub struct BuiltQuery {
     pub task_like: bool,
     /// The query as typed (canonical form).
     pub typed: String,
-    /// Words of `text` found in no document and no part of a code or number, with where
-    /// they lie in `text`, folded: the words "did you mean" may correct.
-    pub correctable: Vec<(std::ops::Range<usize>, String)>,
+    /// Words of `typed` found in no title, not known to the lexicon and no part of a code
+    /// or number: where they lie in `typed`, folded, and whether they are in no document at
+    /// all. The words "did you mean" may correct.
+    pub correctable: Vec<(std::ops::Range<usize>, String, bool)>,
 }
 
 impl BuiltQuery {
@@ -245,18 +246,21 @@ struct Word {
     decoded: Option<(String, String)>,
     /// In no document: probably a typo, matched approximately.
     unknown: bool,
+    /// In no title (and not input-method residue): "did you mean" may offer a title word.
+    untitled: bool,
 }
 
 impl Word {
     fn new(folded: String, exact: String, decoded: Option<(String, String)>, fields: &Fields, stats: &dyn TermStats) -> Word {
-        let df = |s: &str| {
-            stats
-                .doc_freq(&Term::from_field_text(fields.title, s))
-                .max(stats.doc_freq(&Term::from_field_text(fields.content, s)))
-        };
-        let freq = decoded.as_ref().map_or_else(|| df(&folded), |(f, _)| df(f).max(df(&folded)));
+        let df = |field, s: &str| stats.doc_freq(&Term::from_field_text(field, s));
+        let in_title = df(fields.title, &folded);
+        let freq = decoded.as_ref().map_or_else(
+            || in_title.max(df(fields.content, &folded)),
+            |(f, _)| df(fields.title, f).max(df(fields.content, f)).max(in_title).max(df(fields.content, &folded)),
+        );
         Word {
             unknown: freq == 0,
+            untitled: in_title == 0 && decoded.is_none(),
             folded,
             exact,
             decoded,
@@ -265,7 +269,7 @@ impl Word {
 
     /// A syllable that came from a rewrite: always telling.
     fn rewritten(folded: &str) -> Word {
-        Word { folded: folded.to_string(), exact: folded.to_string(), decoded: None, unknown: false }
+        Word { folded: folded.to_string(), exact: folded.to_string(), decoded: None, unknown: false, untitled: false }
     }
 }
 
@@ -540,17 +544,22 @@ pub fn build(fields: &Fields, request: &SearchRequest, stats: &dyn TermStats) ->
     let task_like = !codes.is_empty()
         || rewrites.iter().any(|r| r.reason == "synonym")
         || TASK_WORDS.iter().any(|w| joined.contains(&format!(" {w} ")));
-    // Pieces of a code or document number are never "corrected".
+    // Pieces of a code or document number, and words the lexicon knows, are never
+    // "corrected".
     let protected: Vec<String> = raw_tokens
         .iter()
         .filter(|t| looks_like_code(t) || analysis::is_document_number(t))
         .flat_map(|t| analysis::tokens(&mut analysis::folded_analyzer(), t))
         .collect();
+    let rewritten = |i: usize| rewrites.iter().any(|r| r.span.0 <= i && i < r.span.1);
     let correctable = words
         .iter()
         .zip(spans)
-        .filter(|(w, _)| w.unknown && !w.folded.bytes().any(|b| b.is_ascii_digit()) && !protected.contains(&w.folded))
-        .map(|(w, span)| (span, w.folded.clone()))
+        .enumerate()
+        .filter(|(i, (w, _))| {
+            w.untitled && !rewritten(*i) && !w.folded.bytes().any(|b| b.is_ascii_digit()) && !protected.contains(&w.folded)
+        })
+        .map(|(_, (w, span))| (span, w.folded.clone(), w.unknown))
         .collect();
     BuiltQuery {
         text: combine(true),

@@ -132,7 +132,11 @@ pub fn parse(raw: RawProcedure) -> Result<ParsedProcedure, RecordError> {
     body.extend(required_documents.iter().map(|d| d.name.clone()));
     body.extend(conditions.clone());
     body.extend(result.clone());
-    body.extend(legal_basis.iter().map(|l| l.title.clone()));
+    // Title and number, so a search for "123/2015/NĐ-CP" finds the procedures it governs.
+    body.extend(legal_basis.iter().map(|l| match &l.number {
+        Some(number) if !l.title.contains(number.as_str()) => format!("{} {number}", l.title),
+        _ => l.title.clone(),
+    }));
 
     let source_url = clean(&raw.detail_url).filter(|u| u.starts_with("https://") || u.starts_with("http://"));
     let document = DocumentInput {
