@@ -512,4 +512,15 @@ mod tests {
         let r = search(&index, "xin cấp bản sao");
         assert_eq!(first_is(&r), Some(5), "a task: the procedure");
     }
+
+    #[test]
+    fn ranking_priors_never_match_on_their_own() {
+        let index = SearchIndex::in_memory().expect("index");
+        let mut tagged = doc(1, "procedure", "Đăng ký khai sinh", "Tờ khai.");
+        tagged.tags = vec!["citizen".into(), "local".into()];
+        let marker = doc(2, "announcement", "Thông báo zyxwv", "Nội dung.");
+        index.apply(IndexBatch { upserts: vec![tagged, marker], deletes: vec![], sequence: 1 }).expect("apply");
+        let r = search(&index, "zyxwv");
+        assert_eq!((r.total, r.hits[0].id), (1, 2), "a citizen procedure is not a match for every query");
+    }
 }

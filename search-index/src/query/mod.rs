@@ -505,11 +505,14 @@ pub fn build(fields: &Fields, request: &SearchRequest, stats: &dyn TermStats) ->
         weight::TITLE_KEY,
     )];
     // Priors of a citizens' portal: among equally matching procedures, the ones citizens
-    // use, carried out where they live, come first.
-    for (tag, w) in [("citizen", weight::CITIZEN_PRIOR), ("local", weight::LOCAL_PRIOR)] {
-        let q = TermQuery::new(Term::from_field_text(fields.tags, tag), IndexRecordOption::Basic);
-        bonuses.push(Box::new(ConstScoreQuery::new(Box::new(q), w)));
-    }
+    // use, carried out where they live, come first. They score; they never match alone.
+    let priors: Vec<Box<dyn Query>> = [("citizen", weight::CITIZEN_PRIOR), ("local", weight::LOCAL_PRIOR)]
+        .into_iter()
+        .map(|(tag, w)| {
+            let q = TermQuery::new(Term::from_field_text(fields.tags, tag), IndexRecordOption::Basic);
+            Box::new(ConstScoreQuery::new(Box::new(q), w)) as Box<dyn Query>
+        })
+        .collect();
     let raw_tokens: Vec<&str> = text.split_whitespace().collect();
     let codes: Vec<&str> = raw_tokens.iter().copied().filter(|t| looks_like_code(t)).collect();
     for code in &codes {
@@ -537,7 +540,10 @@ pub fn build(fields: &Fields, request: &SearchRequest, stats: &dyn TermStats) ->
         clauses.extend(readings.iter().filter_map(|r| r.title_coverage(fields)).map(|q| (Occur::Should, q)));
         clauses.extend(bonuses.iter().map(|b| (Occur::Should, b.box_clone())));
         // At least one reading matches, or a code, number or best bet on its own.
-        Box::new(BooleanQuery::with_minimum_required_clauses(clauses, 1))
+        let matching: Box<dyn Query> = Box::new(BooleanQuery::with_minimum_required_clauses(clauses, 1));
+        let mut scored = vec![(Occur::Must, matching)];
+        scored.extend(priors.iter().map(|p| (Occur::Should, p.box_clone())));
+        Box::new(BooleanQuery::new(scored))
     };
     let can_relax = readings.iter().any(|r| r.required(false) < r.required(true));
     let joined = format!(" {} ", query_syllables.join(" "));

@@ -1,0 +1,437 @@
+//! Benchmarks of the search engine, side by side with SQLite FTS5 on the same documents in
+//! the same run, printed as Markdown for `BENCHMARKS.md`:
+//! indexing throughput (wall and per CPU-second), index size against the raw text, query
+//! latency (p50, p99) over a mixed query log, completion latency, memory, and how long a
+//! new document takes to become searchable.
+//!
+//! Two corpora: (a) the 2,642 procedures plus the 35,440 real news articles; (b) one
+//! million documents: the same, with the news replicated under new ids and dates (stated
+//! with the figures: replication repeats terms, which flatters compression).
+//!
+//! `cargo build --release -p motcua-tests --bin search-bench && target/release/search-bench [DOCS…]`
+//! (default `38082 1000000`: each argument is a corpus size).
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use motcua_search::normalize::canonical;
+use motcua_search::{IndexBatch, IndexDocument, SearchIndex, SearchRequest};
+use motcua_tests::relevance;
+use motcua_tests::shared_data;
+
+/// Documents per commit while indexing (what the server's change-log tail does in bulk).
+const BATCH: usize = 10_000;
+/// Queries of the log are run this many times, after one warm-up pass.
+const ROUNDS: usize = 3;
+
+fn main() -> anyhow::Result<()> {
+    let Some(data) = shared_data() else {
+        eprintln!("skipped: ../shared/data is absent");
+        return Ok(());
+    };
+    let sizes: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
+    let sizes = if sizes.is_empty() { vec![0, 1_000_000] } else { sizes };
+    eprintln!("loading corpora…");
+    let procedures = load_procedures(&data.join("procedures.jsonl.gz"))?;
+    let news = load_news(&data.join("news-vi-2017.jsonl.gz"))?;
+    let queries = query_log(&news);
+    let prefixes = completion_log(&procedures, &news);
+    println!("Machine: {}; one search thread; release build.\n", machine());
+    println!(
+        "Query log: {} queries ({} judged citizen queries, {} phrases from news titles half without marks, codes and numbers), run {ROUNDS}× after a warm-up pass; completions: {} prefixes.\n",
+        queries.len(),
+        relevance::queries().len(),
+        queries.len() - relevance::queries().len(),
+        prefixes.len()
+    );
+    for size in sizes {
+        let size = if size == 0 { procedures.len() + news.len() } else { size };
+        run(size, &procedures, &news, &queries, &prefixes)?;
+    }
+    Ok(())
+}
+
+fn run(size: usize, procedures: &[IndexDocument], news: &[IndexDocument], queries: &[String], prefixes: &[String]) -> anyhow::Result<()> {
+    let replicas = (size.saturating_sub(procedures.len())).div_ceil(news.len().max(1));
+    println!("### {size} documents\n");
+    println!(
+        "{} procedures + {} news articles{}.\n",
+        procedures.len(),
+        size - procedures.len(),
+        if replicas > 1 { format!(" (the 35,440 articles {replicas}× under new ids, dates shifted by a year a copy)") } else { String::new() }
+    );
+    let docs = || corpus(procedures, news, size);
+    let raw_bytes: u64 = docs().map(|d| (d.title.len() + d.content.len()) as u64).sum();
+
+    // --- Tantivy (ours) ---
+    let dir = tempfile::tempdir()?;
+    let rss_before = memory().0;
+    let cpu = cpu_seconds();
+    let started = Instant::now();
+    let index = SearchIndex::open_or_create(dir.path())?;
+    let mut batch = Vec::with_capacity(BATCH);
+    let mut sequence = 0;
+    for d in docs() {
+        batch.push(d);
+        if batch.len() == BATCH {
+            sequence += 1;
+            index.apply(IndexBatch { upserts: std::mem::take(&mut batch), deletes: vec![], sequence })?;
+        }
+    }
+    sequence += 1;
+    index.apply(IndexBatch { upserts: batch, deletes: vec![], sequence })?;
+    let ours_index_time = started.elapsed();
+    let ours_cpu = cpu_seconds() - cpu;
+    let (_, peak_indexing) = memory();
+    let ours_size = dir_size(dir.path());
+
+    let ours_latency = measure(queries, |q| {
+        let r = index.search(&SearchRequest { text: q.to_string(), limit: 10, ..Default::default() });
+        r.map(|r| r.hits.len()).unwrap_or(0)
+    });
+    let ours_complete = measure(prefixes, |p| index.complete(p, 7).map(|c| c.len()).unwrap_or(0));
+    let (rss_serving, _) = memory();
+    // A new document: apply (commit + reader reload) until a search finds it.
+    let fresh = Instant::now();
+    sequence += 1;
+    let marker = IndexDocument {
+        id: i64::MAX - 1,
+        kind: "announcement".into(),
+        title: "Thông báo zyxwv mới nhất".into(),
+        content: "Nội dung".into(),
+        url: "/tin-tuc/moi".into(),
+        ..Default::default()
+    };
+    index.apply(IndexBatch { upserts: vec![marker], deletes: vec![], sequence })?;
+    let found = index.search(&SearchRequest { text: "zyxwv".into(), limit: 1, ..Default::default() })?.total;
+    let freshness = fresh.elapsed();
+    anyhow::ensure!(found == 1, "the new document was not found alone (total {found})");
+    drop(index);
+    drop(dir);
+
+    // --- SQLite FTS5 (baseline) ---
+    let fts_dir = tempfile::tempdir()?;
+    let fts = Fts5::create(&fts_dir.path().join("fts.db"))?;
+    let cpu = cpu_seconds();
+    let started = Instant::now();
+    let mut batch = Vec::with_capacity(BATCH);
+    for d in docs() {
+        batch.push(d);
+        if batch.len() == BATCH {
+            fts.insert(&std::mem::take(&mut batch))?;
+        }
+    }
+    fts.insert(&batch)?;
+    let fts_index_time = started.elapsed();
+    let fts_cpu = cpu_seconds() - cpu;
+    let fts_size = dir_size(fts_dir.path());
+    let fts_latency = measure(queries, |q| fts.search(q));
+    let fts_complete = measure(prefixes, |p| fts.complete(p));
+
+    let docs_per_s = |t: Duration| size as f64 / t.as_secs_f64();
+    let mib = |b: u64| b as f64 / 1024.0 / 1024.0;
+    println!("| | Tantivy, our analysis and query builder | SQLite FTS5 (unicode61, remove_diacritics 2, BM25) | ratio |");
+    println!("| --- | --- | --- | --- |");
+    println!(
+        "| indexing, wall | {:.0} docs/s ({:.1} s) | {:.0} docs/s ({:.1} s) | {:.2} |",
+        docs_per_s(ours_index_time),
+        ours_index_time.as_secs_f64(),
+        docs_per_s(fts_index_time),
+        fts_index_time.as_secs_f64(),
+        docs_per_s(ours_index_time) / docs_per_s(fts_index_time)
+    );
+    println!(
+        "| indexing, per CPU-second | {:.0} docs | {:.0} docs | {:.2} |",
+        size as f64 / ours_cpu,
+        size as f64 / fts_cpu,
+        (size as f64 / ours_cpu) / (size as f64 / fts_cpu)
+    );
+    println!(
+        "| index size (raw text {:.0} MiB) | {:.0} MiB ({:.2}× raw) | {:.0} MiB ({:.2}× raw) | {:.2} |",
+        mib(raw_bytes),
+        mib(ours_size),
+        ours_size as f64 / raw_bytes as f64,
+        mib(fts_size),
+        fts_size as f64 / raw_bytes as f64,
+        ours_size as f64 / fts_size as f64
+    );
+    println!(
+        "| search p50 / p99 | {} / {} | {} / {} | {:.2} (p50) |",
+        ms(ours_latency.0),
+        ms(ours_latency.1),
+        ms(fts_latency.0),
+        ms(fts_latency.1),
+        ours_latency.0.as_secs_f64() / fts_latency.0.as_secs_f64()
+    );
+    println!(
+        "| completion p50 / p99 | {} / {} | {} / {} | {:.2} (p50) |",
+        ms(ours_complete.0),
+        ms(ours_complete.1),
+        ms(fts_complete.0),
+        ms(fts_complete.1),
+        ours_complete.0.as_secs_f64() / fts_complete.0.as_secs_f64()
+    );
+    println!("| new document searchable after | {} (commit + reload) | | |", ms(freshness));
+    println!(
+        "| memory | RSS {:.0} MiB serving (+{:.0} MiB over the loaded corpus), peak {:.0} MiB while indexing | | |\n",
+        mib(rss_serving),
+        mib(rss_serving.saturating_sub(rss_before)),
+        mib(peak_indexing)
+    );
+    println!(
+        "Our search answers with the total, snippets and five facets; FTS5 with the top 10 and a snippet only. Our completion is a phrase-prefix over titles; FTS5's a prefix query on the last word.\n"
+    );
+    Ok(())
+}
+
+/// The corpus of `size` documents: procedures first, then news, replicated as needed.
+fn corpus<'a>(procedures: &'a [IndexDocument], news: &'a [IndexDocument], size: usize) -> impl Iterator<Item = IndexDocument> + 'a {
+    let year = 365 * 86_400;
+    let copies = (0..).flat_map(move |copy: i64| {
+        news.iter().map(move |n| IndexDocument {
+            id: n.id + copy * 1_000_000,
+            published: n.published.map(|p| p - copy * year),
+            year: n.year.map(|y| y - copy as i32),
+            url: format!("{}-{copy}", n.url),
+            ..n.clone()
+        })
+    });
+    procedures.iter().cloned().chain(copies).take(size)
+}
+
+fn lines(file: &Path) -> anyhow::Result<impl Iterator<Item = serde_json::Value>> {
+    let f = std::fs::File::open(file)?;
+    Ok(BufReader::new(flate2::read::GzDecoder::new(f))
+        .lines()
+        .map_while(Result::ok)
+        .filter_map(|l| serde_json::from_str(&l).ok()))
+}
+
+/// The procedures as the server indexes them (name as title, the texts as content), in
+/// canonical form.
+fn load_procedures(file: &Path) -> anyhow::Result<Vec<IndexDocument>> {
+    let text_fields = ["doi_tuong_thuc_hien", "trinh_tu_thuc_hien", "thanh_phan_ho_so", "yeu_cau_dieu_kien", "ket_qua_xu_ly", "can_cu_phap_ly"];
+    Ok(lines(file)?
+        .enumerate()
+        .map(|(i, v)| {
+            let s = |k: &str| v[k].as_str().unwrap_or_default().to_string();
+            let content: Vec<String> = text_fields.iter().map(|k| s(k)).filter(|t| !t.is_empty()).collect();
+            let levels = s("cap_thuc_hien");
+            IndexDocument {
+                id: i as i64 + 1,
+                kind: "procedure".into(),
+                agency: s("agency_folder"),
+                agency_name: s("agency_folder"),
+                title: canonical(&s("ten_thu_tuc")),
+                content: canonical(&content.join("\n")),
+                code: Some(s("ma_thu_tuc")),
+                url: format!("/thu-tuc/{}", s("ma_thu_tuc")),
+                year: Some(2026),
+                published: Some(1_780_000_000),
+                tags: if levels.contains("Cấp xã") { vec!["local".into()] } else { vec![] },
+                levels: levels.split(',').map(|l| l.trim().to_string()).filter(|l| !l.is_empty()).collect(),
+                topic: Some(s("linh_vuc")).filter(|t| !t.is_empty()),
+            }
+        })
+        .collect())
+}
+
+/// The news articles as announcements, in canonical form, with dates spread over 2017.
+fn load_news(file: &Path) -> anyhow::Result<Vec<IndexDocument>> {
+    Ok(lines(file)?
+        .enumerate()
+        .map(|(i, v)| {
+            let s = |k: &str| v[k].as_str().unwrap_or_default().to_string();
+            IndexDocument {
+                id: 100_000 + i as i64,
+                kind: "announcement".into(),
+                agency: "bao-chi".into(),
+                agency_name: "Báo chí".into(),
+                title: canonical(&s("title")),
+                content: canonical(&format!("{}\n{}", s("sapo"), s("body"))),
+                url: format!("/tin-tuc/{}", i),
+                year: Some(2017),
+                published: Some(1_483_228_800 + (i as i64 % 365) * 86_400),
+                levels: vec!["other".into()],
+                ..Default::default()
+            }
+        })
+        .collect())
+}
+
+/// The judged citizen queries, phrases of news titles (half without marks), codes and
+/// document numbers.
+fn query_log(news: &[IndexDocument]) -> Vec<String> {
+    let mut out: Vec<String> = relevance::queries().into_iter().map(|q| q.q).collect();
+    for (i, n) in news.iter().step_by(news.len() / 150 + 1).enumerate() {
+        let words: Vec<&str> = n.title.split_whitespace().collect();
+        if words.len() < 3 {
+            continue;
+        }
+        let start = i % (words.len() - 2);
+        let phrase = words[start..start + 2 + i % 2].join(" ");
+        out.push(if i % 2 == 0 { motcua_search::normalize::fold(&phrase) } else { phrase });
+    }
+    out.extend(["1.001193", "2.000815", "123/2015/NĐ-CP", "nghi dinh 23/2015/nd-cp"].map(String::from));
+    out
+}
+
+/// Prefixes a citizen types: the first one to three syllables of titles, the last cut short.
+fn completion_log(procedures: &[IndexDocument], news: &[IndexDocument]) -> Vec<String> {
+    let titles = procedures.iter().step_by(procedures.len() / 60 + 1).chain(news.iter().step_by(news.len() / 40 + 1));
+    titles
+        .enumerate()
+        .filter_map(|(i, d)| {
+            let words: Vec<&str> = d.title.split_whitespace().take(1 + i % 3).collect();
+            let last = words.last()?;
+            let cut: String = last.chars().take(last.chars().count().div_ceil(2).max(1)).collect();
+            let mut p = words[..words.len() - 1].join(" ");
+            if !p.is_empty() {
+                p.push(' ');
+            }
+            p.push_str(&cut);
+            Some(motcua_search::normalize::fold(&p))
+        })
+        .collect()
+}
+
+/// p50 and p99 of `f` over the log, after one warm-up pass.
+fn measure(log: &[String], mut f: impl FnMut(&str) -> usize) -> (Duration, Duration) {
+    let mut sink = 0;
+    for q in log {
+        sink += f(q);
+    }
+    let mut times = Vec::with_capacity(log.len() * ROUNDS);
+    for _ in 0..ROUNDS {
+        for q in log {
+            let t = Instant::now();
+            sink += f(q);
+            times.push(t.elapsed());
+        }
+    }
+    std::hint::black_box(sink);
+    times.sort();
+    let at = |p: f64| times[((times.len() - 1) as f64 * p).round() as usize];
+    (at(0.5), at(0.99))
+}
+
+/// SQLite FTS5 on a file, as a team would set it up in the database it already has.
+struct Fts5 {
+    runtime: tokio::runtime::Runtime,
+    pool: sqlx::SqlitePool,
+}
+
+impl Fts5 {
+    fn create(path: &Path) -> anyhow::Result<Fts5> {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+        let url = format!("sqlite://{}?mode=rwc", path.display());
+        let pool = runtime.block_on(async {
+            let pool = sqlx::sqlite::SqlitePoolOptions::new().max_connections(1).connect(&url).await?;
+            sqlx::query("PRAGMA journal_mode = WAL").execute(&pool).await?;
+            sqlx::query("CREATE VIRTUAL TABLE d USING fts5(title, content, tokenize = 'unicode61 remove_diacritics 2')")
+                .execute(&pool)
+                .await?;
+            anyhow::Ok(pool)
+        })?;
+        Ok(Fts5 { runtime, pool })
+    }
+
+    fn insert(&self, docs: &[IndexDocument]) -> anyhow::Result<()> {
+        self.runtime.block_on(async {
+            let mut tx = self.pool.begin().await?;
+            for d in docs {
+                sqlx::query("INSERT INTO d (rowid, title, content) VALUES (?, ?, ?)")
+                    .bind(d.id)
+                    .bind(&d.title)
+                    .bind(&d.content)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+            anyhow::Ok(())
+        })
+    }
+
+    fn run(&self, expr: String, sql: &'static str) -> usize {
+        self.runtime.block_on(async {
+            sqlx::query(sql).bind(expr).fetch_all(&self.pool).await.map(|r| r.len()).unwrap_or(0)
+        })
+    }
+
+    /// The top 10 for a query: its words OR-ed, ranked by BM25 (title weighted ×3), with a
+    /// snippet.
+    fn search(&self, q: &str) -> usize {
+        let words = fts_words(q);
+        if words.is_empty() {
+            return 0;
+        }
+        self.run(
+            words.join(" OR "),
+            "SELECT rowid, snippet(d, 1, '<b>', '</b>', '…', 24) FROM d WHERE d MATCH ? ORDER BY bm25(d, 3.0, 1.0) LIMIT 10",
+        )
+    }
+
+    /// Titles holding the typed words, the last as a prefix.
+    fn complete(&self, p: &str) -> usize {
+        let mut words = fts_words(p);
+        let Some(last) = words.pop() else { return 0 };
+        words.push(format!("{last}*"));
+        self.run(format!("title : ({})", words.join(" ")), "SELECT title FROM d WHERE d MATCH ? ORDER BY bm25(d) LIMIT 7")
+    }
+}
+
+fn fts_words(q: &str) -> Vec<String> {
+    q.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(|w| format!("\"{w}\"")).collect()
+}
+
+fn dir_size(dir: &Path) -> u64 {
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|e| match e.metadata() {
+                    Ok(m) if m.is_dir() => dir_size(&e.path()),
+                    Ok(m) => m.len(),
+                    Err(_) => 0,
+                })
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
+/// Resident and peak resident memory of this process, in bytes.
+fn memory() -> (u64, u64) {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|kb| kb.parse::<u64>().ok())
+            .map_or(0, |kb| kb * 1024)
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
+
+/// User plus system CPU time of this process (all threads), in seconds.
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name (which may hold spaces) start after the last ')'.
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| fields.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    // utime and stime are fields 14 and 15 of stat, i.e. 11 and 12 after the ')'.
+    (ticks(11) + ticks(12)) / 100.0
+}
+
+fn machine() -> String {
+    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let model = cpuinfo.lines().find(|l| l.starts_with("model name")).and_then(|l| l.split(':').nth(1)).unwrap_or("?").trim().to_string();
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    format!("{model}, {cores} cores")
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+}
