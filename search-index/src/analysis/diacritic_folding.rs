@@ -4,7 +4,7 @@ use std::mem;
 
 use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
 
-use crate::normalize::{fold, unify_i_y};
+use crate::normalize::{fold_into, unify_i_y};
 
 /// Token filter applying [`fold`] (lowercase, no tone or vowel marks, đ → d) and then
 /// [`unify_i_y`] ("kỹ" and "kĩ" both become "ki").
@@ -29,13 +29,15 @@ impl<T: Tokenizer> Tokenizer for DiacriticFoldingTokenizer<T> {
     type TokenStream<'a> = DiacriticFoldingStream<T::TokenStream<'a>>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        DiacriticFoldingStream { inner: self.inner.token_stream(text) }
+        DiacriticFoldingStream { inner: self.inner.token_stream(text), buffer: String::new() }
     }
 }
 
 /// The token stream of [`DiacriticFoldingTokenizer`].
 pub struct DiacriticFoldingStream<S> {
     inner: S,
+    /// Reused for every token's folded text.
+    buffer: String,
 }
 
 impl<S: TokenStream> TokenStream for DiacriticFoldingStream<S> {
@@ -45,8 +47,9 @@ impl<S: TokenStream> TokenStream for DiacriticFoldingStream<S> {
         }
         let token = self.inner.token_mut();
         if !token.text.is_ascii() {
-            let folded = fold(&token.text);
-            let _ = mem::replace(&mut token.text, folded);
+            self.buffer.clear();
+            fold_into(&token.text, &mut self.buffer);
+            mem::swap(&mut token.text, &mut self.buffer);
         }
         if let std::borrow::Cow::Owned(unified) = unify_i_y(&token.text) {
             token.text = unified;

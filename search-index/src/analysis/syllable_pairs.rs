@@ -31,7 +31,13 @@ impl<T: Tokenizer> Tokenizer for SyllablePairsTokenizer<T> {
     type TokenStream<'a> = SyllablePairsStream<'a, T::TokenStream<'a>>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        SyllablePairsStream { inner: self.inner.token_stream(text), text, previous: None, token: Token::default() }
+        SyllablePairsStream {
+            inner: self.inner.token_stream(text),
+            text,
+            previous: None,
+            previous_text: String::new(),
+            token: Token::default(),
+        }
     }
 }
 
@@ -39,28 +45,36 @@ impl<T: Tokenizer> Tokenizer for SyllablePairsTokenizer<T> {
 pub struct SyllablePairsStream<'a, S> {
     inner: S,
     text: &'a str,
-    /// The last syllable seen and where it ended, if the next one may pair with it.
-    previous: Option<Token>,
+    /// Where the last syllable seen starts and ends, and its position.
+    previous: Option<(usize, usize, usize)>,
+    /// Its text (a reused buffer).
+    previous_text: String,
     token: Token,
 }
 
 impl<S: TokenStream> TokenStream for SyllablePairsStream<'_, S> {
     fn advance(&mut self) -> bool {
         while self.inner.advance() {
-            let current = self.inner.token().clone();
-            let Some(previous) = self.previous.replace(current.clone()) else { continue };
-            let gap = self.text.get(previous.offset_to..current.offset_from).unwrap_or(".");
-            if !gap.chars().all(char::is_whitespace) {
-                continue;
+            let current = self.inner.token();
+            let previous = self.previous.replace((current.offset_from, current.offset_to, current.position));
+            let paired = previous.filter(|(_, to, _)| {
+                self.text.get(*to..current.offset_from).is_some_and(|gap| gap.chars().all(char::is_whitespace))
+            });
+            if let Some((from, _, position)) = paired {
+                self.token.text.clear();
+                self.token.text.push_str(&self.previous_text);
+                self.token.text.push(' ');
+                self.token.text.push_str(&current.text);
+                self.token.offset_from = from;
+                self.token.offset_to = current.offset_to;
+                self.token.position = position;
+                self.token.position_length = 2;
             }
-            self.token = Token {
-                offset_from: previous.offset_from,
-                offset_to: current.offset_to,
-                position: previous.position,
-                text: format!("{} {}", previous.text, current.text),
-                position_length: 2,
-            };
-            return true;
+            self.previous_text.clear();
+            self.previous_text.push_str(&current.text);
+            if paired.is_some() {
+                return true;
+            }
         }
         false
     }

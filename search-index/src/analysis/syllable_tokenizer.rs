@@ -15,11 +15,13 @@ use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 #[derive(Clone, Copy, Debug, Default)]
 pub struct SyllableTokenizer;
 
-/// The tokens of one text, computed eagerly: Vietnamese syllables are short and many
-/// analysers need the whole list anyway.
-pub struct SyllableTokenStream {
-    tokens: Vec<Token>,
-    next: usize,
+/// The tokens of one text, cut as they are asked for, into one reused token (indexing a
+/// million documents should not allocate a string per word).
+pub struct SyllableTokenStream<'a> {
+    text: &'a str,
+    /// Byte offset where the search for the next word starts.
+    cursor: usize,
+    token: Token,
 }
 
 fn is_word_char(c: char) -> bool {
@@ -27,62 +29,49 @@ fn is_word_char(c: char) -> bool {
 }
 
 impl Tokenizer for SyllableTokenizer {
-    type TokenStream<'a> = SyllableTokenStream;
+    type TokenStream<'a> = SyllableTokenStream<'a>;
 
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> SyllableTokenStream {
-        let mut tokens = Vec::new();
-        let mut start: Option<usize> = None;
-        let push = |from: usize, to: usize, tokens: &mut Vec<Token>| {
-            let word = &text[from..to];
-            let canonical = if word.is_ascii() {
-                word.to_ascii_lowercase()
-            } else if is_nfc_quick(word.chars()) == IsNormalized::Yes {
-                word.to_lowercase()
-            } else {
-                word.nfc().collect::<String>().to_lowercase()
-            };
-            tokens.push(Token {
-                offset_from: from,
-                offset_to: to,
-                position: tokens.len(),
-                text: canonical,
-                position_length: 1,
-            });
-        };
-        for (i, c) in text.char_indices() {
-            match (is_word_char(c), start) {
-                (true, None) => start = Some(i),
-                (false, Some(s)) => {
-                    push(s, i, &mut tokens);
-                    start = None;
-                }
-                _ => {}
-            }
-        }
-        if let Some(s) = start {
-            push(s, text.len(), &mut tokens);
-        }
-        SyllableTokenStream { tokens, next: 0 }
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> SyllableTokenStream<'a> {
+        // Positions count from 0: the first advance wraps this to 0.
+        let token = Token { position: usize::MAX, ..Token::default() };
+        SyllableTokenStream { text, cursor: 0, token }
     }
 }
 
-impl TokenStream for SyllableTokenStream {
+impl TokenStream for SyllableTokenStream<'_> {
     fn advance(&mut self) -> bool {
-        if self.next < self.tokens.len() {
-            self.next += 1;
-            true
+        let rest = &self.text[self.cursor..];
+        let Some((start, _)) = rest.char_indices().find(|(_, c)| is_word_char(*c)) else {
+            self.cursor = self.text.len();
+            return false;
+        };
+        let from = self.cursor + start;
+        let len = self.text[from..].char_indices().find(|(_, c)| !is_word_char(*c)).map_or(self.text.len() - from, |(i, _)| i);
+        let to = from + len;
+        let word = &self.text[from..to];
+        let out = &mut self.token.text;
+        out.clear();
+        if word.is_ascii() {
+            out.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        } else if is_nfc_quick(word.chars()) == IsNormalized::Yes {
+            out.extend(word.chars().flat_map(char::to_lowercase));
         } else {
-            false
+            out.extend(word.nfc().flat_map(char::to_lowercase));
         }
+        self.token.offset_from = from;
+        self.token.offset_to = to;
+        self.token.position = self.token.position.wrapping_add(1);
+        self.token.position_length = 1;
+        self.cursor = to;
+        true
     }
 
     fn token(&self) -> &Token {
-        &self.tokens[self.next.saturating_sub(1).min(self.tokens.len().saturating_sub(1))]
+        &self.token
     }
 
     fn token_mut(&mut self) -> &mut Token {
-        let i = self.next.saturating_sub(1).min(self.tokens.len().saturating_sub(1));
-        &mut self.tokens[i]
+        &mut self.token
     }
 }
 

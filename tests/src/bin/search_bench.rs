@@ -16,6 +16,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use motcua_search::normalize::canonical;
+use tantivy::tokenizer::TokenStream;
 use motcua_search::{IndexBatch, IndexDocument, SearchIndex, SearchRequest};
 use motcua_tests::relevance;
 use motcua_tests::shared_data;
@@ -24,6 +25,11 @@ use motcua_tests::shared_data;
 const BATCH: usize = 10_000;
 /// Queries of the log are run this many times, after one warm-up pass.
 const ROUNDS: usize = 3;
+/// Past this many documents, a sample of the log is run once after a warm-up pass (FTS5
+/// takes seconds for some OR queries at a million documents).
+const LARGE: usize = 100_000;
+/// Queries of that sample.
+const LARGE_SAMPLE: usize = 100;
 
 fn main() -> anyhow::Result<()> {
     let Some(data) = shared_data() else {
@@ -35,11 +41,15 @@ fn main() -> anyhow::Result<()> {
     eprintln!("loading corpora…");
     let procedures = load_procedures(&data.join("procedures.jsonl.gz"))?;
     let news = load_news(&data.join("news-vi-2017.jsonl.gz"))?;
+    if std::env::args().any(|a| a == "--analysis") {
+        analysis_throughput(&news);
+        return Ok(());
+    }
     let queries = query_log(&news);
     let prefixes = completion_log(&procedures, &news);
     println!("Machine: {}; one search thread; release build.\n", machine());
     println!(
-        "Query log: {} queries ({} judged citizen queries, {} phrases from news titles half without marks, codes and numbers), run {ROUNDS}× after a warm-up pass; completions: {} prefixes.\n",
+        "Query log: {} queries ({} judged citizen queries, {} phrases from news titles half without marks, codes and numbers); completions: {} prefixes of titles.\n",
         queries.len(),
         relevance::queries().len(),
         queries.len() - relevance::queries().len(),
@@ -47,6 +57,7 @@ fn main() -> anyhow::Result<()> {
     );
     for size in sizes {
         let size = if size == 0 { procedures.len() + news.len() } else { size };
+        eprintln!("{size} documents…");
         run(size, &procedures, &news, &queries, &prefixes)?;
     }
     Ok(())
@@ -62,6 +73,13 @@ fn run(size: usize, procedures: &[IndexDocument], news: &[IndexDocument], querie
         if replicas > 1 { format!(" (the 35,440 articles {replicas}× under new ids, dates shifted by a year a copy)") } else { String::new() }
     );
     let docs = || corpus(procedures, news, size);
+    let (queries, prefixes, rounds) = if size > LARGE {
+        let sample = |log: &[String]| log.iter().step_by(log.len() / LARGE_SAMPLE + 1).cloned().collect::<Vec<_>>();
+        (sample(queries), sample(prefixes), 1)
+    } else {
+        (queries.to_vec(), prefixes.to_vec(), ROUNDS)
+    };
+    println!("Queries: {} of the log, {} completions, {rounds} round(s) after a warm-up pass.\n", queries.len(), prefixes.len());
     let raw_bytes: u64 = docs().map(|d| (d.title.len() + d.content.len()) as u64).sum();
 
     // --- Tantivy (ours) ---
@@ -86,11 +104,12 @@ fn run(size: usize, procedures: &[IndexDocument], news: &[IndexDocument], querie
     let (_, peak_indexing) = memory();
     let ours_size = dir_size(dir.path());
 
-    let ours_latency = measure(queries, |q| {
+    eprintln!("measuring searches…");
+    let ours_latency = measure(&queries, rounds, |q| {
         let r = index.search(&SearchRequest { text: q.to_string(), limit: 10, ..Default::default() });
         r.map(|r| r.hits.len()).unwrap_or(0)
     });
-    let ours_complete = measure(prefixes, |p| index.complete(p, 7).map(|c| c.len()).unwrap_or(0));
+    let ours_complete = measure(&prefixes, rounds, |p| index.complete(p, 7).map(|c| c.len()).unwrap_or(0));
     let (rss_serving, _) = memory();
     // A new document: apply (commit + reader reload) until a search finds it.
     let fresh = Instant::now();
@@ -126,8 +145,9 @@ fn run(size: usize, procedures: &[IndexDocument], news: &[IndexDocument], querie
     let fts_index_time = started.elapsed();
     let fts_cpu = cpu_seconds() - cpu;
     let fts_size = dir_size(fts_dir.path());
-    let fts_latency = measure(queries, |q| fts.search(q));
-    let fts_complete = measure(prefixes, |p| fts.complete(p));
+    eprintln!("measuring FTS5 searches…");
+    let fts_latency = measure(&queries, rounds, |q| fts.search(q));
+    let fts_complete = measure(&prefixes, rounds, |p| fts.complete(p));
 
     let docs_per_s = |t: Duration| size as f64 / t.as_secs_f64();
     let mib = |b: u64| b as f64 / 1024.0 / 1024.0;
@@ -183,6 +203,30 @@ fn run(size: usize, procedures: &[IndexDocument], news: &[IndexDocument], querie
         "Our search answers with the total, snippets and five facets; FTS5 with the top 10 and a snippet only. Our completion is a phrase-prefix over titles; FTS5's a prefix query on the last word.\n"
     );
     Ok(())
+}
+
+/// Throughput of each analyser over the news text: where indexing time goes.
+fn analysis_throughput(news: &[IndexDocument]) {
+    use motcua_search::analysis::{exact_analyzer, folded_analyzer, pairs_analyzer};
+    let texts: Vec<&str> = news.iter().take(5_000).map(|d| d.content.as_str()).collect();
+    let bytes: usize = texts.iter().map(|t| t.len()).sum();
+    println!("| analyser | MB/s |\n| --- | --- |");
+    for (name, mut analyzer) in [("exact", exact_analyzer()), ("folded", folded_analyzer()), ("pairs", pairs_analyzer())] {
+        let started = Instant::now();
+        let mut n = 0;
+        for t in &texts {
+            let mut stream = analyzer.token_stream(t);
+            while stream.advance() {
+                n += 1;
+            }
+        }
+        std::hint::black_box(n);
+        println!("| {name} | {:.1} |", bytes as f64 / started.elapsed().as_secs_f64() / 1e6);
+    }
+    let started = Instant::now();
+    let n: usize = texts.iter().map(|t| motcua_search::analysis::document_numbers(t).len()).sum();
+    std::hint::black_box(n);
+    println!("| document numbers | {:.1} |", bytes as f64 / started.elapsed().as_secs_f64() / 1e6);
 }
 
 /// The corpus of `size` documents: procedures first, then news, replicated as needed.
@@ -296,14 +340,14 @@ fn completion_log(procedures: &[IndexDocument], news: &[IndexDocument]) -> Vec<S
         .collect()
 }
 
-/// p50 and p99 of `f` over the log, after one warm-up pass.
-fn measure(log: &[String], mut f: impl FnMut(&str) -> usize) -> (Duration, Duration) {
+/// p50 and p99 of `f` over the log, run `rounds` times after one warm-up pass.
+fn measure(log: &[String], rounds: usize, mut f: impl FnMut(&str) -> usize) -> (Duration, Duration) {
     let mut sink = 0;
     for q in log {
         sink += f(q);
     }
-    let mut times = Vec::with_capacity(log.len() * ROUNDS);
-    for _ in 0..ROUNDS {
+    let mut times = Vec::with_capacity(log.len() * rounds);
+    for _ in 0..rounds {
         for q in log {
             let t = Instant::now();
             sink += f(q);
