@@ -108,7 +108,7 @@ pub(crate) fn did_you_mean(stats: &dyn TermStats, fields: &Fields, built: &Built
 
 /// The known word one edit (insert, delete, replace, swap) from `word` that most titles
 /// hold, in at least `min_titles` of them; content counts only to break ties.
-fn nearest_known(stats: &dyn TermStats, fields: &Fields, word: &str, min_titles: u64) -> Option<String> {
+pub(crate) fn nearest_known(stats: &dyn TermStats, fields: &Fields, word: &str, min_titles: u64) -> Option<String> {
     if !word.is_ascii() || word.len() > LONGEST_SYLLABLE || word.len() < 2 {
         return None;
     }

@@ -12,8 +12,9 @@
 //!    two, all but one of up to five, two thirds of more (if that finds nothing, half);
 //!    question words ("tôi", "gì", "cần") and words in most documents are optional;
 //! 5. an accented syllable also scores its exact spelling, so "kỳ" ranks "kỳ" above "ký";
-//!    long syllables, and words found in no document (typos), also match one or two edits
-//!    away, at a low weight;
+//!    a word found in no document (a typo) also matches the most frequent title word one
+//!    edit away ("chiue" → "chieu") almost as strongly, and anything one or two edits away
+//!    at a low weight;
 //! 6. the reading as a title phrase, and the query as the entire title, score far above;
 //! 7. a procedure code ("1.001193") goes straight to its procedure, a legal document number
 //!    ("12/2023/NĐ-CP") to the documents that are or cite it, an editor's best bet first;
@@ -103,6 +104,7 @@ mod weight {
     pub const CONTENT: f32 = 1.0;
     pub const LOCAL_PRIOR: f32 = 1.0;
     pub const DECODED: f32 = 0.9;
+    pub const CORRECTED: f32 = 0.8;
     pub const CONTENT_PAIR: f32 = 0.8;
     pub const CONTENT_EXACT: f32 = 0.6;
     pub const FUZZY_TITLE: f32 = 0.4;
@@ -248,6 +250,9 @@ struct Word {
     unknown: bool,
     /// In no title (and not input-method residue): "did you mean" may offer a title word.
     untitled: bool,
+    /// For a word in no document, the most frequent title word one edit away ("chiue" →
+    /// "chieu"): the likeliest thing meant, matched almost as strongly.
+    corrected: Option<String>,
 }
 
 impl Word {
@@ -258,18 +263,22 @@ impl Word {
             || in_title.max(df(fields.content, &folded)),
             |(f, _)| df(fields.title, f).max(df(fields.content, f)).max(in_title).max(df(fields.content, &folded)),
         );
-        Word {
-            unknown: freq == 0,
-            untitled: in_title == 0 && decoded.is_none(),
-            folded,
-            exact,
-            decoded,
-        }
+        let unknown = freq == 0;
+        let correctable = unknown && folded.len() >= FUZZY_MIN_CHARS - 1 && !folded.bytes().any(|b| b.is_ascii_digit());
+        let corrected = if correctable { crate::suggest::nearest_known(stats, fields, &folded, 1) } else { None };
+        Word { unknown, untitled: in_title == 0 && decoded.is_none(), corrected, folded, exact, decoded }
     }
 
     /// A syllable that came from a rewrite: always telling.
     fn rewritten(folded: &str) -> Word {
-        Word { folded: folded.to_string(), exact: folded.to_string(), decoded: None, unknown: false, untitled: false }
+        Word {
+            folded: folded.to_string(),
+            exact: folded.to_string(),
+            decoded: None,
+            unknown: false,
+            untitled: false,
+            corrected: None,
+        }
     }
 }
 
@@ -289,6 +298,10 @@ impl Word {
             alternatives.push(term_query(Term::from_field_text(fields.content, folded), weight::CONTENT * weight::DECODED));
             alternatives.push(term_query(Term::from_field_text(fields.title_exact, exact), weight::TITLE_EXACT * weight::DECODED));
         }
+        if let Some(corrected) = &self.corrected {
+            alternatives.push(term_query(Term::from_field_text(fields.title, corrected), weight::TITLE * weight::CORRECTED));
+            alternatives.push(term_query(Term::from_field_text(fields.content, corrected), weight::CONTENT * weight::CORRECTED));
+        }
         let chars = self.folded.chars().count();
         if self.unknown && chars >= FUZZY_MIN_CHARS - 1 && !self.folded.bytes().any(|b| b.is_ascii_digit()) {
             // One edit (a swap counts as one); a word found nowhere may be further off.
@@ -306,9 +319,14 @@ impl Word {
         self.decoded.is_none() && FILLERS.contains(&self.folded.as_str())
     }
 
-    /// The syllable to look for (decoded residue when there is one).
+    /// The syllable to look for: decoded residue or the likeliest correction when there is
+    /// one, else as typed.
     fn syllable(&self) -> &str {
-        self.decoded.as_ref().map_or(self.folded.as_str(), |(f, _)| f.as_str())
+        match (&self.decoded, &self.corrected) {
+            (Some((f, _)), _) => f,
+            (None, Some(c)) => c,
+            (None, None) => &self.folded,
+        }
     }
 }
 
@@ -497,6 +515,13 @@ pub fn build(fields: &Fields, request: &SearchRequest, stats: &dyn TermStats) ->
     let query_syllables: Vec<String> =
         words.iter().map(|w| w.decoded.as_ref().map_or_else(|| w.folded.clone(), |(f, _)| f.clone())).collect();
     let rewrites = lexicon::LEXICON.rewrites(&query_syllables, MAX_REWRITES);
+    // A word the lexicon knows ("mst", an abbreviation no text spells out) is not a typo.
+    let mut words = words;
+    for r in &rewrites {
+        for w in &mut words[r.span.0..r.span.1] {
+            w.corrected = None;
+        }
+    }
     let mut readings = vec![Reading::build(fields, &words, None)];
     readings.extend(rewrites.iter().map(|r| Reading::build(fields, &words, Some(r))));
 
