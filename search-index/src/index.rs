@@ -14,8 +14,9 @@ use crate::query::{self, SearchRequest};
 use crate::schema::{self, Fields};
 use crate::suggest::{self, Completion};
 
-/// Memory the writer may buffer before it flushes a segment.
-const WRITER_HEAP_BYTES: usize = 64 * 1024 * 1024;
+/// Memory the writer may buffer before it flushes a segment: larger means fewer, bigger
+/// segments to merge when a whole database is reindexed.
+const WRITER_HEAP_BYTES: usize = 128 * 1024 * 1024;
 
 /// One batch of changes from the database's change log, applied and committed atomically
 /// together with the sequence number it reaches.
@@ -155,7 +156,6 @@ impl SearchIndex {
             f.title_pairs => d.title.as_str(),
             f.title_key => schema::title_key(&d.title),
             f.content => d.content.as_str(),
-            f.content_exact => d.content.as_str(),
             f.content_pairs => d.content.as_str(),
             f.url => d.url.as_str(),
         );

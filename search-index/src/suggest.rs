@@ -112,18 +112,15 @@ pub(crate) fn nearest_known(stats: &dyn TermStats, fields: &Fields, word: &str, 
     if !word.is_ascii() || word.len() > LONGEST_SYLLABLE || word.len() < 2 {
         return None;
     }
-    let score = |candidate: &str| {
-        let title = stats.doc_freq(&Term::from_field_text(fields.title, candidate));
-        let content = stats.doc_freq(&Term::from_field_text(fields.content, candidate));
-        (title, content)
-    };
+    // Titles first; content only breaks ties between title words.
+    let titles = |c: &str| stats.doc_freq(&Term::from_field_text(fields.title, c));
     edits(word)
         .into_iter()
-        .map(|c| {
-            let s = score(&c);
-            (s, c)
+        .filter_map(|c| {
+            let in_titles = titles(&c);
+            (in_titles >= min_titles).then_some((in_titles, c))
         })
-        .filter(|((title, _), _)| *title >= min_titles)
+        .map(|(in_titles, c)| ((in_titles, stats.doc_freq(&Term::from_field_text(fields.content, &c))), c))
         .max()
         .map(|(_, c)| c)
 }

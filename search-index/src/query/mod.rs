@@ -106,7 +106,6 @@ mod weight {
     pub const DECODED: f32 = 0.9;
     pub const CORRECTED: f32 = 0.8;
     pub const CONTENT_PAIR: f32 = 0.8;
-    pub const CONTENT_EXACT: f32 = 0.6;
     pub const FUZZY_TITLE: f32 = 0.4;
     pub const FILLER: f32 = 0.2;
     /// Above any text score: an editor's best bet leads.
@@ -291,7 +290,6 @@ impl Word {
         ];
         if has_diacritics(&self.exact) {
             alternatives.push(term_query(Term::from_field_text(fields.title_exact, &self.exact), weight::TITLE_EXACT));
-            alternatives.push(term_query(Term::from_field_text(fields.content_exact, &self.exact), weight::CONTENT_EXACT));
         }
         if let Some((folded, exact)) = &self.decoded {
             alternatives.push(term_query(Term::from_field_text(fields.title, folded), weight::TITLE * weight::DECODED));
