@@ -341,6 +341,8 @@ pub struct SearchHit {
     pub kind: DocumentKind,
     /// Title.
     pub title: String,
+    /// Title escaped, with what matched in `<b>`.
+    pub title_html: String,
     /// Path on the portal.
     pub url: String,
     /// Agency slug.

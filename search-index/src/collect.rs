@@ -16,6 +16,8 @@ use crate::schema::Fields;
 
 /// Characters of body text around the matches shown under each hit.
 const SNIPPET_CHARS: usize = 220;
+/// Longest title highlighted whole.
+const TITLE_CHARS: usize = 2_000;
 /// Values listed per facet (agencies and fields are many; the rest are few).
 const FACET_SIZE: u32 = 15;
 /// Years listed in the year facet.
@@ -36,6 +38,9 @@ pub struct SearchHit {
     pub kind: String,
     /// Title as published.
     pub title: String,
+    /// The title HTML-escaped, with what matched in `<b>` (through folding, abbreviations
+    /// and synonyms alike).
+    pub title_html: String,
     /// Path on the portal.
     pub url: String,
     /// Agency slug.
@@ -146,6 +151,8 @@ pub(crate) fn run(
     };
     let mut snippets = SnippetGenerator::create(searcher, &*query, fields.content)?;
     snippets.set_max_num_chars(SNIPPET_CHARS);
+    let mut titles = SnippetGenerator::create(searcher, &*query, fields.title)?;
+    titles.set_max_num_chars(TITLE_CHARS);
 
     let mut hits = Vec::with_capacity(top.len());
     for (score, address) in top {
@@ -164,10 +171,13 @@ pub(crate) fn run(
             format!("{before}{}{after}", snippet.to_html())
         };
         let id = doc.get_first(fields.id).and_then(|v| v.as_i64()).unwrap_or_default();
+        let title = text(fields.title);
+        let title_html = highlight_whole(&title, &titles.snippet_from_doc(&doc));
         hits.push(SearchHit {
             id,
             kind: text(fields.kind),
-            title: text(fields.title),
+            title,
+            title_html,
             url: text(fields.url),
             agency: text(fields.agency),
             agency_name: text(fields.agency_name),
@@ -279,6 +289,25 @@ fn buckets(results: &AggregationResults, facet: Facet) -> Result<Vec<FacetCount>
         counts.sort_by(|a, b| b.value.cmp(&a.value));
     }
     Ok(counts)
+}
+
+/// The whole text, escaped, with the snippet's matches in `<b>` (a snippet may cut the
+/// text; a title must be shown whole).
+fn highlight_whole(text: &str, snippet: &tantivy::snippet::Snippet) -> String {
+    let base = snippet.fragment_range().start;
+    let mut out = String::with_capacity(text.len() + 32);
+    let mut last = 0;
+    for range in snippet.highlighted() {
+        let (start, end) = (base + range.start, base + range.end);
+        let (Some(before), Some(matched)) = (text.get(last..start), text.get(start..end)) else { continue };
+        out.push_str(&escape_html(before));
+        out.push_str("<b>");
+        out.push_str(&escape_html(matched));
+        out.push_str("</b>");
+        last = end;
+    }
+    out.push_str(&escape_html(text.get(last..).unwrap_or_default()));
+    out
 }
 
 fn first_chars(text: &str, n: usize) -> String {
@@ -522,5 +551,18 @@ mod tests {
         index.apply(IndexBatch { upserts: vec![tagged, marker], deletes: vec![], sequence: 1 }).expect("apply");
         let r = search(&index, "zyxwv");
         assert_eq!((r.total, r.hits[0].id), (1, 2), "a citizen procedure is not a match for every query");
+    }
+
+    #[test]
+    fn titles_highlight_what_matched_through_folding_and_abbreviations() {
+        let index = SearchIndex::in_memory().expect("index");
+        let d = doc(1, "procedure", "Cấp thẻ Căn cước công dân <mới>", "Hồ sơ.");
+        index.apply(IndexBatch { upserts: vec![d], deletes: vec![], sequence: 1 }).expect("apply");
+        let r = search(&index, "cap lai cccd");
+        assert_eq!(
+            r.hits[0].title_html,
+            "<b>Cấp</b> thẻ <b>Căn</b> <b>cước</b> <b>công</b> <b>dân</b> &lt;mới&gt;",
+            "the abbreviation's full form and the unaccented word are marked; the rest escaped"
+        );
     }
 }

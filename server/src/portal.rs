@@ -243,6 +243,7 @@ impl PortalBackend for PortalService {
                     id: h.id,
                     kind: DocumentKind::parse(&h.kind).unwrap_or(DocumentKind::Page),
                     title: h.title,
+                    title_html: h.title_html,
                     url: h.url,
                     agency: h.agency,
                     agency_name: h.agency_name,

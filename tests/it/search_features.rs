@@ -53,12 +53,23 @@ fn facets_refine_by_level_field_and_year() {
         assert!(html.contains(&format!(">{heading}</h2>")), "{heading}");
     }
     assert!(html.contains("topic=H%E1%BB%99+t%E1%BB%8Bch"), "field links keep the query");
+    // …and as a form, to combine several filters at once.
+    for name in ["kind", "level", "topic", "agency"] {
+        assert!(html.contains(&format!("name=\"{name}\"")), "filter form lacks {name}");
+    }
+    assert!(html.contains("Lọc kết quả"));
+    let (_, html) = server.page(&format!("/tim-kiem?q=khai+sinh&topic={}&level=commune", url_encode("Hộ tịch")));
+    assert!(html.contains("selected"), "the chosen filters stay chosen in the form");
 }
 
 #[test]
 fn helps_while_and_after_typing() {
     let site = Site::new(Database::Sqlite);
     let server = site.serve(&[]).expect("serve");
+
+    // Titles show what matched, through folding and abbreviations.
+    let (_, body) = server.json("/api/v1/search?q=dang%20ky%20khai%20sinh");
+    assert_eq!(body["hits"][0]["title_html"], "<b>Đăng</b> <b>ký</b> <b>khai</b> <b>sinh</b>", "{body}");
 
     // "Did you mean" for a word found nowhere; never for a code.
     let (_, body) = server.json("/api/v1/search?q=dang%20ky%20khia%20sinh");

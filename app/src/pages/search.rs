@@ -79,23 +79,44 @@ fn ResultsBody(page: SearchPage) -> impl IntoView {
             <p class="mc-did-you-mean">"Có phải bạn muốn tìm: " <a class="mc-link" href=href>{text}</a> "?"</p>
         }
     });
-    let groups = [
-        ("Loại", facet_links(&params, kind_facets, |p, v| p.kind = v.and_then(DocumentKind::parse), params.kind.map(|k| k.as_str().to_string()))),
-        ("Cấp thực hiện", facet_links(&params, level_facets, |p, v| p.level = v.and_then(AgencyLevel::parse), params.level.map(|l| l.as_str().to_string()))),
-        ("Lĩnh vực", facet_links(&params, topic_facets, |p, v| p.topic = v.map(str::to_string), params.topic.clone())),
-        ("Cơ quan", facet_links(&params, agency_facets, |p, v| p.agency = v.map(str::to_string), params.agency.clone())),
-        ("Năm", facet_links(&params, year_facets, |p, v| p.year = v.and_then(|y| y.parse().ok()), params.year.map(|y| y.to_string()))),
+    let selected = [
+        params.kind.map(|k| k.as_str().to_string()),
+        params.level.map(|l| l.as_str().to_string()),
+        params.topic.clone(),
+        params.agency.clone(),
+        params.year.map(|y| y.to_string()),
     ];
-    let facets = groups
-        .into_iter()
-        .filter(|(_, links)| !links.is_empty())
-        .map(|(heading, links)| {
-            view! {
-                <h2 class="mc-facets__heading">{heading}</h2>
-                <ul class="mc-facets__list">{links}</ul>
-            }
-        })
-        .collect_view();
+    let groups = [
+        ("kind", "Loại", facet_links(&params, kind_facets.clone(), |p, v| p.kind = v.and_then(DocumentKind::parse), selected[0].clone()), kind_facets),
+        ("level", "Cấp thực hiện", facet_links(&params, level_facets.clone(), |p, v| p.level = v.and_then(AgencyLevel::parse), selected[1].clone()), level_facets),
+        ("topic", "Lĩnh vực", facet_links(&params, topic_facets.clone(), |p, v| p.topic = v.map(str::to_string), selected[2].clone()), topic_facets),
+        ("agency", "Cơ quan", facet_links(&params, agency_facets.clone(), |p, v| p.agency = v.map(str::to_string), selected[3].clone()), agency_facets),
+        ("year", "Năm", facet_links(&params, year_facets.clone(), |p, v| p.year = v.and_then(|y| y.parse().ok()), selected[4].clone()), year_facets),
+    ];
+    let mut selects = Vec::new();
+    let mut facets = Vec::new();
+    for ((name, heading, links, values), chosen) in groups.into_iter().zip(selected) {
+        if links.is_empty() {
+            continue;
+        }
+        facets.push(view! {
+            <h2 class="mc-facets__heading">{heading}</h2>
+            <ul class="mc-facets__list">{links}</ul>
+        });
+        selects.push(view! { <FilterSelect name heading values chosen/> });
+    }
+    let q = params.q.clone();
+    let filter_form = (!selects.is_empty()).then(|| view! {
+        // The same filters as a form, to combine several at once (works without JavaScript).
+        <details class="mc-details">
+            <summary class="mc-details__summary">"Lọc nhiều tiêu chí"</summary>
+            <form class="mc-details__text mc-filter-form" action="/tim-kiem" method="get">
+                <input type="hidden" name="q" value=q/>
+                {selects}
+                <button class="mc-button mc-button--secondary" type="submit">"Lọc kết quả"</button>
+            </form>
+        </details>
+    });
     let paging = params.clone();
     view! {
         <div class="mc-grid-row">
@@ -124,7 +145,7 @@ fn ResultsBody(page: SearchPage) -> impl IntoView {
                             view! {
                                 <li class=class>
                                     {h.pinned.then(|| view! { <p class="mc-document-list__pinned">"Đề xuất"</p> })}
-                                    <a class="mc-document-list__title" href=h.url.clone()>{h.title.clone()}</a>
+                                    <a class="mc-document-list__title" href=h.url.clone() inner_html=h.title_html.clone()></a>
                                     <p class="mc-document-list__meta">
                                         <span class=tag>{h.kind.label()}</span>
                                         {h.code.clone().map(|c| view! { <span>"Mã " {c}</span> })}
@@ -140,8 +161,29 @@ fn ResultsBody(page: SearchPage) -> impl IntoView {
                 <Pagination params=paging total/>
             </div>
             <div class="mc-grid-column-one-third mc-grid-column-one-third--secondary-on-mobile">
-                <aside class="mc-facets" aria-label="Lọc kết quả">{facets}</aside>
+                <aside class="mc-facets" aria-label="Lọc kết quả">{facets}{filter_form}</aside>
             </div>
+        </div>
+    }
+}
+
+/// One filter of the filter form: "all", then each value with its count; the chosen value
+/// stays selected even when no result has it.
+#[component]
+fn FilterSelect(name: &'static str, heading: &'static str, values: Vec<FacetValue>, chosen: Option<String>) -> impl IntoView {
+    let id = format!("loc-{name}");
+    let mut options = vec![view! { <option value="">"Tất cả"</option> }.into_any()];
+    if let Some(c) = chosen.as_ref().filter(|c| !values.iter().any(|v| &v.value == *c)) {
+        options.push(view! { <option value=c.clone() selected=true>{c.clone()}</option> }.into_any());
+    }
+    for v in values {
+        let is_chosen = chosen.as_deref() == Some(v.value.as_str());
+        options.push(view! { <option value=v.value selected=is_chosen>{format!("{} ({})", v.label, v.count)}</option> }.into_any());
+    }
+    view! {
+        <div class="mc-form-group">
+            <label class="mc-label" for=id.clone()>{heading}</label>
+            <select class="mc-select" id=id name=name>{options}</select>
         </div>
     }
 }
