@@ -16,7 +16,7 @@ mod properties;
 pub use input_method::decode_input_residue;
 pub use syllable::{Syllable, place_tone};
 
-use unicode_normalization::{UnicodeNormalization, char::is_combining_mark};
+use unicode_normalization::{IsNormalized, UnicodeNormalization, char::is_combining_mark, is_nfc_quick};
 
 /// Canonical form of a text: NFC, look-alike capital D-with-stroke letters mapped to Đ,
 /// invisible format characters (zero-width spaces, direction marks, BOM) removed, and tone
@@ -24,17 +24,22 @@ use unicode_normalization::{UnicodeNormalization, char::is_combining_mark};
 ///
 /// Idempotent: `normalize(normalize(x)) == normalize(x)`.
 pub fn normalize(text: &str) -> String {
-    // Invisible characters go first, so marks they separated compose with their letter.
-    let composed: String = text
-        .chars()
-        .filter(|c| !is_invisible(*c))
-        .nfc()
-        .map(|c| match c {
-            // Ð (Icelandic eth) and Ɖ (African D) are typed for Đ by some legacy keyboards.
-            '\u{00D0}' | '\u{0189}' => 'Đ',
-            c => c,
-        })
-        .collect();
+    // Most text is already composed and clean: one quick check spares the NFC pass.
+    let clean = !text.chars().any(|c| is_invisible(c) || matches!(c, '\u{00D0}' | '\u{0189}'));
+    let composed: String = if clean && is_nfc_quick(text.chars()) == IsNormalized::Yes {
+        text.to_string()
+    } else {
+        // Invisible characters go first, so marks they separated compose with their letter.
+        text.chars()
+            .filter(|c| !is_invisible(*c))
+            .nfc()
+            .map(|c| match c {
+                // Ð (Icelandic eth) and Ɖ (African D) are typed for Đ by some legacy keyboards.
+                '\u{00D0}' | '\u{0189}' => 'Đ',
+                c => c,
+            })
+            .collect()
+    };
     if composed.is_ascii() {
         return composed;
     }
@@ -45,7 +50,7 @@ pub fn normalize(text: &str) -> String {
 fn place_tones(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut start: Option<usize> = None;
-    let flush = |out: &mut String, word: &str| match place_tone(word) {
+    let flush = |out: &mut String, word: &str| match may_need_tone_placement(word).then(|| place_tone(word)).flatten() {
         Some(fixed) => out.push_str(&fixed),
         None => out.push_str(word),
     };
@@ -66,6 +71,32 @@ fn place_tones(text: &str) -> String {
         flush(&mut out, &text[s..]);
     }
     out
+}
+
+/// Whether a word could have its tone mark in the wrong place: it has a mark and two or
+/// more vowels. Most syllables have one vowel, so this spares them the syllable parse.
+fn may_need_tone_placement(word: &str) -> bool {
+    if word.is_ascii() {
+        return false;
+    }
+    let mut vowels = 0;
+    for c in word.chars() {
+        let base = if c.is_ascii() {
+            c.to_ascii_lowercase()
+        } else if is_combining_mark(c) {
+            // A mark NFC could not compose: let the full parse decide.
+            return true;
+        } else {
+            LATIN_FOLDS.get(c).unwrap_or(c)
+        };
+        if matches!(base, 'a' | 'e' | 'i' | 'o' | 'u' | 'y') {
+            vowels += 1;
+            if vowels > 1 {
+                return true;
+            }
+        }
+    }
+    false
 }
 
 /// Zero-width and direction-mark characters that copy-paste leaves inside words
@@ -289,5 +320,24 @@ mod tests {
             }
             assert_eq!(fold(&c.to_string()), slow, "U+{cp:04X}");
         }
+    }
+
+    #[test]
+    fn words_skipped_by_the_fast_path_need_no_tone_placement() {
+        let words = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/data/vi-words-74k.txt"));
+        let Ok(words) = words else {
+            eprintln!("SKIPPED: ../shared/data/vi-words-74k.txt is absent");
+            return;
+        };
+        let mut checked = 0;
+        for word in words.split_whitespace().chain(["Hoà", "QÚY", "gỉa", "tuỳ", "mã", "đường"]) {
+            for w in [word.to_string(), word.to_uppercase()] {
+                if !may_need_tone_placement(&w) {
+                    assert_eq!(place_tone(&w), None, "{w}");
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 10_000, "{checked}");
     }
 }

@@ -224,6 +224,10 @@ fn analysis_throughput(news: &[IndexDocument]) {
         println!("| {name} | {:.1} |", bytes as f64 / started.elapsed().as_secs_f64() / 1e6);
     }
     let started = Instant::now();
+    let n: usize = texts.iter().map(|t| motcua_search::normalize::normalize(t).len()).sum();
+    std::hint::black_box(n);
+    println!("| normalize (NFC, tone placement) | {:.1} |", bytes as f64 / started.elapsed().as_secs_f64() / 1e6);
+    let started = Instant::now();
     let n: usize = texts.iter().map(|t| motcua_search::analysis::document_numbers(t).len()).sum();
     std::hint::black_box(n);
     println!("| document numbers | {:.1} |", bytes as f64 / started.elapsed().as_secs_f64() / 1e6);
