@@ -125,17 +125,17 @@ pub(crate) fn run(
     let limit = request.limit.clamp(1, 100);
     let top_docs = || TopDocs::with_limit(limit).and_offset(request.offset);
     let ranking = Ranking::new(built.task_like);
+    let ranked = || top_docs().tweak_score(move |s: &SegmentReader| ranking.for_segment(s));
     // Scored searches count and rank in one pass.
     let (mut total, mut scored) = if built.browsing {
         (searcher.search(&*query, &Count)?, Vec::new())
     } else {
-        searcher.search(&*query, &(Count, top_docs().tweak_score(move |s: &SegmentReader| ranking.for_segment(s))))?
+        searcher.search(&*query, &(Count, ranked()))?
     };
     if total == 0 && built.relaxed.is_some() {
         relaxed = true;
         query = built.with_filters(true, None);
-        (total, scored) =
-            searcher.search(&*query, &(Count, top_docs().tweak_score(move |s: &SegmentReader| ranking.for_segment(s))))?;
+        (total, scored) = searcher.search(&*query, &(Count, ranked()))?;
     }
     let top_docs = top_docs();
     let top: Vec<(f32, DocAddress)> = if !built.browsing {
@@ -190,7 +190,7 @@ pub(crate) fn run(
     }
 
     let facets = facets(searcher, index, built, relaxed)?;
-    let suggestion = crate::suggest::did_you_mean(searcher, fields, built);
+    let suggestion = crate::suggest::did_you_mean(built);
     Ok(SearchResults { total, hits, facets, relaxed, suggestion })
 }
 

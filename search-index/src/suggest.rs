@@ -21,7 +21,7 @@ const FOLDED_ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz";
 const PREFIX_EXPANSIONS: u32 = 64;
 /// Titles a word must be in to replace a query word that is in no title but in some text
 /// ("khia" of "khía cạnh" typed for "khai").
-const RARE_WORD_MIN_TITLES: u64 = 10;
+pub(crate) const RARE_WORD_MIN_TITLES: u64 = 10;
 /// Longest word "did you mean" tries to correct: beyond it, it is not a Vietnamese syllable.
 const LONGEST_SYLLABLE: usize = 12;
 
@@ -82,20 +82,15 @@ pub(crate) fn complete(searcher: &Searcher, fields: &Fields, prefix: &str, limit
     Ok(out)
 }
 
-/// The query with each word found in no document replaced by the most frequent title word
-/// one edit away, or `None` when no word needs or finds a correction. Codes, numbers and
-/// anything with digits are left as typed.
-pub(crate) fn did_you_mean(stats: &dyn TermStats, fields: &Fields, built: &BuiltQuery) -> Option<String> {
+/// The query with the words that have a correction replaced by it, the rest as typed, or
+/// `None` when no word has one. Codes, numbers and anything with digits are left as typed.
+pub(crate) fn did_you_mean(built: &BuiltQuery) -> Option<String> {
     let mut out = String::with_capacity(built.typed.len());
     let mut last = 0;
-    for (span, folded, unknown) in &built.correctable {
-        // A word some text uses is only replaced by a much more common title word.
-        let min_titles = if *unknown { 1 } else { RARE_WORD_MIN_TITLES };
-        if let Some(better) = nearest_known(stats, fields, folded, min_titles)
-            && let Some(before) = built.typed.get(last..span.start)
-        {
+    for (span, better) in &built.corrections {
+        if let Some(before) = built.typed.get(last..span.start) {
             out.push_str(before);
-            out.push_str(&better);
+            out.push_str(better);
             last = span.end;
         }
     }

@@ -33,6 +33,7 @@ use tantivy::Term;
 use crate::analysis;
 use crate::normalize::{canonical, decode_input_residue, has_diacritics};
 use crate::schema::{self, Fields};
+use crate::suggest::{RARE_WORD_MIN_TITLES, nearest_known};
 
 /// A search as asked: the text and its filters.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -177,10 +178,10 @@ pub struct BuiltQuery {
     pub task_like: bool,
     /// The query as typed (canonical form).
     pub typed: String,
-    /// Words of `typed` found in no title, not known to the lexicon and no part of a code
-    /// or number: where they lie in `typed`, folded, and whether they are in no document at
-    /// all. The words "did you mean" may correct.
-    pub correctable: Vec<(std::ops::Range<usize>, String, bool)>,
+    /// "Did you mean": words of `typed` found in no title, not known to the lexicon and no
+    /// part of a code or number, where they lie in `typed`, each with the title word to
+    /// offer instead.
+    pub corrections: Vec<(std::ops::Range<usize>, String)>,
 }
 
 impl BuiltQuery {
@@ -265,9 +266,25 @@ impl Word {
             |(f, _)| df(fields.title, f).max(df(fields.content, f)).max(in_title).max(df(fields.content, &folded)),
         );
         let unknown = freq == 0;
-        let correctable = unknown && folded.len() >= FUZZY_MIN_CHARS - 1 && !folded.bytes().any(|b| b.is_ascii_digit());
-        let corrected = if correctable { crate::suggest::nearest_known(stats, fields, &folded, 1) } else { None };
+        let corrected = if unknown && Self::correctable(&folded) { nearest_known(stats, fields, &folded, 1) } else { None };
         Word { unknown, untitled: in_title == 0 && decoded.is_none(), corrected, folded, exact, decoded }
+    }
+
+    /// Whether a word in no document is matched through its likeliest correction: long
+    /// enough to be a typo of something, and no number.
+    fn correctable(folded: &str) -> bool {
+        folded.len() >= FUZZY_MIN_CHARS - 1 && !folded.bytes().any(|b| b.is_ascii_digit())
+    }
+
+    /// The word "did you mean" offers instead of this one (a word in no title): for a word
+    /// in no document, the correction already looked up for matching; for a word some text
+    /// uses, only a much more common title word.
+    fn did_you_mean(&self, fields: &Fields, stats: &dyn TermStats) -> Option<String> {
+        match (self.unknown, Self::correctable(&self.folded)) {
+            (true, true) => self.corrected.clone(),
+            (true, false) => nearest_known(stats, fields, &self.folded, 1),
+            (false, _) => nearest_known(stats, fields, &self.folded, RARE_WORD_MIN_TITLES),
+        }
     }
 
     /// A syllable that came from a rewrite: always telling.
@@ -498,7 +515,7 @@ pub fn build(fields: &Fields, request: &SearchRequest, stats: &dyn TermStats) ->
             browsing: true,
             task_like: false,
             typed: text,
-            correctable: Vec::new(),
+            corrections: Vec::new(),
         };
     }
     let words: Vec<Word> = folded
@@ -583,14 +600,14 @@ pub fn build(fields: &Fields, request: &SearchRequest, stats: &dyn TermStats) ->
         .flat_map(|t| analysis::tokens(&mut analysis::folded_analyzer(), t))
         .collect();
     let rewritten = |i: usize| rewrites.iter().any(|r| r.span.0 <= i && i < r.span.1);
-    let correctable = words
+    let corrections = words
         .iter()
         .zip(spans)
         .enumerate()
         .filter(|(i, (w, _))| {
             w.untitled && !rewritten(*i) && !w.folded.bytes().any(|b| b.is_ascii_digit()) && !protected.contains(&w.folded)
         })
-        .map(|(_, (w, span))| (span, w.folded.clone(), w.unknown))
+        .filter_map(|(_, (w, span))| Some((span, w.did_you_mean(fields, stats)?)))
         .collect();
     BuiltQuery {
         text: combine(true),
@@ -599,7 +616,7 @@ pub fn build(fields: &Fields, request: &SearchRequest, stats: &dyn TermStats) ->
         browsing: false,
         task_like,
         typed: text,
-        correctable,
+        corrections,
     }
 }
 
