@@ -93,6 +93,17 @@ impl AgencyLevel {
         Self::ALL.into_iter().find(|l| l.as_str() == s)
     }
 
+    /// The level of a procedure's implementing level as the national data names it
+    /// ("Cấp bộ", "Cấp tỉnh", "Cấp xã"; anything else is `Other`).
+    pub fn of_procedure_level(name: &str) -> Self {
+        match name.trim() {
+            "Cấp bộ" => AgencyLevel::Ministry,
+            "Cấp tỉnh" => AgencyLevel::Province,
+            "Cấp xã" => AgencyLevel::Commune,
+            _ => AgencyLevel::Other,
+        }
+    }
+
     /// The label citizens read.
     pub fn label(self) -> &'static str {
         match self {

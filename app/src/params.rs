@@ -44,15 +44,7 @@ pub fn parse_search_params(pairs: &[(String, String)], unknown: UnknownParams) -
         seen.push(key);
         let value = value.trim();
         match key.as_str() {
-            "q" => {
-                if value.chars().count() > SearchParams::MAX_QUERY_CHARS {
-                    return Err(ParamError::new(
-                        "q",
-                        format!("dài quá {} ký tự", SearchParams::MAX_QUERY_CHARS),
-                    ));
-                }
-                params.q = value.to_string();
-            }
+            "q" => params.q = query_text(value)?,
             "kind" => {
                 if !value.is_empty() {
                     params.kind = Some(DocumentKind::parse(value).ok_or_else(|| {
@@ -115,14 +107,19 @@ pub fn parse_completion_params(pairs: &[(String, String)]) -> Result<String, Par
     for (key, value) in pairs {
         match key.as_str() {
             "q" if q.is_some() => return Err(ParamError::new("q", "chỉ được truyền một lần")),
-            "q" if value.chars().count() > SearchParams::MAX_QUERY_CHARS => {
-                return Err(ParamError::new("q", format!("dài quá {} ký tự", SearchParams::MAX_QUERY_CHARS)));
-            }
-            "q" => q = Some(value.trim().to_string()),
+            "q" => q = Some(query_text(value)?.trim().to_string()),
             other => return Err(ParamError::new(other, "tham số không được hỗ trợ")),
         }
     }
     q.ok_or_else(|| ParamError::new("q", "là bắt buộc"))
+}
+
+/// The text of `q`, refused when longer than a search accepts.
+fn query_text(value: &str) -> Result<String, ParamError> {
+    if value.chars().count() > SearchParams::MAX_QUERY_CHARS {
+        return Err(ParamError::new("q", format!("dài quá {} ký tự", SearchParams::MAX_QUERY_CHARS)));
+    }
+    Ok(value.to_string())
 }
 
 fn parse_bounded(name: &str, value: &str, max: u32) -> Result<u32, ParamError> {

@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::Duration;
 
+use motcua_app::domain::AgencyLevel;
 use motcua_search::{IndexBatch, IndexDocument, SearchIndex};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use tokio::sync::Notify;
@@ -141,19 +142,13 @@ fn ranking_tags(p: &procedure_details::Model) -> Vec<String> {
     tags
 }
 
-/// The levels a procedure is carried out at (stored as a JSON list), as the level names
-/// agencies use: "Cấp bộ" → "ministry", "Cấp tỉnh" → "province", "Cấp xã" → "commune",
-/// anything else → "other".
+/// The levels a procedure is carried out at (stored as a JSON list of the national data's
+/// names), as the level names agencies use ("Cấp tỉnh" → "province").
 fn procedure_levels(stored: &str) -> Vec<String> {
     let levels: Vec<String> = serde_json::from_str(stored).unwrap_or_default();
     let mut out: Vec<String> = Vec::new();
-    for level in levels.iter().map(|l| l.trim()).filter(|l| !l.is_empty()) {
-        let name = match level {
-            "Cấp bộ" => "ministry",
-            "Cấp tỉnh" => "province",
-            "Cấp xã" => "commune",
-            _ => "other",
-        };
+    for level in levels.iter().filter(|l| !l.trim().is_empty()) {
+        let name = AgencyLevel::of_procedure_level(level).as_str();
         if !out.iter().any(|o| o == name) {
             out.push(name.to_string());
         }

@@ -79,23 +79,21 @@ fn ResultsBody(page: SearchPage) -> impl IntoView {
             <p class="mc-did-you-mean">"Có phải bạn muốn tìm: " <a class="mc-link" href=href>{text}</a> "?"</p>
         }
     });
-    let selected = [
-        params.kind.map(|k| k.as_str().to_string()),
-        params.level.map(|l| l.as_str().to_string()),
-        params.topic.clone(),
-        params.agency.clone(),
-        params.year.map(|y| y.to_string()),
-    ];
-    let groups = [
-        ("kind", "Loại", facet_links(&params, kind_facets.clone(), |p, v| p.kind = v.and_then(DocumentKind::parse), selected[0].clone()), kind_facets),
-        ("level", "Cấp thực hiện", facet_links(&params, level_facets.clone(), |p, v| p.level = v.and_then(AgencyLevel::parse), selected[1].clone()), level_facets),
-        ("topic", "Lĩnh vực", facet_links(&params, topic_facets.clone(), |p, v| p.topic = v.map(str::to_string), selected[2].clone()), topic_facets),
-        ("agency", "Cơ quan", facet_links(&params, agency_facets.clone(), |p, v| p.agency = v.map(str::to_string), selected[3].clone()), agency_facets),
-        ("year", "Năm", facet_links(&params, year_facets.clone(), |p, v| p.year = v.and_then(|y| y.parse().ok()), selected[4].clone()), year_facets),
+    let groups: [FilterGroup; 5] = [
+        ("kind", "Loại", kind_facets, params.kind.map(|k| k.as_str().to_string()), |p, v| {
+            p.kind = v.and_then(DocumentKind::parse)
+        }),
+        ("level", "Cấp thực hiện", level_facets, params.level.map(|l| l.as_str().to_string()), |p, v| {
+            p.level = v.and_then(AgencyLevel::parse)
+        }),
+        ("topic", "Lĩnh vực", topic_facets, params.topic.clone(), |p, v| p.topic = v.map(str::to_string)),
+        ("agency", "Cơ quan", agency_facets, params.agency.clone(), |p, v| p.agency = v.map(str::to_string)),
+        ("year", "Năm", year_facets, params.year.map(|y| y.to_string()), |p, v| p.year = v.and_then(|y| y.parse().ok())),
     ];
     let mut selects = Vec::new();
     let mut facets = Vec::new();
-    for ((name, heading, links, values), chosen) in groups.into_iter().zip(selected) {
+    for (name, heading, values, chosen, set) in groups {
+        let links = facet_links(&params, values.clone(), set, chosen.clone());
         if links.is_empty() {
             continue;
         }
@@ -188,13 +186,15 @@ fn FilterSelect(name: &'static str, heading: &'static str, values: Vec<FacetValu
     }
 }
 
+/// Sets (or, with `None`, clears) one filter of a search.
+type FacetSetter = fn(&mut SearchParams, Option<&str>);
+
+/// One filter of the results page: its parameter, heading, counts, chosen value, and how to
+/// set it.
+type FilterGroup = (&'static str, &'static str, Vec<FacetValue>, Option<String>, FacetSetter);
+
 /// Links that set (or clear) one facet while keeping the rest of the search.
-fn facet_links(
-    params: &SearchParams,
-    values: Vec<FacetValue>,
-    set: impl Fn(&mut SearchParams, Option<&str>),
-    selected: Option<String>,
-) -> Vec<AnyView> {
+fn facet_links(params: &SearchParams, values: Vec<FacetValue>, set: FacetSetter, selected: Option<String>) -> Vec<AnyView> {
     let mut items = Vec::new();
     if selected.is_some() {
         let mut p = SearchParams { page: 1, ..params.clone() };
