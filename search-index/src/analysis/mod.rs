@@ -50,12 +50,7 @@ pub fn register(manager: &TokenizerManager) {
 /// The token texts an analyser makes of `text`; the query builder uses it so that queries
 /// are cut exactly as documents were.
 pub fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut stream = analyzer.token_stream(text);
-    while let Some(token) = stream.next() {
-        out.push(token.text.clone());
-    }
-    out
+    tokens_with_offsets(analyzer, text).into_iter().map(|(token, _)| token).collect()
 }
 
 /// Like [`tokens`], with where each token lies in `text` (byte range).
