@@ -388,6 +388,9 @@ pub struct SearchPage {
     pub params: SearchParams,
     /// Total hits.
     pub total: u64,
+    /// The total and facet counts are estimated from a sample of the index: the query
+    /// matched too many documents to count them all at once.
+    pub estimated: bool,
     /// This page's hits.
     pub hits: Vec<SearchHit>,
     /// Counts by kind.

@@ -1,16 +1,15 @@
 //! What a search gives back: hits with snippets, totals and facet counts.
 
 use serde::Serialize;
-use tantivy::aggregation::agg_req::Aggregations;
-use tantivy::aggregation::agg_result::{AggregationResult, AggregationResults, BucketResult};
-use tantivy::aggregation::{AggContextParams, AggregationCollector, Key};
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::Query;
+use tantivy::query::{BooleanQuery, Occur, TermQuery};
+use tantivy::schema::IndexRecordOption;
 use tantivy::schema::Value;
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{DocAddress, DocId, Index, Order, Score, Searcher, SegmentReader, TantivyDocument};
+use tantivy::{DocAddress, Order, Searcher, SegmentReader, TantivyDocument, Term};
 
 use crate::error::SearchError;
+use crate::execute::{self, Ranking, SearchBudget};
 use crate::query::{BuiltQuery, Facet, SearchRequest};
 use crate::schema::Fields;
 
@@ -19,15 +18,9 @@ const SNIPPET_CHARS: usize = 220;
 /// Longest title highlighted whole.
 const TITLE_CHARS: usize = 2_000;
 /// Values listed per facet (agencies and fields are many; the rest are few).
-const FACET_SIZE: u32 = 15;
+const FACET_SIZE: usize = 15;
 /// Years listed in the year facet.
-const YEAR_FACET_SIZE: u32 = 30;
-/// Announcements lose relevance with age: half of what decays is gone after this many days…
-const FRESHNESS_HALF_LIFE_DAYS: f32 = 365.0;
-/// …and an old announcement keeps at least this share of its score.
-const FRESHNESS_FLOOR: f32 = 0.5;
-/// Share of its score an announcement keeps when the query asks how to get something done.
-const TASK_ANNOUNCEMENT_FACTOR: f32 = 0.5;
+const YEAR_FACET_SIZE: usize = 30;
 
 /// One search hit, ready to show.
 #[derive(Clone, Debug, Serialize, PartialEq)]
@@ -82,6 +75,9 @@ pub struct Facets {
     pub topic: Vec<FacetCount>,
     /// Counts per year, newest first.
     pub year: Vec<FacetCount>,
+    /// The counts are estimated from a sample of the index (the query matched too many
+    /// documents to count them all quickly).
+    pub estimated: bool,
 }
 
 impl Facets {
@@ -101,6 +97,8 @@ impl Facets {
 pub struct SearchResults {
     /// Number of matching documents (all pages).
     pub total: usize,
+    /// `total` is estimated from a sample of the index, not counted.
+    pub total_estimated: bool,
     /// The hits of the requested page.
     pub hits: Vec<SearchHit>,
     /// Facet counts.
@@ -115,40 +113,80 @@ pub struct SearchResults {
 /// Runs a built query: hits, total, snippets, facets.
 pub(crate) fn run(
     searcher: &Searcher,
-    index: &Index,
     fields: &Fields,
     built: &BuiltQuery,
     request: &SearchRequest,
+    budget: SearchBudget,
 ) -> Result<SearchResults, SearchError> {
+    let limit = request.limit.clamp(1, 100);
+    let keep = request.offset.saturating_add(limit);
+    let ranking = Ranking::new(built.task_like);
+    let unfiltered: Vec<Facet> = Facet::ALL.into_iter().filter(|f| !built.filters_on(*f)).collect();
+    let scored = if built.browsing { 0 } else { keep };
+    // Matches counted, tallied by facet and (while few) ranked in one pass.
     let mut relaxed = false;
     let mut query = built.with_filters(false, None);
-    let limit = request.limit.clamp(1, 100);
-    let top_docs = || TopDocs::with_limit(limit).and_offset(request.offset);
-    let ranking = Ranking::new(built.task_like);
-    let ranked = || top_docs().tweak_score(move |s: &SegmentReader| ranking.for_segment(s));
-    // Scored searches count and rank in one pass.
-    let (mut total, mut scored) = if built.browsing {
-        (searcher.search(&*query, &Count)?, Vec::new())
-    } else {
-        searcher.search(&*query, &(Count, ranked()))?
-    };
-    if total == 0 && built.relaxed.is_some() {
+    let mut tally = execute::tally(searcher, &*query, &unfiltered, scored, ranking, budget)?;
+    if tally.total == 0 && built.relaxed.is_some() {
         relaxed = true;
         query = built.with_filters(true, None);
-        (total, scored) = searcher.search(&*query, &(Count, ranked()))?;
+        tally = execute::tally(searcher, &*query, &unfiltered, scored, ranking, budget)?;
     }
-    let top_docs = top_docs();
-    let top: Vec<(f32, DocAddress)> = if !built.browsing {
-        scored
-    } else if request.kind.as_deref() == Some("procedure") {
-        // Browsing procedures: alphabetical, as in a printed list.
-        let sorted = searcher.search(&*query, &top_docs.order_by_string_fast_field("title_key", Order::Asc))?;
-        sorted.into_iter().map(|(_, a)| (0.0, a)).collect()
+    let mut total_estimated = !tally.exact;
+    let top: Vec<(f32, DocAddress)> = if built.browsing {
+        // Browsing counts exactly (cheap without text) and lists in a useful order.
+        tally.total = searcher.search(&*query, &Count)? as u64;
+        total_estimated = false;
+        let top_docs = TopDocs::with_limit(limit).and_offset(request.offset);
+        if request.kind.as_deref() == Some("procedure") {
+            // Procedures: alphabetical, as in a printed list.
+            let sorted = searcher.search(&*query, &top_docs.order_by_string_fast_field("title_key", Order::Asc))?;
+            sorted.into_iter().map(|(_, a)| (0.0, a)).collect()
+        } else {
+            // Anything else: newest first.
+            let sorted = searcher.search(&*query, &top_docs.order_by_fast_field::<i64>("published", Order::Desc))?;
+            sorted.into_iter().map(|(_, a)| (0.0, a)).collect()
+        }
+    } else if tally.exact {
+        std::mem::take(&mut tally.top).into_iter().skip(request.offset).collect()
     } else {
-        // Browsing anything else: newest first.
-        let sorted = searcher.search(&*query, &top_docs.order_by_fast_field::<i64>("published", Order::Desc))?;
-        sorted.into_iter().map(|(_, a)| (0.0, a)).collect()
+        let candidates = execute::top_by_candidates(searcher, &*query, &built.terms, &built.filter_values, keep, ranking, budget)?;
+        let mut top = match candidates {
+            Some(top) => top,
+            None => {
+                // Too few candidates matched the full query: score every match.
+                let ranked = TopDocs::with_limit(keep).tweak_score(move |s: &SegmentReader| ranking.for_segment(s));
+                searcher.search(&*query, &ranked)?
+            }
+        };
+        if built.task_like && !built.filters_on(Facet::Kind) {
+            // Candidates are chosen on text alone, where announcements (which a task-like
+            // query then halves) crowd out procedures: the best procedures join them.
+            let procedures = BooleanQuery::new(vec![
+                (Occur::Must, query.box_clone()),
+                (Occur::Must, Box::new(TermQuery::new(Term::from_field_text(fields.kind, "procedure"), IndexRecordOption::Basic))),
+            ]);
+            let best = execute::tally(searcher, &procedures, &[], keep, ranking, budget)?;
+            top.extend(best.top.into_iter().filter(|(_, a)| !top.iter().any(|(_, b)| a == b)).collect::<Vec<_>>());
+            top.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+            top.truncate(keep);
+        }
+        top.into_iter().skip(request.offset).collect()
     };
+    let mut facets = Facets { estimated: !tally.exact, ..Facets::default() };
+    for (facet, counts) in std::mem::take(&mut tally.facets) {
+        *facets.slot(facet) = facet_counts(facet, counts);
+    }
+    // Each filtered facet counts without its own filter, so choosing a value never hides
+    // the alternatives.
+    for (facet, _) in &built.filters {
+        let without = execute::tally(searcher, &*built.with_filters(relaxed, Some(*facet)), &[*facet], 0, ranking, budget)?;
+        facets.estimated |= !without.exact;
+        for (facet, counts) in without.facets {
+            *facets.slot(facet) = facet_counts(facet, counts);
+        }
+    }
+
     let mut snippets = SnippetGenerator::create(searcher, &*query, fields.content)?;
     snippets.set_max_num_chars(SNIPPET_CHARS);
     let mut titles = SnippetGenerator::create(searcher, &*query, fields.title)?;
@@ -188,107 +226,22 @@ pub(crate) fn run(
             score,
         });
     }
-
-    let facets = facets(searcher, index, built, relaxed)?;
     let suggestion = crate::suggest::did_you_mean(built);
-    Ok(SearchResults { total, hits, facets, relaxed, suggestion })
+    let total = usize::try_from(tally.total).unwrap_or(usize::MAX);
+    Ok(SearchResults { total, total_estimated, hits, facets, relaxed, suggestion })
 }
 
-/// Each facet counts with every filter except its own, so choosing a value never hides the
-/// alternatives: the facets without a filter come from one pass with all filters, each
-/// filtered facet from a pass without its own.
-fn facets(searcher: &Searcher, index: &Index, built: &BuiltQuery, relaxed: bool) -> Result<Facets, SearchError> {
-    let mut facets = Facets::default();
-    let unfiltered: Vec<Facet> = Facet::ALL.into_iter().filter(|f| !built.filters_on(*f)).collect();
-    if !unfiltered.is_empty() {
-        let request: serde_json::Map<String, serde_json::Value> =
-            unfiltered.iter().map(|f| (f.field_name().to_string(), terms_request(*f))).collect();
-        let results = aggregate(searcher, index, &*built.with_filters(relaxed, None), serde_json::Value::Object(request))?;
-        for facet in unfiltered {
-            *facets.slot(facet) = buckets(&results, facet)?;
-        }
-    }
-    for (facet, _) in &built.filters {
-        let request = serde_json::json!({ facet.field_name(): terms_request(*facet) });
-        let results = aggregate(searcher, index, &*built.with_filters(relaxed, Some(*facet)), request)?;
-        *facets.slot(*facet) = buckets(&results, *facet)?;
-    }
-    Ok(facets)
-}
-
-fn terms_request(facet: Facet) -> serde_json::Value {
-    let size = if facet == Facet::Year { YEAR_FACET_SIZE } else { FACET_SIZE };
-    serde_json::json!({ "terms": { "field": facet.field_name(), "size": size } })
-}
-
-/// How scores are adjusted after matching: announcements fade with age, and give way to
-/// procedures when the query asks how to get something done.
-#[derive(Clone, Copy)]
-struct Ranking {
-    task_like: bool,
-    now: i64,
-}
-
-impl Ranking {
-    fn new(task_like: bool) -> Self {
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
-        Self { task_like, now }
-    }
-
-    /// The score function of one segment. A segment without the needed columns (an empty
-    /// one) keeps scores as they are.
-    fn for_segment(self, segment: &SegmentReader) -> impl Fn(DocId, Score) -> Score + use<> {
-        let kinds = segment.fast_fields().str("kind").ok().flatten();
-        let procedure_ord = kinds.as_ref().and_then(|k| k.dictionary().term_ord(b"procedure").ok().flatten());
-        let published = segment.fast_fields().i64("published").ok();
-        move |doc: DocId, score: Score| {
-            let is_procedure = match (&kinds, procedure_ord) {
-                (Some(kinds), Some(ord)) => kinds.ords().first(doc) == Some(ord),
-                _ => false,
-            };
-            if is_procedure {
-                return score;
-            }
-            let mut factor = if self.task_like { TASK_ANNOUNCEMENT_FACTOR } else { 1.0 };
-            if let Some(at) = published.as_ref().and_then(|c| c.first(doc)) {
-                let age_days = (self.now - at).max(0) as f32 / 86_400.0;
-                let fresh = 0.5f32.powf(age_days / FRESHNESS_HALF_LIFE_DAYS);
-                factor *= FRESHNESS_FLOOR + (1.0 - FRESHNESS_FLOOR) * fresh;
-            }
-            score * factor
-        }
-    }
-}
-
-fn aggregate(searcher: &Searcher, index: &Index, query: &dyn Query, request: serde_json::Value) -> Result<AggregationResults, SearchError> {
-    let request: Aggregations = serde_json::from_value(request).map_err(|e| SearchError::Facets(e.to_string()))?;
-    let collector = AggregationCollector::from_aggs(request, AggContextParams::new(Default::default(), index.tokenizers().clone()));
-    Ok(searcher.search(query, &collector)?)
-}
-
-fn buckets(results: &AggregationResults, facet: Facet) -> Result<Vec<FacetCount>, SearchError> {
-    let name = facet.field_name();
-    let Some(AggregationResult::BucketResult(BucketResult::Terms { buckets, .. })) = results.0.get(name) else {
-        return Err(SearchError::Facets(format!("no terms result for {name}")));
-    };
-    let mut counts: Vec<FacetCount> = buckets
-        .iter()
-        .filter_map(|b| {
-            let value = match &b.key {
-                Key::Str(s) => s.clone(),
-                Key::I64(n) => n.to_string(),
-                Key::U64(n) => n.to_string(),
-                Key::F64(n) => format!("{n:.0}"),
-            };
-            (b.doc_count > 0).then_some(FacetCount { value, count: b.doc_count })
-        })
-        .collect();
+/// A facet's values as shown: the most frequent first (years newest first), cut to a
+/// length a page can list.
+fn facet_counts(facet: Facet, counts: Vec<(String, u64)>) -> Vec<FacetCount> {
+    let mut counts: Vec<FacetCount> =
+        counts.into_iter().filter(|(_, n)| *n > 0).map(|(value, count)| FacetCount { value, count }).collect();
+    counts.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+    counts.truncate(if facet == Facet::Year { YEAR_FACET_SIZE } else { FACET_SIZE });
     if facet == Facet::Year {
         counts.sort_by(|a, b| b.value.cmp(&a.value));
     }
-    Ok(counts)
+    counts
 }
 
 /// The whole text, escaped, with the snippet's matches in `<b>` (a snippet may cut the
@@ -335,7 +288,7 @@ fn escape_html(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{IndexBatch, IndexDocument, SearchIndex};
+    use crate::{IndexBatch, IndexDocument, SearchBudget, SearchIndex};
 
     fn doc(id: i64, kind: &str, title: &str, content: &str) -> IndexDocument {
         IndexDocument {
@@ -564,5 +517,36 @@ mod tests {
             "<b>Cấp</b> thẻ <b>Căn</b> <b>cước</b> <b>công</b> <b>dân</b> &lt;mới&gt;",
             "the abbreviation's full form and the unaccented word are marked; the rest escaped"
         );
+    }
+
+    /// A query matching more than the budget: estimated counts near the true ones, the
+    /// same first hits as scoring everything, filters still applied.
+    #[test]
+    fn large_result_sets_are_estimated_and_ranked_from_candidates() {
+        let index = SearchIndex::in_memory().expect("index");
+        let mut docs: Vec<IndexDocument> = (0..600)
+            .map(|i| IndexDocument {
+                year: Some(2020 + (i % 3) as i32),
+                ..doc(i + 10, "announcement", &format!("Thông báo số {i} của phường"), "Hướng dẫn khai sinh cho trẻ em tại phường.")
+            })
+            .collect();
+        docs.push(doc(1, "procedure", "Đăng ký khai sinh", "Tờ khai đăng ký khai sinh."));
+        docs.push(doc(2, "procedure", "Đăng ký khai sinh lưu động", "Tờ khai."));
+        index.apply(IndexBatch { upserts: docs, deletes: vec![], sequence: 1 }).expect("apply");
+        let request = SearchRequest { text: "khai sinh".into(), limit: 5, ..Default::default() };
+        let small = SearchBudget { exact_matches: 50, candidates: 20 };
+        let exhaustive = index.search_within(&request, SearchBudget::EXHAUSTIVE).expect("search");
+        let bounded = index.search_within(&request, small).expect("search");
+        assert_eq!((exhaustive.total, exhaustive.total_estimated), (602, false));
+        assert!(bounded.total_estimated && bounded.facets.estimated);
+        assert!((400..=800).contains(&bounded.total), "estimate {}", bounded.total);
+        let ids = |r: &SearchResults| r.hits.iter().map(|h| h.id).collect::<Vec<_>>();
+        assert_eq!(ids(&bounded)[..2], ids(&exhaustive)[..2], "the two procedures lead either way");
+        let years: u64 = bounded.facets.year.iter().map(|f| f.count).sum();
+        assert!((400..=800).contains(&years), "year counts scaled like the total: {years}");
+        let filtered = index.search_within(&SearchRequest { year: Some(2021), ..request.clone() }, small).expect("search");
+        assert!(filtered.hits.len() == 5 && filtered.hits.iter().all(|h| h.id >= 10 && (h.id - 10) % 3 == 1), "{:?}", ids(&filtered));
+        // The year facet counts without its own filter: every year is still offered.
+        assert_eq!(filtered.facets.year.len(), 3);
     }
 }

@@ -10,6 +10,7 @@ use crate::analysis;
 use crate::collect::{self, SearchResults};
 use crate::document::IndexDocument;
 use crate::error::SearchError;
+use crate::execute::SearchBudget;
 use crate::query::{self, SearchRequest};
 use crate::schema::{self, Fields};
 use crate::suggest::{self, Completion};
@@ -116,11 +117,16 @@ impl SearchIndex {
         self.reader.searcher().num_docs()
     }
 
-    /// Runs a search.
+    /// Runs a search within the default budget.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
+        self.search_within(request, SearchBudget::default())
+    }
+
+    /// Runs a search within a given budget (benchmarks compare budgets on one index).
+    pub fn search_within(&self, request: &SearchRequest, budget: SearchBudget) -> Result<SearchResults, SearchError> {
         let searcher = self.reader.searcher();
         let built = query::build(&self.fields, request, &searcher);
-        collect::run(&searcher, &self.index, &self.fields, &built, request)
+        collect::run(&searcher, &self.fields, &built, request, budget)
     }
 
     /// Completions of a half-typed query from titles (autocomplete).

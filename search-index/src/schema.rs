@@ -58,6 +58,20 @@ pub struct Fields {
     pub tags: Field,
 }
 
+impl Fields {
+    /// The field a facet counts and filters on.
+    pub fn of_facet(&self, facet: crate::query::Facet) -> Field {
+        use crate::query::Facet;
+        match facet {
+            Facet::Kind => self.kind,
+            Facet::Agency => self.agency,
+            Facet::Level => self.level,
+            Facet::Topic => self.topic,
+            Facet::Year => self.year,
+        }
+    }
+}
+
 /// Builds the schema and returns it with its field handles.
 pub fn build() -> (Schema, Fields) {
     let mut b = Schema::builder();

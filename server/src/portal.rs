@@ -236,6 +236,7 @@ impl PortalBackend for PortalService {
         Ok(SearchPage {
             params: params.clone(),
             total: results.total as u64,
+            estimated: results.total_estimated || facets.estimated,
             hits: results
                 .hits
                 .into_iter()

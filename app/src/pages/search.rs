@@ -59,6 +59,7 @@ fn ResultsBody(page: SearchPage) -> impl IntoView {
     let SearchPage {
         params,
         total,
+        estimated,
         hits,
         kind_facets,
         agency_facets,
@@ -68,10 +69,11 @@ fn ResultsBody(page: SearchPage) -> impl IntoView {
         relaxed,
         suggestion,
     } = page;
+    let about = if estimated { "Khoảng " } else { "" };
     let summary = if params.q.is_empty() {
-        format!("{total} kết quả")
+        format!("{about}{total} kết quả")
     } else {
-        format!("{total} kết quả cho “{}”", params.q)
+        format!("{about}{total} kết quả cho “{}”", params.q)
     };
     let suggestion = suggestion.map(|text| {
         let href = format!("/tim-kiem?{}", search_query_string(&SearchParams { q: text.clone(), page: 1, ..params.clone() }));

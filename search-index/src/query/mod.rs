@@ -20,8 +20,12 @@
 //!    ("12/2023/NĐ-CP") to the documents that are or cite it, an editor's best bet first;
 //! 8. filters (kind, agency, level, field, year) restrict without scoring; each is a facet.
 
+mod at_least;
+mod bonus;
 mod lexicon;
 
+pub use at_least::AtLeastQuery;
+pub use bonus::BonusQuery;
 pub use lexicon::{LEXICON, Lexicon, Rewrite};
 
 use tantivy::query::{
@@ -162,6 +166,51 @@ const FILLERS: &[&str] = &[
     "ve", "la", "nay", "do", "ai", "khi", "roi", "xin", "hoi", "giup", "cach",
 ];
 
+/// A filter value as asked, kept beside its query so documents can also be checked against
+/// fast fields (inside WAND, which takes no filter query).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FilterValue {
+    /// A string field's value.
+    Text(String),
+    /// An integer field's value (the year).
+    Number(i64),
+}
+
+/// The terms of a query, for finding candidates when it matches too many documents to
+/// score every match.
+#[derive(Clone, Debug, Default)]
+pub struct CandidateTerms {
+    /// Terms of the text fields, each with the weight of its field.
+    pub scored: Vec<(Term, f32)>,
+    /// Terms that name documents outright: codes, document numbers, whole titles, best bets.
+    pub exact: Vec<Term>,
+}
+
+impl CandidateTerms {
+    fn of(fields: &Fields, query: &dyn Query) -> Self {
+        let mut out = CandidateTerms::default();
+        let weighted = [
+            (fields.title, weight::TITLE),
+            (fields.title_exact, weight::TITLE_EXACT),
+            (fields.title_pairs, weight::TITLE_PAIR),
+            (fields.content, weight::CONTENT),
+            (fields.content_pairs, weight::CONTENT_PAIR),
+        ];
+        let naming = [fields.code, fields.numbers, fields.title_key, fields.id];
+        query.query_terms(&mut |term, _| {
+            let field = term.field();
+            if let Some((_, w)) = weighted.iter().find(|(f, _)| *f == field) {
+                if !out.scored.iter().any(|(t, _)| t == term) {
+                    out.scored.push((term.clone(), *w));
+                }
+            } else if naming.contains(&field) && !out.exact.contains(term) {
+                out.exact.push(term.clone());
+            }
+        });
+        out
+    }
+}
+
 /// A request turned into queries: the scored text query (without filters) and the filters,
 /// kept apart so facets can drop one filter at a time.
 pub struct BuiltQuery {
@@ -171,6 +220,10 @@ pub struct BuiltQuery {
     pub relaxed: Option<Box<dyn Query>>,
     /// The filters asked for, each with the facet it belongs to.
     pub filters: Vec<(Facet, Box<dyn Query>)>,
+    /// The same filters as values.
+    pub filter_values: Vec<(Facet, FilterValue)>,
+    /// The terms of the text query, for finding candidates.
+    pub terms: CandidateTerms,
     /// No text was given: list everything the filters allow, in a useful order.
     pub browsing: bool,
     /// The query asks how to get something done ("làm", "đăng ký", an everyday need the
@@ -214,11 +267,6 @@ fn term_query(term: Term, boost: f32) -> Box<dyn Query> {
     Box::new(BoostQuery::new(Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)), boost))
 }
 
-fn filter(field: tantivy::schema::Field, value: &str) -> Box<dyn Query> {
-    let q = TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic);
-    Box::new(ConstScoreQuery::new(Box::new(q), 0.0))
-}
-
 fn phrase(field: tantivy::schema::Field, words: &[String], boost: f32) -> Option<Box<dyn Query>> {
     if words.len() < 2 {
         return None;
@@ -227,8 +275,26 @@ fn phrase(field: tantivy::schema::Field, words: &[String], boost: f32) -> Option
     Some(Box::new(BoostQuery::new(Box::new(PhraseQuery::new(terms)), boost)))
 }
 
-fn any_of(clauses: Vec<Box<dyn Query>>) -> Box<dyn Query> {
-    Box::new(BooleanQuery::new(clauses.into_iter().map(|q| (Occur::Should, q)).collect()))
+/// Documents matching any of `parts`, scored by the sum of those that match. Through
+/// [`AtLeastQuery`] rather than Tantivy's union, which scores windows of 4,096 documents at
+/// a time and so makes every jump (a re-scored candidate, a sampled stripe) cost a window.
+fn any_of(mut parts: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+    if parts.len() == 1 {
+        return parts.remove(0);
+    }
+    Box::new(AtLeastQuery::new(parts, 1))
+}
+
+/// Documents matching at least `k` of `parts`: all of them, any of them, or through
+/// [`AtLeastQuery`] in between.
+fn at_least(parts: Vec<Box<dyn Query>>, k: usize) -> Box<dyn Query> {
+    if k >= parts.len() {
+        Box::new(BooleanQuery::new(parts.into_iter().map(|q| (Occur::Must, q)).collect()))
+    } else if k <= 1 {
+        any_of(parts)
+    } else {
+        Box::new(AtLeastQuery::new(parts, k))
+    }
 }
 
 /// Whether the text looks like a procedure code: digits, a dot, digits ("1.001193").
@@ -416,24 +482,28 @@ impl Reading {
 
     /// The reading as a query requiring `required` of its required parts.
     fn query(&self, fields: &Fields, required: usize) -> Box<dyn Query> {
-        let parts: Vec<(Occur, Box<dyn Query>)> = self.required.iter().map(|q| (Occur::Should, q.box_clone())).collect();
+        let parts: Vec<Box<dyn Query>> = self.required.iter().map(|q| q.box_clone()).collect();
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        // What only adds to the score of a matching document.
+        let mut bonuses: Vec<Box<dyn Query>> = Vec::new();
         if let Some(anchor) = &self.anchor {
             clauses.push((Occur::Must, anchor.box_clone()));
         }
         if !parts.is_empty() {
             if required == 0 {
-                clauses.extend(parts);
+                bonuses.extend(parts);
             } else {
-                let required = required.min(parts.len());
-                clauses.push((Occur::Must, Box::new(BooleanQuery::with_minimum_required_clauses(parts, required))));
+                clauses.push((Occur::Must, at_least(parts, required)));
             }
         }
-        clauses.extend(self.optional.iter().map(|q| (Occur::Should, q.box_clone())));
-        clauses.extend(phrase(fields.title, &self.syllables, weight::TITLE_PHRASE).map(|q| (Occur::Should, q)));
-        clauses.extend(phrase(fields.content, &self.syllables, weight::CONTENT_PHRASE).map(|q| (Occur::Should, q)));
-        clauses.extend(self.pairs(fields).into_iter().map(|q| (Occur::Should, q)));
-        clauses.extend(self.rewrite_bonus.as_ref().map(|q| (Occur::Should, q.box_clone())));
+        bonuses.extend(self.optional.iter().map(|q| q.box_clone()));
+        bonuses.extend(phrase(fields.title, &self.syllables, weight::TITLE_PHRASE));
+        bonuses.extend(phrase(fields.content, &self.syllables, weight::CONTENT_PHRASE));
+        bonuses.extend(self.pairs(fields));
+        bonuses.extend(self.rewrite_bonus.as_ref().map(|q| q.box_clone()));
+        if !bonuses.is_empty() {
+            clauses.push((Occur::Should, Box::new(BonusQuery::new(bonuses))));
+        }
         Box::new(BooleanQuery::new(clauses))
     }
 
@@ -463,12 +533,9 @@ impl Reading {
         if n < 3 {
             return None;
         }
-        let terms: Vec<(Occur, Box<dyn Query>)> = self
-            .syllables
-            .iter()
-            .map(|s| (Occur::Should, term_query(Term::from_field_text(fields.title, s), weight::TITLE)))
-            .collect();
-        Some(Box::new(BooleanQuery::with_minimum_required_clauses(terms, n.div_ceil(2).max(2))))
+        let terms: Vec<Box<dyn Query>> =
+            self.syllables.iter().map(|s| term_query(Term::from_field_text(fields.title, s), weight::TITLE)).collect();
+        Some(at_least(terms, n.div_ceil(2).max(2)))
     }
 }
 
@@ -479,29 +546,35 @@ const TASK_WORDS: &[&str] = &[
     "le phi", "chung nhan", "dieu chinh", "thay doi", "bo sung", "cap lai", "cap doi", "huong", "tro cap",
 ];
 
-/// The filters of a request, each with its facet.
-fn filters(fields: &Fields, request: &SearchRequest) -> Vec<(Facet, Box<dyn Query>)> {
-    let mut filters = Vec::new();
-    for (facet, field, value) in [
-        (Facet::Kind, fields.kind, &request.kind),
-        (Facet::Agency, fields.agency, &request.agency),
-        (Facet::Level, fields.level, &request.level),
-        (Facet::Topic, fields.topic, &request.topic),
-    ] {
-        if let Some(v) = value {
-            filters.push((facet, filter(field, v)));
-        }
-    }
-    if let Some(year) = request.year {
-        let q = TermQuery::new(Term::from_field_i64(fields.year, i64::from(year)), IndexRecordOption::Basic);
-        filters.push((Facet::Year, Box::new(ConstScoreQuery::new(Box::new(q), 0.0)) as Box<dyn Query>));
-    }
-    filters
+/// The values filtered on in a request, each with its facet.
+fn filter_values(request: &SearchRequest) -> Vec<(Facet, FilterValue)> {
+    let text = [(Facet::Kind, &request.kind), (Facet::Agency, &request.agency), (Facet::Level, &request.level), (Facet::Topic, &request.topic)];
+    let mut values: Vec<(Facet, FilterValue)> =
+        text.into_iter().filter_map(|(facet, v)| Some((facet, FilterValue::Text(v.clone()?)))).collect();
+    values.extend(request.year.map(|y| (Facet::Year, FilterValue::Number(i64::from(y)))));
+    values
+}
+
+/// The filters of a request as queries, each with its facet.
+fn filters(fields: &Fields, values: &[(Facet, FilterValue)]) -> Vec<(Facet, Box<dyn Query>)> {
+    values
+        .iter()
+        .map(|(facet, value)| {
+            let field = fields.of_facet(*facet);
+            let term = match value {
+                FilterValue::Text(v) => Term::from_field_text(field, v),
+                FilterValue::Number(n) => Term::from_field_i64(field, *n),
+            };
+            let q = TermQuery::new(term, IndexRecordOption::Basic);
+            (*facet, Box::new(ConstScoreQuery::new(Box::new(q), 0.0)) as Box<dyn Query>)
+        })
+        .collect()
 }
 
 /// Builds the queries for a request.
 pub fn build(fields: &Fields, request: &SearchRequest, stats: &dyn TermStats) -> BuiltQuery {
-    let filters = filters(fields, request);
+    let filter_values = filter_values(request);
+    let filters = filters(fields, &filter_values);
     // The same repairs as stored text: legacy encodings, tone placement, look-alike letters.
     let text = canonical(&request.text);
     let folded = analysis::tokens(&mut analysis::folded_analyzer(), &text);
@@ -512,6 +585,8 @@ pub fn build(fields: &Fields, request: &SearchRequest, stats: &dyn TermStats) ->
             text: Box::new(AllQuery),
             relaxed: None,
             filters,
+            filter_values,
+            terms: CandidateTerms::default(),
             browsing: true,
             task_like: false,
             typed: text,
@@ -575,17 +650,12 @@ pub fn build(fields: &Fields, request: &SearchRequest, stats: &dyn TermStats) ->
     }
 
     let combine = |strict: bool| -> Box<dyn Query> {
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = readings
-            .iter()
-            .map(|r| (Occur::Should, r.query(fields, r.required(strict))))
-            .collect();
-        clauses.extend(readings.iter().filter_map(|r| r.title_coverage(fields)).map(|q| (Occur::Should, q)));
-        clauses.extend(bonuses.iter().map(|b| (Occur::Should, b.box_clone())));
+        let mut clauses: Vec<Box<dyn Query>> = readings.iter().map(|r| r.query(fields, r.required(strict))).collect();
+        clauses.extend(readings.iter().filter_map(|r| r.title_coverage(fields)));
+        clauses.extend(bonuses.iter().map(|b| b.box_clone()));
         // At least one reading matches, or a code, number or best bet on its own.
-        let matching: Box<dyn Query> = Box::new(BooleanQuery::with_minimum_required_clauses(clauses, 1));
-        let mut scored = vec![(Occur::Must, matching)];
-        scored.extend(priors.iter().map(|p| (Occur::Should, p.box_clone())));
-        Box::new(BooleanQuery::new(scored))
+        let priors = Box::new(BonusQuery::new(priors.iter().map(|p| p.box_clone()).collect()));
+        Box::new(BooleanQuery::new(vec![(Occur::Must, any_of(clauses)), (Occur::Should, priors)]))
     };
     let can_relax = readings.iter().any(|r| r.required(false) < r.required(true));
     let joined = format!(" {} ", query_syllables.join(" "));
@@ -609,10 +679,13 @@ pub fn build(fields: &Fields, request: &SearchRequest, stats: &dyn TermStats) ->
         })
         .filter_map(|(_, (w, span))| Some((span, w.did_you_mean(fields, stats)?)))
         .collect();
+    let strict = combine(true);
     BuiltQuery {
-        text: combine(true),
+        terms: CandidateTerms::of(fields, &*strict),
+        text: strict,
         relaxed: can_relax.then(|| combine(false)),
         filters,
+        filter_values,
         browsing: false,
         task_like,
         typed: text,

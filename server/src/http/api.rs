@@ -52,6 +52,9 @@ pub struct ApiFacets {
 #[derive(Serialize)]
 pub struct ApiSearchResponse {
     total: u64,
+    /// `total` and the facet counts are estimates (the query matched too many documents to
+    /// count them all at once).
+    estimated: bool,
     page: u32,
     per_page: u32,
     relaxed: bool,
@@ -69,6 +72,7 @@ async fn search_get(State(state): State<AppState>, RawQuery(query): RawQuery) ->
     let page = state.portal.search(&params).await?;
     Ok(Json(ApiSearchResponse {
         total: page.total,
+        estimated: page.estimated,
         page: params.page,
         per_page: params.per_page,
         relaxed: page.relaxed,

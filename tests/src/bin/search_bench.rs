@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use motcua_search::normalize::canonical;
 use tantivy::tokenizer::TokenStream;
-use motcua_search::{IndexBatch, IndexDocument, SearchIndex, SearchRequest};
+use motcua_search::{IndexBatch, IndexDocument, SearchBudget, SearchIndex, SearchRequest};
 use motcua_tests::relevance;
 use motcua_tests::shared_data;
 
@@ -36,8 +36,12 @@ fn main() -> anyhow::Result<()> {
         eprintln!("skipped: ../shared/data is absent");
         return Ok(());
     };
-    let sizes: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let sizes: Vec<usize> = args.iter().filter_map(|a| a.parse().ok()).collect();
     let sizes = if sizes.is_empty() { vec![0, 1_000_000] } else { sizes };
+    // `--keep DIR`: build our index in DIR once and reuse it on later runs, measuring our
+    // queries only (for profiling at a million documents without re-indexing each time).
+    let keep = args.iter().position(|a| a == "--keep").and_then(|i| args.get(i + 1)).map(std::path::PathBuf::from);
     eprintln!("loading corpora…");
     let procedures = load_procedures(&data.join("procedures.jsonl.gz"))?;
     let news = load_news(&data.join("news-vi-2017.jsonl.gz"))?;
@@ -58,7 +62,10 @@ fn main() -> anyhow::Result<()> {
     for size in sizes {
         let size = if size == 0 { procedures.len() + news.len() } else { size };
         eprintln!("{size} documents…");
-        run(size, &procedures, &news, &queries, &prefixes)?;
+        match &keep {
+            Some(dir) => queries_only(dir, size, &procedures, &news, &queries, &prefixes)?,
+            None => run(size, &procedures, &news, &queries, &prefixes)?,
+        }
     }
     Ok(())
 }
@@ -202,6 +209,75 @@ fn run(size: usize, procedures: &[IndexDocument], news: &[IndexDocument], querie
     println!(
         "Our search answers with the total, snippets and five facets; FTS5 with the top 10 and a snippet only. Our completion is a phrase-prefix over titles; FTS5's a prefix query on the last word.\n"
     );
+    Ok(())
+}
+
+/// Our queries on an index kept in `dir` (built there first when absent): latency only.
+fn queries_only(
+    dir: &Path,
+    size: usize,
+    procedures: &[IndexDocument],
+    news: &[IndexDocument],
+    queries: &[String],
+    prefixes: &[String],
+) -> anyhow::Result<()> {
+    let index = SearchIndex::open_or_create(dir)?;
+    if index.num_docs() == 0 {
+        eprintln!("indexing into {}…", dir.display());
+        let mut sequence = 0;
+        let docs: Vec<IndexDocument> = corpus(procedures, news, size).collect();
+        for chunk in docs.chunks(BATCH) {
+            sequence += 1;
+            index.apply(IndexBatch { upserts: chunk.to_vec(), deletes: vec![], sequence })?;
+        }
+    }
+    let (queries, prefixes) = if size > LARGE {
+        let sample = |log: &[String]| log.iter().step_by(log.len() / LARGE_SAMPLE + 1).cloned().collect::<Vec<_>>();
+        (sample(queries), sample(prefixes))
+    } else {
+        (queries.to_vec(), prefixes.to_vec())
+    };
+    // `--budget EXACT,CANDIDATES`: another budget than the default, to compare.
+    let budget = std::env::args()
+        .skip_while(|a| a != "--budget")
+        .nth(1)
+        .and_then(|b| {
+            let (exact, candidates) = b.split_once(',')?;
+            Some(SearchBudget { exact_matches: exact.parse().ok()?, candidates: candidates.parse().ok()? })
+        })
+        .unwrap_or_default();
+    println!("### {} documents kept in {} (budget {budget:?})\n", index.num_docs(), dir.display());
+    let search = measure(&queries, ROUNDS, |q| {
+        let r = index.search_within(&SearchRequest { text: q.to_string(), limit: 10, ..Default::default() }, budget);
+        r.map(|r| r.hits.len()).unwrap_or(0)
+    });
+    let complete = measure(&prefixes, ROUNDS, |p| index.complete(p, 7).map(|c| c.len()).unwrap_or(0));
+    println!("| | p50 | p99 |\n| --- | --- | --- |");
+    println!("| search ({} queries × {ROUNDS}) | {} | {} |", queries.len(), ms(search.0), ms(search.1));
+    println!("| completion ({} prefixes × {ROUNDS}) | {} | {} |\n", prefixes.len(), ms(complete.0), ms(complete.1));
+    // What the budget costs in ranking: the first ten hits within it against every match
+    // scored.
+    let ids = |budget: SearchBudget, q: &str| -> Vec<i64> {
+        index
+            .search_within(&SearchRequest { text: q.to_string(), limit: 10, ..Default::default() }, budget)
+            .map(|r| r.hits.into_iter().map(|h| h.id).collect())
+            .unwrap_or_default()
+    };
+    let (mut same, mut all) = (0usize, 0usize);
+    for q in &queries {
+        let exhaustive = ids(SearchBudget::EXHAUSTIVE, q);
+        let bounded = ids(budget, q);
+        same += exhaustive.iter().filter(|id| bounded.contains(id)).count();
+        all += exhaustive.len();
+    }
+    println!("Top 10 within the budget: {:.1}% of the exhaustive top 10 ({same}/{all}).\n", 100.0 * same as f64 / all.max(1) as f64);
+    if std::env::args().any(|a| a == "--each") {
+        for q in &queries {
+            let t = Instant::now();
+            let total = index.search(&SearchRequest { text: q.to_string(), limit: 10, ..Default::default() }).map(|r| r.total).unwrap_or(0);
+            println!("{:>9} {total:>8} {q}", ms(t.elapsed()));
+        }
+    }
     Ok(())
 }
 

@@ -1,0 +1,525 @@
+//! Evaluates a built query at a cost bounded by what a page needs, not by the corpus.
+//!
+//! A query that matches few documents is evaluated exhaustively: every match scored,
+//! counted and tallied by facet in one pass. One that matches more than
+//! `exact_matches` (at a million documents, "đăng ký" matches most of them) is not:
+//!
+//! - its hits are the best `candidates` by the sum of its weighted terms, found with
+//!   block-max WAND (which skips blocks of postings that cannot enter the top), then
+//!   scored by the full query (readings, phrases, minimum matches, ranking);
+//! - its total and facet counts are estimated from evenly spread stripes of every segment
+//!   holding about `exact_matches` matches, and said to be estimates.
+//!
+//! The same trade Elasticsearch makes with `track_total_hits`, here with the estimate
+//! spread over the whole index so old and new documents weigh alike.
+
+use std::cmp::Ordering;
+use std::collections::{BinaryHeap, HashMap};
+
+use tantivy::columnar::{Column, StrColumn};
+use tantivy::query::{BooleanQuery, BoostQuery, EnableScoring, Occur, Query, TermQuery, Weight};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED, Term};
+
+use crate::error::SearchError;
+use crate::query::{CandidateTerms, Facet, FilterValue};
+
+/// How much a search may do: past `exact_matches` matches it estimates instead of
+/// counting, and re-scores `candidates` documents instead of all.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SearchBudget {
+    /// Matches counted, tallied and scored one by one before estimating.
+    pub exact_matches: u64,
+    /// Documents taken by WAND on the query's terms and re-scored by the full query (at
+    /// least four times the hits asked for).
+    pub candidates: usize,
+}
+
+impl Default for SearchBudget {
+    fn default() -> Self {
+        Self { exact_matches: 2_000, candidates: 100 }
+    }
+}
+
+impl SearchBudget {
+    /// Every match counted and scored, however many (for measuring what the budget costs
+    /// in ranking quality).
+    pub const EXHAUSTIVE: SearchBudget = SearchBudget { exact_matches: u64::MAX, candidates: usize::MAX };
+}
+/// Terms WAND walks for candidates, at most.
+const CANDIDATE_TERMS: usize = 16;
+/// A term in more than this share of documents finds no candidates (while rarer ones do).
+const COMMON_SHARE: f32 = 0.2;
+/// Stripes per segment in the sample behind an estimate.
+const SAMPLE_STRIPES: u32 = 16;
+/// Documents taken per exact-match term (a code, a document number, a title, a best bet).
+const EXACT_TERM_DOCS: usize = 100;
+
+/// Announcements lose relevance with age: half of what decays is gone after this many days…
+const FRESHNESS_HALF_LIFE_DAYS: f32 = 365.0;
+/// …and an old announcement keeps at least this share of its score.
+const FRESHNESS_FLOOR: f32 = 0.5;
+/// Share of its score an announcement keeps when the query asks how to get something done.
+const TASK_ANNOUNCEMENT_FACTOR: f32 = 0.5;
+
+/// How scores are adjusted after matching: announcements fade with age, and give way to
+/// procedures when the query asks how to get something done. Factors never exceed 1, so
+/// a document's adjusted score is at most its text score.
+#[derive(Clone, Copy)]
+pub(crate) struct Ranking {
+    task_like: bool,
+    now: i64,
+}
+
+impl Ranking {
+    pub(crate) fn new(task_like: bool) -> Self {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+        Self { task_like, now }
+    }
+
+    /// The score function of one segment. A segment without the needed columns (an empty
+    /// one) keeps scores as they are.
+    pub(crate) fn for_segment(self, segment: &SegmentReader) -> impl Fn(DocId, Score) -> Score + use<> {
+        let kinds = segment.fast_fields().str("kind").ok().flatten();
+        let procedure_ord = kinds.as_ref().and_then(|k| k.dictionary().term_ord(b"procedure").ok().flatten());
+        let published = segment.fast_fields().i64("published").ok();
+        move |doc: DocId, score: Score| {
+            let is_procedure = match (&kinds, procedure_ord) {
+                (Some(kinds), Some(ord)) => kinds.ords().first(doc) == Some(ord),
+                _ => false,
+            };
+            if is_procedure {
+                return score;
+            }
+            let mut factor = if self.task_like { TASK_ANNOUNCEMENT_FACTOR } else { 1.0 };
+            if let Some(at) = published.as_ref().and_then(|c| c.first(doc)) {
+                let age_days = (self.now - at).max(0) as f32 / 86_400.0;
+                let fresh = 0.5f32.powf(age_days / FRESHNESS_HALF_LIFE_DAYS);
+                factor *= FRESHNESS_FLOOR + (1.0 - FRESHNESS_FLOOR) * fresh;
+            }
+            score * factor
+        }
+    }
+}
+
+/// Counts of a query: total and facet counts, exact or estimated from a sample.
+#[derive(Debug, Default)]
+pub(crate) struct Tally {
+    /// Matching documents (estimated when `exact` is false).
+    pub total: u64,
+    /// Whether every match was counted.
+    pub exact: bool,
+    /// Per facet, its values with their counts, in no order.
+    pub facets: Vec<(Facet, Vec<(String, u64)>)>,
+    /// The best hits (score, address), best first, when asked for and exact.
+    pub top: Vec<(Score, DocAddress)>,
+}
+
+/// Counts `query` and tallies `facets` over its matches, keeping the best `keep` hits when
+/// the count stays exact.
+pub(crate) fn tally(
+    searcher: &Searcher,
+    query: &dyn Query,
+    facets: &[Facet],
+    keep: usize,
+    ranking: Ranking,
+    budget: SearchBudget,
+) -> Result<Tally, SearchError> {
+    let weight = query.weight(EnableScoring::enabled_from_searcher(searcher))?;
+    let mut counters: Vec<FacetCounter> = facets.iter().map(|f| FacetCounter::new(*f)).collect();
+    let mut top = TopHits::new(keep);
+    let mut total = 0u64;
+    let mut scanned = 0u64;
+    for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+        let mut scorer = weight.scorer(segment, 1.0)?;
+        let columns: Vec<FacetColumn> = counters.iter_mut().map(|c| c.open(segment)).collect();
+        let rank = ranking.for_segment(segment);
+        let mut doc = scorer.doc();
+        while doc != TERMINATED {
+            if !segment.is_deleted(doc) {
+                total += 1;
+                if total > budget.exact_matches {
+                    scanned += u64::from(doc);
+                    return estimate(searcher, &*weight, facets, scanned, budget.exact_matches);
+                }
+                for (counter, column) in counters.iter_mut().zip(&columns) {
+                    counter.add(column, doc);
+                }
+                if keep > 0 {
+                    top.push(rank(doc, scorer.score()), DocAddress::new(ord as u32, doc));
+                }
+            }
+            doc = scorer.advance();
+        }
+        scanned += u64::from(segment.max_doc());
+        for (counter, column) in counters.iter_mut().zip(columns) {
+            counter.close(column);
+        }
+    }
+    Ok(Tally {
+        total,
+        exact: true,
+        facets: counters.into_iter().map(|c| c.finish(1.0)).collect(),
+        top: top.into_sorted(),
+    })
+}
+
+/// The total and facet counts of a query matching more than `exact_matches`, estimated
+/// from stripes spread evenly over every segment, together as large as the part of the
+/// index (`scanned` documents from the start) that held that many matches.
+fn estimate(searcher: &Searcher, weight: &dyn Weight, facets: &[Facet], scanned: u64, seen: u64) -> Result<Tally, SearchError> {
+    let all: u64 = searcher.segment_readers().iter().map(|s| u64::from(s.max_doc())).sum();
+    let share = (scanned.max(1) as f64 / all.max(1) as f64).min(1.0);
+    let mut counters: Vec<FacetCounter> = facets.iter().map(|f| FacetCounter::new(*f)).collect();
+    let (mut matched, mut sampled) = (0u64, 0u64);
+    for segment in searcher.segment_readers() {
+        let max_doc = segment.max_doc();
+        if max_doc == 0 {
+            continue;
+        }
+        let stripes = SAMPLE_STRIPES.min(max_doc);
+        let stripe_len = ((f64::from(max_doc) * share / f64::from(stripes)).ceil() as u32).max(1);
+        let mut scorer = weight.scorer(segment, 1.0)?;
+        let columns: Vec<FacetColumn> = counters.iter_mut().map(|c| c.open(segment)).collect();
+        for stripe in 0..stripes {
+            let start = (u64::from(max_doc) * u64::from(stripe) / u64::from(stripes)) as DocId;
+            let next = (u64::from(max_doc) * u64::from(stripe + 1) / u64::from(stripes)) as DocId;
+            let end = start.saturating_add(stripe_len).min(next);
+            sampled += u64::from(end - start);
+            let mut doc = if scorer.doc() >= start { scorer.doc() } else { scorer.seek(start) };
+            while doc < end {
+                if !segment.is_deleted(doc) {
+                    matched += 1;
+                    for (counter, column) in counters.iter_mut().zip(&columns) {
+                        counter.add(column, doc);
+                    }
+                }
+                doc = scorer.advance();
+            }
+        }
+        for (counter, column) in counters.iter_mut().zip(columns) {
+            counter.close(column);
+        }
+    }
+    let scale = all as f64 / sampled.max(1) as f64;
+    Ok(Tally {
+        // More than that were seen: never estimate fewer.
+        total: ((matched as f64 * scale).round() as u64).max(seen),
+        exact: false,
+        facets: counters.into_iter().map(|c| c.finish(scale)).collect(),
+        top: Vec::new(),
+    })
+}
+
+/// The best `keep` hits of a query matching too many documents to score them all: the
+/// best `candidates` (or more) by the sum of its weighted terms through block-max WAND,
+/// plus every document of its exact-match terms, scored by the full query. Telling terms
+/// are tried first, then common ones too; `None` when neither fills the page, so the
+/// caller scores every match.
+pub(crate) fn top_by_candidates(
+    searcher: &Searcher,
+    query: &dyn Query,
+    terms: &CandidateTerms,
+    filters: &[(Facet, FilterValue)],
+    keep: usize,
+    ranking: Ranking,
+    budget: SearchBudget,
+) -> Result<Option<Vec<(Score, DocAddress)>>, SearchError> {
+    let wanted = budget.candidates.max(keep * 4);
+    let mut named: Vec<DocAddress> = Vec::new();
+    for term in &terms.exact {
+        let weight = TermQuery::new(term.clone(), IndexRecordOption::Basic).weight(EnableScoring::disabled_from_searcher(searcher))?;
+        for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+            let mut scorer = weight.scorer(segment, 1.0)?;
+            let mut doc = scorer.doc();
+            let mut taken = 0;
+            while doc != TERMINATED && taken < EXACT_TERM_DOCS {
+                named.push(DocAddress::new(ord as u32, doc));
+                taken += 1;
+                doc = scorer.advance();
+            }
+        }
+    }
+    let telling = telling_terms(searcher, &terms.scored, true);
+    let all = telling_terms(searcher, &terms.scored, false);
+    let tries = if telling == all { vec![telling] } else { vec![telling, all] };
+    for terms in &tries {
+        let mut candidates = best_by_terms(searcher, terms, filters, wanted)?;
+        candidates.extend_from_slice(&named);
+        let (top, matched) = rescore(searcher, query, candidates, keep, ranking)?;
+        if matched >= keep {
+            return Ok(Some(top));
+        }
+    }
+    Ok(None)
+}
+
+/// The `wanted` documents passing the filters with the highest sum of these weighted
+/// terms, found with block-max WAND.
+fn best_by_terms(searcher: &Searcher, terms: &[(Term, f32)], filters: &[(Facet, FilterValue)], wanted: usize) -> Result<Vec<DocAddress>, SearchError> {
+    if terms.is_empty() {
+        return Ok(Vec::new());
+    }
+    let union = BooleanQuery::new(
+        terms
+            .iter()
+            .map(|(term, boost)| {
+                let q = TermQuery::new(term.clone(), IndexRecordOption::WithFreqs);
+                (Occur::Should, Box::new(BoostQuery::new(Box::new(q), *boost)) as Box<dyn Query>)
+            })
+            .collect(),
+    );
+    let weight = union.weight(EnableScoring::enabled_from_searcher(searcher))?;
+    let mut best = TopHits::new(wanted);
+    for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+        let passes = FilterCheck::new(segment, filters);
+        let mut threshold = best.threshold();
+        weight.for_each_pruning(threshold, segment, &mut |doc, score| {
+            if !segment.is_deleted(doc) && passes.check(doc) {
+                best.push(score, DocAddress::new(ord as u32, doc));
+                threshold = best.threshold();
+            }
+            threshold
+        })?;
+    }
+    Ok(best.into_sorted().into_iter().map(|(_, a)| a).collect())
+}
+
+/// Scores candidates by the full query (which also applies the filters): the best `keep`
+/// and how many matched at all.
+fn rescore(
+    searcher: &Searcher,
+    query: &dyn Query,
+    mut candidates: Vec<DocAddress>,
+    keep: usize,
+    ranking: Ranking,
+) -> Result<(Vec<(Score, DocAddress)>, usize), SearchError> {
+    candidates.sort_unstable();
+    candidates.dedup();
+    let weight = query.weight(EnableScoring::enabled_from_searcher(searcher))?;
+    let mut top = TopHits::new(keep);
+    let mut matched = 0;
+    for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+        let docs = candidates.iter().filter(|a| a.segment_ord as usize == ord).map(|a| a.doc_id);
+        let rank = ranking.for_segment(segment);
+        let mut scorer = None;
+        for doc in docs {
+            let scorer = match &mut scorer {
+                Some(s) => s,
+                None => scorer.insert(weight.scorer(segment, 1.0)?),
+            };
+            let at = if scorer.doc() >= doc { scorer.doc() } else { scorer.seek(doc) };
+            if at == TERMINATED {
+                break;
+            }
+            if at == doc && !segment.is_deleted(doc) {
+                matched += 1;
+                top.push(rank(doc, scorer.score()), DocAddress::new(ord as u32, doc));
+            }
+        }
+    }
+    Ok((top.into_sorted(), matched))
+}
+
+/// Terms that find candidates: at most [`CANDIDATE_TERMS`], those that weigh most
+/// (field weight × inverse document frequency), without words found in more than
+/// [`COMMON_SHARE`] of documents while rarer ones remain. Common words add little to
+/// any candidate's score and much to the work of walking them.
+fn telling_terms(searcher: &Searcher, terms: &[(Term, f32)], drop_common: bool) -> Vec<(Term, f32)> {
+    let docs = searcher.num_docs().max(1) as f32;
+    let mut weighed: Vec<(f32, f32, &(Term, f32))> = terms
+        .iter()
+        .map(|t| {
+            let df = searcher.doc_freq(&t.0).unwrap_or(0) as f32;
+            let idf = (1.0 + (docs - df + 0.5) / (df + 0.5)).ln();
+            (t.1 * idf, df / docs, t)
+        })
+        .filter(|(_, share, _)| *share > 0.0)
+        .collect();
+    weighed.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let rare = weighed.iter().filter(|(_, share, _)| *share <= COMMON_SHARE).count();
+    if drop_common && rare >= 2 {
+        weighed.retain(|(_, share, _)| *share <= COMMON_SHARE);
+    }
+    weighed.into_iter().take(CANDIDATE_TERMS).map(|(_, _, t)| t.clone()).collect()
+}
+
+/// The best hits seen so far, ties broken by address as Tantivy's own collector does.
+struct TopHits {
+    keep: usize,
+    heap: BinaryHeap<Worst>,
+}
+
+/// A hit ordered so that the heap's top is the worst kept one.
+#[derive(Clone, Copy)]
+struct Worst(Score, DocAddress);
+
+impl Ord for Worst {
+    fn cmp(&self, other: &Self) -> Ordering {
+        other.0.total_cmp(&self.0).then_with(|| self.1.cmp(&other.1))
+    }
+}
+
+impl PartialOrd for Worst {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for Worst {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Worst {}
+
+impl TopHits {
+    fn new(keep: usize) -> Self {
+        Self { keep, heap: BinaryHeap::with_capacity(keep + 1) }
+    }
+
+    fn push(&mut self, score: Score, address: DocAddress) {
+        if self.keep == 0 {
+            return;
+        }
+        let hit = Worst(score, address);
+        if self.heap.len() < self.keep {
+            self.heap.push(hit);
+        } else if let Some(mut worst) = self.heap.peek_mut()
+            && hit < *worst
+        {
+            *worst = hit;
+        }
+    }
+
+    fn is_full(&self) -> bool {
+        self.keep > 0 && self.heap.len() >= self.keep
+    }
+
+    /// The score a new hit must beat to be kept.
+    fn threshold(&self) -> Score {
+        match self.heap.peek() {
+            Some(worst) if self.is_full() => worst.0,
+            _ => Score::MIN,
+        }
+    }
+
+    fn into_sorted(self) -> Vec<(Score, DocAddress)> {
+        // Ascending in `Worst` order is best first.
+        self.heap.into_sorted_vec().into_iter().map(|Worst(s, a)| (s, a)).collect()
+    }
+}
+
+/// A facet's counts, merged across segments by value.
+struct FacetCounter {
+    facet: Facet,
+    counts: HashMap<String, u64>,
+    /// Counts by term ordinal in the open segment (string facets).
+    by_ord: Vec<u64>,
+}
+
+/// The column of a facet in one segment.
+enum FacetColumn {
+    Text(StrColumn),
+    Number(Column<i64>),
+    Missing,
+}
+
+impl FacetCounter {
+    fn new(facet: Facet) -> Self {
+        Self { facet, counts: HashMap::new(), by_ord: Vec::new() }
+    }
+
+    fn open(&mut self, segment: &SegmentReader) -> FacetColumn {
+        let fast = segment.fast_fields();
+        let name = self.facet.field_name();
+        let column = if self.facet == Facet::Year {
+            fast.i64(name).map(FacetColumn::Number).ok()
+        } else {
+            fast.str(name).ok().flatten().map(FacetColumn::Text)
+        };
+        let column = column.unwrap_or(FacetColumn::Missing);
+        if let FacetColumn::Text(c) = &column {
+            self.by_ord = vec![0; c.num_terms()];
+        }
+        column
+    }
+
+    fn add(&mut self, column: &FacetColumn, doc: DocId) {
+        match column {
+            FacetColumn::Text(c) => {
+                for ord in c.ords().values_for_doc(doc) {
+                    if let Some(n) = self.by_ord.get_mut(ord as usize) {
+                        *n += 1;
+                    }
+                }
+            }
+            FacetColumn::Number(c) => {
+                for value in c.values_for_doc(doc) {
+                    *self.counts.entry(value.to_string()).or_default() += 1;
+                }
+            }
+            FacetColumn::Missing => {}
+        }
+    }
+
+    fn close(&mut self, column: FacetColumn) {
+        if let FacetColumn::Text(c) = column {
+            let mut value = String::new();
+            for (ord, n) in std::mem::take(&mut self.by_ord).into_iter().enumerate() {
+                if n > 0 && c.ord_to_str(ord as u64, &mut value).unwrap_or(false) {
+                    *self.counts.entry(value.clone()).or_default() += n;
+                }
+            }
+        }
+    }
+
+    /// Counts scaled up from a sample (`scale` 1 when every match was counted).
+    fn finish(self, scale: f64) -> (Facet, Vec<(String, u64)>) {
+        let counts = self.counts.into_iter().map(|(v, n)| (v, (n as f64 * scale).round() as u64)).collect();
+        (self.facet, counts)
+    }
+}
+
+/// Whether a document passes the filters, read from fast fields (WAND takes no filter
+/// query without giving up its skipping).
+struct FilterCheck {
+    checks: Vec<(FacetColumn, Option<u64>, Option<i64>)>,
+    impossible: bool,
+}
+
+impl FilterCheck {
+    fn new(segment: &SegmentReader, filters: &[(Facet, FilterValue)]) -> Self {
+        let fast = segment.fast_fields();
+        let mut checks = Vec::new();
+        let mut impossible = false;
+        for (facet, value) in filters {
+            match value {
+                FilterValue::Text(v) => match fast.str(facet.field_name()).ok().flatten() {
+                    Some(c) => match c.dictionary().term_ord(v.as_bytes()).ok().flatten() {
+                        Some(ord) => checks.push((FacetColumn::Text(c), Some(ord), None)),
+                        None => impossible = true,
+                    },
+                    None => impossible = true,
+                },
+                FilterValue::Number(n) => match fast.i64(facet.field_name()) {
+                    Ok(c) => checks.push((FacetColumn::Number(c), None, Some(*n))),
+                    Err(_) => impossible = true,
+                },
+            }
+        }
+        Self { checks, impossible }
+    }
+
+    fn check(&self, doc: DocId) -> bool {
+        !self.impossible
+            && self.checks.iter().all(|(column, ord, number)| match (column, ord, number) {
+                (FacetColumn::Text(c), Some(ord), _) => c.ords().values_for_doc(doc).any(|o| o == *ord),
+                (FacetColumn::Number(c), _, Some(n)) => c.values_for_doc(doc).any(|v| v == *n),
+                _ => false,
+            })
+    }
+}
