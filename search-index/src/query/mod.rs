@@ -499,7 +499,6 @@ impl Reading {
         bonuses.extend(self.optional.iter().map(|q| q.box_clone()));
         bonuses.extend(phrase(fields.title, &self.syllables, weight::TITLE_PHRASE));
         bonuses.extend(phrase(fields.content, &self.syllables, weight::CONTENT_PHRASE));
-        bonuses.extend(self.pairs(fields));
         bonuses.extend(self.rewrite_bonus.as_ref().map(|q| q.box_clone()));
         if !bonuses.is_empty() {
             clauses.push((Occur::Should, Box::new(BonusQuery::new(bonuses))));
@@ -509,8 +508,9 @@ impl Reading {
 
     /// Adjacent syllables as pair terms: most Vietnamese words have two syllables ("hành
     /// lý", "nhập cảnh"), so a pair in a title is a word matched, not two syllables by
-    /// chance. One posting list each, no positions.
-    fn pairs(&self, fields: &Fields) -> Vec<Box<dyn Query>> {
+    /// chance. One posting list each, no positions. Scored once per query, however many
+    /// readings share a pair (a long question's readings share most of them).
+    fn pairs(&self, fields: &Fields) -> Vec<(Term, f32)> {
         if self.syllables.len() < 3 {
             return Vec::new();
         }
@@ -519,8 +519,8 @@ impl Reading {
             .flat_map(|pair| {
                 let pair = pair.join(" ");
                 [
-                    term_query(Term::from_field_text(fields.title_pairs, &pair), weight::TITLE_PAIR),
-                    term_query(Term::from_field_text(fields.content_pairs, &pair), weight::CONTENT_PAIR),
+                    (Term::from_field_text(fields.title_pairs, &pair), weight::TITLE_PAIR),
+                    (Term::from_field_text(fields.content_pairs, &pair), weight::CONTENT_PAIR),
                 ]
             })
             .collect()
@@ -649,13 +649,21 @@ pub fn build(fields: &Fields, request: &SearchRequest, stats: &dyn TermStats) ->
         bonuses.push(Box::new(ConstScoreQuery::new(Box::new(q), score)));
     }
 
+    let mut pairs: Vec<(Term, f32)> = Vec::new();
+    for pair in readings.iter().flat_map(|r| r.pairs(fields)) {
+        if !pairs.contains(&pair) {
+            pairs.push(pair);
+        }
+    }
     let combine = |strict: bool| -> Box<dyn Query> {
         let mut clauses: Vec<Box<dyn Query>> = readings.iter().map(|r| r.query(fields, r.required(strict))).collect();
         clauses.extend(readings.iter().filter_map(|r| r.title_coverage(fields)));
         clauses.extend(bonuses.iter().map(|b| b.box_clone()));
-        // At least one reading matches, or a code, number or best bet on its own.
-        let priors = Box::new(BonusQuery::new(priors.iter().map(|p| p.box_clone()).collect()));
-        Box::new(BooleanQuery::new(vec![(Occur::Must, any_of(clauses)), (Occur::Should, priors)]))
+        // At least one reading matches, or a code, number or best bet on its own; then
+        // priors and syllable pairs add to the score.
+        let mut extra: Vec<Box<dyn Query>> = priors.iter().map(|p| p.box_clone()).collect();
+        extra.extend(pairs.iter().map(|(t, w)| term_query(t.clone(), *w)));
+        Box::new(BooleanQuery::new(vec![(Occur::Must, any_of(clauses)), (Occur::Should, Box::new(BonusQuery::new(extra)))]))
     };
     let can_relax = readings.iter().any(|r| r.required(false) < r.required(true));
     let joined = format!(" {} ", query_syllables.join(" "));
