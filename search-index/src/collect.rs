@@ -166,10 +166,7 @@ pub(crate) fn run(
                 (Occur::Must, query.box_clone()),
                 (Occur::Must, Box::new(TermQuery::new(Term::from_field_text(fields.kind, "procedure"), IndexRecordOption::Basic))),
             ]);
-            let best = execute::tally(searcher, &procedures, &[], keep, ranking, budget)?;
-            top.extend(best.top.into_iter().filter(|(_, a)| !top.iter().any(|(_, b)| a == b)).collect::<Vec<_>>());
-            top.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-            top.truncate(keep);
+            execute::merge_best_of(searcher, &procedures, &mut top, keep, ranking, budget)?;
         }
         top.into_iter().skip(request.offset).collect()
     };

@@ -169,7 +169,13 @@ pub(crate) fn tally(
 /// The total and facet counts of a query matching more than `exact_matches`, estimated
 /// from stripes spread evenly over every segment, together as large as the part of the
 /// index (`scanned` documents from the start) that held that many matches.
-fn estimate(searcher: &Searcher, weight: &dyn Weight, facets: &[Facet], scanned: u64, seen: u64) -> Result<Tally, SearchError> {
+fn estimate(
+    searcher: &Searcher,
+    weight: &dyn Weight,
+    facets: &[Facet],
+    scanned: u64,
+    seen: u64,
+) -> Result<Tally, SearchError> {
     let all: u64 = searcher.segment_readers().iter().map(|s| u64::from(s.max_doc())).sum();
     let share = (scanned.max(1) as f64 / all.max(1) as f64).min(1.0);
     let mut counters: Vec<FacetCounter> = facets.iter().map(|f| FacetCounter::new(*f)).collect();
@@ -205,8 +211,8 @@ fn estimate(searcher: &Searcher, weight: &dyn Weight, facets: &[Facet], scanned:
     }
     let scale = all as f64 / sampled.max(1) as f64;
     Ok(Tally {
-        // More than that were seen: never estimate fewer.
-        total: ((matched as f64 * scale).round() as u64).max(seen),
+        // More than `seen` were seen: never estimate fewer.
+        total: ((matched as f64 * scale).round() as u64).max(seen.saturating_add(1)),
         exact: false,
         facets: counters.into_iter().map(|c| c.finish(scale)).collect(),
         top: Vec::new(),
@@ -230,7 +236,8 @@ pub(crate) fn top_by_candidates(
     let wanted = budget.candidates.max(keep * 4);
     let mut named: Vec<DocAddress> = Vec::new();
     for term in &terms.exact {
-        let weight = TermQuery::new(term.clone(), IndexRecordOption::Basic).weight(EnableScoring::disabled_from_searcher(searcher))?;
+        let weight = TermQuery::new(term.clone(), IndexRecordOption::Basic)
+            .weight(EnableScoring::disabled_from_searcher(searcher))?;
         for (ord, segment) in searcher.segment_readers().iter().enumerate() {
             let mut scorer = weight.scorer(segment, 1.0)?;
             let mut doc = scorer.doc();
@@ -256,9 +263,35 @@ pub(crate) fn top_by_candidates(
     Ok(None)
 }
 
+/// Adds the best `keep` matches of `subset` (a part of the query's matches, counted within
+/// the budget) to `top`, best first, without repeats.
+pub(crate) fn merge_best_of(
+    searcher: &Searcher,
+    subset: &dyn Query,
+    top: &mut Vec<(Score, DocAddress)>,
+    keep: usize,
+    ranking: Ranking,
+    budget: SearchBudget,
+) -> Result<(), SearchError> {
+    let best = tally(searcher, subset, &[], keep, ranking, budget)?;
+    for hit in best.top {
+        if !top.iter().any(|(_, a)| *a == hit.1) {
+            top.push(hit);
+        }
+    }
+    top.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    top.truncate(keep);
+    Ok(())
+}
+
 /// The `wanted` documents passing the filters with the highest sum of these weighted
 /// terms, found with block-max WAND.
-fn best_by_terms(searcher: &Searcher, terms: &[(Term, f32)], filters: &[(Facet, FilterValue)], wanted: usize) -> Result<Vec<DocAddress>, SearchError> {
+fn best_by_terms(
+    searcher: &Searcher,
+    terms: &[(Term, f32)],
+    filters: &[(Facet, FilterValue)],
+    wanted: usize,
+) -> Result<Vec<DocAddress>, SearchError> {
     if terms.is_empty() {
         return Ok(Vec::new());
     }

@@ -2,8 +2,9 @@
 //!
 //! This crate owns everything between "a citizen typed some words" and "these documents match,
 //! in this order": how Vietnamese text is normalised ([`normalize`]), cut into tokens
-//! ([`analysis`]), laid out in fields ([`schema`]), queried ([`query`]) and collected into
-//! hits, snippets and facets ([`collect`]), and how it helps while typing (completions,
+//! ([`analysis`]), laid out in fields ([`schema`]), queried ([`query`]), evaluated at a cost
+//! bounded by the page rather than the corpus (`execute`) and collected into hits, snippets
+//! and facets ([`collect`]), and how it helps while typing (completions,
 //! "did you mean"). It knows nothing of HTTP or SQL: callers hand it
 //! [`IndexDocument`]s and [`SearchRequest`]s.
 //!

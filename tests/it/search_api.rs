@@ -15,6 +15,7 @@ fn search_api_answers_and_rejects_bad_parameters() {
     assert_eq!(body["hits"][0]["url"], "/thu-tuc/1.001193");
     assert!(body["hits"][0]["snippet"].as_str().unwrap_or_default().contains("<b>"));
     assert!(body["total"].as_u64().unwrap_or(0) >= 5);
+    assert_eq!(body["estimated"], false, "a few hundred demo documents are counted, not estimated");
     let kinds = body["facets"]["kind"].as_array().expect("kind facet");
     assert!(kinds.iter().any(|k| k["value"] == "procedure"));
 

@@ -187,15 +187,26 @@ mod tests {
         }
         writer.commit().expect("commit");
         let searcher = index.reader().expect("reader").searcher();
-        let part = |w: &str| Box::new(TermQuery::new(Term::from_field_text(word, w), IndexRecordOption::Basic)) as Box<dyn Query>;
+        let part = |w: &str| {
+            Box::new(TermQuery::new(Term::from_field_text(word, w), IndexRecordOption::Basic)) as Box<dyn Query>
+        };
         for k in 1..=3 {
             let query = AtLeastQuery::new(vec![part("a"), part("b"), part("c")], k);
-            let found: Vec<u32> = searcher.search(&query, &DocSetCollector).expect("search").into_iter().map(|a| a.doc_id).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+            let found: Vec<u32> = searcher
+                .search(&query, &DocSetCollector)
+                .expect("search")
+                .into_iter()
+                .map(|a| a.doc_id)
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect();
             let expected: Vec<u32> = (0u32..8).filter(|m| m.count_ones() as usize >= k).collect();
             assert_eq!(found, expected, "k = {k}");
         }
         // Seeking lands on the first match at or after the target.
-        let weight = AtLeastQuery::new(vec![part("a"), part("b"), part("c")], 2).weight(EnableScoring::disabled_from_searcher(&searcher)).expect("weight");
+        let weight = AtLeastQuery::new(vec![part("a"), part("b"), part("c")], 2)
+            .weight(EnableScoring::disabled_from_searcher(&searcher))
+            .expect("weight");
         let mut scorer = weight.scorer(searcher.segment_reader(0), 1.0).expect("scorer");
         assert_eq!(scorer.doc(), 3);
         assert_eq!(scorer.seek(4), 5);

@@ -219,10 +219,15 @@ mod tests {
             ]
         };
         let required = || Box::new(TermQuery::new(term("a"), IndexRecordOption::WithFreqs)) as Box<dyn Query>;
-        let union = BooleanQuery::new(vec![(Occur::Must, required()), (Occur::Should, Box::new(BooleanQuery::new(parts().into_iter().map(|p| (Occur::Should, p)).collect())))]);
-        let bonus = BooleanQuery::new(vec![(Occur::Must, required()), (Occur::Should, Box::new(BonusQuery::new(parts())))]);
+        let union = BooleanQuery::new(vec![
+            (Occur::Must, required()),
+            (Occur::Should, Box::new(BooleanQuery::new(parts().into_iter().map(|p| (Occur::Should, p)).collect()))),
+        ]);
+        let bonus =
+            BooleanQuery::new(vec![(Occur::Must, required()), (Occur::Should, Box::new(BonusQuery::new(parts())))]);
         let all = |q: &dyn Query| searcher.search(q, &TopDocs::with_limit(400).order_by_score()).expect("search");
-        let mut expected: Vec<(DocAddress, u32)> = all(&union).into_iter().map(|(s, a)| (a, (s * 1000.0) as u32)).collect();
+        let mut expected: Vec<(DocAddress, u32)> =
+            all(&union).into_iter().map(|(s, a)| (a, (s * 1000.0) as u32)).collect();
         let mut got: Vec<(DocAddress, u32)> = all(&bonus).into_iter().map(|(s, a)| (a, (s * 1000.0) as u32)).collect();
         expected.sort();
         got.sort();
