@@ -3,8 +3,11 @@
 //! Titles are indexed three ways: folded (marks removed, so unaccented queries find
 //! everything), exact (marks kept, for accent-aware ranking) and as syllable pairs. Body
 //! text is indexed folded and as pairs only: an exact body field cost a quarter of the
-//! indexing time and moved no judged query (accent-aware ranking happens in titles). The
-//! folded fields also store the original text, which snippets highlight.
+//! indexing time and moved no judged query (accent-aware ranking happens in titles). Only
+//! the folded title keeps positions (title phrases, completions): body positions served
+//! only a body-phrase bonus that moved no judged query once body pairs existed, and cost
+//! indexing time and space. The folded fields also store the original text, which snippets
+//! highlight.
 
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
@@ -75,12 +78,8 @@ impl Fields {
 /// Builds the schema and returns it with its field handles.
 pub fn build() -> (Schema, Fields) {
     let mut b = Schema::builder();
-    let text = |analyzer: &str, stored: bool| {
-        let record = if analyzer == VI_FOLDED {
-            IndexRecordOption::WithFreqsAndPositions
-        } else {
-            IndexRecordOption::WithFreqs
-        };
+    let text = |analyzer: &str, stored: bool, positions: bool| {
+        let record = if positions { IndexRecordOption::WithFreqsAndPositions } else { IndexRecordOption::WithFreqs };
         let indexing = TextFieldIndexing::default().set_tokenizer(analyzer).set_index_option(record);
         let options = TextOptions::default().set_indexing_options(indexing);
         if stored { options.set_stored() } else { options }
@@ -90,12 +89,12 @@ pub fn build() -> (Schema, Fields) {
         kind: b.add_text_field("kind", STRING | STORED | FAST),
         agency: b.add_text_field("agency", STRING | STORED | FAST),
         agency_name: b.add_text_field("agency_name", STORED),
-        title: b.add_text_field("title", text(VI_FOLDED, true)),
-        title_exact: b.add_text_field("title_exact", text(VI_EXACT, false)),
-        title_pairs: b.add_text_field("title_pairs", text(VI_PAIRS, false)),
+        title: b.add_text_field("title", text(VI_FOLDED, true, true)),
+        title_exact: b.add_text_field("title_exact", text(VI_EXACT, false, false)),
+        title_pairs: b.add_text_field("title_pairs", text(VI_PAIRS, false, false)),
         title_key: b.add_text_field("title_key", STRING | FAST),
-        content: b.add_text_field("content", text(VI_FOLDED, true)),
-        content_pairs: b.add_text_field("content_pairs", text(VI_PAIRS, false)),
+        content: b.add_text_field("content", text(VI_FOLDED, true, false)),
+        content_pairs: b.add_text_field("content_pairs", text(VI_PAIRS, false, false)),
         numbers: b.add_text_field("numbers", STRING),
         code: b.add_text_field("code", STRING | STORED),
         url: b.add_text_field("url", STORED),

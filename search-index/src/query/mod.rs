@@ -104,7 +104,6 @@ mod weight {
     pub const TITLE_PAIR: f32 = 4.0;
     pub const TITLE: f32 = 3.0;
     pub const TITLE_EXACT: f32 = 2.5;
-    pub const CONTENT_PHRASE: f32 = 2.0;
     pub const CITIZEN_PRIOR: f32 = 2.0;
     pub const CONTENT: f32 = 1.0;
     pub const LOCAL_PRIOR: f32 = 1.0;
@@ -498,7 +497,6 @@ impl Reading {
         }
         bonuses.extend(self.optional.iter().map(|q| q.box_clone()));
         bonuses.extend(phrase(fields.title, &self.syllables, weight::TITLE_PHRASE));
-        bonuses.extend(phrase(fields.content, &self.syllables, weight::CONTENT_PHRASE));
         bonuses.extend(self.rewrite_bonus.as_ref().map(|q| q.box_clone()));
         if !bonuses.is_empty() {
             clauses.push((Occur::Should, Box::new(BonusQuery::new(bonuses))));
