@@ -249,10 +249,7 @@ pub(crate) fn top_by_candidates(
             }
         }
     }
-    let telling = telling_terms(searcher, &terms.scored, true);
-    let all = telling_terms(searcher, &terms.scored, false);
-    let tries = if telling == all { vec![telling] } else { vec![telling, all] };
-    for terms in &tries {
+    for terms in &candidate_term_sets(searcher, &terms.scored) {
         let mut candidates = best_by_terms(searcher, terms, filters, wanted)?;
         candidates.extend_from_slice(&named);
         let (top, matched) = rescore(searcher, query, candidates, keep, ranking)?;
@@ -274,13 +271,13 @@ pub(crate) fn merge_best_of(
     budget: SearchBudget,
 ) -> Result<(), SearchError> {
     let best = tally(searcher, subset, &[], keep, ranking, budget)?;
-    for hit in best.top {
-        if !top.iter().any(|(_, a)| *a == hit.1) {
-            top.push(hit);
+    let mut merged = TopHits::new(keep);
+    for (score, address) in top.drain(..).chain(best.top) {
+        if !merged.heap.iter().any(|hit| hit.1 == address) {
+            merged.push(score, address);
         }
     }
-    top.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-    top.truncate(keep);
+    *top = merged.into_sorted();
     Ok(())
 }
 
@@ -356,11 +353,12 @@ fn rescore(
     Ok((top.into_sorted(), matched))
 }
 
-/// Terms that find candidates: at most [`CANDIDATE_TERMS`], those that weigh most
-/// (field weight × inverse document frequency), without words found in more than
-/// [`COMMON_SHARE`] of documents while rarer ones remain. Common words add little to
-/// any candidate's score and much to the work of walking them.
-fn telling_terms(searcher: &Searcher, terms: &[(Term, f32)], drop_common: bool) -> Vec<(Term, f32)> {
+/// The sets of terms to find candidates with, in the order to try them: at most
+/// [`CANDIDATE_TERMS`], those that weigh most (field weight × inverse document frequency),
+/// first without words found in more than [`COMMON_SHARE`] of documents while rarer ones
+/// remain, then (when that left some out) with them. Common words add little to any
+/// candidate's score and much to the work of walking them.
+fn candidate_term_sets(searcher: &Searcher, terms: &[(Term, f32)]) -> Vec<Vec<(Term, f32)>> {
     let docs = searcher.num_docs().max(1) as f32;
     let mut weighed: Vec<(f32, f32, &(Term, f32))> = terms
         .iter()
@@ -372,11 +370,16 @@ fn telling_terms(searcher: &Searcher, terms: &[(Term, f32)], drop_common: bool) 
         .filter(|(_, share, _)| *share > 0.0)
         .collect();
     weighed.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let strongest = |keep: &dyn Fn(f32) -> bool| -> Vec<(Term, f32)> {
+        weighed.iter().filter(|(_, share, _)| keep(*share)).take(CANDIDATE_TERMS).map(|(_, _, t)| (*t).clone()).collect()
+    };
+    let all = strongest(&|_| true);
     let rare = weighed.iter().filter(|(_, share, _)| *share <= COMMON_SHARE).count();
-    if drop_common && rare >= 2 {
-        weighed.retain(|(_, share, _)| *share <= COMMON_SHARE);
+    if rare < 2 {
+        return vec![all];
     }
-    weighed.into_iter().take(CANDIDATE_TERMS).map(|(_, _, t)| t.clone()).collect()
+    let telling = strongest(&|share| share <= COMMON_SHARE);
+    if telling == all { vec![all] } else { vec![telling, all] }
 }
 
 /// The best hits seen so far, ties broken by address as Tantivy's own collector does.
@@ -452,6 +455,8 @@ struct FacetCounter {
     counts: HashMap<String, u64>,
     /// Counts by term ordinal in the open segment (string facets).
     by_ord: Vec<u64>,
+    /// Counts by value (the year), named once at the end.
+    by_number: HashMap<i64, u64>,
 }
 
 /// The column of a facet in one segment.
@@ -463,7 +468,7 @@ enum FacetColumn {
 
 impl FacetCounter {
     fn new(facet: Facet) -> Self {
-        Self { facet, counts: HashMap::new(), by_ord: Vec::new() }
+        Self { facet, counts: HashMap::new(), by_ord: Vec::new(), by_number: HashMap::new() }
     }
 
     fn open(&mut self, segment: &SegmentReader) -> FacetColumn {
@@ -492,7 +497,7 @@ impl FacetCounter {
             }
             FacetColumn::Number(c) => {
                 for value in c.values_for_doc(doc) {
-                    *self.counts.entry(value.to_string()).or_default() += 1;
+                    *self.by_number.entry(value).or_default() += 1;
                 }
             }
             FacetColumn::Missing => {}
@@ -512,7 +517,8 @@ impl FacetCounter {
 
     /// Counts scaled up from a sample (`scale` 1 when every match was counted).
     fn finish(self, scale: f64) -> (Facet, Vec<(String, u64)>) {
-        let counts = self.counts.into_iter().map(|(v, n)| (v, (n as f64 * scale).round() as u64)).collect();
+        let numbers = self.by_number.into_iter().map(|(v, n)| (v.to_string(), n));
+        let counts = self.counts.into_iter().chain(numbers).map(|(v, n)| (v, (n as f64 * scale).round() as u64)).collect();
         (self.facet, counts)
     }
 }
@@ -520,39 +526,39 @@ impl FacetCounter {
 /// Whether a document passes the filters, read from fast fields (WAND takes no filter
 /// query without giving up its skipping).
 struct FilterCheck {
-    checks: Vec<(FacetColumn, Option<u64>, Option<i64>)>,
-    impossible: bool,
+    /// `None` when no document of the segment can pass (a value or column it lacks).
+    checks: Option<Vec<Check>>,
+}
+
+/// One filter in one segment: the column and the value it must hold.
+enum Check {
+    Text(StrColumn, u64),
+    Number(Column<i64>, i64),
 }
 
 impl FilterCheck {
     fn new(segment: &SegmentReader, filters: &[(Facet, FilterValue)]) -> Self {
         let fast = segment.fast_fields();
-        let mut checks = Vec::new();
-        let mut impossible = false;
-        for (facet, value) in filters {
-            match value {
-                FilterValue::Text(v) => match fast.str(facet.field_name()).ok().flatten() {
-                    Some(c) => match c.dictionary().term_ord(v.as_bytes()).ok().flatten() {
-                        Some(ord) => checks.push((FacetColumn::Text(c), Some(ord), None)),
-                        None => impossible = true,
-                    },
-                    None => impossible = true,
-                },
-                FilterValue::Number(n) => match fast.i64(facet.field_name()) {
-                    Ok(c) => checks.push((FacetColumn::Number(c), None, Some(*n))),
-                    Err(_) => impossible = true,
-                },
-            }
-        }
-        Self { checks, impossible }
+        let checks = filters
+            .iter()
+            .map(|(facet, value)| match value {
+                FilterValue::Text(v) => {
+                    let column = fast.str(facet.field_name()).ok().flatten()?;
+                    let ord = column.dictionary().term_ord(v.as_bytes()).ok().flatten()?;
+                    Some(Check::Text(column, ord))
+                }
+                FilterValue::Number(n) => Some(Check::Number(fast.i64(facet.field_name()).ok()?, *n)),
+            })
+            .collect();
+        Self { checks }
     }
 
     fn check(&self, doc: DocId) -> bool {
-        !self.impossible
-            && self.checks.iter().all(|(column, ord, number)| match (column, ord, number) {
-                (FacetColumn::Text(c), Some(ord), _) => c.ords().values_for_doc(doc).any(|o| o == *ord),
-                (FacetColumn::Number(c), _, Some(n)) => c.values_for_doc(doc).any(|v| v == *n),
-                _ => false,
+        self.checks.as_ref().is_some_and(|checks| {
+            checks.iter().all(|check| match check {
+                Check::Text(c, ord) => c.ords().values_for_doc(doc).any(|o| o == *ord),
+                Check::Number(c, n) => c.values_for_doc(doc).any(|v| v == *n),
             })
+        })
     }
 }
