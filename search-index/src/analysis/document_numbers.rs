@@ -9,10 +9,20 @@ use crate::normalize::fold;
 
 /// The document numbers in `text`, each in its index form, in order of appearance, without
 /// repeats.
+///
+/// Every number holds a "/", so only the words around each slash are parsed: the body text
+/// of every indexed document passes through here, and most of it has no slash at all.
 pub fn document_numbers(text: &str) -> Vec<String> {
     let mut found: Vec<String> = Vec::new();
-    for chunk in text.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '(' | ')' | '"' | '“' | '”' | '[' | ']')) {
-        let chunk = chunk.trim_matches(|c: char| matches!(c, '.' | ':' | '\'' | '’' | '‘'));
+    let mut examined_to = 0;
+    for (slash, _) in text.match_indices('/') {
+        if slash < examined_to {
+            continue;
+        }
+        let start = text[..slash].char_indices().rev().find(|(_, c)| separates_words(*c)).map_or(0, |(i, c)| i + c.len_utf8());
+        let end = text[slash..].find(separates_words).map_or(text.len(), |i| slash + i);
+        examined_to = end;
+        let chunk = text[start..end].trim_matches(|c: char| matches!(c, '.' | ':' | '\'' | '’' | '‘'));
         if let Some(number) = parse(chunk)
             && !found.contains(&number)
         {
@@ -20,6 +30,11 @@ pub fn document_numbers(text: &str) -> Vec<String> {
         }
     }
     found
+}
+
+/// What ends the word a number is: spaces and the punctuation that surrounds a quoted number.
+fn separates_words(c: char) -> bool {
+    c.is_whitespace() || matches!(c, ',' | ';' | '(' | ')' | '"' | '“' | '”' | '[' | ']')
 }
 
 /// Whether a query token is a document number (and so must never be "corrected").
@@ -73,5 +88,26 @@ mod tests {
         }
         assert!(is_document_number("12/2023/nđ-cp"));
         assert_eq!(document_numbers("12/2023/NĐ-CP 12/2023/nđ-cp"), ["12/2023/nd-cp"]);
+    }
+
+    /// The reference: every word parsed, slash or not.
+    fn every_word(text: &str) -> Vec<String> {
+        let mut found: Vec<String> = Vec::new();
+        for chunk in text.split(separates_words) {
+            let chunk = chunk.trim_matches(|c: char| matches!(c, '.' | ':' | '\'' | '’' | '‘'));
+            if let Some(number) = parse(chunk)
+                && !found.contains(&number)
+            {
+                found.push(number);
+            }
+        }
+        found
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn only_words_with_a_slash_are_parsed(text in "([0-9]{1,5}|/|2023|NĐ|-|CP|QĐ|[ ,;.:(\\[“”]|x|é){0,24}") {
+            proptest::prop_assert_eq!(document_numbers(&text), every_word(&text));
+        }
     }
 }

@@ -1,20 +1,18 @@
-//! Analysers: how a field's text becomes tokens. One filter a file, chained and registered
-//! by name here; the schema only names them.
+//! Analysers: how a field's text becomes tokens. The tokenizer and each filter have a file,
+//! chained and registered by name here; the schema only names them.
 //!
 //! ```text
 //! "Thu\u{0323} ly\u{0301} HỒ SƠ"  --vi_exact-->  [thụ] [lý] [hồ] [sơ]
 //!                                 --vi_folded--> [thu] [ly] [ho] [so]
 //! ```
 
-mod diacritic_folding;
 mod document_numbers;
 mod syllable_pairs;
 mod syllable_tokenizer;
 
-pub use diacritic_folding::DiacriticFolding;
 pub use document_numbers::{document_numbers, is_document_number};
 pub use syllable_pairs::SyllablePairs;
-pub use syllable_tokenizer::SyllableTokenizer;
+pub use syllable_tokenizer::{SyllableForm, SyllableTokenizer};
 
 use tantivy::tokenizer::{TextAnalyzer, TokenStream, TokenizerManager};
 
@@ -27,17 +25,17 @@ pub const VI_PAIRS: &str = "vi_pairs";
 
 /// The analyser behind [`VI_EXACT`].
 pub fn exact_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SyllableTokenizer).build()
+    TextAnalyzer::builder(SyllableTokenizer::exact()).build()
 }
 
 /// The analyser behind [`VI_FOLDED`].
 pub fn folded_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SyllableTokenizer).filter(DiacriticFolding).build()
+    TextAnalyzer::builder(SyllableTokenizer::folded()).build()
 }
 
 /// The analyser behind [`VI_PAIRS`].
 pub fn pairs_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SyllableTokenizer).filter(DiacriticFolding).filter(SyllablePairs).build()
+    TextAnalyzer::builder(SyllableTokenizer::folded()).filter(SyllablePairs).build()
 }
 
 /// Registers this crate's analysers in an index's tokenizer manager.

@@ -129,10 +129,10 @@ pub fn fold_into(text: &str, out: &mut String) {
     for c in text.chars() {
         if c.is_ascii() {
             out.push(c.to_ascii_lowercase());
-        } else if is_combining_mark(c) {
-            // A decomposed mark: the letter before it was already written.
         } else if let Some(base) = LATIN_FOLDS.get(c) {
             out.push(base);
+        } else if is_combining_mark(c) {
+            // A decomposed mark: the letter before it was already written.
         } else {
             fold_char_slowly(c, out);
         }
@@ -200,15 +200,29 @@ impl LatinFolds {
 /// Unifies the i/y spellings of a folded syllable ("ky"/"ki", "ly"/"li", "quy"/"qui"):
 /// both conventions appear in official text ("kỹ thuật"/"kĩ thuật"), citizens type either.
 pub fn unify_i_y(folded: &str) -> std::borrow::Cow<'_, str> {
+    if ends_in_unifiable_y(folded) {
+        std::borrow::Cow::Owned(format!("{}i", &folded[..folded.len() - 1]))
+    } else {
+        std::borrow::Cow::Borrowed(folded)
+    }
+}
+
+/// [`unify_i_y`] rewriting its argument, so an analyser allocates nothing per token.
+pub fn unify_i_y_in_place(folded: &mut String) {
+    if ends_in_unifiable_y(folded) {
+        folded.pop();
+        folded.push('i');
+    }
+}
+
+/// Whether a folded syllable ends in a "y" that is spelt "i" as well: after a consonant or
+/// "qu", in a word of ASCII lowercase letters.
+fn ends_in_unifiable_y(folded: &str) -> bool {
     let bytes = folded.as_bytes();
     let n = bytes.len();
     let consonant_before = n >= 2 && !matches!(bytes[n - 2], b'a' | b'e' | b'i' | b'o' | b'u' | b'y');
     let qu_before = folded.ends_with("quy");
-    if bytes.last() == Some(&b'y') && (consonant_before || qu_before) && bytes[..n - 1].iter().all(u8::is_ascii_lowercase) {
-        std::borrow::Cow::Owned(format!("{}i", &folded[..n - 1]))
-    } else {
-        std::borrow::Cow::Borrowed(folded)
-    }
+    bytes.last() == Some(&b'y') && (consonant_before || qu_before) && bytes[..n - 1].iter().all(u8::is_ascii_lowercase)
 }
 
 /// A URL slug of a Vietnamese name: folded, lowercase ASCII words joined by hyphens,
