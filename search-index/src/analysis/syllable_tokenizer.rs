@@ -5,7 +5,7 @@ use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
-use crate::normalize::{fold_into, unify_i_y_in_place};
+use crate::normalize::{fold_char_into, unify_i_y_in_place};
 
 /// Splits on anything that is neither a letter, a digit nor a combining mark, then writes
 /// each piece in one of two forms ([`SyllableForm`]). Tone placement and the other repairs
@@ -88,29 +88,67 @@ impl Tokenizer for SyllableTokenizer {
 
 impl TokenStream for SyllableTokenStream<'_> {
     fn advance(&mut self) -> bool {
-        let rest = &self.text[self.cursor..];
-        let Some((start, _)) = rest.char_indices().find(|(_, c)| is_word_char(*c)) else {
-            self.cursor = self.text.len();
+        let text = self.text;
+        let bytes = text.as_bytes();
+        // Bytes are looked at one by one where they are ASCII, which most of even Vietnamese
+        // text is (spaces, punctuation, unmarked letters); other characters are decoded.
+        let char_at = |i: usize| text[i..].chars().next().unwrap_or(' ');
+        let mut from = self.cursor;
+        while from < bytes.len() {
+            let b = bytes[from];
+            if b.is_ascii() {
+                if b.is_ascii_alphanumeric() {
+                    break;
+                }
+                from += 1;
+            } else {
+                let c = char_at(from);
+                if is_word_char(c) {
+                    break;
+                }
+                from += c.len_utf8();
+            }
+        }
+        if from == bytes.len() {
+            self.cursor = from;
             return false;
-        };
-        let from = self.cursor + start;
-        let len = self.text[from..].char_indices().find(|(_, c)| !is_word_char(*c)).map_or(self.text.len() - from, |(i, _)| i);
-        let to = from + len;
-        let word = &self.text[from..to];
+        }
         let out = &mut self.token.text;
         out.clear();
-        if word.is_ascii() {
-            out.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
-            if self.form == SyllableForm::Folded {
-                unify_i_y_in_place(out);
+        let folded = self.form == SyllableForm::Folded;
+        let mut to = from;
+        let mut ascii = true;
+        while to < bytes.len() {
+            let b = bytes[to];
+            if b.is_ascii() {
+                if !b.is_ascii_alphanumeric() {
+                    break;
+                }
+                out.push(char::from(b.to_ascii_lowercase()));
+                to += 1;
+            } else {
+                let c = char_at(to);
+                if !is_word_char(c) {
+                    break;
+                }
+                ascii = false;
+                if folded {
+                    fold_char_into(c, out);
+                }
+                to += c.len_utf8();
             }
-        } else if self.form == SyllableForm::Folded {
-            fold_into(word, out);
+        }
+        if folded {
             unify_i_y_in_place(out);
-        } else if is_composed(word) {
-            out.extend(word.chars().flat_map(char::to_lowercase));
-        } else {
-            out.extend(word.nfc().flat_map(char::to_lowercase));
+        } else if !ascii {
+            // The exact form of a word with marks: composed first, then lowercased.
+            let word = &text[from..to];
+            out.clear();
+            if is_composed(word) {
+                out.extend(word.chars().flat_map(char::to_lowercase));
+            } else {
+                out.extend(word.nfc().flat_map(char::to_lowercase));
+            }
         }
         self.token.offset_from = from;
         self.token.offset_to = to;

@@ -127,15 +127,20 @@ pub fn fold(text: &str) -> String {
 /// [`fold`] appending to `out`, so an analyser can reuse one buffer for every token.
 pub fn fold_into(text: &str, out: &mut String) {
     for c in text.chars() {
-        if c.is_ascii() {
-            out.push(c.to_ascii_lowercase());
-        } else if let Some(base) = LATIN_FOLDS.get(c) {
-            out.push(base);
-        } else if is_combining_mark(c) {
-            // A decomposed mark: the letter before it was already written.
-        } else {
-            fold_char_slowly(c, out);
-        }
+        fold_char_into(c, out);
+    }
+}
+
+/// [`fold_into`] for one character, so a tokenizer can fold while it scans.
+pub fn fold_char_into(c: char, out: &mut String) {
+    if c.is_ascii() {
+        out.push(c.to_ascii_lowercase());
+    } else if let Some(base) = LATIN_FOLDS.get(c) {
+        out.push(base);
+    } else if is_combining_mark(c) {
+        // A decomposed mark: the letter before it was already written.
+    } else {
+        fold_char_slowly(c, out);
     }
 }
 

@@ -232,10 +232,13 @@ fn queries_only(
         eprintln!("indexing into {}…", dir.display());
         let mut sequence = 0;
         let docs: Vec<IndexDocument> = corpus(procedures, news, size).collect();
+        let (cpu, started) = (cpu_seconds(), Instant::now());
         for chunk in docs.chunks(BATCH) {
             sequence += 1;
             index.apply(IndexBatch { upserts: chunk.to_vec(), deletes: vec![], sequence })?;
         }
+        let (cpu, wall) = (cpu_seconds() - cpu, started.elapsed().as_secs_f64());
+        println!("Indexed {size} documents: {:.0} docs/s wall, {:.0} per CPU-second.\n", size as f64 / wall, size as f64 / cpu);
     }
     let (queries, prefixes) = if size > LARGE {
         let sample = |log: &[String]| log.iter().step_by(log.len() / LARGE_SAMPLE + 1).cloned().collect::<Vec<_>>();
