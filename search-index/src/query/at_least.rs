@@ -69,15 +69,19 @@ impl Weight for AtLeastWeight {
 /// Walks the documents matched by at least `k` parts.
 struct AtLeastScorer {
     parts: Vec<Box<dyn Scorer>>,
+    /// Where each part is, kept beside it: asking a boxed scorer costs a virtual call and a
+    /// block lookup, and every step looks at every part.
+    docs: Vec<DocId>,
     k: usize,
     doc: DocId,
     /// Scratch space for finding the k-th nearest part.
-    docs: Vec<DocId>,
+    scratch: Vec<DocId>,
 }
 
 impl AtLeastScorer {
     fn new(parts: Vec<Box<dyn Scorer>>, k: usize) -> Self {
-        let mut scorer = Self { docs: Vec::with_capacity(parts.len()), parts, k, doc: 0 };
+        let docs = parts.iter().map(|p| p.doc()).collect();
+        let mut scorer = Self { scratch: Vec::with_capacity(parts.len()), docs, parts, k, doc: 0 };
         scorer.doc = if scorer.k > scorer.parts.len() { TERMINATED } else { scorer.settle(0) };
         scorer
     }
@@ -86,39 +90,40 @@ impl AtLeastScorer {
     /// already at or after `target`.
     fn settle(&mut self, mut target: DocId) -> DocId {
         loop {
-            for part in &mut self.parts {
-                if part.doc() < target {
-                    part.seek(target);
+            let mut at_target = 0;
+            for (part, doc) in self.parts.iter_mut().zip(self.docs.iter_mut()) {
+                if *doc < target {
+                    *doc = part.seek(target);
                 }
+                at_target += usize::from(*doc == target);
             }
-            // No document before the k-th nearest part can have k parts.
+            if at_target >= self.k {
+                return target;
+            }
+            // No document before the k-th nearest part can have k parts; fewer than k sit
+            // at the target, so that part is beyond it.
             let candidate = self.kth_nearest();
             if candidate == TERMINATED {
                 return TERMINATED;
             }
-            if candidate == target {
-                // At least k parts sit at or before the target, and none before it.
-                return target;
-            }
             target = candidate;
         }
     }
-}
 
-impl AtLeastScorer {
     /// The document the k-th nearest part is at (the nearest for a union, the farthest when
     /// all are needed).
     fn kth_nearest(&mut self) -> DocId {
-        let docs = self.parts.iter().map(|p| p.doc());
         if self.k == 1 {
-            return docs.min().unwrap_or(TERMINATED);
+            return self.docs.iter().copied().min().unwrap_or(TERMINATED);
         }
-        if self.k == self.parts.len() {
-            return docs.max().unwrap_or(TERMINATED);
+        if self.k == self.docs.len() {
+            return self.docs.iter().copied().max().unwrap_or(TERMINATED);
         }
-        self.docs.clear();
-        self.docs.extend(docs);
-        *self.docs.select_nth_unstable(self.k - 1).1
+        self.scratch.clear();
+        self.scratch.extend_from_slice(&self.docs);
+        // A few dozen parts at most: sorting them beats selection, which the profile showed.
+        self.scratch.sort_unstable();
+        self.scratch[self.k - 1]
     }
 }
 
@@ -155,7 +160,7 @@ impl DocSet for AtLeastScorer {
 impl Scorer for AtLeastScorer {
     fn score(&mut self) -> Score {
         let doc = self.doc;
-        self.parts.iter_mut().filter(|p| p.doc() == doc).map(|p| p.score()).sum()
+        self.parts.iter_mut().zip(&self.docs).filter(|(_, d)| **d == doc).map(|(p, _)| p.score()).sum()
     }
 }
 

@@ -23,10 +23,12 @@
 mod at_least;
 mod bonus;
 mod lexicon;
+mod readings;
 
 pub use at_least::AtLeastQuery;
 pub use bonus::BonusQuery;
 pub use lexicon::{LEXICON, Lexicon, Rewrite};
+pub use readings::{ReadingPlan, ReadingsQuery};
 
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery,
@@ -284,17 +286,6 @@ fn any_of(mut parts: Vec<Box<dyn Query>>) -> Box<dyn Query> {
     Box::new(AtLeastQuery::new(parts, 1))
 }
 
-/// Documents matching at least `k` of `parts`: all of them, any of them, or through
-/// [`AtLeastQuery`] in between.
-fn at_least(parts: Vec<Box<dyn Query>>, k: usize) -> Box<dyn Query> {
-    if k >= parts.len() {
-        Box::new(BooleanQuery::new(parts.into_iter().map(|q| (Occur::Must, q)).collect()))
-    } else if k <= 1 {
-        any_of(parts)
-    } else {
-        Box::new(AtLeastQuery::new(parts, k))
-    }
-}
 
 /// Whether the text looks like a procedure code: digits, a dot, digits ("1.001193").
 pub fn looks_like_code(text: &str) -> bool {
@@ -412,37 +403,66 @@ impl Word {
     }
 }
 
+/// The distinct word queries of every reading, each built once and shared by the readings
+/// that use it ([`ReadingsQuery`]).
+#[derive(Default)]
+struct WordTable {
+    queries: Vec<Box<dyn Query>>,
+    /// What each query stands for: a word of the query by position, or a rewritten syllable.
+    keys: Vec<WordKey>,
+}
+
+#[derive(PartialEq)]
+enum WordKey {
+    Typed(usize),
+    Rewritten(String),
+    /// A syllable in titles only (for title coverage).
+    InTitle(String),
+}
+
+impl WordTable {
+    /// The index of the word `key`, its query made by `make` the first time.
+    fn index(&mut self, key: WordKey, make: impl FnOnce() -> Box<dyn Query>) -> usize {
+        if let Some(i) = self.keys.iter().position(|k| *k == key) {
+            return i;
+        }
+        self.keys.push(key);
+        self.queries.push(make());
+        self.queries.len() - 1
+    }
+}
+
 /// One reading of the query: the original words, with a span possibly replaced by a
 /// rewrite (an abbreviation's full form, an everyday phrase's administrative term).
 struct Reading {
-    /// Required parts (a word, or a rewritten phrase), scored.
-    required: Vec<Box<dyn Query>>,
+    /// Required parts (words of the [`WordTable`]), scored.
+    required: Vec<usize>,
     /// Optional parts (filler words).
     optional: Vec<Box<dyn Query>>,
     /// Folded syllables of the whole reading, for phrase bonuses.
     syllables: Vec<String>,
     /// Extra bonus for the rewritten phrase appearing in a title.
     rewrite_bonus: Option<Box<dyn Query>>,
-    /// The rewritten phrase, which a document of this reading must contain.
-    anchor: Option<Box<dyn Query>>,
+    /// The syllables of the rewritten phrase (words of the [`WordTable`]), which a document
+    /// of this reading must all contain; empty without a rewrite.
+    anchor: Vec<usize>,
 }
 
 impl Reading {
-    fn build(fields: &Fields, words: &[Word], rewrite: Option<&lexicon::Rewrite>) -> Reading {
+    fn build(fields: &Fields, table: &mut WordTable, words: &[Word], rewrite: Option<&lexicon::Rewrite>) -> Reading {
         let mut required = Vec::new();
         let mut optional = Vec::new();
         let mut syllables = Vec::new();
         let mut rewrite_bonus = None;
-        let mut anchor = None;
+        let mut anchor = Vec::new();
         let mut i = 0;
         while i < words.len() {
             if let Some(r) = rewrite.filter(|r| r.span.0 == i) {
-                let parts: Vec<(Occur, Box<dyn Query>)> = r
+                anchor = r
                     .replacement
                     .iter()
-                    .map(|s| (Occur::Must, Word::rewritten(s).query(fields)))
+                    .map(|s| table.index(WordKey::Rewritten(s.clone()), || Word::rewritten(s).query(fields)))
                     .collect();
-                anchor = Some(Box::new(BooleanQuery::new(parts)) as Box<dyn Query>);
                 rewrite_bonus = phrase(fields.title, &r.replacement, weight::REWRITE_TITLE_PHRASE)
                     .or_else(|| Some(term_query(Term::from_field_text(fields.title, &r.replacement[0]), weight::REWRITE_TITLE_PHRASE)));
                 syllables.extend(r.replacement.iter().cloned());
@@ -453,14 +473,14 @@ impl Reading {
             if w.is_optional() {
                 optional.push(Box::new(BoostQuery::new(w.query(fields), weight::FILLER)) as Box<dyn Query>);
             } else {
-                required.push(w.query(fields));
+                required.push(table.index(WordKey::Typed(i), || w.query(fields)));
             }
             syllables.push(w.syllable().to_string());
             i += 1;
         }
-        if required.is_empty() && anchor.is_none() {
+        if required.is_empty() && anchor.is_empty() {
             // Only filler words: then they are what was asked.
-            required = words.iter().map(|w| w.query(fields)).collect();
+            required = words.iter().enumerate().map(|(i, w)| table.index(WordKey::Typed(i), || w.query(fields))).collect();
             optional.clear();
         }
         Reading { required, optional, syllables, rewrite_bonus, anchor }
@@ -471,7 +491,7 @@ impl Reading {
     /// ăn" → hộ kinh doanh): one word of two may be missing.
     fn required(&self, strict: bool) -> usize {
         let n = self.required.len();
-        match (strict, self.anchor.is_some()) {
+        match (strict, !self.anchor.is_empty()) {
             (true, false) => required_of(n),
             (true, true) if n <= 2 => n.saturating_sub(1),
             (true, true) => required_of(n),
@@ -479,29 +499,14 @@ impl Reading {
         }
     }
 
-    /// The reading as a query requiring `required` of its required parts.
-    fn query(&self, fields: &Fields, required: usize) -> Box<dyn Query> {
-        let parts: Vec<Box<dyn Query>> = self.required.iter().map(|q| q.box_clone()).collect();
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        // What only adds to the score of a matching document.
-        let mut bonuses: Vec<Box<dyn Query>> = Vec::new();
-        if let Some(anchor) = &self.anchor {
-            clauses.push((Occur::Must, anchor.box_clone()));
-        }
-        if !parts.is_empty() {
-            if required == 0 {
-                bonuses.extend(parts);
-            } else {
-                clauses.push((Occur::Must, at_least(parts, required)));
-            }
-        }
-        bonuses.extend(self.optional.iter().map(|q| q.box_clone()));
+    /// The reading requiring `required` of its required parts, with what only adds to the
+    /// score of a matching document.
+    fn plan(&self, fields: &Fields, required: usize) -> (ReadingPlan, Option<Box<dyn Query>>) {
+        let plan = ReadingPlan { anchor: self.anchor.clone(), required: self.required.clone(), at_least: required };
+        let mut bonuses: Vec<Box<dyn Query>> = self.optional.iter().map(|q| q.box_clone()).collect();
         bonuses.extend(phrase(fields.title, &self.syllables, weight::TITLE_PHRASE));
         bonuses.extend(self.rewrite_bonus.as_ref().map(|q| q.box_clone()));
-        if !bonuses.is_empty() {
-            clauses.push((Occur::Should, Box::new(BonusQuery::new(bonuses))));
-        }
-        Box::new(BooleanQuery::new(clauses))
+        (plan, (!bonuses.is_empty()).then(|| Box::new(BonusQuery::new(bonuses)) as Box<dyn Query>))
     }
 
     /// Adjacent syllables as pair terms: most Vietnamese words have two syllables ("hành
@@ -526,14 +531,18 @@ impl Reading {
 
     /// Documents whose title holds at least half the syllables are candidates even when
     /// the rest of the question is nowhere in them: titles name the need.
-    fn title_coverage(&self, fields: &Fields) -> Option<Box<dyn Query>> {
+    /// Readings share their syllables, so the title terms are shared words too.
+    fn title_coverage(&self, fields: &Fields, table: &mut WordTable) -> Option<ReadingPlan> {
         let n = self.syllables.len();
         if n < 3 {
             return None;
         }
-        let terms: Vec<Box<dyn Query>> =
-            self.syllables.iter().map(|s| term_query(Term::from_field_text(fields.title, s), weight::TITLE)).collect();
-        Some(at_least(terms, n.div_ceil(2).max(2)))
+        let required = self
+            .syllables
+            .iter()
+            .map(|s| table.index(WordKey::InTitle(s.clone()), || term_query(Term::from_field_text(fields.title, s), weight::TITLE)))
+            .collect();
+        Some(ReadingPlan { anchor: Vec::new(), required, at_least: n.div_ceil(2).max(2) })
     }
 }
 
@@ -612,8 +621,9 @@ pub fn build(fields: &Fields, request: &SearchRequest, stats: &dyn TermStats) ->
             w.corrected = None;
         }
     }
-    let mut readings = vec![Reading::build(fields, &words, None)];
-    readings.extend(rewrites.iter().map(|r| Reading::build(fields, &words, Some(r))));
+    let mut table = WordTable::default();
+    let mut readings = vec![Reading::build(fields, &mut table, &words, None)];
+    readings.extend(rewrites.iter().map(|r| Reading::build(fields, &mut table, &words, Some(r))));
 
     let mut bonuses: Vec<Box<dyn Query>> = vec![term_query(
         Term::from_field_text(fields.title_key, &schema::title_key(&text)),
@@ -647,6 +657,7 @@ pub fn build(fields: &Fields, request: &SearchRequest, stats: &dyn TermStats) ->
         bonuses.push(Box::new(ConstScoreQuery::new(Box::new(q), score)));
     }
 
+    let coverage: Vec<ReadingPlan> = readings.iter().filter_map(|r| r.title_coverage(fields, &mut table)).collect();
     let mut pairs: Vec<(Term, f32)> = Vec::new();
     for pair in readings.iter().flat_map(|r| r.pairs(fields)) {
         if !pairs.contains(&pair) {
@@ -654,8 +665,10 @@ pub fn build(fields: &Fields, request: &SearchRequest, stats: &dyn TermStats) ->
         }
     }
     let combine = |strict: bool| -> Box<dyn Query> {
-        let mut clauses: Vec<Box<dyn Query>> = readings.iter().map(|r| r.query(fields, r.required(strict))).collect();
-        clauses.extend(readings.iter().filter_map(|r| r.title_coverage(fields)));
+        let mut plans: Vec<_> = readings.iter().map(|r| r.plan(fields, r.required(strict))).collect();
+        plans.extend(coverage.iter().map(|c| (c.clone(), None)));
+        let words = table.queries.iter().map(|q| q.box_clone()).collect();
+        let mut clauses: Vec<Box<dyn Query>> = vec![Box::new(ReadingsQuery::new(words, plans))];
         clauses.extend(bonuses.iter().map(|b| b.box_clone()));
         // At least one reading matches, or a code, number or best bet on its own; then
         // priors and syllable pairs add to the score.

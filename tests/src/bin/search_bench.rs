@@ -255,6 +255,14 @@ fn queries_only(
             Some(SearchBudget { exact_matches: exact.parse().ok()?, candidates: candidates.parse().ok()? })
         })
         .unwrap_or_default();
+    // `--profile QUERY`: that one query, 200 times, for a profiler.
+    if let Some(q) = std::env::args().skip_while(|a| a != "--profile").nth(1) {
+        let (p50, p99) = measure(&[q.clone()], 200, |q| {
+            index.search_within(&SearchRequest { text: q.to_string(), limit: 10, ..Default::default() }, budget).map(|r| r.hits.len()).unwrap_or(0)
+        });
+        println!("{q}: p50 {} p99 {}", ms(p50), ms(p99));
+        return Ok(());
+    }
     println!("### {} documents kept in {} (budget {budget:?})\n", index.num_docs(), dir.display());
     let search = measure(&queries, ROUNDS, |q| {
         let r = index.search_within(&SearchRequest { text: q.to_string(), limit: 10, ..Default::default() }, budget);
