@@ -286,7 +286,6 @@ fn any_of(mut parts: Vec<Box<dyn Query>>) -> Box<dyn Query> {
     Box::new(AtLeastQuery::new(parts, 1))
 }
 
-
 /// Whether the text looks like a procedure code: digits, a dot, digits ("1.001193").
 pub fn looks_like_code(text: &str) -> bool {
     let t = text.trim();
