@@ -78,6 +78,9 @@ fn helps_while_and_after_typing() {
     assert!(body["suggestion"].is_null());
     let (_, body) = server.json("/api/v1/search?q=9.999999");
     assert!(body["suggestion"].is_null(), "{body}");
+    // Question words are no typos: "ba" (father) is in no title, and not "va".
+    let (_, body) = server.json("/api/v1/search?q=ba%20toi%20mat");
+    assert!(body["suggestion"].is_null(), "{body}");
     let (_, html) = server.page("/tim-kiem?q=%C4%91%C4%83ng+k%C3%BD+khia+sinh");
     assert!(html.contains("Có phải bạn muốn tìm"), "the page offers the correction");
     assert!(html.contains("đăng ký khai sinh</a>"));

@@ -680,8 +680,8 @@ pub fn build(fields: &Fields, request: &SearchRequest, stats: &dyn TermStats) ->
     let task_like = !codes.is_empty()
         || rewrites.iter().any(|r| r.reason == "synonym")
         || TASK_WORDS.iter().any(|w| joined.contains(&format!(" {w} ")));
-    // Pieces of a code or document number, and words the lexicon knows, are never
-    // "corrected".
+    // Pieces of a code or document number, words the lexicon knows, and question words
+    // ("ba" of "ba tôi mất" is in no title, yet no typo of "va") are never "corrected".
     let protected: Vec<String> = raw_tokens
         .iter()
         .filter(|t| looks_like_code(t) || analysis::is_document_number(t))
@@ -693,7 +693,11 @@ pub fn build(fields: &Fields, request: &SearchRequest, stats: &dyn TermStats) ->
         .zip(spans)
         .enumerate()
         .filter(|(i, (w, _))| {
-            w.untitled && !rewritten(*i) && !w.folded.bytes().any(|b| b.is_ascii_digit()) && !protected.contains(&w.folded)
+            w.untitled
+                && !w.is_optional()
+                && !rewritten(*i)
+                && !w.folded.bytes().any(|b| b.is_ascii_digit())
+                && !protected.contains(&w.folded)
         })
         .filter_map(|(_, (w, span))| Some((span, w.did_you_mean(fields, stats)?)))
         .collect();
