@@ -66,22 +66,87 @@ impl Weight for AtLeastWeight {
     }
 }
 
-/// Walks the documents matched by at least `k` parts.
-struct AtLeastScorer {
-    parts: Vec<Box<dyn Scorer>>,
-    /// Where each part is, kept beside it: asking a boxed scorer costs a virtual call and a
-    /// block lookup, and every step looks at every part.
+/// Scorers walked together, each one's position kept beside it: asking a boxed scorer
+/// costs a virtual call and a block lookup, and every step looks at every scorer. Shared by
+/// "at least k" and by the readings of a query ([`super::ReadingsQuery`]).
+pub(super) struct Parts {
+    scorers: Vec<Box<dyn Scorer>>,
     docs: Vec<DocId>,
-    k: usize,
-    doc: DocId,
     /// Scratch space for finding the k-th nearest part.
     scratch: Vec<DocId>,
 }
 
+impl Parts {
+    pub(super) fn new(scorers: Vec<Box<dyn Scorer>>) -> Self {
+        Self { docs: scorers.iter().map(|s| s.doc()).collect(), scratch: Vec::with_capacity(scorers.len()), scorers }
+    }
+
+    pub(super) fn len(&self) -> usize {
+        self.scorers.len()
+    }
+
+    /// Where each part is.
+    pub(super) fn docs(&self) -> &[DocId] {
+        &self.docs
+    }
+
+    /// Brings every part behind `target` to it or past it; returns how many sit at it.
+    pub(super) fn catch_up(&mut self, target: DocId) -> usize {
+        let mut at_target = 0;
+        for (scorer, doc) in self.scorers.iter_mut().zip(self.docs.iter_mut()) {
+            if *doc < target {
+                *doc = scorer.seek(target);
+            }
+            at_target += usize::from(*doc == target);
+        }
+        at_target
+    }
+
+    /// The document the k-th nearest part is at (the nearest for a union, the farthest when
+    /// all are needed).
+    pub(super) fn kth_nearest(&mut self, k: usize) -> DocId {
+        if k == 1 {
+            return self.docs.iter().copied().min().unwrap_or(TERMINATED);
+        }
+        if k >= self.docs.len() {
+            return self.docs.iter().copied().max().unwrap_or(TERMINATED);
+        }
+        self.scratch.clear();
+        self.scratch.extend_from_slice(&self.docs);
+        // A few dozen parts at most: sorting them beats selection, which the profile showed.
+        self.scratch.sort_unstable();
+        self.scratch[k - 1]
+    }
+
+    /// The score of part `i`, which must sit at the current document.
+    pub(super) fn score(&mut self, i: usize) -> Score {
+        self.scorers[i].score()
+    }
+
+    /// The sum of the scores of the parts at `doc`.
+    pub(super) fn score_at(&mut self, doc: DocId) -> Score {
+        self.scorers.iter_mut().zip(&self.docs).filter(|(_, d)| **d == doc).map(|(s, _)| s.score()).sum()
+    }
+
+    pub(super) fn size_hint(&self) -> u32 {
+        self.scorers.iter().map(|s| s.size_hint()).max().unwrap_or(0)
+    }
+
+    pub(super) fn cost(&self) -> u64 {
+        self.scorers.iter().map(|s| s.cost()).sum()
+    }
+}
+
+/// Walks the documents matched by at least `k` parts.
+struct AtLeastScorer {
+    parts: Parts,
+    k: usize,
+    doc: DocId,
+}
+
 impl AtLeastScorer {
     fn new(parts: Vec<Box<dyn Scorer>>, k: usize) -> Self {
-        let docs = parts.iter().map(|p| p.doc()).collect();
-        let mut scorer = Self { scratch: Vec::with_capacity(parts.len()), docs, parts, k, doc: 0 };
+        let mut scorer = Self { parts: Parts::new(parts), k, doc: 0 };
         scorer.doc = if scorer.k > scorer.parts.len() { TERMINATED } else { scorer.settle(0) };
         scorer
     }
@@ -90,40 +155,16 @@ impl AtLeastScorer {
     /// already at or after `target`.
     fn settle(&mut self, mut target: DocId) -> DocId {
         loop {
-            let mut at_target = 0;
-            for (part, doc) in self.parts.iter_mut().zip(self.docs.iter_mut()) {
-                if *doc < target {
-                    *doc = part.seek(target);
-                }
-                at_target += usize::from(*doc == target);
-            }
-            if at_target >= self.k {
+            if self.parts.catch_up(target) >= self.k {
                 return target;
             }
             // No document before the k-th nearest part can have k parts; fewer than k sit
             // at the target, so that part is beyond it.
-            let candidate = self.kth_nearest();
-            if candidate == TERMINATED {
+            target = self.parts.kth_nearest(self.k);
+            if target == TERMINATED {
                 return TERMINATED;
             }
-            target = candidate;
         }
-    }
-
-    /// The document the k-th nearest part is at (the nearest for a union, the farthest when
-    /// all are needed).
-    fn kth_nearest(&mut self) -> DocId {
-        if self.k == 1 {
-            return self.docs.iter().copied().min().unwrap_or(TERMINATED);
-        }
-        if self.k == self.docs.len() {
-            return self.docs.iter().copied().max().unwrap_or(TERMINATED);
-        }
-        self.scratch.clear();
-        self.scratch.extend_from_slice(&self.docs);
-        // A few dozen parts at most: sorting them beats selection, which the profile showed.
-        self.scratch.sort_unstable();
-        self.scratch[self.k - 1]
     }
 }
 
@@ -149,18 +190,17 @@ impl DocSet for AtLeastScorer {
     }
 
     fn size_hint(&self) -> u32 {
-        self.parts.iter().map(|p| p.size_hint()).max().unwrap_or(0)
+        self.parts.size_hint()
     }
 
     fn cost(&self) -> u64 {
-        self.parts.iter().map(|p| p.cost()).sum()
+        self.parts.cost()
     }
 }
 
 impl Scorer for AtLeastScorer {
     fn score(&mut self) -> Score {
-        let doc = self.doc;
-        self.parts.iter_mut().zip(&self.docs).filter(|(_, d)| **d == doc).map(|(p, _)| p.score()).sum()
+        self.parts.score_at(self.doc)
     }
 }
 

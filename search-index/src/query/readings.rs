@@ -13,6 +13,8 @@ use std::sync::Arc;
 use tantivy::query::{EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, TantivyError, Term};
 
+use super::at_least::Parts;
+
 /// What one reading asks of the shared words.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ReadingPlan {
@@ -110,16 +112,12 @@ impl Weight for ReadingsWeight {
 
 /// Walks the documents some reading matches.
 struct ReadingsScorer {
-    words: Vec<Box<dyn Scorer>>,
-    /// Where each word is, kept beside it (see [`super::at_least`]).
-    docs: Vec<DocId>,
+    words: Parts,
     plans: Arc<Vec<ReadingPlan>>,
     bonuses: Vec<Option<Box<dyn Scorer>>>,
     /// Words present at the least a match can have.
     fewest: usize,
     doc: DocId,
-    /// Scratch space for finding the `fewest`-th nearest word.
-    scratch: Vec<DocId>,
     /// Each word's score at `doc`, computed once however many readings use it.
     scores: Vec<Option<Score>>,
 }
@@ -127,16 +125,8 @@ struct ReadingsScorer {
 impl ReadingsScorer {
     fn new(words: Vec<Box<dyn Scorer>>, plans: Arc<Vec<ReadingPlan>>, bonuses: Vec<Option<Box<dyn Scorer>>>) -> Self {
         let fewest = plans.iter().map(ReadingPlan::fewest_words).min().unwrap_or(usize::MAX).max(1);
-        let mut scorer = Self {
-            docs: words.iter().map(|w| w.doc()).collect(),
-            scratch: Vec::with_capacity(words.len()),
-            scores: vec![None; words.len()],
-            words,
-            plans,
-            bonuses,
-            fewest,
-            doc: 0,
-        };
+        let mut scorer =
+            Self { scores: vec![None; words.len()], words: Parts::new(words), plans, bonuses, fewest, doc: 0 };
         scorer.doc = if fewest > scorer.words.len() { TERMINATED } else { scorer.settle(0) };
         scorer
     }
@@ -145,15 +135,8 @@ impl ReadingsScorer {
     /// already at or after `target`.
     fn settle(&mut self, mut target: DocId) -> DocId {
         loop {
-            let mut at_target = 0;
-            for (word, doc) in self.words.iter_mut().zip(self.docs.iter_mut()) {
-                if *doc < target {
-                    *doc = word.seek(target);
-                }
-                at_target += usize::from(*doc == target);
-            }
-            if at_target >= self.fewest {
-                if self.plans.iter().any(|p| p.matches(&self.docs, target)) {
+            if self.words.catch_up(target) >= self.fewest {
+                if self.plans.iter().any(|p| p.matches(self.words.docs(), target)) {
                     return target;
                 }
                 target += 1;
@@ -161,10 +144,7 @@ impl ReadingsScorer {
             }
             // Fewer words than any reading needs sit at the target: no document before the
             // `fewest`-th nearest word can match.
-            self.scratch.clear();
-            self.scratch.extend_from_slice(&self.docs);
-            self.scratch.sort_unstable();
-            target = self.scratch[self.fewest - 1];
+            target = self.words.kth_nearest(self.fewest);
             if target == TERMINATED {
                 return TERMINATED;
             }
@@ -194,11 +174,11 @@ impl DocSet for ReadingsScorer {
     }
 
     fn size_hint(&self) -> u32 {
-        self.words.iter().map(|w| w.size_hint()).max().unwrap_or(0)
+        self.words.size_hint()
     }
 
     fn cost(&self) -> u64 {
-        self.words.iter().map(|w| w.cost()).sum()
+        self.words.cost()
     }
 }
 
@@ -208,12 +188,15 @@ impl Scorer for ReadingsScorer {
         self.scores.iter_mut().for_each(|s| *s = None);
         let mut total = 0.0;
         for (plan, bonus) in self.plans.iter().zip(self.bonuses.iter_mut()) {
-            if !plan.matches(&self.docs, doc) {
+            if !plan.matches(self.words.docs(), doc) {
                 continue;
             }
             for &i in plan.anchor.iter().chain(&plan.required) {
-                if self.docs[i] == doc {
-                    total += *self.scores[i].get_or_insert_with(|| self.words[i].score());
+                if self.words.docs()[i] == doc {
+                    total += match self.scores[i] {
+                        Some(score) => score,
+                        None => *self.scores[i].insert(self.words.score(i)),
+                    };
                 }
             }
             if let Some(bonus) = bonus
