@@ -8,7 +8,7 @@
 //! "uy ban nhan dan xa"  → also "ubnd xa"
 //! ```
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use crate::analysis;
@@ -27,11 +27,22 @@ pub struct Rewrite {
     pub reason: &'static str,
 }
 
+/// Light words citizens slip into a phrase ("bị trừ *hết* điểm", "tai nạn *lúc* làm việc"):
+/// a phrase still matches with a few of them between its syllables (folded forms).
+const GAP_WORDS: &[&str] = &[
+    "bi", "het", "dang", "luc", "da", "roi", "cua", "minh", "toi", "thi", "la", "ma", "duoc", "o", "khi", "cho", "nhung",
+    "cac", "nhieu", "moi",
+];
+/// Gap words one phrase may step over.
+const MAX_GAPS: usize = 2;
+
 /// The parsed lists, folded the way the index folds.
 #[derive(Debug, Default)]
 pub struct Lexicon {
     /// Phrase (folded syllables) → replacements, with the reason.
     entries: HashMap<Vec<String>, Vec<(Vec<String>, &'static str)>>,
+    /// Every proper prefix of a phrase, so matching stops as soon as no phrase can follow.
+    prefixes: HashSet<Vec<String>>,
     /// Longest phrase, to bound matching.
     longest: usize,
 }
@@ -69,6 +80,9 @@ impl Lexicon {
 
     fn add(&mut self, from: Vec<String>, to: Vec<String>, reason: &'static str) {
         self.longest = self.longest.max(from.len());
+        for len in 1..from.len() {
+            self.prefixes.insert(from[..len].to_vec());
+        }
         let list = self.entries.entry(from).or_default();
         if !list.iter().any(|(t, _)| *t == to) {
             list.push((to, reason));
@@ -85,25 +99,55 @@ impl Lexicon {
         self.entries.is_empty()
     }
 
-    /// Every rewrite of a folded query, longest phrases first; at most `limit`.
+    /// Every rewrite of a folded query, longest phrases first; at most `limit`. A phrase
+    /// matches across up to [`MAX_GAPS`] gap words, which its span then covers.
     pub fn rewrites(&self, tokens: &[String], limit: usize) -> Vec<Rewrite> {
-        let mut out = Vec::new();
-        for len in (1..=self.longest.min(tokens.len())).rev() {
-            for start in 0..=tokens.len() - len {
-                let Some(replacements) = self.entries.get(&tokens[start..start + len]) else { continue };
-                // A shorter phrase inside one already rewritten adds nothing.
-                if out.iter().any(|r: &Rewrite| r.span.0 <= start && start + len <= r.span.1 && r.span.1 - r.span.0 > len) {
-                    continue;
-                }
-                for (replacement, reason) in replacements {
-                    out.push(Rewrite { span: (start, start + len), replacement: replacement.clone(), reason });
-                    if out.len() == limit {
-                        return out;
-                    }
+        let mut found: Vec<(Vec<String>, usize, usize)> = Vec::new();
+        for start in 0..tokens.len() {
+            self.walk(tokens, start, start, &mut Vec::new(), 0, &mut found);
+        }
+        // Longest phrase first, then leftmost, then the tightest span.
+        found.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+        found.dedup_by(|b, a| a.0 == b.0 && a.1 == b.1);
+        let mut out: Vec<Rewrite> = Vec::new();
+        for (phrase, start, end) in found {
+            // A phrase inside a longer one already rewritten adds nothing.
+            if out.iter().any(|r| r.span.0 <= start && end <= r.span.1 && r.span.1 - r.span.0 > end - start) {
+                continue;
+            }
+            for (replacement, reason) in &self.entries[&phrase] {
+                out.push(Rewrite { span: (start, end), replacement: replacement.clone(), reason });
+                if out.len() == limit {
+                    return out;
                 }
             }
         }
         out
+    }
+
+    /// Extends `phrase` (begun at `start`) with the token at `at`, or steps over it if it
+    /// is a gap word inside the phrase, collecting every known phrase found.
+    fn walk(
+        &self,
+        tokens: &[String],
+        start: usize,
+        at: usize,
+        phrase: &mut Vec<String>,
+        gaps: usize,
+        found: &mut Vec<(Vec<String>, usize, usize)>,
+    ) {
+        let Some(token) = tokens.get(at) else { return };
+        phrase.push(token.clone());
+        if self.entries.contains_key(phrase.as_slice()) {
+            found.push((phrase.clone(), start, at + 1));
+        }
+        if phrase.len() < self.longest && self.prefixes.contains(phrase.as_slice()) {
+            self.walk(tokens, start, at + 1, phrase, gaps, found);
+        }
+        phrase.pop();
+        if !phrase.is_empty() && gaps < MAX_GAPS && GAP_WORDS.contains(&token.as_str()) {
+            self.walk(tokens, start, at + 1, phrase, gaps + 1, found);
+        }
     }
 }
 
@@ -137,6 +181,18 @@ mod tests {
         let r = lex.rewrites(&t("ba tôi mất"), 10);
         assert_eq!(r[0], Rewrite { span: (2, 3), replacement: t("khai tử"), reason: "synonym" });
         assert!(lex.rewrites(&t("khai sinh"), 10).is_empty());
+    }
+
+    #[test]
+    fn phrases_match_across_gap_words_but_not_other_words() {
+        let lex = Lexicon::parse("", "trừ điểm\tkiểm tra kiến thức pháp luật\nqua đời\tkhai tử\n");
+        let r = lex.rewrites(&t("bị trừ hết điểm bằng lái"), 10);
+        assert_eq!(r, vec![Rewrite { span: (1, 4), replacement: t("kiểm tra kiến thức pháp luật"), reason: "synonym" }]);
+        // A gap word never starts or ends a match, and a word that carries meaning breaks it.
+        assert!(lex.rewrites(&t("trừ tiền điểm"), 10).is_empty());
+        assert_eq!(lex.rewrites(&t("bị qua đời"), 10)[0].span, (1, 3));
+        // Too many gap words in a row.
+        assert!(lex.rewrites(&t("trừ hết rồi đã điểm"), 10).is_empty());
     }
 
     #[test]
