@@ -21,8 +21,14 @@ use motcua_search::{IndexBatch, IndexDocument, SearchBudget, SearchIndex, Search
 use motcua_tests::relevance;
 use motcua_tests::shared_data;
 
-/// Documents per commit while indexing (what the server's change-log tail does in bulk).
+/// Documents per commit while indexing, unless `--batch N` says otherwise (what the
+/// server's change-log catch-up does in bulk).
 const BATCH: usize = 10_000;
+static BATCH_SIZE: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+
+fn batch_size() -> usize {
+    *BATCH_SIZE.get().unwrap_or(&BATCH)
+}
 /// Queries of the log are run this many times, after one warm-up pass.
 const ROUNDS: usize = 3;
 /// Past this many documents, a sample of the log is run once after a warm-up pass (FTS5
@@ -37,10 +43,18 @@ fn main() -> anyhow::Result<()> {
         return Ok(());
     };
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let sizes: Vec<usize> = args.iter().filter_map(|a| a.parse().ok()).collect();
+    let sizes: Vec<usize> = args
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i == 0 || args[i - 1] != "--batch")
+        .filter_map(|(_, a)| a.parse().ok())
+        .collect();
     let sizes = if sizes.is_empty() { vec![0, 1_000_000] } else { sizes };
     // `--keep DIR`: build our index in DIR once and reuse it on later runs, measuring our
     // queries only (for profiling at a million documents without re-indexing each time).
+    if let Some(n) = args.iter().position(|a| a == "--batch").and_then(|i| args.get(i + 1)).and_then(|n| n.parse().ok()) {
+        BATCH_SIZE.get_or_init(|| n);
+    }
     let keep = args.iter().position(|a| a == "--keep").and_then(|i| args.get(i + 1)).map(std::path::PathBuf::from);
     eprintln!("loading corpora…");
     let procedures = load_procedures(&data.join("procedures.jsonl.gz"))?;
@@ -95,11 +109,11 @@ fn run(size: usize, procedures: &[IndexDocument], news: &[IndexDocument], querie
     let cpu = cpu_seconds();
     let started = Instant::now();
     let index = SearchIndex::open_or_create(dir.path())?;
-    let mut batch = Vec::with_capacity(BATCH);
+    let mut batch = Vec::with_capacity(batch_size());
     let mut sequence = 0;
     for d in docs() {
         batch.push(d);
-        if batch.len() == BATCH {
+        if batch.len() == batch_size() {
             sequence += 1;
             index.apply(IndexBatch { upserts: std::mem::take(&mut batch), deletes: vec![], sequence })?;
         }
@@ -142,10 +156,10 @@ fn run(size: usize, procedures: &[IndexDocument], news: &[IndexDocument], querie
     let fts = Fts5::create(&fts_dir.path().join("fts.db"))?;
     let cpu = cpu_seconds();
     let started = Instant::now();
-    let mut batch = Vec::with_capacity(BATCH);
+    let mut batch = Vec::with_capacity(batch_size());
     for d in docs() {
         batch.push(d);
-        if batch.len() == BATCH {
+        if batch.len() == batch_size() {
             fts.insert(&std::mem::take(&mut batch))?;
         }
     }
