@@ -188,7 +188,7 @@ mod tests {
         let lex = Lexicon::parse("", "trừ điểm\tkiểm tra kiến thức pháp luật\nqua đời\tkhai tử\n");
         let r = lex.rewrites(&t("bị trừ hết điểm bằng lái"), 10);
         assert_eq!(r, vec![Rewrite { span: (1, 4), replacement: t("kiểm tra kiến thức pháp luật"), reason: "synonym" }]);
-        // A gap word never starts or ends a match, and a word that carries meaning breaks it.
+        // A word that carries meaning breaks a phrase; a gap word before it stays outside.
         assert!(lex.rewrites(&t("trừ tiền điểm"), 10).is_empty());
         assert_eq!(lex.rewrites(&t("bị qua đời"), 10)[0].span, (1, 3));
         // Too many gap words in a row.

@@ -21,9 +21,11 @@ use motcua_search::{IndexBatch, IndexDocument, SearchBudget, SearchIndex, Search
 use motcua_tests::relevance;
 use motcua_tests::shared_data;
 
-/// Documents per commit while indexing, unless `--batch N` says otherwise (what the
-/// server's change-log catch-up does in bulk).
+/// Documents per commit while indexing, unless `--batch N` says otherwise (the server's
+/// catch-up commits every 500 change-log rows; commit size left throughput unchanged at
+/// 200k documents, BENCHMARKS.md).
 const BATCH: usize = 10_000;
+/// The `--batch` value, set once from the arguments.
 static BATCH_SIZE: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
 
 fn batch_size() -> usize {
@@ -50,11 +52,12 @@ fn main() -> anyhow::Result<()> {
         .filter_map(|(_, a)| a.parse().ok())
         .collect();
     let sizes = if sizes.is_empty() { vec![0, 1_000_000] } else { sizes };
-    // `--keep DIR`: build our index in DIR once and reuse it on later runs, measuring our
-    // queries only (for profiling at a million documents without re-indexing each time).
+    // `--batch N`: documents per commit (for comparing commit sizes in bulk indexing).
     if let Some(n) = args.iter().position(|a| a == "--batch").and_then(|i| args.get(i + 1)).and_then(|n| n.parse().ok()) {
         BATCH_SIZE.get_or_init(|| n);
     }
+    // `--keep DIR`: build our index in DIR once and reuse it on later runs, measuring our
+    // queries only (for profiling at a million documents without re-indexing each time).
     let keep = args.iter().position(|a| a == "--keep").and_then(|i| args.get(i + 1)).map(std::path::PathBuf::from);
     eprintln!("loading corpora…");
     let procedures = load_procedures(&data.join("procedures.jsonl.gz"))?;
