@@ -257,6 +257,8 @@ pub struct Announcement {
     pub published_at: Option<DateTime<Utc>>,
     /// The original page on the agency's site, if it was merged from there.
     pub origin_url: Option<String>,
+    /// Set when the announcement was withdrawn (its origin removed it): why, for the reader.
+    pub withdrawn: Option<String>,
 }
 
 /// An agency in a listing, with how much it publishes.

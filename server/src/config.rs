@@ -24,6 +24,56 @@ pub struct Config {
     pub search: SearchConfig,
     /// What the portal shows.
     pub portal: PortalConfig,
+    /// Merging agency websites.
+    pub crawler: CrawlerConfig,
+}
+
+/// Merging agency websites: how politely to fetch, and the sources the file declares.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct CrawlerConfig {
+    /// Crawl the sources on their schedule inside `motcua serve`. Default true.
+    pub enabled: bool,
+    /// User-Agent; robots.txt groups are matched against its first word.
+    pub user_agent: String,
+    /// Pause between two requests to one host, in milliseconds. Default 1000.
+    pub host_delay_ms: u64,
+    /// Whole-request timeout, in milliseconds. Default 20000.
+    pub timeout_ms: u64,
+    /// Largest body accepted, in bytes (after decompression). Default 10 MiB.
+    pub max_body_bytes: u64,
+    /// Redirects followed. Default 5.
+    pub max_redirects: usize,
+    /// Retries after a timeout, connection error, 5xx or 429. Default 2.
+    pub retries: u32,
+    /// First retry backoff in milliseconds, doubled each time. Default 1000.
+    pub backoff_ms: u64,
+    /// Seconds between crawls of a source that does not set its own. Default 900.
+    pub interval_secs: u64,
+    /// Sources crawled at the same time (each host still sees one request at a time).
+    /// Default 8.
+    pub concurrency: usize,
+    /// Sources declared here; the file owns them (`motcua sources add` adds others).
+    pub sources: Vec<SourceConfig>,
+}
+
+/// A source declared in the configuration file.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SourceConfig {
+    /// Id, used on the command line ("so-tu-phap-tin-tuc").
+    pub id: String,
+    /// Slug of the agency whose content it is (see `/co-quan`).
+    pub agency: String,
+    /// "feed" (RSS 2.0, RSS 1.0, Atom), "sitemap" or "html" (listing pages).
+    pub kind: String,
+    /// The feed, sitemap or listing page.
+    pub url: String,
+    /// Seconds between crawls; default `crawler.interval_secs`.
+    pub interval_secs: Option<u64>,
+    /// CSS selectors: `links` on the listing page; `title`, `date`, `body` on article pages.
+    #[serde(default)]
+    pub selectors: crate::crawl::Selectors,
 }
 
 /// Database settings.
@@ -72,6 +122,19 @@ impl Default for Config {
             database: DatabaseConfig::default(),
             http: HttpConfig { bind: SocketAddr::from(([127, 0, 0, 1], 8080)), style_dir: PathBuf::from("style") },
             search: SearchConfig { index_dir: None, poll_interval_ms: 1000 },
+            crawler: CrawlerConfig {
+                enabled: true,
+                user_agent: concat!("MotCuaBot/", env!("CARGO_PKG_VERSION"), " (+https://example.invalid/motcua)").to_string(),
+                host_delay_ms: 1000,
+                timeout_ms: 20_000,
+                max_body_bytes: 10 * 1024 * 1024,
+                max_redirects: 5,
+                retries: 2,
+                backoff_ms: 1000,
+                interval_secs: 900,
+                concurrency: 8,
+                sources: Vec::new(),
+            },
             portal: PortalConfig {
                 popular_procedures: [
                     "1.001193", // Đăng ký khai sinh

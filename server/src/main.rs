@@ -2,6 +2,7 @@
 //! search index.
 
 mod config;
+mod crawl;
 mod frequent_queries;
 mod http;
 mod import;
@@ -65,6 +66,62 @@ enum Command {
     BestBets {
         #[command(subcommand)]
         action: BestBetCommand,
+    },
+    /// Agency websites merged into the portal (feeds, sitemaps, listing pages).
+    Sources {
+        #[command(subcommand)]
+        action: SourceCommand,
+    },
+    /// Crawl every enabled source now (or one), and print what each did.
+    Crawl {
+        /// Only this source.
+        #[arg(long)]
+        source: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum SourceCommand {
+    /// Add a source, or change the one with this id.
+    Add {
+        /// Id, used on the command line ("so-tu-phap-tin-tuc").
+        id: String,
+        /// Slug of the agency whose content it is (its /co-quan/ path).
+        #[arg(long)]
+        agency: String,
+        /// "feed" (RSS 2.0, RSS 1.0, Atom), "sitemap" or "html" (listing pages).
+        #[arg(long)]
+        kind: String,
+        /// The feed, sitemap or listing page.
+        #[arg(long)]
+        url: String,
+        /// Seconds between crawls (default `crawler.interval_secs`).
+        #[arg(long)]
+        interval: Option<u64>,
+        /// CSS selector of article links on a listing page.
+        #[arg(long)]
+        links: Option<String>,
+        /// CSS selector of the title on article pages.
+        #[arg(long)]
+        title: Option<String>,
+        /// CSS selector of the publication date on article pages.
+        #[arg(long)]
+        date: Option<String>,
+        /// CSS selector of the body on article pages.
+        #[arg(long)]
+        body: Option<String>,
+    },
+    /// List the sources with their health.
+    List,
+    /// Show one source: definition and health.
+    Show {
+        /// Id.
+        id: String,
+    },
+    /// Remove a source (its documents stay).
+    Remove {
+        /// Id.
+        id: String,
     },
 }
 
@@ -194,6 +251,16 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let db = connect(&config).await?;
             best_bets(&db, action).await
         }
+        Command::Sources { action } => {
+            let db = connect(&config).await?;
+            crawl::sync_config_sources(&db, &config.crawler).await?;
+            sources_command(&db, &config, action).await
+        }
+        Command::Crawl { source } => {
+            let db = connect(&config).await?;
+            crawl::sync_config_sources(&db, &config.crawler).await?;
+            crawl_now(&db, &config, source.as_deref()).await
+        }
         Command::Reindex => {
             let db = connect(&config).await?;
             let index = open_index(&config)?;
@@ -227,6 +294,116 @@ async fn best_bets(db: &DatabaseConnection, action: BestBetCommand) -> Result<Ex
     Ok(ExitCode::SUCCESS)
 }
 
+async fn sources_command(db: &DatabaseConnection, config: &Config, action: SourceCommand) -> Result<ExitCode> {
+    use storage::sources;
+    let now = chrono::Utc::now();
+    match action {
+        SourceCommand::Add { id, agency, kind, url, interval, links, title, date, body } => {
+            let selectors = crawl::Selectors { links, title, date, body };
+            let interval = interval.unwrap_or(config.crawler.interval_secs);
+            if config.crawler.sources.iter().any(|s| s.id == id) {
+                anyhow::bail!("source {id} is declared in the configuration file; change it there");
+            }
+            let def = crawl::define_source(db, &id, &agency, &kind, &url, interval, &selectors, false).await?;
+            sources::put(db, &def, now).await?;
+            println!("source {id} saved; it is crawled on the next schedule tick or with `motcua crawl --source {id}`");
+        }
+        SourceCommand::List => {
+            println!("ID\tKIND\tSTATE\tITEMS\tLAST SUCCESS\tURL");
+            for s in sources::list(db).await? {
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\t{}",
+                    s.id,
+                    s.kind,
+                    source_state(&s, now),
+                    s.items_seen,
+                    s.last_success_at.map(|t| t.to_rfc3339()).unwrap_or_else(|| "never".into()),
+                    s.url
+                );
+            }
+        }
+        SourceCommand::Show { id } => {
+            let Some(s) = sources::get(db, &id).await? else { anyhow::bail!("no source {id}") };
+            let agency = storage::entity::agency::Entity::find_by_id(s.agency_id).one(db).await?;
+            let time = |t: Option<chrono::DateTime<chrono::Utc>>| t.map(|t| t.to_rfc3339()).unwrap_or_else(|| "never".into());
+            println!("id:                   {}", s.id);
+            println!("agency:               {}", agency.map(|a| format!("{} ({})", a.name, a.slug)).unwrap_or_default());
+            println!("kind:                 {}", s.kind);
+            println!("url:                  {}", s.url);
+            println!("selectors:            {}", s.selectors);
+            println!("interval:             {} s", s.interval_secs);
+            println!("declared in:          {}", if s.from_config { "configuration file" } else { "database (motcua sources add)" });
+            println!("state:                {}", source_state(&s, now));
+            println!("last run:             {}", time(s.last_run_at));
+            println!("last success:         {}", time(s.last_success_at));
+            println!("last error:           {}", s.last_error.as_deref().unwrap_or("none"));
+            println!("last error at:        {}", time(s.last_error_at));
+            println!("consecutive failures: {}", s.consecutive_failures);
+            println!("failing since:        {}", time(s.failing_since));
+            println!("items seen:           {}", s.items_seen);
+            println!("next run:             {}", time(s.next_run_at));
+        }
+        SourceCommand::Remove { id } => {
+            if config.crawler.sources.iter().any(|s| s.id == id) {
+                anyhow::bail!("source {id} is declared in the configuration file; remove it there");
+            }
+            if !sources::remove(db, &id).await? {
+                anyhow::bail!("no source {id}");
+            }
+            println!("source {id} removed (its documents stay)");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// "ok", "disabled", "failing" or "FLAGGED: failing for more than a day".
+fn source_state(s: &storage::entity::source::Model, now: chrono::DateTime<chrono::Utc>) -> &'static str {
+    if !s.enabled {
+        "disabled"
+    } else if crawl::is_flagged(s, now) {
+        "FLAGGED (failing for a day or more)"
+    } else if s.consecutive_failures > 0 {
+        "failing"
+    } else if s.last_success_at.is_none() {
+        "new"
+    } else {
+        "ok"
+    }
+}
+
+async fn crawl_now(db: &DatabaseConnection, config: &Config, only: Option<&str>) -> Result<ExitCode> {
+    let all = storage::sources::list(db).await?;
+    let chosen: Vec<_> = match only {
+        Some(id) => all.into_iter().filter(|s| s.id == id).collect(),
+        None => all.into_iter().filter(|s| s.enabled).collect(),
+    };
+    if let Some(id) = only
+        && chosen.is_empty()
+    {
+        anyhow::bail!("no source {id}");
+    }
+    let crawler = Arc::new(crawl::Crawler::new(db.clone(), &config.crawler, None, None)?);
+    let slots = Arc::new(tokio::sync::Semaphore::new(config.crawler.concurrency.max(1)));
+    let mut tasks = tokio::task::JoinSet::new();
+    for source in chosen {
+        let (crawler, slots) = (crawler.clone(), slots.clone());
+        tasks.spawn(async move {
+            let _slot = slots.acquire().await;
+            crawler.crawl(&source).await
+        });
+    }
+    let mut failed = false;
+    while let Some(done) = tasks.join_next().await {
+        let report = done.context("crawl task panicked")??;
+        failed |= report.error.is_some();
+        println!("{report}");
+        for (url, reason) in &report.failed {
+            println!("  {url}: {reason}");
+        }
+    }
+    Ok(if failed { ExitCode::from(2) } else { ExitCode::SUCCESS })
+}
+
 async fn serve(mut config: Config, bind: Option<std::net::SocketAddr>, demo: bool) -> Result<ExitCode> {
     if let Some(bind) = bind {
         config.http.bind = bind;
@@ -252,8 +429,16 @@ async fn serve(mut config: Config, bind: Option<std::net::SocketAddr>, demo: boo
         index.clone(),
         wake.clone(),
         Duration::from_millis(config.search.poll_interval_ms.max(50)),
-        Shutdown(stop_rx),
+        Shutdown(stop_rx.clone()),
     ));
+
+    crawl::sync_config_sources(&db, &config.crawler).await.context("invalid crawler source")?;
+    let crawler = if config.crawler.enabled {
+        let crawler = Arc::new(crawl::Crawler::new(db.clone(), &config.crawler, Some(wake.clone()), Some(Shutdown(stop_rx.clone())))?);
+        Some(tokio::spawn(crawl::schedule::run(crawler, config.crawler.concurrency, Shutdown(stop_rx.clone()))))
+    } else {
+        None
+    };
 
     let state = http::AppState {
         portal: portal::PortalService::new(db.clone(), index.clone(), config.portal.popular_procedures.clone()),
@@ -268,6 +453,9 @@ async fn serve(mut config: Config, bind: Option<std::net::SocketAddr>, demo: boo
     tracing::info!(%addr, "listening");
     axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
     let _ = stop_tx.send(true);
+    if let Some(crawler) = crawler {
+        let _ = crawler.await;
+    }
     let _ = sync.await;
     db.close().await?;
     Ok(ExitCode::SUCCESS)

@@ -309,7 +309,8 @@ impl PortalBackend for PortalService {
         let found = document::Entity::find()
             .filter(document::Column::Path.eq(format!("/tin-tuc/{slug}")))
             .filter(document::Column::Kind.eq("announcement"))
-            .filter(document::Column::State.eq("published"))
+            // A withdrawn announcement keeps its page, saying why (GOV.UK's withdrawal).
+            .filter(document::Column::State.is_in(["published", "withdrawn"]))
             .find_also_related(agency::Entity)
             .one(&self.db)
             .await
@@ -323,6 +324,8 @@ impl PortalBackend for PortalService {
                 agency: agency_ref(&a),
                 published_at: d.published_at,
                 origin_url: d.origin_url,
+                withdrawn: (d.state == "withdrawn")
+                    .then(|| d.state_note.unwrap_or_else(|| "Nội dung này đã được gỡ bỏ.".to_string())),
             })
         }))
     }

@@ -27,6 +27,14 @@ fn AnnouncementView(a: Announcement) -> impl IntoView {
         <Title text=a.title.clone()/>
         <Meta name="description" content=a.summary.clone()/>
         <Breadcrumbs trail/>
+        {a.withdrawn.clone().map(|note| view! {
+            <div class="mc-notification-banner" role="region" aria-labelledby="withdrawn-title">
+                <h2 class="mc-notification-banner__title" id="withdrawn-title">"Đã gỡ bỏ"</h2>
+                <div class="mc-notification-banner__content">
+                    <p class="mc-body">"Thông tin này không còn hiệu lực. " {note}</p>
+                </div>
+            </div>
+        })}
         <span class="mc-caption-m">"Tin tức, thông báo"</span>
         <h1 class="mc-heading-l">{a.title.clone()}</h1>
         <p class="mc-body-s mc-hint">

@@ -144,6 +144,31 @@ fn fill(active: &mut document::ActiveModel, input: &DocumentInput, hash: &str, n
     active.created_at = Set(created_at);
     active.state = Set(input.state.clone());
     active.content_hash = Set(hash.to_string());
+    active.state_note = Set(None);
+}
+
+/// Withdraws a document whose origin has gone: it leaves search and listings, and its page
+/// says why instead of vanishing. Its hash is changed so that the item coming back at its
+/// origin is an update, not a no-op. `false` when it was not published.
+pub async fn withdraw(db: &DatabaseConnection, id: i32, note: &str, now: DateTime<Utc>) -> Result<bool, StorageError> {
+    let txn = db.begin().await?;
+    if txn.get_database_backend() == DbBackend::Postgres {
+        txn.execute_unprepared("SELECT pg_advisory_xact_lock(7283001)").await?;
+    }
+    let Some(row) = document::Entity::find_by_id(id).one(&txn).await? else { return Ok(false) };
+    if row.state != "published" {
+        return Ok(false);
+    }
+    let hash = format!("withdrawn:{}", row.content_hash);
+    let mut active: document::ActiveModel = row.into();
+    active.state = Set("withdrawn".into());
+    active.state_note = Set(Some(note.to_string()));
+    active.content_hash = Set(hash);
+    active.updated_at = Set(now);
+    active.update(&txn).await?;
+    log_change(&txn, id, "withdrawn", now).await?;
+    txn.commit().await?;
+    Ok(true)
 }
 
 async fn write_details(db: &impl ConnectionTrait, document_id: i32, input: &DocumentInput) -> Result<(), StorageError> {

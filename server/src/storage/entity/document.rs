@@ -42,6 +42,9 @@ pub struct Model {
     pub state: String,
     /// SHA-256 of everything stored about the document: equal hash, nothing to do.
     pub content_hash: String,
+    /// Why a withdrawn document was withdrawn, shown on its page.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub state_note: Option<String>,
 }
 
 /// Relations of `documents`.

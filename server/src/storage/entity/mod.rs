@@ -3,5 +3,7 @@
 pub mod agency;
 pub mod best_bet;
 pub mod change_log;
+pub mod crawl_item;
 pub mod document;
 pub mod procedure_details;
+pub mod source;

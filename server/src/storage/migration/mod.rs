@@ -5,6 +5,7 @@ use sea_orm_migration::prelude::*;
 
 mod m20261122_000001_create_content_tables;
 mod m20261201_000001_create_best_bets;
+mod m20261202_000001_create_crawl_tables;
 
 /// All migrations in order.
 pub struct Migrator;
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261122_000001_create_content_tables::Migration),
             Box::new(m20261201_000001_create_best_bets::Migration),
+            Box::new(m20261202_000001_create_crawl_tables::Migration),
         ]
     }
 }
