@@ -235,6 +235,9 @@ impl Crawler {
         let mut report = SourceReport { source: source.id.clone(), ..Default::default() };
         let outcome = match self.crawl_listing(source, &mut report).await {
             Ok(validators) => {
+                // With an item failing, the listing is read whole next time so the item is
+                // retried even if the listing itself has not changed.
+                let validators = if report.failed.is_empty() { validators } else { Some((None, None)) };
                 let item_errors = (!report.failed.is_empty()).then(|| {
                     let (url, reason) = &report.failed[0];
                     format!("{} of {} items failed; first: {url}: {reason}", report.failed.len(), report.items_seen)
@@ -274,6 +277,7 @@ impl Crawler {
         };
         let (text, _) = decode::decode(&page.body, page.content_type.as_deref());
         let mut complete = true;
+        let mut forget_validators = false;
         let entries = match kind {
             SourceKind::Feed => listing::feed_entries(&text, &page.url).map_err(|e| ListingFailure::Site(format!("{url}: {e}")))?,
             SourceKind::Html => extract::listing_links(&text, &page.url, selectors.links.as_deref())
@@ -284,6 +288,8 @@ impl Crawler {
             SourceKind::Sitemap => match listing::sitemap(&text, &page.url).map_err(|e| ListingFailure::Site(format!("{url}: {e}")))? {
                 Sitemap::Pages(p) => p,
                 Sitemap::Index(children) => {
+                    // An unchanged index says nothing of its children: read it every time.
+                    forget_validators = true;
                     let mut all = Vec::new();
                     for child in children.into_iter().take(MAX_CHILD_SITEMAPS) {
                         match self.child_sitemap(&child).await {
@@ -322,7 +328,7 @@ impl Crawler {
                 }
             }
         }
-        Ok(Some((page.etag, page.last_modified)))
+        Ok(Some(if forget_validators { (None, None) } else { (page.etag, page.last_modified) }))
     }
 
     async fn child_sitemap(&self, url: &Url) -> Result<Vec<Entry>, String> {
@@ -419,7 +425,12 @@ impl Crawler {
             }
         };
         let feed_text = |t: &Option<String>| t.as_deref().map(motcua_search::normalize::canonical);
-        let title = Some(article.title.clone()).filter(|t| !t.is_empty()).or_else(|| feed_text(&entry.title)).unwrap_or_default();
+        // A feed's title is the article's own; a page's <title> often carries the site's
+        // name. An operator's title selector beats both.
+        let page_title = Some(article.title.clone()).filter(|t| !t.is_empty());
+        let feed_title = feed_text(&entry.title).filter(|t| !t.is_empty());
+        let title = if selectors.title.is_some() { page_title.or(feed_title) } else { feed_title.or(page_title) };
+        let title = title.unwrap_or_default();
         // A feed's full content beats a page whose body could not be found.
         let (body_html, body_text) = match &entry.content_html {
             Some(content) if article.body_text.chars().count() < 200 => {

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
 };
 
 use super::StorageError;
@@ -56,7 +56,7 @@ pub async fn set(db: &DatabaseConnection, query: &str, targets: &[String], now: 
     if key.is_empty() {
         return Err(BestBetError::EmptyQuery);
     }
-    let txn = db.begin().await?;
+    let txn = super::begin_write(db).await?;
     let mut ids: Vec<i32> = Vec::new();
     for target in targets {
         let id = resolve(&txn, target).await?;

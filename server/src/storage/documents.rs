@@ -5,7 +5,6 @@ use chrono::{DateTime, Utc};
 use motcua_app::domain::{LegalReference, RequiredDocument, SubmissionChannel};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, QueryFilter, Set,
-    TransactionTrait,
 };
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -96,7 +95,7 @@ pub fn content_hash(input: &DocumentInput) -> Result<String, StorageError> {
 /// change-log row, in one transaction.
 pub async fn upsert(db: &DatabaseConnection, input: &DocumentInput, now: DateTime<Utc>) -> Result<Upserted, StorageError> {
     let hash = content_hash(input)?;
-    let txn = db.begin().await?;
+    let txn = super::begin_write(db).await?;
     if txn.get_database_backend() == DbBackend::Postgres {
         // Serialise document writers so change-log sequences commit in order: a node
         // tailing the log never skips a row that commits late.
@@ -151,7 +150,7 @@ fn fill(active: &mut document::ActiveModel, input: &DocumentInput, hash: &str, n
 /// says why instead of vanishing. Its hash is changed so that the item coming back at its
 /// origin is an update, not a no-op. `false` when it was not published.
 pub async fn withdraw(db: &DatabaseConnection, id: i32, note: &str, now: DateTime<Utc>) -> Result<bool, StorageError> {
-    let txn = db.begin().await?;
+    let txn = super::begin_write(db).await?;
     if txn.get_database_backend() == DbBackend::Postgres {
         txn.execute_unprepared("SELECT pg_advisory_xact_lock(7283001)").await?;
     }

@@ -46,6 +46,17 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, StorageError> {
     Ok(db)
 }
 
+/// Starts a transaction that will write. On SQLite it takes the write lock at once
+/// (`BEGIN IMMEDIATE`), so a writer waits its turn under the busy timeout instead of failing
+/// with "database is locked" when it upgrades from reading after another writer committed.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTransaction, sea_orm::DbErr> {
+    let options = sea_orm::TransactionOptions {
+        sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
+        ..Default::default()
+    };
+    sea_orm::TransactionTrait::begin_with_options(db, options).await
+}
+
 /// Runs pending migrations. On PostgreSQL an advisory lock keeps two starting nodes from
 /// migrating at once.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), StorageError> {
