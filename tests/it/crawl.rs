@@ -616,3 +616,80 @@ fn restarting_mid_crawl_loses_and_duplicates_nothing_postgres() {
         restart_mid_crawl(db);
     }
 }
+
+#[test]
+fn a_syndicated_article_is_kept_once_and_credits_the_original() {
+    let site = Site::new(Database::Sqlite);
+    let original = FixtureSite::start();
+    let copier = FixtureSite::start();
+    let articles = [
+        ("/a1.html", "Thông báo kết quả thi tuyển công chức năm 2026"),
+        ("/a2.html", "Hướng dẫn nộp hồ sơ cấp phiếu lý lịch tư pháp trực tuyến"),
+        ("/a3.html", "Kế hoạch kiểm tra công tác chứng thực tại cấp xã"),
+    ];
+    for (path, title) in articles {
+        original.set(path, Reply::html(&article_page(title, "20/11/2026", &body(title), "utf-8")));
+    }
+    // The copier's pages: its own chrome, the same article; two name their original.
+    for (i, (path, title)) in articles.iter().enumerate() {
+        let canonical =
+            if i == 1 { String::new() } else { format!("<link rel=\"canonical\" href=\"{}\">", original.url(path)) };
+        copier.set(
+            &format!("/dang-lai{path}"),
+            Reply::html(&format!(
+                "<html><head><meta charset=\"utf-8\"><title>{title} - Báo địa phương</title>{canonical}</head><body>\
+                 <div class=\"quang-cao\">Quảng cáo</div><article><h1>{title}</h1><div class=\"content\">{}</div></article>\
+                 <p class=\"nguon\">Nguồn: Sở Tư pháp</p></body></html>",
+                body(title)
+            )),
+        );
+    }
+    let feed = |site: &FixtureSite, paths: &[(&str, &str)], prefix: &str| {
+        let links: Vec<String> = paths.iter().map(|(p, _)| site.url(&format!("{prefix}{p}"))).collect();
+        let items: Vec<(&str, &str, &str, &str)> = paths
+            .iter()
+            .zip(&links)
+            .map(|((_, t), l)| (*t, l.as_str(), "", "Fri, 20 Nov 2026 08:00:00 +0700"))
+            .collect();
+        Reply::xml(&rss("Tin", &items))
+    };
+    // The original publishes a3 only later; the copier carries all three at once.
+    original.set("/rss.xml", feed(&original, &articles[..2], ""));
+    copier.set("/rss.xml", feed(&copier, &articles, "/dang-lai"));
+    write_config(
+        &site,
+        TEST_CRAWLER,
+        &[
+            source("so-tu-phap", "thanh-pho-hue", "feed", &original.url("/rss.xml"), ""),
+            source("bao-dia-phuong", "phuong-thuan-hoa-hue", "feed", &copier.url("/rss.xml"), ""),
+        ],
+    );
+    assert!(run(&site, &["import", "admin-units", admin_units().to_str().expect("path")]).status.success());
+    let crawl = |id: &str| {
+        let o = run(&site, &["crawl", "--source", id]);
+        assert!(o.status.success(), "{}", stdout(&o));
+        reports(&o).remove(id).unwrap_or_default()
+    };
+    assert!(crawl("so-tu-phap").contains("2 created"));
+    let copied = crawl("bao-dia-phuong");
+    assert!(copied.contains("1 created") && copied.contains("2 duplicates"), "{copied}");
+    original.set("/rss.xml", feed(&original, &articles, ""));
+    let claimed = crawl("so-tu-phap");
+    assert!(claimed.contains("0 created, 1 updated"), "the original takes over the copy stored first: {claimed}");
+
+    let documents = query(&site, "SELECT origin_url, agency_id FROM documents ORDER BY origin_url");
+    assert_eq!(documents.len(), 3, "each article once: {documents:?}");
+    let agency = query(&site, "SELECT id FROM agencies WHERE slug = 'thanh-pho-hue'");
+    for ((path, _), row) in articles.iter().zip(&documents) {
+        assert_eq!(row, &format!("{}|{}", original.url(path), agency[0]), "credited to the original");
+    }
+    let server = site.serve(&[]).expect("serve");
+    for (path, title) in articles {
+        let (_, found) = server.json(&format!("/api/v1/search?kind=announcement&q={}", url_encode(title)));
+        let same: Vec<_> = found["hits"].as_array().expect("hits").iter().filter(|h| h["title"] == title).collect();
+        assert_eq!(same.len(), 1, "{title}: {found}");
+        let (_, page) = server.page(same[0]["url"].as_str().expect("url"));
+        assert!(page.contains(&format!("href=\"{}\"", original.url(path))) && page.contains("Thành phố Huế"), "{page}");
+    }
+    server.stop();
+}

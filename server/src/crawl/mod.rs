@@ -455,32 +455,32 @@ impl Crawler {
             ..base
         };
 
-        // The same article elsewhere: the page names its original, or another source
-        // already stored the same text.
-        let original = match &article.canonical {
-            Some(c) if c.host_str() != page.url.host_str() => {
-                document::Entity::find().filter(document::Column::OriginKey.eq(origin_key(c))).one(&self.db).await?.map(|d| d.id)
-            }
-            _ => None,
-        };
-        let original = match original {
-            Some(id) => Some(id),
+        // The same article elsewhere. A page naming its original on another site (rel=canonical)
+        // is stored under the original's URL, so whichever is crawled first, the original's
+        // own crawl later finds its document and takes it over, crediting its agency. Without
+        // that link, the same text already stored by another source makes this a duplicate.
+        let own_key = origin_key(&entry.url);
+        let original_url = article.canonical.as_ref().filter(|c| c.origin() != page.url.origin());
+        let key = original_url.map(origin_key).unwrap_or_else(|| own_key.clone());
+        let stored = document::Entity::find().filter(document::Column::OriginKey.eq(&key)).one(&self.db).await?;
+        let ours = existing.as_ref().is_some_and(|i| i.state == "stored");
+        let original = match &stored {
+            Some(d) if key != own_key && !ours => Some(d.id),
+            Some(_) => None,
+            None if ours => None,
             None => sources::item_with_fingerprint(&self.db, &fingerprint, &source.id).await?.and_then(|i| i.document_id),
         };
-        if let Some(id) = original
-            && existing.as_ref().is_none_or(|i| i.state != "stored")
-        {
+        if let Some(id) = original {
             report.duplicates += 1;
             record.document_id = Some(id);
             record.state = "duplicate".into();
             return sources::save_item(&self.db, &record, existing, now).await;
         }
-
-        let key = origin_key(&entry.url);
-        let path = match document::Entity::find().filter(document::Column::OriginKey.eq(&key)).one(&self.db).await? {
+        let path = match stored {
             Some(d) => d.path,
             None => portal_path(&title, &key),
         };
+        let origin_url = original_url.map_or(url_string, Url::to_string);
         let input = DocumentInput {
             kind: "announcement".into(),
             agency_id: source.agency_id,
@@ -490,7 +490,7 @@ impl Crawler {
             body_text,
             path,
             origin_key: key,
-            origin_url: Some(url_string),
+            origin_url: Some(origin_url),
             published_at: article.published.or(entry.published),
             state: "published".into(),
             procedure: None,
