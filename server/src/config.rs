@@ -26,6 +26,35 @@ pub struct Config {
     pub portal: PortalConfig,
     /// Merging agency websites.
     pub crawler: CrawlerConfig,
+    /// Old websites whose addresses the portal keeps alive.
+    pub legacy: LegacyConfig,
+}
+
+/// Old websites (an abolished district's, say) whose addresses must keep working: a request
+/// for one of their pages is answered with a 301 to the portal's copy.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Default)]
+#[serde(deny_unknown_fields)]
+pub struct LegacyConfig {
+    /// The portal's public address ("https://motcua.hue.gov.vn"), for redirects answered
+    /// under an old site's own host name. Without it they are relative.
+    pub public_url: Option<String>,
+    /// The old sites.
+    pub sites: Vec<LegacySite>,
+}
+
+/// One old website.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct LegacySite {
+    /// Its address as it was ("http://huyenphuvang.thuathienhue.gov.vn"); old URLs are this
+    /// plus the requested path.
+    pub origin: String,
+    /// Answer requests whose `Host` is this name (its DNS now points at the portal).
+    pub host: Option<String>,
+    /// Answer requests under this portal path ("/cu/phu-vang"), for links rewritten by hand.
+    pub path: Option<String>,
+    /// Slug of the agency that took over; the old home page redirects to its page.
+    pub agency: Option<String>,
 }
 
 /// Merging agency websites: how politely to fetch, and the sources the file declares.
@@ -122,6 +151,7 @@ impl Default for Config {
             database: DatabaseConfig::default(),
             http: HttpConfig { bind: SocketAddr::from(([127, 0, 0, 1], 8080)), style_dir: PathBuf::from("style") },
             search: SearchConfig { index_dir: None, poll_interval_ms: 1000 },
+            legacy: LegacyConfig::default(),
             crawler: CrawlerConfig {
                 enabled: true,
                 user_agent: concat!("MotCuaBot/", env!("CARGO_PKG_VERSION"), " (+https://example.invalid/motcua)").to_string(),

@@ -72,12 +72,29 @@ enum Command {
         #[command(subcommand)]
         action: SourceCommand,
     },
+    /// Old addresses that redirect to the portal (crawled pages need no entry).
+    Redirects {
+        #[command(subcommand)]
+        action: RedirectCommand,
+    },
     /// Crawl every enabled source now (or one), and print what each did.
     Crawl {
         /// Only this source.
         #[arg(long)]
         source: Option<String>,
     },
+}
+
+#[derive(Subcommand, Debug)]
+enum RedirectCommand {
+    /// Adds or replaces redirects from a file: `OLD_URL TARGET` a line (tab, comma or
+    /// spaces between), `#` comments. TARGET is a portal path or an absolute URL.
+    Import {
+        /// The mapping file.
+        file: PathBuf,
+    },
+    /// Lists the explicit redirects.
+    List,
 }
 
 #[derive(Subcommand, Debug)]
@@ -256,6 +273,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             crawl::sync_config_sources(&db, &config.crawler).await?;
             sources_command(&db, &config, action).await
         }
+        Command::Redirects { action } => {
+            let db = connect(&config).await?;
+            redirects_command(&db, action).await
+        }
         Command::Crawl { source } => {
             let db = connect(&config).await?;
             crawl::sync_config_sources(&db, &config.crawler).await?;
@@ -356,6 +377,28 @@ async fn sources_command(db: &DatabaseConnection, config: &Config, action: Sourc
     Ok(ExitCode::SUCCESS)
 }
 
+async fn redirects_command(db: &DatabaseConnection, action: RedirectCommand) -> Result<ExitCode> {
+    use storage::redirects;
+    match action {
+        RedirectCommand::Import { file } => {
+            let text = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let (good, bad) = redirects::parse_mapping(&text);
+            for e in &bad {
+                eprintln!("{}: {e}", file.display());
+            }
+            let n = redirects::put_many(db, &good, chrono::Utc::now()).await?;
+            println!("{n} redirects saved, {} lines rejected", bad.len());
+            Ok(if bad.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(2) })
+        }
+        RedirectCommand::List => {
+            for r in redirects::list(db).await? {
+                println!("{}\t{}", r.old_url, r.target);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
 /// "ok", "disabled", "failing" or "FLAGGED: failing for more than a day".
 fn source_state(s: &storage::entity::source::Model, now: chrono::DateTime<chrono::Utc>) -> &'static str {
     if !s.enabled {
@@ -408,6 +451,7 @@ async fn serve(mut config: Config, bind: Option<std::net::SocketAddr>, demo: boo
     if let Some(bind) = bind {
         config.http.bind = bind;
     }
+    let legacy = http::legacy::LegacySites::new(&config.legacy).context("invalid [legacy] configuration")?;
     let db = connect(&config).await?;
     let empty = storage::entity::document::Entity::find().count(&db).await? == 0;
     if demo || empty {
@@ -443,6 +487,8 @@ async fn serve(mut config: Config, bind: Option<std::net::SocketAddr>, demo: boo
     let state = http::AppState {
         portal: portal::PortalService::new(db.clone(), index.clone(), config.portal.popular_procedures.clone()),
         config: Arc::new(config.clone()),
+        db: db.clone(),
+        legacy,
     };
     let app = http::router(state);
     let listener = tokio::net::TcpListener::bind(config.http.bind)

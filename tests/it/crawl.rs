@@ -693,3 +693,87 @@ fn a_syndicated_article_is_kept_once_and_credits_the_original() {
     }
     server.stop();
 }
+
+#[test]
+fn old_addresses_redirect_to_the_portals_copies() {
+    let site = Site::new(Database::Sqlite);
+    // The website of a district abolished in 2025, still crawlable for now.
+    let district = FixtureSite::start();
+    let title = "Thông báo lịch tiếp công dân của huyện tháng 6";
+    district
+        .set("/tin/lich-tiep-dan.aspx?id=7", Reply::html(&article_page(title, "01/06/2025", &body(title), "utf-8")));
+    district.set("/sitemap.xml", Reply::xml(&sitemap(&[(district.url("/tin/lich-tiep-dan.aspx?id=7"), "2025-06-01")])));
+    write_config(
+        &site,
+        TEST_CRAWLER,
+        &[source("huyen-cu", "thanh-pho-hue", "sitemap", &district.url("/sitemap.xml"), "")],
+    );
+    let legacy = format!(
+        "\n[legacy]\npublic_url = \"https://motcua.example\"\n[[legacy.sites]]\norigin = \"{}\"\nhost = \"huyen-a.example\"\npath = \"/cu/huyen-a\"\nagency = \"thanh-pho-hue\"\n",
+        district.base
+    );
+    let config = site.dir.path().join("motcua.toml");
+    let text = std::fs::read_to_string(&config).expect("config");
+    std::fs::write(&config, format!("{text}{legacy}")).expect("config");
+    assert!(run(&site, &["import", "admin-units", admin_units().to_str().expect("path")]).status.success());
+    let crawled = run(&site, &["crawl"]);
+    assert!(crawled.status.success(), "{}", stdout(&crawled));
+    // Pages never crawled get an explicit mapping; a bad line is reported, the rest kept.
+    let mapping = site.dir.path().join("redirects.tsv");
+    let old_procedure = district.url("/dich-vu/khai-sinh.aspx");
+    std::fs::write(&mapping, format!("# thủ tục cũ\n{old_procedure}\t/thu-tuc/1.001193\nkhong-phai-url /x\n"))
+        .expect("mapping");
+    let imported = run(&site, &["redirects", "import", mapping.to_str().expect("path")]);
+    assert_eq!(imported.status.code(), Some(2), "{}", stdout(&imported));
+    assert!(
+        stdout(&imported).contains("1 redirects saved, 1 lines rejected") && stdout(&imported).contains("line 3"),
+        "{}",
+        stdout(&imported)
+    );
+
+    let server = site.serve(&["--demo"]).expect("serve");
+    let http =
+        reqwest::blocking::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+    let get = |path: &str, host: Option<&str>| {
+        let mut request = http.get(format!("{}{path}", server.base));
+        if let Some(h) = host {
+            request = request.header("Host", h);
+        }
+        let response = request.send().expect("request");
+        let location = response.headers().get("location").and_then(|l| l.to_str().ok()).map(String::from);
+        (response.status().as_u16(), location, response.text().unwrap_or_default())
+    };
+    let (status, location, _) = get("/cu/huyen-a/tin/lich-tiep-dan.aspx?id=7", None);
+    assert_eq!(status, 301);
+    let copy = location.expect("location");
+    assert!(copy.starts_with("/tin-tuc/thong-bao-lich-tiep-cong-dan"), "{copy}");
+    let (status, page) = server.page(&copy);
+    assert!(status == 200 && page.contains(title));
+    let (status, location, _) = get("/tin/lich-tiep-dan.aspx?id=7", Some("huyen-a.example"));
+    assert_eq!((status, location), (301, Some(format!("https://motcua.example{copy}"))), "by the old host name");
+    let (status, location, _) = get("/", Some("HUYEN-A.example:80"));
+    assert_eq!((status, location.as_deref()), (301, Some("https://motcua.example/co-quan/thanh-pho-hue")));
+    let (status, location, _) = get("/cu/huyen-a/dich-vu/khai-sinh.aspx", None);
+    assert_eq!((status, location.as_deref()), (301, Some("/thu-tuc/1.001193")), "explicit mapping");
+    let (status, _, page) = get("/cu/huyen-a/khong-con.aspx?x=<b>", None);
+    assert_eq!(status, 404);
+    assert!(page.contains("Trang cũ không còn") && page.contains("khong-con.aspx") && !page.contains("<b>"), "{page}");
+    let (status, _, _) = get("/", None);
+    assert_eq!(status, 200, "the portal's own pages are untouched");
+    let (status, _, _) = get("/cu/huyen-abc", None);
+    assert_eq!(status, 404, "a prefix matches whole segments only");
+    server.stop();
+
+    // A configured path over the portal's own pages is refused at start.
+    std::fs::write(
+        &config,
+        format!("{text}\n[legacy]\n[[legacy.sites]]\norigin = \"http://x.example\"\npath = \"/tim-kiem\"\n"),
+    )
+    .expect("config");
+    let refused = run(&site, &["serve", "--bind", "127.0.0.1:0"]);
+    assert!(
+        !refused.status.success() && stdout(&refused).contains("invalid [legacy] configuration"),
+        "{}",
+        stdout(&refused)
+    );
+}

@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod error;
+pub mod legacy;
 
 use std::sync::Arc;
 
@@ -32,6 +33,10 @@ pub struct AppState {
     pub portal: PortalService,
     /// The configuration in force.
     pub config: Arc<Config>,
+    /// For lookups outside the portal's reads (old addresses).
+    pub db: sea_orm::DatabaseConnection,
+    /// Old websites whose addresses redirect to the portal.
+    pub legacy: Arc<legacy::LegacySites>,
 }
 
 /// The whole router; `main` serves it and tests drive it.
@@ -53,6 +58,7 @@ pub fn router(state: AppState) -> Router {
             .route("/style/motcua.css", get(embedded_stylesheet))
             .route("/style/autocomplete.js", get(embedded_autocomplete))
     };
+    let legacy_state = state.clone();
     pages
         .merge(api::routes(state))
         .merge(style)
@@ -60,6 +66,7 @@ pub fn router(state: AppState) -> Router {
         // Shortened addresses people try: the lists they expect.
         .route("/thu-tuc", get(|| async { Redirect::permanent("/tim-kiem?kind=procedure") }))
         .route("/tin-tuc", get(|| async { Redirect::permanent("/tim-kiem?kind=announcement") }))
+        .layer(axum::middleware::from_fn_with_state(legacy_state, legacy::redirect_old_addresses))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
 }

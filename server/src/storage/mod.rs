@@ -6,6 +6,7 @@ pub mod best_bets;
 pub mod documents;
 pub mod entity;
 pub mod migration;
+pub mod redirects;
 pub mod sources;
 
 use std::time::Duration;

@@ -6,6 +6,7 @@ use sea_orm_migration::prelude::*;
 mod m20261122_000001_create_content_tables;
 mod m20261201_000001_create_best_bets;
 mod m20261202_000001_create_crawl_tables;
+mod m20261203_000001_create_legacy_redirects;
 
 /// All migrations in order.
 pub struct Migrator;
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_create_content_tables::Migration),
             Box::new(m20261201_000001_create_best_bets::Migration),
             Box::new(m20261202_000001_create_crawl_tables::Migration),
+            Box::new(m20261203_000001_create_legacy_redirects::Migration),
         ]
     }
 }
