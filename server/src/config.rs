@@ -239,6 +239,37 @@ mod tests {
 
     #[test]
     #[allow(clippy::result_large_err)]
+    fn the_example_file_states_the_defaults_and_its_examples_parse() {
+        let example = include_str!("../../motcua.example.toml");
+        // Uncommented examples: "# key = value" and "# [table]" lines, not prose.
+        let uncommented: String = example
+            .lines()
+            .map(|l| match l.strip_prefix("# ") {
+                Some(rest)
+                    if rest.starts_with('[')
+                        || rest.split_once(" = ").is_some_and(|(k, _)| k.chars().all(|c| c.is_ascii_lowercase() || c == '_')) =>
+                {
+                    rest
+                }
+                _ => l,
+            })
+            .map(|l| format!("{l}\n"))
+            .collect();
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("example.toml", example)?;
+            let c = Config::load(Some(Path::new("example.toml"))).map_err(|e| e.to_string())?;
+            assert_eq!(c, Config::default(), "motcua.example.toml must show the defaults");
+            jail.create_file("uncommented.toml", &uncommented)?;
+            let c = Config::load(Some(Path::new("uncommented.toml"))).map_err(|e| e.to_string())?;
+            assert_eq!(c.crawler.sources.len(), 2);
+            assert_eq!(c.legacy.sites.len(), 1);
+            assert!(c.legacy.public_url.is_some());
+            Ok(())
+        });
+    }
+
+    #[test]
+    #[allow(clippy::result_large_err)]
     fn unknown_keys_are_errors() {
         figment::Jail::expect_with(|jail| {
             jail.create_file("m.toml", "[http]\nbnid = \"0.0.0.0:80\"\n")?;

@@ -383,6 +383,12 @@ fn crawl_merges_every_kind_of_site_and_records_every_fault() {
         assert!(shown.contains("consecutive failures: 1") && shown.contains(reason), "{id} health:\n{shown}");
         assert!(shown.contains("state:                failing"), "{shown}");
     }
+    // A source failing for a day is flagged (its first failure moved a year back).
+    query(&site, "UPDATE sources SET failing_since = replace(failing_since, substr(failing_since, 1, 4), '2025') WHERE id = 'chet'");
+    let listed = stdout(&run(&site, &["sources", "list"]));
+    assert!(listed.lines().any(|l| l.starts_with("chet\tfeed\tFLAGGED")), "{listed}");
+    assert!(listed.lines().any(|l| l.starts_with("so-y-te\tfeed\tok\t1\t")), "{listed}");
+
     // Item failures are on the source too, and robots.txt kept the crawler out.
     let shown = stdout(&run(&site, &["sources", "show", "so-tu-phap"]));
     assert!(shown.contains("2 of 6 items failed") && shown.contains("items seen:           6"), "{shown}");
