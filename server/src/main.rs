@@ -443,6 +443,9 @@ async fn crawl_now(db: &DatabaseConnection, config: &Config, only: Option<&str>)
         for (url, reason) in &report.failed {
             println!("  {url}: {reason}");
         }
+        for (url, fault) in &report.repaired {
+            println!("  {url}: read despite: {fault}");
+        }
     }
     Ok(if failed { ExitCode::from(2) } else { ExitCode::SUCCESS })
 }

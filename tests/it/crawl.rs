@@ -384,7 +384,10 @@ fn crawl_merges_every_kind_of_site_and_records_every_fault() {
         assert!(shown.contains("state:                failing"), "{shown}");
     }
     // A source failing for a day is flagged (its first failure moved a year back).
-    query(&site, "UPDATE sources SET failing_since = replace(failing_since, substr(failing_since, 1, 4), '2025') WHERE id = 'chet'");
+    query(
+        &site,
+        "UPDATE sources SET failing_since = replace(failing_since, substr(failing_since, 1, 4), '2025') WHERE id = 'chet'",
+    );
     let listed = stdout(&run(&site, &["sources", "list"]));
     assert!(listed.lines().any(|l| l.starts_with("chet\tfeed\tFLAGGED")), "{listed}");
     assert!(listed.lines().any(|l| l.starts_with("so-y-te\tfeed\tok\t1\t")), "{listed}");
@@ -392,9 +395,17 @@ fn crawl_merges_every_kind_of_site_and_records_every_fault() {
     // Item failures are on the source too, and robots.txt kept the crawler out.
     let shown = stdout(&run(&site, &["sources", "show", "so-tu-phap"]));
     assert!(shown.contains("2 of 6 items failed") && shown.contains("items seen:           6"), "{shown}");
+    // The page whose charset declaration lies was read, and the site's fault is on record.
+    assert!(
+        shown.contains("pages read despite a fault: 1; first: ")
+            && shown.contains("/tin/nghi-tet.html: declares charset windows-1258 but its bytes are not; read as UTF-8"),
+        "{shown}"
+    );
     let crawled = stdout(&first);
     assert!(
-        crawled.contains("/tin/loi.html: HTTP 500") && crawled.contains("disallows /noi-bo/bao-cao.html"),
+        crawled.contains("/tin/loi.html: HTTP 500")
+            && crawled.contains("disallows /noi-bo/bao-cao.html")
+            && crawled.contains("/tin/nghi-tet.html: read despite: declares charset windows-1258"),
         "{crawled}"
     );
     assert!(!f.rss_site.hits().iter().any(|h| h.contains("/noi-bo/")), "robots.txt obeyed");

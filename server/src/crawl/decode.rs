@@ -11,16 +11,26 @@ use motcua_search::normalize::canonical;
 pub struct Decoded {
     /// The encoding used.
     pub encoding: &'static Encoding,
-    /// The declared charset was contradicted by the bytes (valid UTF-8 declared as a
-    /// single-byte charset, or invalid UTF-8 declared as UTF-8).
-    pub declared_wrongly: bool,
+    /// The declared charset, when the bytes contradicted it (valid UTF-8 declared as a
+    /// single-byte charset, or invalid UTF-8 declared as UTF-8): a fault of the site that
+    /// its operator should hear about even though the text was read.
+    pub declared_wrongly: Option<&'static Encoding>,
+}
+
+impl Decoded {
+    /// The site's fault, worded for its operator, when there was one.
+    pub fn fault(&self) -> Option<String> {
+        self.declared_wrongly.map(|declared| {
+            format!("declares charset {} but its bytes are not; read as {}", declared.name(), self.encoding.name())
+        })
+    }
 }
 
 /// Decodes a fetched body and returns canonical text (NFC, one tone style, legacy repaired).
 pub fn decode(bytes: &[u8], content_type: Option<&str>) -> (String, Decoded) {
     if let Some((encoding, bom)) = Encoding::for_bom(bytes) {
         let (text, _) = encoding.decode_without_bom_handling(&bytes[bom..]);
-        return (canonical(&text), Decoded { encoding, declared_wrongly: false });
+        return (canonical(&text), Decoded { encoding, declared_wrongly: None });
     }
     let declared = content_type.and_then(charset_param).or_else(|| declared_in_document(bytes));
     let valid_utf8 = std::str::from_utf8(bytes).is_ok();
@@ -28,13 +38,13 @@ pub fn decode(bytes: &[u8], content_type: Option<&str>) -> (String, Decoded) {
     let (encoding, declared_wrongly) = match declared {
         // UTF-8 bytes declared as a legacy charset are UTF-8: legacy text with accents is
         // practically never valid UTF-8.
-        Some(e) if e != UTF_8 && valid_utf8 && has_non_ascii => (UTF_8, true),
+        Some(e) if e != UTF_8 && valid_utf8 && has_non_ascii => (UTF_8, Some(e)),
         // Declared UTF-8 that is not: read it as Windows-1252 and let the legacy repair
         // recognise TCVN3, VNI or windows-1258 in it.
-        Some(e) if e == UTF_8 && !valid_utf8 => (WINDOWS_1252, true),
-        Some(e) => (e, false),
-        None if valid_utf8 => (UTF_8, false),
-        None => (WINDOWS_1252, false),
+        Some(e) if e == UTF_8 && !valid_utf8 => (WINDOWS_1252, Some(e)),
+        Some(e) => (e, None),
+        None if valid_utf8 => (UTF_8, None),
+        None => (WINDOWS_1252, None),
     };
     let (text, _, _) = encoding.decode(bytes);
     (canonical(&text), Decoded { encoding, declared_wrongly })
@@ -107,7 +117,8 @@ mod tests {
     fn a_lying_declaration_loses_to_the_bytes() {
         let (t, d) = decode("<meta charset=\"iso-8859-1\">Thủ tục hành chính".as_bytes(), None);
         assert!(t.contains("Thủ tục hành chính"), "{t}");
-        assert!(d.declared_wrongly);
+        assert_eq!(d.declared_wrongly, Some(encoding_rs::WINDOWS_1252));
+        assert_eq!(d.fault().as_deref(), Some("declares charset windows-1252 but its bytes are not; read as UTF-8"));
     }
 
     #[test]

@@ -167,6 +167,9 @@ pub struct SourceReport {
     pub duplicates: usize,
     /// Items that failed: (URL, reason).
     pub failed: Vec<(String, String)>,
+    /// Pages read despite a fault of the site, such as a charset declaration their bytes
+    /// contradict: (URL, what was wrong).
+    pub repaired: Vec<(String, String)>,
     /// Why the listing itself could not be read.
     pub error: Option<String>,
 }
@@ -238,10 +241,14 @@ impl Crawler {
                 // With an item failing, the listing is read whole next time so the item is
                 // retried even if the listing itself has not changed.
                 let validators = if report.failed.is_empty() { validators } else { Some((None, None)) };
-                let item_errors = (!report.failed.is_empty()).then(|| {
-                    let (url, reason) = &report.failed[0];
+                let failed = report.failed.first().map(|(url, reason)| {
                     format!("{} of {} items failed; first: {url}: {reason}", report.failed.len(), report.items_seen)
                 });
+                let repaired = report.repaired.first().map(|(url, reason)| {
+                    format!("pages read despite a fault: {}; first: {url}: {reason}", report.repaired.len())
+                });
+                let problems: Vec<String> = [failed, repaired].into_iter().flatten().collect();
+                let item_errors = (!problems.is_empty()).then(|| problems.join("; "));
                 CrawlOutcome::Success { items_seen: report.items_seen as i64, validators, item_errors }
             }
             Err(ListingFailure::Site(reason)) => {
@@ -275,7 +282,10 @@ impl Crawler {
             Ok(Fetched::Body(page)) => page,
             Err(e) => return Err(ListingFailure::Site(format!("{url}: {e}"))),
         };
-        let (text, _) = decode::decode(&page.body, page.content_type.as_deref());
+        let (text, decoded) = decode::decode(&page.body, page.content_type.as_deref());
+        if let Some(fault) = decoded.fault() {
+            report.repaired.push((url.to_string(), fault));
+        }
         let mut complete = true;
         let mut forget_validators = false;
         let entries = match kind {
@@ -416,7 +426,10 @@ impl Crawler {
                 return sources::save_item(&self.db, &record, existing, now).await;
             }
         };
-        let (html, _) = decode::decode(&page.body, page.content_type.as_deref());
+        let (html, decoded) = decode::decode(&page.body, page.content_type.as_deref());
+        if let Some(fault) = decoded.fault() {
+            report.repaired.push((url_string.clone(), fault));
+        }
         let article = match extract::article(&html, &page.url, selectors) {
             Ok(a) => a,
             Err(e) => {
