@@ -28,6 +28,131 @@ pub struct Config {
     pub crawler: CrawlerConfig,
     /// Old websites whose addresses the portal keeps alive.
     pub legacy: LegacyConfig,
+    /// Signing citizens in through national login providers.
+    pub identity: IdentityConfig,
+}
+
+/// Signing in: the login providers citizens may choose (a national identity such as VNeID,
+/// or any other OpenID provider), plugged in by configuration alone, and how long a portal
+/// session lasts.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct IdentityConfig {
+    /// The portal's public address ("https://dichvucong.hue.gov.vn"); the redirect URI to
+    /// register at a provider is this plus `/dang-nhap/{id}/callback`. Default: the bind
+    /// address over http, which suits a machine of one's own only.
+    pub public_url: Option<String>,
+    /// Minutes without a request after which a session ends. Default 30.
+    pub session_idle_minutes: u64,
+    /// Hours after signing in after which a session ends whatever happens. Default 12.
+    pub session_absolute_hours: u64,
+    /// The providers, in the order the sign-in page offers them.
+    pub providers: Vec<ProviderConfig>,
+}
+
+/// How the portal proves to a provider's token endpoint that it is the registered client.
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ClientAuth {
+    /// The secret in an HTTP Basic header.
+    #[default]
+    ClientSecretBasic,
+    /// The secret in the form body.
+    ClientSecretPost,
+    /// A JWT signed with the portal's private key (the provider knows the public part).
+    PrivateKeyJwt,
+}
+
+/// One login provider, with everything its profile of OpenID Connect asks for.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ProviderConfig {
+    /// Id in URLs and on the command line ("vneid").
+    pub id: String,
+    /// Shown on the sign-in button ("Đăng nhập bằng VNeID").
+    pub name: String,
+    /// Issuer; its discovery document is at `{issuer}/.well-known/openid-configuration`.
+    pub issuer: String,
+    /// Client id the provider registered for the portal.
+    pub client_id: String,
+    /// How the portal authenticates at the token endpoint. Default `client_secret_basic`.
+    #[serde(default)]
+    pub client_auth: ClientAuth,
+    /// Name of the environment variable holding the client secret, so that no secret has to
+    /// sit in the file (`client_secret_basic` and `client_secret_post`).
+    pub client_secret_env: Option<String>,
+    /// PEM private key (RSA or P-256) signing client assertions for `private_key_jwt`; its
+    /// public part is published at `/.well-known/jwks.json`.
+    pub private_key_file: Option<PathBuf>,
+    /// Algorithm of the client assertions: RS256, PS256 or ES256. Default: RS256 for an RSA
+    /// key, ES256 for a P-256 one.
+    pub assertion_alg: Option<String>,
+    /// Scopes asked for. Default `openid profile`.
+    #[serde(default = "default_scopes")]
+    pub scopes: Vec<String>,
+    /// Further authorisation parameters (`acr_values`, `ui_locales`, …).
+    #[serde(default)]
+    pub extra_params: std::collections::BTreeMap<String, String>,
+    /// ID token signing algorithms accepted (RS256, PS256, ES256). Default RS256.
+    #[serde(default = "default_signing_algs")]
+    pub signing_algs: Vec<String>,
+    /// Which claims give the portal's fields of a citizen.
+    #[serde(default)]
+    pub claims: ClaimMapping,
+    /// The provider's `acr` values onto the portal's assurance levels (1 low, 2 substantial,
+    /// 3 high). An `acr` not listed counts as level 1.
+    #[serde(default)]
+    pub assurance: std::collections::BTreeMap<String, u8>,
+    /// Send the authorisation request by pushed authorisation request (PAR). Default false.
+    #[serde(default)]
+    pub par: bool,
+    /// PEM private key (RSA) decrypting encrypted ID tokens; its public part is published
+    /// for the provider to encrypt with.
+    pub decryption_key_file: Option<PathBuf>,
+}
+
+fn default_scopes() -> Vec<String> {
+    vec!["openid".into(), "profile".into()]
+}
+
+fn default_signing_algs() -> Vec<String> {
+    vec!["RS256".into()]
+}
+
+/// Claim names that give a citizen's name, birth date, citizen id number, phone and email;
+/// an empty name means the provider does not give it.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct ClaimMapping {
+    /// Default `name`.
+    pub name: String,
+    /// Default `birthdate`.
+    pub birth_date: String,
+    /// Default `citizen_id`.
+    pub citizen_id: String,
+    /// Default `phone_number`.
+    pub phone: String,
+    /// Default `email`.
+    pub email: String,
+}
+
+impl Default for ClaimMapping {
+    fn default() -> Self {
+        Self {
+            name: "name".into(),
+            birth_date: "birthdate".into(),
+            citizen_id: "citizen_id".into(),
+            phone: "phone_number".into(),
+            email: "email".into(),
+        }
+    }
+}
+
+impl IdentityConfig {
+    /// The provider with this id.
+    pub fn provider(&self, id: &str) -> Option<&ProviderConfig> {
+        self.providers.iter().find(|p| p.id == id)
+    }
 }
 
 /// Old websites (an abolished district's, say) whose addresses must keep working: a request
@@ -152,6 +277,12 @@ impl Default for Config {
             http: HttpConfig { bind: SocketAddr::from(([127, 0, 0, 1], 8080)), style_dir: PathBuf::from("style") },
             search: SearchConfig { index_dir: None, poll_interval_ms: 1000 },
             legacy: LegacyConfig::default(),
+            identity: IdentityConfig {
+                public_url: None,
+                session_idle_minutes: 30,
+                session_absolute_hours: 12,
+                providers: Vec::new(),
+            },
             crawler: CrawlerConfig {
                 enabled: true,
                 user_agent: concat!("MotCuaBot/", env!("CARGO_PKG_VERSION"), " (+https://example.invalid/motcua)").to_string(),
@@ -264,6 +395,11 @@ mod tests {
             assert_eq!(c.crawler.sources.len(), 2);
             assert_eq!(c.legacy.sites.len(), 1);
             assert!(c.legacy.public_url.is_some());
+            let vneid = c.identity.provider("vneid").ok_or("the example provider")?;
+            assert_eq!(vneid.client_auth, ClientAuth::PrivateKeyJwt);
+            assert_eq!(vneid.assurance.get("urn:vn:loa:3"), Some(&3));
+            assert_eq!(vneid.extra_params.get("ui_locales").map(String::as_str), Some("vi"));
+            assert_eq!(vneid.claims, ClaimMapping::default());
             Ok(())
         });
     }

@@ -5,6 +5,7 @@ mod config;
 mod crawl;
 mod frequent_queries;
 mod http;
+mod identity;
 mod import;
 mod index_sync;
 mod portal;
@@ -82,6 +83,21 @@ enum Command {
         /// Only this source.
         #[arg(long)]
         source: Option<String>,
+    },
+    /// Login providers (`[[identity.providers]]` in the configuration).
+    Identity {
+        #[command(subcommand)]
+        action: IdentityCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum IdentityCommand {
+    /// Checks a provider before go-live: reads its discovery document and keys and names
+    /// each thing the configuration needs that it does not offer. Exit code 2 when any.
+    Check {
+        /// The provider's id.
+        provider: String,
     },
 }
 
@@ -276,6 +292,15 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Redirects { action } => {
             let db = connect(&config).await?;
             redirects_command(&db, action).await
+        }
+        Command::Identity { action: IdentityCommand::Check { provider } } => {
+            let Some(config) = config.identity.provider(&provider) else {
+                let known: Vec<&str> = config.identity.providers.iter().map(|p| p.id.as_str()).collect();
+                anyhow::bail!("no provider {provider} in [[identity.providers]] (configured: {})", known.join(", "));
+            };
+            let report = identity::check::check(config).await;
+            println!("{report}");
+            Ok(if report.failures() == 0 { ExitCode::SUCCESS } else { ExitCode::from(2) })
         }
         Command::Crawl { source } => {
             let db = connect(&config).await?;

@@ -2,6 +2,7 @@
 //! real SQLite and PostgreSQL, real HTTP.
 
 mod crawl;
+mod identity;
 mod import;
 mod pages;
 mod relevance;
