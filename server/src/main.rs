@@ -350,7 +350,16 @@ async fn sources_command(db: &DatabaseConnection, config: &Config, action: Sourc
             if config.crawler.sources.iter().any(|s| s.id == id) {
                 anyhow::bail!("source {id} is declared in the configuration file; change it there");
             }
-            let def = crawl::define_source(db, &id, &agency, &kind, &url, interval, &selectors, false).await?;
+            let spec = crawl::SourceSpec {
+                id: &id,
+                agency_slug: &agency,
+                kind: &kind,
+                url: &url,
+                interval_secs: interval,
+                selectors: &selectors,
+                from_config: false,
+            };
+            let def = crawl::define_source(db, &spec).await?;
             sources::put(db, &def, now).await?;
             println!("source {id} saved; it is crawled on the next schedule tick or with `motcua crawl --source {id}`");
         }

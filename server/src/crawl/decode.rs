@@ -86,10 +86,10 @@ fn declared_in_document(bytes: &[u8]) -> Option<&'static Encoding> {
             .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | ':' | '.'))
             .collect();
         // Only inside a <meta> tag.
-        if head[..start].rfind('<').is_some_and(|lt| head[lt..start].starts_with("<meta")) {
-            if let Some(e) = label(&value) {
-                return Some(e);
-            }
+        if head[..start].rfind('<').is_some_and(|lt| head[lt..start].starts_with("<meta"))
+            && let Some(e) = label(&value)
+        {
+            return Some(e);
         }
         from = start;
     }

@@ -143,15 +143,15 @@ pub fn sitemap(text: &str, base: &Url) -> Result<Sitemap, ListingError> {
                 if name == "loc" || name == "lastmod" {
                     let value = quick_xml::escape::unescape(&raw).map_err(|e| bad(&e, reader.buffer_position()))?.trim().to_string();
                     if name == "loc" { loc = Some(value) } else { lastmod = Some(value) }
-                } else if name == "url" || name == "sitemap" {
-                    if let Some(url) = loc.take().and_then(|l| base.join(&l).ok()).filter(|u| matches!(u.scheme(), "http" | "https")) {
-                        if name == "sitemap" {
-                            children.push(url);
-                        } else {
-                            let published = lastmod.as_deref().and_then(parse_vietnamese_date);
-                            let entry_hash = hex::encode(Sha256::digest(format!("{url}\0{}", lastmod.take().unwrap_or_default()).as_bytes()));
-                            pages.push(Entry { url, title: None, summary: None, content_html: None, published, entry_hash });
-                        }
+                } else if (name == "url" || name == "sitemap")
+                    && let Some(url) = loc.take().and_then(|l| base.join(&l).ok()).filter(|u| matches!(u.scheme(), "http" | "https"))
+                {
+                    if name == "sitemap" {
+                        children.push(url);
+                    } else {
+                        let published = lastmod.as_deref().and_then(parse_vietnamese_date);
+                        let entry_hash = hex::encode(Sha256::digest(format!("{url}\0{}", lastmod.take().unwrap_or_default()).as_bytes()));
+                        pages.push(Entry { url, title: None, summary: None, content_html: None, published, entry_hash });
                     }
                 }
                 raw.clear();

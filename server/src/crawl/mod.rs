@@ -83,17 +83,27 @@ impl From<sea_orm::DbErr> for CrawlError {
     }
 }
 
+/// A source as `motcua sources add` or the configuration file states it, not yet checked.
+pub struct SourceSpec<'a> {
+    /// Id ("so-tu-phap-tin-tuc").
+    pub id: &'a str,
+    /// Slug of its agency.
+    pub agency_slug: &'a str,
+    /// "feed", "sitemap" or "html".
+    pub kind: &'a str,
+    /// The feed, sitemap or listing page.
+    pub url: &'a str,
+    /// Seconds between crawls.
+    pub interval_secs: u64,
+    /// CSS selectors of an HTML source.
+    pub selectors: &'a Selectors,
+    /// Stated in the configuration file, which then owns it.
+    pub from_config: bool,
+}
+
 /// A source as `motcua sources add` or the configuration file defines it, checked.
-pub async fn define_source(
-    db: &DatabaseConnection,
-    id: &str,
-    agency_slug: &str,
-    kind: &str,
-    url: &str,
-    interval_secs: u64,
-    selectors: &Selectors,
-    from_config: bool,
-) -> Result<SourceDefinition, CrawlError> {
+pub async fn define_source(db: &DatabaseConnection, spec: &SourceSpec<'_>) -> Result<SourceDefinition, CrawlError> {
+    let SourceSpec { id, agency_slug, kind, url, interval_secs, selectors, from_config } = *spec;
     let bad = |reason: String| CrawlError::Definition { id: id.to_string(), reason };
     if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
         return Err(bad("the id may hold only ASCII letters, digits, '-' and '_'".into()));
@@ -130,17 +140,16 @@ pub async fn sync_config_sources(db: &DatabaseConnection, config: &CrawlerConfig
     let now = Utc::now();
     let mut ids = Vec::new();
     for s in &config.sources {
-        let def = define_source(
-            db,
-            &s.id,
-            &s.agency,
-            &s.kind,
-            &s.url,
-            s.interval_secs.unwrap_or(config.interval_secs),
-            &s.selectors,
-            true,
-        )
-        .await?;
+        let spec = SourceSpec {
+            id: &s.id,
+            agency_slug: &s.agency,
+            kind: &s.kind,
+            url: &s.url,
+            interval_secs: s.interval_secs.unwrap_or(config.interval_secs),
+            selectors: &s.selectors,
+            from_config: true,
+        };
+        let def = define_source(db, &spec).await?;
         sources::put(db, &def, now).await?;
         ids.push(s.id.clone());
     }

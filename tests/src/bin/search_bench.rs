@@ -247,11 +247,9 @@ fn queries_only(
     let index = SearchIndex::open_or_create(dir)?;
     if index.num_docs() == 0 {
         eprintln!("indexing into {}…", dir.display());
-        let mut sequence = 0;
         let docs: Vec<IndexDocument> = corpus(procedures, news, size).collect();
         let (cpu, started) = (cpu_seconds(), Instant::now());
-        for chunk in docs.chunks(BATCH) {
-            sequence += 1;
+        for (sequence, chunk) in (1..).zip(docs.chunks(BATCH)) {
             index.apply(IndexBatch { upserts: chunk.to_vec(), deletes: vec![], sequence })?;
         }
         let (cpu, wall) = (cpu_seconds() - cpu, started.elapsed().as_secs_f64());
@@ -274,7 +272,7 @@ fn queries_only(
         .unwrap_or_default();
     // `--profile QUERY`: that one query, 200 times, for a profiler.
     if let Some(q) = std::env::args().skip_while(|a| a != "--profile").nth(1) {
-        let (p50, p99) = measure(&[q.clone()], 200, |q| {
+        let (p50, p99) = measure(std::slice::from_ref(&q), 200, |q| {
             index.search_within(&SearchRequest { text: q.to_string(), limit: 10, ..Default::default() }, budget).map(|r| r.hits.len()).unwrap_or(0)
         });
         println!("{q}: p50 {} p99 {}", ms(p50), ms(p99));
