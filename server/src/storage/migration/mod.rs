@@ -7,6 +7,7 @@ mod m20261122_000001_create_content_tables;
 mod m20261201_000001_create_best_bets;
 mod m20261202_000001_create_crawl_tables;
 mod m20261203_000001_create_legacy_redirects;
+mod m20261204_000001_create_identity_tables;
 
 /// All migrations in order.
 pub struct Migrator;
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000001_create_best_bets::Migration),
             Box::new(m20261202_000001_create_crawl_tables::Migration),
             Box::new(m20261203_000001_create_legacy_redirects::Migration),
+            Box::new(m20261204_000001_create_identity_tables::Migration),
         ]
     }
 }
