@@ -410,3 +410,39 @@ pub struct SearchPage {
     /// "Did you mean": the query with unknown words corrected.
     pub suggestion: Option<String>,
 }
+
+/// A login provider offered on the sign-in page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignInOption {
+    /// Id in its URL (`/dang-nhap/{id}`).
+    pub id: String,
+    /// Shown on its button.
+    pub name: String,
+}
+
+/// A signed-in citizen as the account page shows them: exactly what the portal holds.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountView {
+    /// Full name.
+    pub name: Option<String>,
+    /// Birth date.
+    pub birth_date: Option<String>,
+    /// Citizen id number.
+    pub citizen_id: Option<String>,
+    /// Phone number.
+    pub phone: Option<String>,
+    /// Email address.
+    pub email: Option<String>,
+    /// The provider signed in through (its display name).
+    pub provider: String,
+    /// The provider's issuer.
+    pub issuer: String,
+    /// The provider's identifier for the citizen.
+    pub subject: String,
+    /// 1 low, 2 substantial, 3 high.
+    pub assurance_level: i32,
+    /// First sign-in to the portal.
+    pub created_at: DateTime<Utc>,
+    /// When this session began.
+    pub signed_in_at: DateTime<Utc>,
+}

@@ -19,7 +19,8 @@ use leptos_router::{SsrMode, path};
 
 use crate::components::{Footer, Header};
 use crate::pages::{
-    AgencyDetailPage, AgencyIndexPage, AnnouncementPage, HomePage, NotFoundPage, ProcedurePage, SearchResultsPage,
+    AccountPage, AgencyDetailPage, AgencyIndexPage, AnnouncementPage, HomePage, NotFoundPage, ProcedurePage,
+    SearchResultsPage, SignInPage,
 };
 
 /// Path of the one stylesheet, served from `style/`.
@@ -66,6 +67,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/tin-tuc/:slug") view=AnnouncementPage ssr=SsrMode::Async/>
                         <Route path=path!("/co-quan") view=AgencyIndexPage ssr=SsrMode::Async/>
                         <Route path=path!("/co-quan/:slug") view=AgencyDetailPage ssr=SsrMode::Async/>
+                        <Route path=path!("/dang-nhap") view=SignInPage/>
+                        <Route path=path!("/tai-khoan") view=AccountPage ssr=SsrMode::Async/>
                         <Route path=path!("/*any") view=NotFoundPage/>
                     </Routes>
                 </Router>

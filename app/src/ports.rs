@@ -3,7 +3,9 @@
 
 use std::sync::Arc;
 
-use crate::domain::{AgencyListing, AgencyPage, Announcement, HomeData, Procedure, SearchPage, SearchParams};
+use crate::domain::{
+    AccountView, AgencyListing, AgencyPage, Announcement, HomeData, Procedure, SearchPage, SearchParams, SignInOption,
+};
 
 /// Why the backend could not answer. Pages show a "try again" message, never the detail.
 #[derive(Clone, Debug, thiserror::Error)]
@@ -28,6 +30,17 @@ pub trait PortalBackend: Send + Sync + 'static {
     async fn agency(&self, slug: &str) -> Result<Option<AgencyPage>, BackendError>;
     /// Every agency that publishes something, by level.
     async fn agencies(&self) -> Result<Vec<AgencyListing>, BackendError>;
+    /// The login providers citizens may choose, in order.
+    fn sign_in_options(&self) -> Vec<SignInOption>;
+    /// The signed-in citizen of a session cookie's value; `None` when it is not a live
+    /// session (never signed in, signed out, idle or expired).
+    async fn account(&self, session_cookie: &str) -> Result<Option<AccountView>, BackendError>;
+}
+
+/// The session cookie's name: with the `__Host-` prefix (Secure, no Domain, path /) when
+/// the portal is served over https, plain otherwise (browsers refuse the prefix over http).
+pub fn session_cookie_name(https: bool) -> &'static str {
+    if https { "__Host-motcua_session" } else { "motcua_session" }
 }
 
 /// The handle pages take from the Leptos context.

@@ -148,6 +148,12 @@ impl Default for ClaimMapping {
     }
 }
 
+impl Default for IdentityConfig {
+    fn default() -> Self {
+        Self { public_url: None, session_idle_minutes: 30, session_absolute_hours: 12, providers: Vec::new() }
+    }
+}
+
 impl IdentityConfig {
     /// The provider with this id.
     pub fn provider(&self, id: &str) -> Option<&ProviderConfig> {
@@ -277,12 +283,7 @@ impl Default for Config {
             http: HttpConfig { bind: SocketAddr::from(([127, 0, 0, 1], 8080)), style_dir: PathBuf::from("style") },
             search: SearchConfig { index_dir: None, poll_interval_ms: 1000 },
             legacy: LegacyConfig::default(),
-            identity: IdentityConfig {
-                public_url: None,
-                session_idle_minutes: 30,
-                session_absolute_hours: 12,
-                providers: Vec::new(),
-            },
+            identity: IdentityConfig::default(),
             crawler: CrawlerConfig {
                 enabled: true,
                 user_agent: concat!("MotCuaBot/", env!("CARGO_PKG_VERSION"), " (+https://example.invalid/motcua)").to_string(),

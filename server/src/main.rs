@@ -521,17 +521,21 @@ async fn serve(mut config: Config, bind: Option<std::net::SocketAddr>, demo: boo
         None
     };
 
-    let state = http::AppState {
-        portal: portal::PortalService::new(db.clone(), index.clone(), config.portal.popular_procedures.clone()),
-        config: Arc::new(config.clone()),
-        db: db.clone(),
-        legacy,
-    };
-    let app = http::router(state);
     let listener = tokio::net::TcpListener::bind(config.http.bind)
         .await
         .with_context(|| format!("cannot listen on {}", config.http.bind))?;
     let addr = listener.local_addr()?;
+    let public_url = config.identity.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
+    let sign_in = http::sign_in::sign_in(&config.identity, &public_url).context("invalid [identity] configuration")?;
+    let state = http::AppState {
+        portal: portal::PortalService::new(db.clone(), index.clone(), config.portal.popular_procedures.clone())
+            .with_identity(config.identity.clone()),
+        config: Arc::new(config.clone()),
+        db: db.clone(),
+        legacy,
+        sign_in,
+    };
+    let app = http::router(state);
     println!("Một Cửa is serving on http://{addr}/");
     tracing::info!(%addr, "listening");
     axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use motcua_app::domain::{
     Agency, AgencyLevel, AgencyListing, AgencyPage, AgencyRef, Announcement, DocumentKind, DocumentSummary, FacetValue,
-    HomeData, Procedure, SearchHit, SearchPage, SearchParams,
+    HomeData, Procedure, SearchHit, SearchPage, SearchParams, AccountView, SignInOption,
 };
 use motcua_app::ports::{BackendError, PortalBackend};
 use motcua_search::{SearchIndex, SearchRequest};
@@ -24,6 +24,7 @@ pub struct PortalService {
     index: Arc<SearchIndex>,
     popular: Vec<String>,
     frequent: Arc<FrequentQueries>,
+    identity: Arc<crate::config::IdentityConfig>,
 }
 
 /// Completions of a half-typed query: queries others asked, then titles to go to directly.
@@ -43,7 +44,13 @@ const COMPLETION_DOCUMENTS: usize = 7;
 impl PortalService {
     /// A service over a database and an index.
     pub fn new(db: DatabaseConnection, index: Arc<SearchIndex>, popular: Vec<String>) -> Self {
-        Self { db, index, popular, frequent: Arc::default() }
+        Self { db, index, popular, frequent: Arc::default(), identity: Arc::default() }
+    }
+
+    /// The same, offering these login providers and keeping sessions by these timeouts.
+    pub fn with_identity(mut self, identity: crate::config::IdentityConfig) -> Self {
+        self.identity = Arc::new(identity);
+        self
     }
 
     /// Completions for the search box (autocomplete).
@@ -381,5 +388,29 @@ impl PortalBackend for PortalService {
             .iter()
             .map(|a| AgencyListing { agency: agency_ref(a), documents: counts.get(&a.id).copied().unwrap_or(0) })
             .collect())
+    }
+
+    fn sign_in_options(&self) -> Vec<SignInOption> {
+        self.identity.providers.iter().map(|p| SignInOption { id: p.id.clone(), name: p.name.clone() }).collect()
+    }
+
+    async fn account(&self, session_cookie: &str) -> Result<Option<AccountView>, BackendError> {
+        let idle = chrono::Duration::minutes(i64::try_from(self.identity.session_idle_minutes).unwrap_or(i64::MAX / 60_000));
+        let live = crate::storage::identity::live_session(&self.db, session_cookie, idle, chrono::Utc::now())
+            .await
+            .map_err(|e| BackendError::Unavailable(e.to_string()))?;
+        Ok(live.map(|(session, account)| AccountView {
+            provider: self.identity.provider(&session.provider_id).map_or_else(|| session.provider_id.clone(), |p| p.name.clone()),
+            name: account.name,
+            birth_date: account.birth_date,
+            citizen_id: account.citizen_id,
+            phone: account.phone,
+            email: account.email,
+            issuer: account.issuer,
+            subject: account.subject,
+            assurance_level: account.assurance_level,
+            created_at: account.created_at,
+            signed_in_at: session.created_at,
+        }))
     }
 }

@@ -1,8 +1,11 @@
 //! Signing in through a national login plugged in by configuration, against the certified
 //! `oidc-provider` on loopback (tests/oidc).
 
+use std::time::Duration;
+
 use motcua_tests::national_login::NationalLogin;
-use motcua_tests::{Database, Site};
+use motcua_tests::{Database, Site, free_port};
+use regex::Regex;
 use serde_json::json;
 
 /// The stand-in national login with one portal client and one citizen.
@@ -104,4 +107,159 @@ fn identity_check_passes_a_matching_provider_and_names_each_mismatch() {
         String::from_utf8_lossy(&out.stderr)
             .contains("no provider singpass in [[identity.providers]] (configured: vneid)")
     );
+}
+
+const SECRET: &str = "mot-bi-mat-du-dai-cho-kiem-thu-0123456789";
+const CITIZEN: &str = "079090001234";
+
+/// A browser without JavaScript: keeps cookies, follows redirects, submits forms.
+fn browser() -> reqwest::blocking::Client {
+    reqwest::blocking::Client::builder().cookie_store(true).timeout(Duration::from_secs(30)).build().expect("client")
+}
+
+/// The same without following redirects, to see where one leads.
+fn one_step(cookies: std::sync::Arc<reqwest::cookie::Jar>) -> reqwest::blocking::Client {
+    reqwest::blocking::Client::builder()
+        .cookie_provider(cookies)
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(30))
+        .build()
+        .expect("client")
+}
+
+/// The provider's interaction page: its form's action.
+fn form_action(page: &str) -> String {
+    let re = Regex::new(r#"<form[^>]*action="([^"]+)""#).expect("regex");
+    re.captures(page).map(|c| c[1].replace("&amp;", "&")).unwrap_or_else(|| panic!("no form in:\n{page}"))
+}
+
+/// A portal whose one provider is `provider`, registered with the portal's address.
+fn portal_with(provider_issuer: &str, port: u16) -> (Site, motcua_tests::Server) {
+    let site = Site::new(Database::Sqlite);
+    let config = format!(
+        "[identity]\npublic_url = \"http://127.0.0.1:{port}\"\n[[identity.providers]]\nid = \"vneid\"\nname = \"VNeID\"\n\
+         issuer = \"{provider_issuer}\"\nclient_id = \"motcua\"\nclient_secret_env = \"MOTCUA_TEST_VNEID_SECRET\"\n\
+         scopes = [\"openid\", \"profile\", \"phone\", \"citizen\"]\nsigning_algs = [\"ES256\"]\n\
+         extra_params = {{ acr_values = \"urn:vn:loa:2\" }}\nassurance = {{ \"urn:vn:loa:2\" = 2, \"urn:vn:loa:3\" = 3 }}\n"
+    );
+    std::fs::write(site.dir.path().join("motcua.toml"), config).expect("config");
+    // The secret reaches the server through its environment, as in production.
+    let server = site.serve_at(&format!("127.0.0.1:{port}"), &["--demo"], &[("MOTCUA_TEST_VNEID_SECRET", SECRET)]).expect("serve");
+    (site, server)
+}
+
+fn provider_for(port: u16) -> NationalLogin {
+    NationalLogin::start(&json!({
+        "acr": ["urn:vn:loa:2", "urn:vn:loa:3"],
+        "clients": [{
+            "client_id": "motcua",
+            "client_secret": SECRET,
+            "redirect_uris": [format!("http://127.0.0.1:{port}/dang-nhap/vneid/callback")],
+            "post_logout_redirect_uris": [format!("http://127.0.0.1:{port}/")],
+            "id_token_signed_response_alg": "ES256"
+        }],
+        "accounts": { CITIZEN: {
+            "name": "Nguyễn Thị Hoà", "birthdate": "1990-05-17", "phone_number": "+84905123456", "citizen_id": CITIZEN
+        } }
+    }))
+    .expect("start oidc-provider")
+}
+
+#[test]
+fn a_citizen_signs_in_sees_the_account_and_signs_out() {
+    let port = free_port();
+    let provider = provider_for(port);
+    let (_site, portal) = portal_with(&provider.issuer, port);
+    let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+    let browser = reqwest::blocking::Client::builder()
+        .cookie_provider(jar.clone())
+        .timeout(Duration::from_secs(30))
+        .build()
+        .expect("client");
+
+    // The sign-in page offers the provider; its button leads to the provider's login form.
+    let page = browser.get(format!("{}/dang-nhap", portal.base)).send().expect("sign-in page").text().expect("text");
+    assert!(page.contains("Đăng nhập bằng VNeID"), "{page}");
+    let login = browser.get(format!("{}/dang-nhap/vneid?ve=/tai-khoan", portal.base)).send().expect("start");
+    assert!(login.url().as_str().starts_with(&format!("{}/interaction/", provider.issuer)), "{}", login.url());
+    let form = login.text().expect("login form");
+    // Log in, then consent; the last redirect is the portal's callback, taken by hand.
+    let consent = browser
+        .post(form_action(&form))
+        .form(&[("prompt", "login"), ("login", CITIZEN), ("password", "mat-khau")])
+        .send()
+        .expect("log in")
+        .text()
+        .expect("consent page");
+    let steps = one_step(jar.clone());
+    let mut next = steps.post(form_action(&consent)).form(&[("prompt", "consent")]).send().expect("consent");
+    let mut callback = None;
+    for _ in 0..5 {
+        let location = next.headers().get("location").and_then(|l| l.to_str().ok()).expect("redirect").to_string();
+        let location = if location.starts_with('/') { format!("{}{location}", provider.issuer) } else { location };
+        if location.contains("/dang-nhap/vneid/callback") {
+            callback = Some(location);
+            break;
+        }
+        next = steps.get(&location).send().expect("follow");
+    }
+    let callback = callback.expect("the provider sends the citizen back to the portal");
+    assert!(callback.contains("code=") && callback.contains("state="), "{callback}");
+    let back = steps.get(&callback).send().expect("callback");
+    assert_eq!(back.status(), 303);
+    assert_eq!(back.headers()["location"], "/tai-khoan");
+    let cookie = back.headers()["set-cookie"].to_str().expect("cookie").to_string();
+    assert!(
+        cookie.starts_with("motcua_session=") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+
+    // The account page shows who, through which provider, at which level, and what is held.
+    let account = browser.get(format!("{}/tai-khoan", portal.base)).send().expect("account").text().expect("text");
+    for shown in ["Nguyễn Thị Hoà", "1990-05-17", CITIZEN, "+84905123456", "VNeID", "Đáng kể (mức 2)", "Đăng xuất"]
+    {
+        assert!(account.contains(shown), "{shown}:\n{account}");
+    }
+
+    // A replayed callback opens nothing.
+    let replay = steps.get(&callback).send().expect("replay");
+    assert_eq!(replay.headers()["location"], "/dang-nhap?loi=het-han");
+    assert!(!replay.headers().contains_key("set-cookie"));
+
+    // Signing out ends the session here and goes on to the provider's logout.
+    let out = steps.post(format!("{}/dang-xuat", portal.base)).send().expect("sign out");
+    assert_eq!(out.status(), 303);
+    let to = out.headers()["location"].to_str().expect("location").to_string();
+    assert!(to.starts_with(&format!("{}/session/end?id_token_hint=", provider.issuer)), "{to}");
+    assert!(to.contains(&format!("post_logout_redirect_uri=http%3A%2F%2F127.0.0.1%3A{port}%2F")), "{to}");
+    let account = browser.get(format!("{}/tai-khoan", portal.base)).send().expect("account").text().expect("text");
+    assert!(account.contains("Bạn chưa đăng nhập"), "{account}");
+}
+
+#[test]
+fn a_cancelled_sign_in_and_a_provider_that_is_down_get_clear_messages() {
+    let port = free_port();
+    let provider = provider_for(port);
+    let (_site, portal) = portal_with(&provider.issuer, port);
+    let browser = browser();
+    let form = browser.get(format!("{}/dang-nhap/vneid", portal.base)).send().expect("start").text().expect("form");
+    let abort = format!("{}/abort", form_action(&form));
+    let back = browser.get(abort).send().expect("cancel");
+    assert_eq!(back.url().path(), "/dang-nhap");
+    assert_eq!(back.status(), 400);
+    let page = back.text().expect("page");
+    assert!(page.contains("Bạn đã huỷ đăng nhập"), "{page}");
+    let account = browser.get(format!("{}/tai-khoan", portal.base)).send().expect("account").text().expect("text");
+    assert!(account.contains("Bạn chưa đăng nhập"), "{account}");
+
+    // A forged callback, and the provider gone.
+    let forged =
+        browser.get(format!("{}/dang-nhap/vneid/callback?code=x&state=forged", portal.base)).send().expect("forged");
+    assert!(forged.text().expect("page").contains("đường dẫn đã được dùng"));
+    drop(provider);
+    let port2 = free_port();
+    let (_site2, portal2) = portal_with(&format!("http://127.0.0.1:{}", free_port()), port2);
+    let down = browser.get(format!("{}/dang-nhap/vneid", portal2.base)).send().expect("down");
+    assert_eq!(down.url().path(), "/dang-nhap");
+    assert!(down.text().expect("page").contains("Hệ thống đăng nhập đang gián đoạn"));
 }

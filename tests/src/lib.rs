@@ -130,9 +130,17 @@ impl Site {
 
     /// Starts `motcua serve` on a free port and waits until it answers.
     pub fn serve(&self, extra: &[&str]) -> Result<Server> {
+        self.serve_at("127.0.0.1:0", extra, &[])
+    }
+
+    /// Starts `motcua serve` on this address (a test that must name the portal's address
+    /// to a peer beforehand picks a free port itself), with these environment variables
+    /// (secrets reach a server that way), and waits until it answers.
+    pub fn serve_at(&self, bind: &str, extra: &[&str], env: &[(&str, &str)]) -> Result<Server> {
         let mut child = self
             .command()
-            .args(["serve", "--bind", "127.0.0.1:0"])
+            .envs(env.iter().copied())
+            .args(["serve", "--bind", bind])
             .args(extra)
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -164,6 +172,11 @@ impl Site {
         }
         Ok(server)
     }
+}
+
+/// A free loopback port (free when asked; the caller binds it soon after).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("free port")
 }
 
 /// A running `motcua serve`; killed when dropped.

@@ -2,6 +2,7 @@
 //! inside `<Suspense>` (the route is `SsrMode::Async`, so the HTML is sent complete) and sets
 //! the HTTP status to what the reader sees.
 
+mod account;
 mod agency;
 mod announcement;
 mod home;
@@ -9,6 +10,7 @@ mod not_found;
 mod procedure;
 mod search;
 
+pub use account::{AccountPage, SignInPage};
 pub use agency::{AgencyDetailPage, AgencyIndexPage};
 pub use announcement::AnnouncementPage;
 pub use home::HomePage;

@@ -3,6 +3,7 @@
 pub mod api;
 pub mod error;
 pub mod legacy;
+pub mod sign_in;
 
 use std::sync::Arc;
 
@@ -37,6 +38,8 @@ pub struct AppState {
     pub db: sea_orm::DatabaseConnection,
     /// Old websites whose addresses redirect to the portal.
     pub legacy: Arc<legacy::LegacySites>,
+    /// Login providers and sessions.
+    pub sign_in: Arc<sign_in::SignIn>,
 }
 
 /// The whole router; `main` serves it and tests drive it.
@@ -60,6 +63,7 @@ pub fn router(state: AppState) -> Router {
     };
     let legacy_state = state.clone();
     pages
+        .merge(sign_in::routes(state.clone()))
         .merge(api::routes(state))
         .merge(style)
         .route("/healthz", get(|| async { "ok" }))

@@ -6,3 +6,4 @@
 
 pub mod check;
 pub mod discovery;
+pub mod relying_party;

@@ -5,8 +5,6 @@ pub mod agencies;
 pub mod best_bets;
 pub mod documents;
 pub mod entity;
-// The login flow that uses these (issue 5) is not wired in yet.
-#[allow(dead_code)]
 pub mod identity;
 pub mod migration;
 pub mod redirects;
@@ -28,7 +26,6 @@ pub enum StorageError {
     #[error("stored JSON is invalid: {0}")]
     Json(#[from] serde_json::Error),
     /// The operating system gave no random bytes for a secret.
-    #[allow(dead_code)]
     #[error("no random bytes for a secret: {0}")]
     Random(String),
 }

@@ -1,0 +1,137 @@
+//! Signing in and the account page ("Tài khoản"): who you are to the portal, through which
+//! provider, at which assurance level, exactly what the portal holds, and signing out. Plain
+//! links and a form post: nothing here needs JavaScript.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use super::awaited;
+use crate::components::{format_date, set_status};
+use crate::domain::AccountView;
+use crate::ports::session_cookie_name;
+
+/// Why a sign-in did not happen, by the code the server puts in `?loi=`.
+fn problem(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "huy" => "Bạn đã huỷ đăng nhập. Bạn có thể đăng nhập lại bất cứ lúc nào.",
+        "het-han" => "Phiên đăng nhập đã hết hạn hoặc đường dẫn đã được dùng. Vui lòng đăng nhập lại.",
+        "gian-doan" => "Hệ thống đăng nhập đang gián đoạn. Vui lòng thử lại sau ít phút.",
+        "tu-choi" => "Nhà cung cấp định danh đã từ chối đăng nhập. Vui lòng thử lại.",
+        "khong-hop-le" => "Phản hồi đăng nhập không hợp lệ nên đã bị từ chối. Vui lòng đăng nhập lại.",
+        "khong-co" => "Không có phương thức đăng nhập này.",
+        _ => return None,
+    })
+}
+
+/// `/dang-nhap`: the providers to sign in with, and why the last try failed.
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let query = use_query_map().get_untracked();
+    let back =
+        query.get("ve").filter(|p| p.starts_with('/') && !p.starts_with("//")).unwrap_or_else(|| "/tai-khoan".into());
+    let message = query.get("loi").and_then(|c| problem(&c));
+    if message.is_some() {
+        set_status(400);
+    }
+    let options = super::portal().sign_in_options();
+    view! {
+        <Title text="Đăng nhập"/>
+        {message.map(|m| view! {
+            <div class="mc-notification-banner" role="alert" aria-labelledby="sign-in-problem">
+                <h2 class="mc-notification-banner__title" id="sign-in-problem">"Chưa đăng nhập được"</h2>
+                <div class="mc-notification-banner__content"><p class="mc-body">{m}</p></div>
+            </div>
+        })}
+        <h1 class="mc-heading-l">"Đăng nhập"</h1>
+        {if options.is_empty() {
+            view! { <p class="mc-body">"Cổng chưa cấu hình phương thức đăng nhập nào."</p> }.into_any()
+        } else {
+            view! {
+                <p class="mc-body">"Đăng nhập một lần để nộp hồ sơ trực tuyến tại các cơ quan mà không phải đăng nhập lại."</p>
+                {options.into_iter().map(|o| {
+                    let href = format!("/dang-nhap/{}?ve={}", o.id, form_urlencoded::byte_serialize(back.as_bytes()).collect::<String>());
+                    view! { <p><a class="mc-button" role="button" href=href>{format!("Đăng nhập bằng {}", o.name)}</a></p> }
+                }).collect_view()}
+            }.into_any()
+        }}
+    }
+}
+
+/// `/tai-khoan`
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let portal = super::portal();
+    let cookie = session_cookie();
+    view! {
+        <Title text="Tài khoản"/>
+        {awaited(
+            async move {
+                match cookie {
+                    Some(c) => portal.account(&c).await,
+                    None => Ok(None),
+                }
+            },
+            |account| match account {
+                Some(a) => view! { <AccountDetails a/> }.into_any(),
+                None => view! {
+                    <h1 class="mc-heading-l">"Tài khoản"</h1>
+                    <p class="mc-body">"Bạn chưa đăng nhập, hoặc phiên đăng nhập đã kết thúc."</p>
+                    <p><a class="mc-button" role="button" href="/dang-nhap?ve=/tai-khoan">"Đăng nhập"</a></p>
+                }.into_any(),
+            },
+        )}
+    }
+}
+
+/// The session cookie of this request, from either of its names.
+fn session_cookie() -> Option<String> {
+    let parts = use_context::<http::request::Parts>()?;
+    parts
+        .headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|pair| {
+            let (name, value) = pair.trim().split_once('=')?;
+            (name == session_cookie_name(true) || name == session_cookie_name(false)).then(|| value.to_string())
+        })
+}
+
+#[component]
+fn AccountDetails(a: AccountView) -> impl IntoView {
+    let level = match a.assurance_level {
+        3 => "Cao (mức 3)",
+        2 => "Đáng kể (mức 2)",
+        _ => "Thấp (mức 1)",
+    };
+    let shown = |v: Option<String>| v.unwrap_or_else(|| "Không nhận từ nhà cung cấp".into());
+    let rows = vec![
+        ("Họ và tên", shown(a.name)),
+        ("Ngày sinh", shown(a.birth_date)),
+        ("Số định danh cá nhân", shown(a.citizen_id)),
+        ("Số điện thoại", shown(a.phone)),
+        ("Thư điện tử", shown(a.email)),
+        ("Đăng nhập qua", a.provider.clone()),
+        ("Mức độ tin cậy", level.to_string()),
+        ("Mã định danh tại nhà cung cấp", format!("{} ({})", a.subject, a.issuer)),
+        ("Lần đầu đăng nhập", format_date(&a.created_at)),
+        ("Phiên này bắt đầu", format_date(&a.signed_in_at)),
+    ];
+    view! {
+        <h1 class="mc-heading-l">"Tài khoản"</h1>
+        <p class="mc-body">"Đây là toàn bộ thông tin về bạn mà Cổng lưu giữ, nhận từ " {a.provider} " khi bạn đăng nhập."</p>
+        <dl class="mc-summary-list">
+            {rows.into_iter().map(|(k, v)| view! {
+                <div class="mc-summary-list__row">
+                    <dt class="mc-summary-list__key">{k}</dt>
+                    <dd class="mc-summary-list__value">{v}</dd>
+                </div>
+            }).collect_view()}
+        </dl>
+        <form method="post" action="/dang-xuat">
+            <button class="mc-button mc-button--secondary" type="submit">"Đăng xuất"</button>
+        </form>
+    }
+}

@@ -1,0 +1,193 @@
+//! Signing in and out: `/dang-nhap/{provider}` sends the citizen to the provider,
+//! `/dang-nhap/{provider}/callback` checks the answer and opens a server-side session,
+//! `/dang-xuat` ends it here and at the provider. Every failure lands on the sign-in page
+//! with a clear message, never on an error page of the server.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use chrono::Utc;
+use motcua_app::ports::session_cookie_name;
+
+use super::AppState;
+use crate::identity::relying_party::{LoginError, RelyingParty};
+use crate::storage::identity::{self as store, NewSession};
+
+/// The configured providers, by id, and how the portal's sessions are kept.
+pub struct SignIn {
+    /// Relying parties by provider id.
+    pub providers: HashMap<String, RelyingParty>,
+    /// The portal's public address (no trailing slash).
+    pub public_url: String,
+    /// Absolute session lifetime.
+    pub lifetime: chrono::Duration,
+}
+
+impl SignIn {
+    fn https(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+
+    fn cookie(&self, value: &str, max_age: Option<i64>) -> String {
+        let name = session_cookie_name(self.https());
+        let secure = if self.https() { "; Secure" } else { "" };
+        let age = max_age.map(|s| format!("; Max-Age={s}")).unwrap_or_default();
+        format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax{secure}{age}")
+    }
+}
+
+/// The routes, on the shared state.
+pub fn routes(state: AppState) -> Router {
+    Router::new()
+        .route("/dang-nhap/{provider}", get(start))
+        .route("/dang-nhap/{provider}/callback", get(callback))
+        .route("/dang-xuat", post(sign_out))
+        .with_state(state)
+}
+
+fn see_other(location: &str) -> Response {
+    let mut response = StatusCode::SEE_OTHER.into_response();
+    if let Ok(value) = HeaderValue::from_str(location) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// Back to the sign-in page with the reason, keeping nothing of the failed attempt.
+fn failed(provider: &str, error: &LoginError) -> Response {
+    let code = match error {
+        LoginError::Cancelled => "huy",
+        LoginError::UnknownState => "het-han",
+        LoginError::ProviderDown(_) | LoginError::Misconfigured(_) | LoginError::Storage(_) => "gian-doan",
+        LoginError::Refused(_) => "tu-choi",
+        LoginError::Invalid(_) => "khong-hop-le",
+    };
+    tracing::warn!(provider, "sign-in failed: {error}");
+    see_other(&format!("/dang-nhap?loi={code}"))
+}
+
+/// A portal path to return to; anything else (another site, `//host`) goes to the account.
+fn safe_return(path: Option<&String>) -> String {
+    match path {
+        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.starts_with("/\\") => p.clone(),
+        _ => "/tai-khoan".into(),
+    }
+}
+
+async fn start(
+    State(state): State<AppState>,
+    Path(provider): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    let Some(rp) = state.sign_in.providers.get(&provider) else { return see_other("/dang-nhap?loi=khong-co") };
+    match rp.start(&state.db, &safe_return(query.get("ve")), Utc::now()).await {
+        Ok(url) => see_other(&url),
+        Err(e) => failed(&provider, &e),
+    }
+}
+
+async fn callback(
+    State(state): State<AppState>,
+    Path(provider): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    let Some(rp) = state.sign_in.providers.get(&provider) else { return see_other("/dang-nhap?loi=khong-co") };
+    let now = Utc::now();
+    let signed_in = match rp.finish(&state.db, &query, now).await {
+        Ok(s) => s,
+        Err(e) => return failed(&provider, &e),
+    };
+    let opened = async {
+        let account = store::sign_in_account(
+            &state.db,
+            &signed_in.issuer,
+            &signed_in.subject,
+            &provider,
+            &signed_in.profile,
+            now,
+        )
+        .await?;
+        let new = NewSession {
+            account_id: account.id,
+            provider_id: &provider,
+            upstream_sid: signed_in.sid.as_deref(),
+            id_token: Some(&signed_in.id_token),
+            lifetime: state.sign_in.lifetime,
+        };
+        store::open_session(&state.db, &new, now).await
+    }
+    .await;
+    match opened {
+        Ok(cookie) => {
+            let mut response = see_other(&signed_in.return_to);
+            if let Ok(value) = HeaderValue::from_str(&state.sign_in.cookie(&cookie, None)) {
+                response.headers_mut().insert(header::SET_COOKIE, value);
+            }
+            response
+        }
+        Err(e) => failed(&provider, &LoginError::Storage(e)),
+    }
+}
+
+fn cookie_value(headers: &HeaderMap) -> Option<String> {
+    headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|pair| {
+        let (name, value) = pair.trim().split_once('=')?;
+        (name == session_cookie_name(true) || name == session_cookie_name(false)).then(|| value.to_string())
+    })
+}
+
+async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let ended = match cookie_value(&headers) {
+        Some(c) => match store::end_session(&state.db, &c).await {
+            Ok(s) => s,
+            Err(e) => {
+                tracing::error!("cannot end a session: {e}");
+                return (StatusCode::SERVICE_UNAVAILABLE, "Không đăng xuất được lúc này, vui lòng thử lại.")
+                    .into_response();
+            }
+        },
+        None => None,
+    };
+    // Then at the provider, which comes back to the home page.
+    let mut location = "/".to_string();
+    if let Some(session) = ended
+        && let Some(rp) = state.sign_in.providers.get(&session.provider_id)
+        && let Some(end) = rp.end_session_endpoint().await
+        && let Ok(mut url) = url::Url::parse(&end)
+    {
+        {
+            let mut q = url.query_pairs_mut();
+            if let Some(token) = &session.id_token {
+                q.append_pair("id_token_hint", token);
+            }
+            q.append_pair("client_id", &rp.config.client_id);
+            q.append_pair("post_logout_redirect_uri", &format!("{}/", state.sign_in.public_url));
+        }
+        location = url.to_string();
+    }
+    let mut response = see_other(&location);
+    if let Ok(value) = HeaderValue::from_str(&state.sign_in.cookie("", Some(0))) {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
+    response
+}
+
+/// The relying parties of the configuration.
+pub fn sign_in(config: &crate::config::IdentityConfig, public_url: &str) -> Result<Arc<SignIn>, LoginError> {
+    let mut providers = HashMap::new();
+    for p in &config.providers {
+        providers.insert(p.id.clone(), RelyingParty::new(p.clone(), public_url)?);
+    }
+    let hours = i64::try_from(config.session_absolute_hours).unwrap_or(24 * 365);
+    Ok(Arc::new(SignIn {
+        providers,
+        public_url: public_url.trim_end_matches('/').to_string(),
+        lifetime: chrono::Duration::hours(hours),
+    }))
+}

@@ -1,0 +1,360 @@
+//! The portal as a relying party of one configured provider: the authorisation request
+//! (code flow, PKCE S256, state, nonce, the provider's extra parameters) and its answer
+//! (code exchanged, every ID token check the specification asks for, userinfo merged, claims
+//! and assurance mapped).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, Utc};
+use openidconnect::core::{
+    CoreAuthDisplay, CoreAuthPrompt, CoreAuthenticationFlow, CoreErrorResponseType, CoreGenderClaim, CoreJsonWebKey,
+    CoreJweContentEncryptionAlgorithm, CoreJwsSigningAlgorithm, CoreRevocableToken, CoreRevocationErrorResponse,
+    CoreTokenIntrospectionResponse, CoreTokenType,
+};
+use openidconnect::{
+    AccessTokenHash, AdditionalClaims, AuthType, AuthorizationCode, Client, ClientId, ClientSecret, CsrfToken,
+    EmptyExtraTokenFields, EndpointMaybeSet, EndpointNotSet, EndpointSet, IdTokenFields, Nonce, OAuth2TokenResponse,
+    PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope, StandardErrorResponse, StandardTokenResponse,
+    TokenResponse, UserInfoClaims,
+};
+use sea_orm::DatabaseConnection;
+use serde::{Deserialize, Serialize};
+use tokio::sync::RwLock;
+
+use super::discovery::{self, Metadata};
+use crate::config::{ClientAuth, ProviderConfig};
+use crate::storage::entity::login_attempt;
+use crate::storage::identity::{self as store, Profile};
+
+/// How long a citizen may take at the provider.
+pub const LOGIN_MAX_AGE: Duration = Duration::minutes(10);
+/// Clock difference tolerated between the portal and a provider.
+const SKEW: Duration = Duration::seconds(60);
+
+/// Every claim the provider sent beyond the standard ones (citizen id numbers and the like).
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+pub struct OtherClaims {
+    /// By claim name.
+    #[serde(flatten)]
+    pub claims: HashMap<String, serde_json::Value>,
+}
+
+impl AdditionalClaims for OtherClaims {}
+
+type Tokens = StandardTokenResponse<
+    IdTokenFields<
+        OtherClaims,
+        EmptyExtraTokenFields,
+        CoreGenderClaim,
+        CoreJweContentEncryptionAlgorithm,
+        CoreJwsSigningAlgorithm,
+    >,
+    CoreTokenType,
+>;
+
+type OidcClient = Client<
+    OtherClaims,
+    CoreAuthDisplay,
+    CoreGenderClaim,
+    CoreJweContentEncryptionAlgorithm,
+    CoreJsonWebKey,
+    CoreAuthPrompt,
+    StandardErrorResponse<CoreErrorResponseType>,
+    Tokens,
+    CoreTokenIntrospectionResponse,
+    CoreRevocableToken,
+    CoreRevocationErrorResponse,
+    EndpointSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointMaybeSet,
+    EndpointMaybeSet,
+>;
+
+/// Why signing in failed; each is shown to the citizen as a clear message, never a 500.
+#[derive(Debug, thiserror::Error)]
+pub enum LoginError {
+    /// The provider cannot be reached or read.
+    #[error("the login provider is unavailable: {0}")]
+    ProviderDown(String),
+    /// The configuration cannot work (no secret, bad URL).
+    #[error("the login provider is misconfigured: {0}")]
+    Misconfigured(String),
+    /// The callback's `state` is unknown, used, or too old.
+    #[error("this sign-in link is unknown, already used or expired")]
+    UnknownState,
+    /// The citizen cancelled or refused at the provider.
+    #[error("the sign-in was cancelled at the provider")]
+    Cancelled,
+    /// The provider answered with an error.
+    #[error("the provider refused the sign-in: {0}")]
+    Refused(String),
+    /// The ID token or the token response failed a check.
+    #[error("the provider's answer failed a check: {0}")]
+    Invalid(String),
+    /// The database failed.
+    #[error(transparent)]
+    Storage(#[from] crate::storage::StorageError),
+}
+
+/// A citizen signed in at the provider, checked.
+#[derive(Clone, Debug)]
+pub struct SignedIn {
+    /// The provider's issuer.
+    pub issuer: String,
+    /// The provider's subject.
+    pub subject: String,
+    /// What the portal keeps of them.
+    pub profile: Profile,
+    /// The provider's session id, for its back-channel logout.
+    pub sid: Option<String>,
+    /// The raw ID token, for `id_token_hint` at logout.
+    pub id_token: String,
+    /// Where to go on the portal.
+    pub return_to: String,
+}
+
+/// One provider as the portal uses it. Its discovery document is read at first use and
+/// again when a token names a key it does not know (the provider rotated its keys).
+pub struct RelyingParty {
+    /// The configuration.
+    pub config: ProviderConfig,
+    redirect_uri: String,
+    http: reqwest::Client,
+    metadata: RwLock<Option<Arc<Metadata>>>,
+}
+
+impl RelyingParty {
+    /// A relying party answering at `{public_url}/dang-nhap/{id}/callback`.
+    pub fn new(config: ProviderConfig, public_url: &str) -> Result<Self, LoginError> {
+        let http = discovery::http_client().map_err(|e| LoginError::Misconfigured(e.to_string()))?;
+        let redirect_uri = format!("{}/dang-nhap/{}/callback", public_url.trim_end_matches('/'), config.id);
+        Ok(Self { config, redirect_uri, http, metadata: RwLock::new(None) })
+    }
+
+    async fn metadata(&self, refresh: bool) -> Result<Arc<Metadata>, LoginError> {
+        if !refresh && let Some(m) = self.metadata.read().await.as_ref() {
+            return Ok(m.clone());
+        }
+        let fresh = Arc::new(
+            discovery::discover(&self.config.issuer, &self.http)
+                .await
+                .map_err(|e| LoginError::ProviderDown(e.to_string()))?,
+        );
+        *self.metadata.write().await = Some(fresh.clone());
+        Ok(fresh)
+    }
+
+    /// The provider's end-session endpoint, if it has one.
+    pub async fn end_session_endpoint(&self) -> Option<String> {
+        self.metadata(false).await.ok()?.additional_metadata().end_session_endpoint.clone()
+    }
+
+    fn client(&self, metadata: &Metadata) -> Result<OidcClient, LoginError> {
+        let secret = match self.config.client_auth {
+            ClientAuth::ClientSecretBasic | ClientAuth::ClientSecretPost => {
+                let var = self.config.client_secret_env.as_deref().ok_or_else(|| {
+                    LoginError::Misconfigured(format!("{}: client_secret_env is not set", self.config.id))
+                })?;
+                let secret = std::env::var(var).map_err(|_| {
+                    LoginError::Misconfigured(format!("{}: the variable {var} is not set", self.config.id))
+                })?;
+                Some(ClientSecret::new(secret))
+            }
+            ClientAuth::PrivateKeyJwt => {
+                return Err(LoginError::Misconfigured(format!(
+                    "{}: private_key_jwt is not supported yet",
+                    self.config.id
+                )));
+            }
+        };
+        let redirect =
+            RedirectUrl::new(self.redirect_uri.clone()).map_err(|e| LoginError::Misconfigured(e.to_string()))?;
+        let auth = match self.config.client_auth {
+            ClientAuth::ClientSecretPost => AuthType::RequestBody,
+            _ => AuthType::BasicAuth,
+        };
+        Ok(Client::from_provider_metadata(metadata.clone(), ClientId::new(self.config.client_id.clone()), secret)
+            .set_redirect_uri(redirect)
+            .set_auth_type(auth))
+    }
+
+    /// Starts a sign-in: records it and returns the provider's authorisation URL.
+    pub async fn start(
+        &self,
+        db: &DatabaseConnection,
+        return_to: &str,
+        now: DateTime<Utc>,
+    ) -> Result<String, LoginError> {
+        let metadata = self.metadata(false).await?;
+        let client = self.client(&metadata)?;
+        let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+        let mut request = client
+            .authorize_url(CoreAuthenticationFlow::AuthorizationCode, CsrfToken::new_random, Nonce::new_random)
+            .set_pkce_challenge(challenge);
+        for scope in self.config.scopes.iter().filter(|s| *s != "openid") {
+            request = request.add_scope(Scope::new(scope.clone()));
+        }
+        for (name, value) in &self.config.extra_params {
+            request = request.add_extra_param(name.clone(), value.clone());
+        }
+        let (url, state, nonce) = request.url();
+        store::begin_login(
+            db,
+            login_attempt::Model {
+                state: state.secret().clone(),
+                provider_id: self.config.id.clone(),
+                nonce: nonce.secret().clone(),
+                pkce_verifier: verifier.secret().clone(),
+                return_to: return_to.to_string(),
+                created_at: now,
+            },
+        )
+        .await?;
+        Ok(url.to_string())
+    }
+
+    /// Finishes a sign-in from the callback's parameters.
+    pub async fn finish(
+        &self,
+        db: &DatabaseConnection,
+        params: &HashMap<String, String>,
+        now: DateTime<Utc>,
+    ) -> Result<SignedIn, LoginError> {
+        let state = params.get("state").ok_or(LoginError::UnknownState)?;
+        let attempt = store::take_login(db, state, LOGIN_MAX_AGE, now).await?.ok_or(LoginError::UnknownState)?;
+        if attempt.provider_id != self.config.id {
+            return Err(LoginError::UnknownState);
+        }
+        if let Some(error) = params.get("error") {
+            return Err(match error.as_str() {
+                "access_denied" => LoginError::Cancelled,
+                _ => LoginError::Refused(
+                    params.get("error_description").map_or_else(|| error.clone(), |d| format!("{error}: {d}")),
+                ),
+            });
+        }
+        // RFC 9207: a provider that names itself in the answer must name the right issuer.
+        if let Some(iss) = params.get("iss")
+            && iss != &self.config.issuer
+        {
+            return Err(LoginError::Invalid(format!("the answer comes from issuer {iss}")));
+        }
+        let code = params.get("code").ok_or_else(|| LoginError::Invalid("no code in the answer".into()))?;
+        let metadata = self.metadata(false).await?;
+        let client = self.client(&metadata)?;
+        let tokens: Tokens = client
+            .exchange_code(AuthorizationCode::new(code.clone()))
+            .map_err(|e| LoginError::Misconfigured(e.to_string()))?
+            .set_pkce_verifier(PkceCodeVerifier::new(attempt.pkce_verifier.clone()))
+            .request_async(&self.http)
+            .await
+            .map_err(|e| LoginError::Refused(format!("token endpoint: {e}")))?;
+        let id_token = tokens.id_token().ok_or_else(|| LoginError::Invalid("no ID token".into()))?;
+        let nonce = Nonce::new(attempt.nonce.clone());
+        let claims = match self.verify(&client, id_token, &nonce, tokens.access_token()) {
+            // An unknown key: the provider may have rotated; read its keys again, once.
+            Err(e) if e.contains("no matching key") || e.contains("NoMatchingKey") => {
+                let metadata = self.metadata(true).await?;
+                let client = self.client(&metadata)?;
+                self.verify(&client, id_token, &nonce, tokens.access_token()).map_err(LoginError::Invalid)?
+            }
+            other => other.map_err(LoginError::Invalid)?,
+        };
+        let mut values = serde_json::to_value(&claims).map_err(|e| LoginError::Invalid(e.to_string()))?;
+        if client.user_info_url().is_some() {
+            let info: Result<UserInfoClaims<OtherClaims, CoreGenderClaim>, _> =
+                match client.user_info(tokens.access_token().clone(), Some(claims.subject().clone())) {
+                    Ok(request) => request.request_async(&self.http).await.map_err(|e| e.to_string()),
+                    Err(e) => Err(e.to_string()),
+                };
+            let info = info.map_err(|e| LoginError::Refused(format!("userinfo: {e}")))?;
+            // Userinfo adds to what the ID token said; it never changes who this is.
+            if let (Ok(serde_json::Value::Object(extra)), Some(all)) =
+                (serde_json::to_value(&info), values.as_object_mut())
+            {
+                for (k, v) in extra {
+                    if k != "sub" {
+                        all.insert(k, v);
+                    }
+                }
+            }
+        }
+        let text = |name: &str| -> Option<String> {
+            if name.is_empty() {
+                return None;
+            }
+            match values.get(name)? {
+                serde_json::Value::String(s) => Some(s.clone()),
+                serde_json::Value::Null => None,
+                other => Some(other.to_string()),
+            }
+        };
+        let map = &self.config.claims;
+        let acr = claims.auth_context_ref().map(|a| a.as_str().to_string());
+        let assurance = acr.as_deref().and_then(|a| self.config.assurance.get(a)).copied().unwrap_or(1);
+        let profile = Profile {
+            name: text(&map.name),
+            birth_date: text(&map.birth_date),
+            citizen_id: text(&map.citizen_id),
+            phone: text(&map.phone),
+            email: text(&map.email),
+            assurance_level: i32::from(assurance),
+        };
+        Ok(SignedIn {
+            issuer: claims.issuer().as_str().to_string(),
+            subject: claims.subject().as_str().to_string(),
+            profile,
+            sid: values.get("sid").and_then(|s| s.as_str()).map(str::to_string),
+            id_token: id_token.to_string(),
+            return_to: attempt.return_to,
+        })
+    }
+
+    /// Every check of the ID token: signature by a known key with an accepted algorithm
+    /// (never `none`), issuer, audience, authorised party, expiry and issue time with a small
+    /// skew, nonce, and the access token's hash.
+    fn verify(
+        &self,
+        client: &OidcClient,
+        id_token: &openidconnect::IdToken<
+            OtherClaims,
+            CoreGenderClaim,
+            CoreJweContentEncryptionAlgorithm,
+            CoreJwsSigningAlgorithm,
+        >,
+        nonce: &Nonce,
+        access_token: &openidconnect::AccessToken,
+    ) -> Result<openidconnect::IdTokenClaims<OtherClaims, CoreGenderClaim>, String> {
+        let algs: Vec<CoreJwsSigningAlgorithm> = self
+            .config
+            .signing_algs
+            .iter()
+            .filter_map(|a| serde_json::from_value(serde_json::Value::String(a.clone())).ok())
+            .collect();
+        let verifier = client
+            .id_token_verifier()
+            .set_allowed_algs(algs)
+            .set_time_fn(|| Utc::now() - SKEW)
+            .set_issue_time_verifier_fn(|iat| {
+                if iat > Utc::now() + SKEW { Err(format!("issued in the future ({iat})")) } else { Ok(()) }
+            });
+        let claims = id_token.claims(&verifier, nonce).map_err(|e| e.to_string())?;
+        if let Some(expected) = claims.access_token_hash() {
+            let alg = id_token.signing_alg().map_err(|e| e.to_string())?;
+            let key = id_token.signing_key(&verifier).map_err(|e| e.to_string())?;
+            let actual = AccessTokenHash::from_token(access_token, alg, key).map_err(|e| e.to_string())?;
+            if actual != *expected {
+                return Err("at_hash does not match the access token".into());
+            }
+        }
+        if (claims.audiences().len() > 1 || claims.authorized_party().is_some())
+            && claims.authorized_party().map(|a| a.as_str()) != Some(client.client_id().as_str())
+        {
+            return Err("azp is not the portal".into());
+        }
+        Ok(claims.clone())
+    }
+}
