@@ -144,7 +144,9 @@ fn portal_with(provider_issuer: &str, port: u16) -> (Site, motcua_tests::Server)
     );
     std::fs::write(site.dir.path().join("motcua.toml"), config).expect("config");
     // The secret reaches the server through its environment, as in production.
-    let server = site.serve_at(&format!("127.0.0.1:{port}"), &["--demo"], &[("MOTCUA_TEST_VNEID_SECRET", SECRET)]).expect("serve");
+    let server = site
+        .serve_at(&format!("127.0.0.1:{port}"), &["--demo"], &[("MOTCUA_TEST_VNEID_SECRET", SECRET)])
+        .expect("serve");
     (site, server)
 }
 
@@ -156,6 +158,8 @@ fn provider_for(port: u16) -> NationalLogin {
             "client_secret": SECRET,
             "redirect_uris": [format!("http://127.0.0.1:{port}/dang-nhap/vneid/callback")],
             "post_logout_redirect_uris": [format!("http://127.0.0.1:{port}/")],
+            "backchannel_logout_uri": format!("http://127.0.0.1:{port}/dang-nhap/vneid/backchannel-logout"),
+            "backchannel_logout_session_required": true,
             "id_token_signed_response_alg": "ES256"
         }],
         "accounts": { CITIZEN: {
@@ -163,6 +167,40 @@ fn provider_for(port: u16) -> NationalLogin {
         } }
     }))
     .expect("start oidc-provider")
+}
+
+/// From the provider's login form to the portal's callback: logs the citizen in, consents,
+/// and returns a client that does not follow redirects and the callback URL, not yet taken.
+fn consent_and_come_back(
+    browser: &reqwest::blocking::Client,
+    jar: std::sync::Arc<reqwest::cookie::Jar>,
+    login: reqwest::blocking::Response,
+    issuer: &str,
+) -> (reqwest::blocking::Client, String) {
+    let form = login.text().expect("login form");
+    // Log in, then consent; the last redirect is the portal's callback, taken by hand.
+    let consent = browser
+        .post(form_action(&form))
+        .form(&[("prompt", "login"), ("login", CITIZEN), ("password", "mat-khau")])
+        .send()
+        .expect("log in")
+        .text()
+        .expect("consent page");
+    let steps = one_step(jar.clone());
+    let mut next = steps.post(form_action(&consent)).form(&[("prompt", "consent")]).send().expect("consent");
+    let mut callback = None;
+    for _ in 0..5 {
+        let location = next.headers().get("location").and_then(|l| l.to_str().ok()).expect("redirect").to_string();
+        let location = if location.starts_with('/') { format!("{}{location}", issuer) } else { location };
+        if location.contains("/dang-nhap/vneid/callback") {
+            callback = Some(location);
+            break;
+        }
+        next = steps.get(&location).send().expect("follow");
+    }
+    let callback = callback.expect("the provider sends the citizen back to the portal");
+    assert!(callback.contains("code=") && callback.contains("state="), "{callback}");
+    (steps, callback)
 }
 
 #[test]
@@ -182,29 +220,7 @@ fn a_citizen_signs_in_sees_the_account_and_signs_out() {
     assert!(page.contains("Đăng nhập bằng VNeID"), "{page}");
     let login = browser.get(format!("{}/dang-nhap/vneid?ve=/tai-khoan", portal.base)).send().expect("start");
     assert!(login.url().as_str().starts_with(&format!("{}/interaction/", provider.issuer)), "{}", login.url());
-    let form = login.text().expect("login form");
-    // Log in, then consent; the last redirect is the portal's callback, taken by hand.
-    let consent = browser
-        .post(form_action(&form))
-        .form(&[("prompt", "login"), ("login", CITIZEN), ("password", "mat-khau")])
-        .send()
-        .expect("log in")
-        .text()
-        .expect("consent page");
-    let steps = one_step(jar.clone());
-    let mut next = steps.post(form_action(&consent)).form(&[("prompt", "consent")]).send().expect("consent");
-    let mut callback = None;
-    for _ in 0..5 {
-        let location = next.headers().get("location").and_then(|l| l.to_str().ok()).expect("redirect").to_string();
-        let location = if location.starts_with('/') { format!("{}{location}", provider.issuer) } else { location };
-        if location.contains("/dang-nhap/vneid/callback") {
-            callback = Some(location);
-            break;
-        }
-        next = steps.get(&location).send().expect("follow");
-    }
-    let callback = callback.expect("the provider sends the citizen back to the portal");
-    assert!(callback.contains("code=") && callback.contains("state="), "{callback}");
+    let (steps, callback) = consent_and_come_back(&browser, jar.clone(), login, &provider.issuer);
     let back = steps.get(&callback).send().expect("callback");
     assert_eq!(back.status(), 303);
     assert_eq!(back.headers()["location"], "/tai-khoan");
@@ -262,4 +278,71 @@ fn a_cancelled_sign_in_and_a_provider_that_is_down_get_clear_messages() {
     let down = browser.get(format!("{}/dang-nhap/vneid", portal2.base)).send().expect("down");
     assert_eq!(down.url().path(), "/dang-nhap");
     assert!(down.text().expect("page").contains("Hệ thống đăng nhập đang gián đoạn"));
+}
+
+#[test]
+fn a_logout_at_the_provider_ends_the_portal_session_and_forged_tokens_are_refused() {
+    let port = free_port();
+    let provider = provider_for(port);
+    let (_site, portal) = portal_with(&provider.issuer, port);
+    let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+    let browser = reqwest::blocking::Client::builder()
+        .cookie_provider(jar.clone())
+        .timeout(Duration::from_secs(30))
+        .build()
+        .expect("client");
+    let login = browser.get(format!("{}/dang-nhap/vneid", portal.base)).send().expect("start");
+    let (steps, callback) = consent_and_come_back(&browser, jar.clone(), login, &provider.issuer);
+    assert_eq!(steps.get(&callback).send().expect("callback").status(), 303);
+    let account = browser.get(format!("{}/tai-khoan", portal.base)).send().expect("account").text().expect("text");
+    assert!(account.contains("Nguyễn Thị Hoà"), "{account}");
+
+    // Forged logout tokens end nothing: unsigned, and signed by no key of the provider.
+    let b64 = |v: serde_json::Value| {
+        use base64::Engine;
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string())
+    };
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").as_secs();
+    let claims = b64(json!({
+        "iss": provider.issuer, "aud": "motcua", "iat": now, "jti": "gia-mao", "sub": CITIZEN,
+        "events": { "http://schemas.openid.net/event/backchannel-logout": {} }
+    }));
+    for (token, reason) in [
+        (format!("{}.{claims}.", b64(json!({"alg": "none"}))), "algorithm none is not accepted"),
+        (
+            format!("{}.{claims}.{}", b64(json!({"alg": "ES256", "kid": "es256-1"})), b64(json!("x".repeat(64)))),
+            "signature",
+        ),
+        ("khong-phai-jwt".to_string(), "not a signed JWT"),
+    ] {
+        let refused = browser
+            .post(format!("{}/dang-nhap/vneid/backchannel-logout", portal.base))
+            .form(&[("logout_token", token.as_str())])
+            .send()
+            .expect("post");
+        assert_eq!(refused.status(), 400);
+        let body = refused.text().expect("body");
+        assert!(body.contains(reason), "{reason}: {body}");
+    }
+    let account = browser.get(format!("{}/tai-khoan", portal.base)).send().expect("account").text().expect("text");
+    assert!(account.contains("Nguyễn Thị Hoà"), "still signed in: {account}");
+
+    // The citizen signs out at the provider; it tells the portal, which ends the session.
+    let confirm = browser
+        .get(format!("{}/session/end?client_id=motcua", provider.issuer))
+        .send()
+        .expect("provider logout")
+        .text()
+        .expect("page");
+    let xsrf =
+        Regex::new(r#"name="xsrf" value="([^"]+)""#).expect("regex").captures(&confirm).map(|c| c[1].to_string());
+    let xsrf = xsrf.unwrap_or_else(|| panic!("no logout form:\n{confirm}"));
+    let done = browser
+        .post(form_action(&confirm))
+        .form(&[("xsrf", xsrf.as_str()), ("logout", "yes")])
+        .send()
+        .expect("confirm logout");
+    assert!(done.status().is_success(), "{}", done.status());
+    let account = browser.get(format!("{}/tai-khoan", portal.base)).send().expect("account").text().expect("text");
+    assert!(account.contains("Bạn chưa đăng nhập"), "signed out by the provider: {account}");
 }

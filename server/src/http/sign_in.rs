@@ -46,6 +46,7 @@ pub fn routes(state: AppState) -> Router {
     Router::new()
         .route("/dang-nhap/{provider}", get(start))
         .route("/dang-nhap/{provider}/callback", get(callback))
+        .route("/dang-nhap/{provider}/backchannel-logout", post(back_channel_logout))
         .route("/dang-xuat", post(sign_out))
         .with_state(state)
 }
@@ -176,6 +177,53 @@ async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Response
         response.headers_mut().insert(header::SET_COOKIE, value);
     }
     response
+}
+
+/// The provider says a citizen signed out there: end the sessions it names. Answers 200
+/// when done, 400 with the reason for a token that fails a check (the provider logs it).
+async fn back_channel_logout(
+    State(state): State<AppState>,
+    Path(provider): Path<String>,
+    axum::Form(form): axum::Form<HashMap<String, String>>,
+) -> Response {
+    let refuse = |reason: String| {
+        tracing::warn!(provider, "back-channel logout refused: {reason}");
+        let body = serde_json::json!({ "error": "invalid_request", "error_description": reason });
+        (StatusCode::BAD_REQUEST, [(header::CACHE_CONTROL, "no-store")], axum::Json(body)).into_response()
+    };
+    let Some(rp) = state.sign_in.providers.get(&provider) else { return refuse(format!("no provider {provider}")) };
+    let Some(token) = form.get("logout_token") else { return refuse("no logout_token".into()) };
+    let now = Utc::now();
+    let logout = match crate::identity::back_channel::verify(rp, token, now).await {
+        Ok(l) => l,
+        Err(reason) => return refuse(reason),
+    };
+    let done = async {
+        if !store::use_logout_token(&state.db, &logout.issuer, &logout.jti, logout.expires_at, now).await? {
+            return Ok(None);
+        }
+        store::end_upstream_sessions(
+            &state.db,
+            &provider,
+            &logout.issuer,
+            logout.sid.as_deref(),
+            logout.subject.as_deref(),
+        )
+        .await
+        .map(Some)
+    }
+    .await;
+    match done {
+        Ok(Some(ended)) => {
+            tracing::info!(provider, ended, "back-channel logout");
+            (StatusCode::OK, [(header::CACHE_CONTROL, "no-store")]).into_response()
+        }
+        Ok(None) => refuse("this logout token was already used (jti)".into()),
+        Err(e) => {
+            tracing::error!("back-channel logout: {e}");
+            (StatusCode::SERVICE_UNAVAILABLE, [(header::CACHE_CONTROL, "no-store")]).into_response()
+        }
+    }
 }
 
 /// The relying parties of the configuration.

@@ -4,6 +4,7 @@
 //! `discovery.rs` reads what a provider offers; `check.rs` compares it with what the
 //! configuration needs, for an identity team before go-live.
 
+pub mod back_channel;
 pub mod check;
 pub mod discovery;
 pub mod relying_party;

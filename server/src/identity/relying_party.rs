@@ -134,7 +134,7 @@ impl RelyingParty {
         Ok(Self { config, redirect_uri, http, metadata: RwLock::new(None) })
     }
 
-    async fn metadata(&self, refresh: bool) -> Result<Arc<Metadata>, LoginError> {
+    pub(super) async fn metadata(&self, refresh: bool) -> Result<Arc<Metadata>, LoginError> {
         if !refresh && let Some(m) = self.metadata.read().await.as_ref() {
             return Ok(m.clone());
         }
