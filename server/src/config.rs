@@ -81,11 +81,10 @@ pub struct ProviderConfig {
     /// Name of the environment variable holding the client secret, so that no secret has to
     /// sit in the file (`client_secret_basic` and `client_secret_post`).
     pub client_secret_env: Option<String>,
-    /// PEM private key (RSA or P-256) signing client assertions for `private_key_jwt`; its
+    /// PKCS#1 PEM RSA private key signing client assertions for `private_key_jwt`; its
     /// public part is published at `/.well-known/jwks.json`.
     pub private_key_file: Option<PathBuf>,
-    /// Algorithm of the client assertions: RS256, PS256 or ES256. Default: RS256 for an RSA
-    /// key, ES256 for a P-256 one.
+    /// Algorithm of the client assertions: RS256 (default) or PS256.
     pub assertion_alg: Option<String>,
     /// Scopes asked for. Default `openid profile`.
     #[serde(default = "default_scopes")]

@@ -135,11 +135,28 @@ fn form_action(page: &str) -> String {
 
 /// A portal whose one provider is `provider`, registered with the portal's address.
 fn portal_with(provider_issuer: &str, port: u16) -> (Site, motcua_tests::Server) {
+    portal_configured(
+        provider_issuer,
+        port,
+        "client_secret_env = \"MOTCUA_TEST_VNEID_SECRET\"\nsigning_algs = [\"ES256\"]",
+        |_| {},
+    )
+}
+
+/// A portal whose one provider is at `provider_issuer`, authenticating and accepting as
+/// `auth_and_algs` says; `prepare` may put files in the site's directory first.
+fn portal_configured(
+    provider_issuer: &str,
+    port: u16,
+    auth_and_algs: &str,
+    prepare: impl FnOnce(&std::path::Path),
+) -> (Site, motcua_tests::Server) {
     let site = Site::new(Database::Sqlite);
+    prepare(site.dir.path());
     let config = format!(
         "[identity]\npublic_url = \"http://127.0.0.1:{port}\"\n[[identity.providers]]\nid = \"vneid\"\nname = \"VNeID\"\n\
-         issuer = \"{provider_issuer}\"\nclient_id = \"motcua\"\nclient_secret_env = \"MOTCUA_TEST_VNEID_SECRET\"\n\
-         scopes = [\"openid\", \"profile\", \"phone\", \"citizen\"]\nsigning_algs = [\"ES256\"]\n\
+         issuer = \"{provider_issuer}\"\nclient_id = \"motcua\"\n{auth_and_algs}\n\
+         scopes = [\"openid\", \"profile\", \"phone\", \"citizen\"]\n\
          extra_params = {{ acr_values = \"urn:vn:loa:2\" }}\nassurance = {{ \"urn:vn:loa:2\" = 2, \"urn:vn:loa:3\" = 3 }}\n"
     );
     std::fs::write(site.dir.path().join("motcua.toml"), config).expect("config");
@@ -345,4 +362,52 @@ fn a_logout_at_the_provider_ends_the_portal_session_and_forged_tokens_are_refuse
     assert!(done.status().is_success(), "{}", done.status());
     let account = browser.get(format!("{}/tai-khoan", portal.base)).send().expect("account").text().expect("text");
     assert!(account.contains("Bạn chưa đăng nhập"), "signed out by the provider: {account}");
+}
+
+#[test]
+fn private_key_jwt_with_the_published_key_and_rs256_id_tokens() {
+    let port = free_port();
+    let portal_url = format!("http://127.0.0.1:{port}");
+    let provider = NationalLogin::start(&json!({
+        "acr": ["urn:vn:loa:2", "urn:vn:loa:3"],
+        "clients": [{
+            "client_id": "motcua",
+            "token_endpoint_auth_method": "private_key_jwt",
+            "token_endpoint_auth_signing_alg": "RS256",
+            // The provider fetches the portal's public key from the portal itself.
+            "jwks_uri": format!("{portal_url}/.well-known/jwks.json"),
+            "redirect_uris": [format!("{portal_url}/dang-nhap/vneid/callback")],
+            "id_token_signed_response_alg": "RS256"
+        }],
+        "accounts": { CITIZEN: { "name": "Trần Văn Thuỷ", "citizen_id": CITIZEN } }
+    }))
+    .expect("start oidc-provider");
+    let key = std::process::Command::new("node")
+        .args(["-e", "process.stdout.write(require('crypto').generateKeyPairSync('rsa',{modulusLength:2048}).privateKey.export({type:'pkcs1',format:'pem'}))"])
+        .output()
+        .expect("node generates a key");
+    assert!(key.status.success());
+    let (_site, portal) = portal_configured(
+        &provider.issuer,
+        port,
+        "client_auth = \"private_key_jwt\"\nprivate_key_file = \"portal-key.pem\"\nsigning_algs = [\"RS256\"]",
+        |dir| std::fs::write(dir.join("portal-key.pem"), &key.stdout).expect("key file"),
+    );
+    let (status, jwks) = portal.json("/.well-known/jwks.json");
+    assert_eq!(status, 200);
+    assert_eq!(jwks["keys"][0]["kty"], "RSA", "{jwks}");
+    assert!(jwks["keys"][0].get("d").is_none(), "only the public part: {jwks}");
+
+    let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+    let browser = reqwest::blocking::Client::builder()
+        .cookie_provider(jar.clone())
+        .timeout(Duration::from_secs(30))
+        .build()
+        .expect("client");
+    let login = browser.get(format!("{}/dang-nhap/vneid", portal.base)).send().expect("start");
+    let (steps, callback) = consent_and_come_back(&browser, jar.clone(), login, &provider.issuer);
+    let back = steps.get(&callback).send().expect("callback");
+    assert_eq!(back.headers()["location"], "/tai-khoan", "signed in with a client assertion");
+    let account = browser.get(format!("{}/tai-khoan", portal.base)).send().expect("account").text().expect("text");
+    assert!(account.contains("Trần Văn Thuỷ") && account.contains(CITIZEN), "{account}");
 }

@@ -48,6 +48,7 @@ pub fn routes(state: AppState) -> Router {
         .route("/dang-nhap/{provider}/callback", get(callback))
         .route("/dang-nhap/{provider}/backchannel-logout", post(back_channel_logout))
         .route("/dang-xuat", post(sign_out))
+        .route("/.well-known/jwks.json", get(public_keys))
         .with_state(state)
 }
 
@@ -224,6 +225,25 @@ async fn back_channel_logout(
             (StatusCode::SERVICE_UNAVAILABLE, [(header::CACHE_CONTROL, "no-store")]).into_response()
         }
     }
+}
+
+/// The portal's public keys, for providers that verify its client assertions by fetching
+/// them (`jwks_uri`).
+async fn public_keys(State(state): State<AppState>) -> Response {
+    let mut seen = std::collections::HashSet::new();
+    let keys: Vec<_> = state
+        .sign_in
+        .providers
+        .values()
+        .filter_map(|rp| rp.client_key.as_ref())
+        .filter(|k| seen.insert(k.kid().to_string()))
+        .map(|k| k.public_jwk())
+        .collect();
+    (
+        [(header::CONTENT_TYPE, "application/jwk-set+json"), (header::CACHE_CONTROL, "max-age=300")],
+        axum::Json(serde_json::json!({ "keys": keys })),
+    )
+        .into_response()
 }
 
 /// The relying parties of the configuration.

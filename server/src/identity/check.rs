@@ -163,7 +163,16 @@ fn compare(config: &ProviderConfig, m: &Metadata, report: &mut Report) {
             }
         }
         ClientAuth::PrivateKeyJwt => {
-            key_file(report, "private_key_file", config.private_key_file.as_deref());
+            match &config.private_key_file {
+                None => report.push(Level::Fail, "private_key_jwt needs private_key_file".into()),
+                Some(path) => match super::client_key::ClientKey::load(path, config.assertion_alg.as_deref()) {
+                    Ok(key) => report.push(
+                        Level::Ok,
+                        format!("client key {} read (kid {}), published at /.well-known/jwks.json", path.display(), key.kid()),
+                    ),
+                    Err(e) => report.push(Level::Fail, format!("client key: {e}")),
+                },
+            }
             if let Some(alg) = &config.assertion_alg {
                 let offered = m.token_endpoint_auth_signing_alg_values_supported().map(|v| names(v));
                 report.offered(

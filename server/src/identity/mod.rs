@@ -6,5 +6,6 @@
 
 pub mod back_channel;
 pub mod check;
+pub mod client_key;
 pub mod discovery;
 pub mod relying_party;

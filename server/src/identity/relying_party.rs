@@ -121,6 +121,8 @@ pub struct SignedIn {
 pub struct RelyingParty {
     /// The configuration.
     pub config: ProviderConfig,
+    /// The portal's key for `private_key_jwt`.
+    pub client_key: Option<super::client_key::ClientKey>,
     redirect_uri: String,
     http: reqwest::Client,
     metadata: RwLock<Option<Arc<Metadata>>>,
@@ -131,7 +133,17 @@ impl RelyingParty {
     pub fn new(config: ProviderConfig, public_url: &str) -> Result<Self, LoginError> {
         let http = discovery::http_client().map_err(|e| LoginError::Misconfigured(e.to_string()))?;
         let redirect_uri = format!("{}/dang-nhap/{}/callback", public_url.trim_end_matches('/'), config.id);
-        Ok(Self { config, redirect_uri, http, metadata: RwLock::new(None) })
+        let client_key = match (&config.client_auth, &config.private_key_file) {
+            (ClientAuth::PrivateKeyJwt, Some(path)) => Some(
+                super::client_key::ClientKey::load(path, config.assertion_alg.as_deref())
+                    .map_err(|e| LoginError::Misconfigured(format!("{}: {e}", config.id)))?,
+            ),
+            (ClientAuth::PrivateKeyJwt, None) => {
+                return Err(LoginError::Misconfigured(format!("{}: private_key_jwt needs private_key_file", config.id)));
+            }
+            _ => None,
+        };
+        Ok(Self { config, client_key, redirect_uri, http, metadata: RwLock::new(None) })
     }
 
     pub(super) async fn metadata(&self, refresh: bool) -> Result<Arc<Metadata>, LoginError> {
@@ -163,17 +175,13 @@ impl RelyingParty {
                 })?;
                 Some(ClientSecret::new(secret))
             }
-            ClientAuth::PrivateKeyJwt => {
-                return Err(LoginError::Misconfigured(format!(
-                    "{}: private_key_jwt is not supported yet",
-                    self.config.id
-                )));
-            }
+            // The assertion goes in the form body; no secret.
+            ClientAuth::PrivateKeyJwt => None,
         };
         let redirect =
             RedirectUrl::new(self.redirect_uri.clone()).map_err(|e| LoginError::Misconfigured(e.to_string()))?;
         let auth = match self.config.client_auth {
-            ClientAuth::ClientSecretPost => AuthType::RequestBody,
+            ClientAuth::ClientSecretPost | ClientAuth::PrivateKeyJwt => AuthType::RequestBody,
             _ => AuthType::BasicAuth,
         };
         Ok(Client::from_provider_metadata(metadata.clone(), ClientId::new(self.config.client_id.clone()), secret)
@@ -245,10 +253,18 @@ impl RelyingParty {
         let code = params.get("code").ok_or_else(|| LoginError::Invalid("no code in the answer".into()))?;
         let metadata = self.metadata(false).await?;
         let client = self.client(&metadata)?;
-        let tokens: Tokens = client
+        let mut exchange = client
             .exchange_code(AuthorizationCode::new(code.clone()))
             .map_err(|e| LoginError::Misconfigured(e.to_string()))?
-            .set_pkce_verifier(PkceCodeVerifier::new(attempt.pkce_verifier.clone()))
+            .set_pkce_verifier(PkceCodeVerifier::new(attempt.pkce_verifier.clone()));
+        if let Some(key) = &self.client_key {
+            let audience = metadata.token_endpoint().map_or_else(|| self.config.issuer.clone(), |t| t.to_string());
+            let assertion = key.assertion(&self.config.client_id, &audience, now).map_err(LoginError::Misconfigured)?;
+            exchange = exchange
+                .add_extra_param("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
+                .add_extra_param("client_assertion", assertion);
+        }
+        let tokens: Tokens = exchange
             .request_async(&self.http)
             .await
             .map_err(|e| LoginError::Refused(format!("token endpoint: {e}")))?;
