@@ -168,7 +168,14 @@ fn portal_configured(
 }
 
 fn provider_for(port: u16) -> NationalLogin {
+    provider_with(port, json!({}))
+}
+
+/// The stand-in national login for a portal on `port`, with these `features` of
+/// tests/oidc/provider.mjs.
+fn provider_with(port: u16, features: serde_json::Value) -> NationalLogin {
     NationalLogin::start(&json!({
+        "features": features,
         "acr": ["urn:vn:loa:2", "urn:vn:loa:3"],
         "clients": [{
             "client_id": "motcua",
@@ -410,4 +417,34 @@ fn private_key_jwt_with_the_published_key_and_rs256_id_tokens() {
     assert_eq!(back.headers()["location"], "/tai-khoan", "signed in with a client assertion");
     let account = browser.get(format!("{}/tai-khoan", portal.base)).send().expect("account").text().expect("text");
     assert!(account.contains("Trần Văn Thuỷ") && account.contains(CITIZEN), "{account}");
+}
+
+#[test]
+fn pushed_authorisation_requests_to_a_provider_that_requires_them() {
+    let port = free_port();
+    let provider = provider_with(port, json!({ "requirePar": true }));
+    let secret = "client_secret_env = \"MOTCUA_TEST_VNEID_SECRET\"\nsigning_algs = [\"ES256\"]";
+    // Without PAR the provider refuses; the citizen is told the sign-in was refused.
+    let (_site, portal) = portal_configured(&provider.issuer, port, secret, |_| {});
+    let browser = browser();
+    let refused = browser.get(format!("{}/dang-nhap/vneid", portal.base)).send().expect("start");
+    assert_eq!(refused.url().path(), "/dang-nhap");
+    assert!(refused.text().expect("page").contains("Nhà cung cấp định danh đã từ chối đăng nhập"));
+    drop(portal);
+
+    let (_site, portal) = portal_configured(&provider.issuer, port, &format!("{secret}\npar = true"), |_| {});
+    let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+    let browser = reqwest::blocking::Client::builder()
+        .cookie_provider(jar.clone())
+        .timeout(Duration::from_secs(30))
+        .build()
+        .expect("client");
+    let first = one_step(jar.clone()).get(format!("{}/dang-nhap/vneid", portal.base)).send().expect("start");
+    let to = first.headers()["location"].to_str().expect("location").to_string();
+    assert!(to.contains("request_uri=urn") && !to.contains("code_challenge"), "only a reference travels: {to}");
+    let login = browser.get(&to).send().expect("to the provider");
+    let (steps, callback) = consent_and_come_back(&browser, jar.clone(), login, &provider.issuer);
+    assert_eq!(steps.get(&callback).send().expect("callback").headers()["location"], "/tai-khoan");
+    let account = browser.get(format!("{}/tai-khoan", portal.base)).send().expect("account").text().expect("text");
+    assert!(account.contains("Nguyễn Thị Hoà"), "{account}");
 }

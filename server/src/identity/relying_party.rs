@@ -139,7 +139,10 @@ impl RelyingParty {
                     .map_err(|e| LoginError::Misconfigured(format!("{}: {e}", config.id)))?,
             ),
             (ClientAuth::PrivateKeyJwt, None) => {
-                return Err(LoginError::Misconfigured(format!("{}: private_key_jwt needs private_key_file", config.id)));
+                return Err(LoginError::Misconfigured(format!(
+                    "{}: private_key_jwt needs private_key_file",
+                    config.id
+                )));
             }
             _ => None,
         };
@@ -209,6 +212,7 @@ impl RelyingParty {
             request = request.add_extra_param(name.clone(), value.clone());
         }
         let (url, state, nonce) = request.url();
+        let url = if self.config.par { self.push(&metadata, &url, now).await? } else { url.to_string() };
         store::begin_login(
             db,
             login_attempt::Model {
@@ -221,7 +225,61 @@ impl RelyingParty {
             },
         )
         .await?;
-        Ok(url.to_string())
+        Ok(url)
+    }
+
+    /// Pushes the authorisation request (RFC 9126) and returns the short URL that names it,
+    /// so the request's parameters travel server to server, authenticated, not through the
+    /// browser.
+    async fn push(&self, metadata: &Metadata, url: &url::Url, now: DateTime<Utc>) -> Result<String, LoginError> {
+        let endpoint =
+            metadata.additional_metadata().pushed_authorization_request_endpoint.clone().ok_or_else(|| {
+                LoginError::Misconfigured(format!(
+                    "{}: par = true but the provider has no PAR endpoint",
+                    self.config.id
+                ))
+            })?;
+        let mut form: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+        let mut request = self.http.post(&endpoint);
+        match self.config.client_auth {
+            ClientAuth::ClientSecretBasic => {
+                // RFC 6749 section 2.3.1: both parts form-encoded before Basic.
+                let encode = |v: &str| form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>();
+                request = request.basic_auth(encode(&self.config.client_id), Some(encode(&self.secret()?)));
+            }
+            ClientAuth::ClientSecretPost => form.push(("client_secret".into(), self.secret()?)),
+            ClientAuth::PrivateKeyJwt => {
+                let key = self.client_key.as_ref().ok_or_else(|| LoginError::Misconfigured("no client key".into()))?;
+                let assertion = key
+                    .assertion(&self.config.client_id, &self.config.issuer, now)
+                    .map_err(LoginError::Misconfigured)?;
+                form.push((
+                    "client_assertion_type".into(),
+                    "urn:ietf:params:oauth:client-assertion-type:jwt-bearer".into(),
+                ));
+                form.push(("client_assertion".into(), assertion));
+            }
+        }
+        let response = request.form(&form).send().await.map_err(|e| LoginError::ProviderDown(format!("PAR: {e}")))?;
+        let status = response.status();
+        let body: serde_json::Value =
+            response.json().await.map_err(|e| LoginError::Refused(format!("PAR answered {status}: {e}")))?;
+        let request_uri = body.get("request_uri").and_then(|v| v.as_str()).ok_or_else(|| {
+            LoginError::Refused(format!("PAR answered {status}: {}", body.get("error_description").unwrap_or(&body)))
+        })?;
+        let mut short = url::Url::parse(metadata.authorization_endpoint().as_str())
+            .map_err(|e| LoginError::Misconfigured(e.to_string()))?;
+        short
+            .query_pairs_mut()
+            .append_pair("client_id", &self.config.client_id)
+            .append_pair("request_uri", request_uri);
+        Ok(short.to_string())
+    }
+
+    fn secret(&self) -> Result<String, LoginError> {
+        let var = self.config.client_secret_env.as_deref().unwrap_or_default();
+        std::env::var(var)
+            .map_err(|_| LoginError::Misconfigured(format!("{}: the variable {var:?} is not set", self.config.id)))
     }
 
     /// Finishes a sign-in from the callback's parameters.
