@@ -432,3 +432,126 @@ impl RelyingParty {
         Ok(claims.clone())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use openidconnect::core::{CoreJsonWebKeySet, CoreResponseType, CoreSubjectIdentifierType};
+    use openidconnect::{
+        AccessToken, Audience, AuthUrl, EndUserName, IdToken, IdTokenClaims, IssuerUrl, JsonWebKeyId, JsonWebKeySetUrl,
+        PrivateSigningKey, ResponseTypes, StandardClaims, SubjectIdentifier, TokenUrl,
+    };
+
+    use super::*;
+    use crate::identity::discovery::LaterMetadata;
+
+    const ISSUER: &str = "https://sso.example.gov.vn";
+    const KEY: &str = include_str!("testdata/test-rsa-1.pem");
+    const OTHER_KEY: &str = include_str!("testdata/test-rsa-2.pem");
+
+    fn signing_key(pem: &str, kid: &str) -> openidconnect::core::CoreRsaPrivateSigningKey {
+        openidconnect::core::CoreRsaPrivateSigningKey::from_pem(pem, Some(JsonWebKeyId::new(kid.into()))).expect("key")
+    }
+
+    /// A relying party and a client for a provider whose one key is `KEY`.
+    fn party() -> (RelyingParty, OidcClient, tempfile::TempDir) {
+        let dir = tempfile::tempdir().expect("dir");
+        let key_file = dir.path().join("client.pem");
+        std::fs::write(&key_file, KEY).expect("key");
+        let config: ProviderConfig = serde_json::from_value(serde_json::json!({
+            "id": "vneid", "name": "VNeID", "issuer": ISSUER, "client_id": "motcua",
+            "client_auth": "private_key_jwt", "private_key_file": key_file, "signing_algs": ["RS256"],
+        }))
+        .expect("config");
+        let rp = RelyingParty::new(config, "https://portal.example").expect("party");
+        let metadata = Metadata::new(
+            IssuerUrl::new(ISSUER.into()).expect("url"),
+            AuthUrl::new(format!("{ISSUER}/auth")).expect("url"),
+            JsonWebKeySetUrl::new(format!("{ISSUER}/jwks")).expect("url"),
+            vec![ResponseTypes::new(vec![CoreResponseType::Code])],
+            vec![CoreSubjectIdentifierType::Public],
+            vec![CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256],
+            LaterMetadata::default(),
+        )
+        .set_token_endpoint(Some(TokenUrl::new(format!("{ISSUER}/token")).expect("url")))
+        .set_jwks(CoreJsonWebKeySet::new(vec![signing_key(KEY, "k1").as_verification_key()]));
+        let client = rp.client(&metadata).expect("client");
+        (rp, client, dir)
+    }
+
+    /// A token as the provider would sign it, changed by `edit`.
+    fn token(
+        edit: impl FnOnce(IdTokenClaims<OtherClaims, CoreGenderClaim>) -> IdTokenClaims<OtherClaims, CoreGenderClaim>,
+        key: &str,
+    ) -> IdToken<OtherClaims, CoreGenderClaim, CoreJweContentEncryptionAlgorithm, CoreJwsSigningAlgorithm> {
+        let now = Utc::now();
+        let claims = IdTokenClaims::new(
+            IssuerUrl::new(ISSUER.into()).expect("url"),
+            vec![Audience::new("motcua".into())],
+            now + Duration::minutes(5),
+            now,
+            StandardClaims::new(SubjectIdentifier::new("079090001234".into()))
+                .set_name(Some(EndUserName::new("Nguyễn Thị Hoà".into()).into())),
+            OtherClaims::default(),
+        )
+        .set_nonce(Some(Nonce::new("n1".into())));
+        IdToken::new(edit(claims), &signing_key(key, "k1"), CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256, None, None)
+            .expect("signed")
+    }
+
+    fn check(
+        edit: impl FnOnce(IdTokenClaims<OtherClaims, CoreGenderClaim>) -> IdTokenClaims<OtherClaims, CoreGenderClaim>,
+        key: &str,
+    ) -> Result<(), String> {
+        let (rp, client, _dir) = party();
+        let access = AccessToken::new("at".into());
+        rp.verify(&client, &token(edit, key), &Nonce::new("n1".into()), &access).map(|_| ())
+    }
+
+    #[test]
+    fn a_good_token_passes() {
+        assert_eq!(check(|c| c, KEY), Ok(()));
+    }
+
+    #[test]
+    fn every_id_token_fault_is_refused() {
+        let now = Utc::now();
+        // Each is refused for its own reason, not for another fault of the setup.
+        let faults: Vec<(&str, Result<(), String>)> = vec![
+            ("nonce mismatch", check(|c| c.set_nonce(Some(Nonce::new("other".into()))), KEY)),
+            ("ID token expired", check(|c| c.set_expiration(now - Duration::minutes(5)), KEY)),
+            ("issued in the future", check(|c| c.set_issue_time(now + Duration::minutes(10)), KEY)),
+            ("must contain `motcua`", check(|c| c.set_audiences(vec![Audience::new("another-service".into())]), KEY)),
+            (
+                "Invalid issuer",
+                check(|c| c.set_issuer(IssuerUrl::new("https://evil.example".into()).expect("url")), KEY),
+            ),
+            ("Signature verification failed", check(|c| c, OTHER_KEY)),
+            (
+                "not a trusted audience",
+                check(|c| c.set_audiences(vec![Audience::new("motcua".into()), Audience::new("x".into())]), KEY),
+            ),
+        ];
+        for (reason, result) in faults {
+            let refused = result.expect_err(reason);
+            assert!(refused.contains(reason), "{reason}: {refused}");
+        }
+    }
+
+    #[test]
+    fn an_unsigned_token_is_refused() {
+        let (rp, client, _dir) = party();
+        let signed = token(|c| c, KEY).to_string();
+        let claims = signed.split('.').nth(1).expect("claims");
+        let unsigned: IdToken<
+            OtherClaims,
+            CoreGenderClaim,
+            CoreJweContentEncryptionAlgorithm,
+            CoreJwsSigningAlgorithm,
+        > = format!("{}.{claims}.", URL_SAFE_NO_PAD_ENGINE.encode(r#"{"alg":"none"}"#)).parse().expect("parses");
+        let result = rp.verify(&client, &unsigned, &Nonce::new("n1".into()), &AccessToken::new("at".into()));
+        assert!(result.is_err(), "alg none must be refused");
+    }
+
+    use base64::Engine;
+    const URL_SAFE_NO_PAD_ENGINE: base64::engine::GeneralPurpose = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+}
