@@ -16,6 +16,7 @@ pub fn Header() -> impl IntoView {
                         <li class="mc-header__nav-item"><a class="mc-header__nav-link" href="/tim-kiem?kind=procedure">"Thủ tục"</a></li>
                         <li class="mc-header__nav-item"><a class="mc-header__nav-link" href="/tim-kiem?kind=announcement">"Tin tức"</a></li>
                         <li class="mc-header__nav-item"><a class="mc-header__nav-link" href="/co-quan">"Cơ quan"</a></li>
+                        <li class="mc-header__nav-item"><a class="mc-header__nav-link" href="/tai-khoan">"Tài khoản"</a></li>
                     </ul>
                 </nav>
             </div>
