@@ -43,5 +43,13 @@ pub fn session_cookie_name(https: bool) -> &'static str {
     if https { "__Host-motcua_session" } else { "motcua_session" }
 }
 
+/// The session cookie's value in a request's headers, under either name.
+pub fn session_cookie(headers: &http::HeaderMap) -> Option<String> {
+    headers.get_all(http::header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|pair| {
+        let (name, value) = pair.trim().split_once('=')?;
+        (name == session_cookie_name(true) || name == session_cookie_name(false)).then(|| value.to_string())
+    })
+}
+
 /// The handle pages take from the Leptos context.
 pub type Portal = Arc<dyn PortalBackend>;

@@ -9,7 +9,6 @@ use leptos_router::hooks::use_query_map;
 use super::awaited;
 use crate::components::{format_date, set_status};
 use crate::domain::AccountView;
-use crate::ports::session_cookie_name;
 
 /// Why a sign-in did not happen, by the code the server puts in `?loi=`.
 fn problem(code: &str) -> Option<&'static str> {
@@ -84,19 +83,9 @@ pub fn AccountPage() -> impl IntoView {
     }
 }
 
-/// The session cookie of this request, from either of its names.
+/// The session cookie of this request.
 fn session_cookie() -> Option<String> {
-    let parts = use_context::<http::request::Parts>()?;
-    parts
-        .headers
-        .get_all(http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|pair| {
-            let (name, value) = pair.trim().split_once('=')?;
-            (name == session_cookie_name(true) || name == session_cookie_name(false)).then(|| value.to_string())
-        })
+    crate::ports::session_cookie(&use_context::<http::request::Parts>()?.headers)
 }
 
 #[component]

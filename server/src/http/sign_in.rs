@@ -12,7 +12,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use chrono::Utc;
-use motcua_app::ports::session_cookie_name;
+use motcua_app::ports::{session_cookie, session_cookie_name};
 
 use super::AppState;
 use crate::identity::relying_party::{LoginError, RelyingParty};
@@ -137,15 +137,8 @@ async fn callback(
     }
 }
 
-fn cookie_value(headers: &HeaderMap) -> Option<String> {
-    headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|pair| {
-        let (name, value) = pair.trim().split_once('=')?;
-        (name == session_cookie_name(true) || name == session_cookie_name(false)).then(|| value.to_string())
-    })
-}
-
 async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let ended = match cookie_value(&headers) {
+    let ended = match session_cookie(&headers) {
         Some(c) => match store::end_session(&state.db, &c).await {
             Ok(s) => s,
             Err(e) => {

@@ -70,7 +70,7 @@ pub async fn verify(rp: &RelyingParty, token: &str, now: DateTime<Utc>) -> Resul
     let signature = decode(signature_b64, "signature")?;
 
     // The signature: an accepted algorithm (never "none"), a key of the provider.
-    if !rp.config.signing_algs.iter().any(|a| *a == header.alg) {
+    if !rp.config.signing_algs.contains(&header.alg) {
         return Err(format!("algorithm {} is not accepted", header.alg));
     }
     if header.typ.as_deref().is_some_and(|t| !t.eq_ignore_ascii_case("logout+jwt") && !t.eq_ignore_ascii_case("JWT")) {
