@@ -224,14 +224,21 @@ async fn back_channel_logout(
 /// them (`jwks_uri`).
 async fn public_keys(State(state): State<AppState>) -> Response {
     let mut seen = std::collections::HashSet::new();
-    let keys: Vec<_> = state
-        .sign_in
-        .providers
-        .values()
-        .filter_map(|rp| rp.client_key.as_ref())
-        .filter(|k| seen.insert(k.kid().to_string()))
-        .map(|k| k.public_jwk())
-        .collect();
+    let mut keys = Vec::new();
+    for rp in state.sign_in.providers.values() {
+        if let Some(k) = &rp.client_key
+            && seen.insert(k.kid().to_string())
+            && let Ok(jwk) = serde_json::to_value(k.public_jwk())
+        {
+            keys.push(jwk);
+        }
+        if let Some(k) = &rp.decryption_key {
+            let jwk = k.public_jwk();
+            if seen.insert(jwk["kid"].to_string()) {
+                keys.push(jwk);
+            }
+        }
+    }
     (
         [(header::CONTENT_TYPE, "application/jwk-set+json"), (header::CACHE_CONTROL, "max-age=300")],
         axum::Json(serde_json::json!({ "keys": keys })),

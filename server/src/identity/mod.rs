@@ -8,4 +8,5 @@ pub mod back_channel;
 pub mod check;
 pub mod client_key;
 pub mod discovery;
+pub mod encryption;
 pub mod relying_party;

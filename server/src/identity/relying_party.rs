@@ -13,10 +13,9 @@ use openidconnect::core::{
     CoreTokenIntrospectionResponse, CoreTokenType,
 };
 use openidconnect::{
-    AccessTokenHash, AdditionalClaims, AuthType, AuthorizationCode, Client, ClientId, ClientSecret, CsrfToken,
-    EmptyExtraTokenFields, EndpointMaybeSet, EndpointNotSet, EndpointSet, IdTokenFields, Nonce, OAuth2TokenResponse,
-    PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope, StandardErrorResponse, StandardTokenResponse,
-    TokenResponse, UserInfoClaims,
+    AccessToken, AccessTokenHash, AdditionalClaims, AuthType, Client, ClientId, ClientSecret, CsrfToken,
+    EmptyExtraTokenFields, EndpointMaybeSet, EndpointNotSet, EndpointSet, IdTokenFields, Nonce, PkceCodeChallenge,
+    RedirectUrl, Scope, StandardErrorResponse, StandardTokenResponse, UserInfoClaims,
 };
 use sea_orm::DatabaseConnection;
 use serde::{Deserialize, Serialize};
@@ -123,6 +122,8 @@ pub struct RelyingParty {
     pub config: ProviderConfig,
     /// The portal's key for `private_key_jwt`.
     pub client_key: Option<super::client_key::ClientKey>,
+    /// The portal's key for encrypted ID tokens.
+    pub decryption_key: Option<super::encryption::DecryptionKey>,
     redirect_uri: String,
     http: reqwest::Client,
     metadata: RwLock<Option<Arc<Metadata>>>,
@@ -146,7 +147,14 @@ impl RelyingParty {
             }
             _ => None,
         };
-        Ok(Self { config, client_key, redirect_uri, http, metadata: RwLock::new(None) })
+        let decryption_key = match &config.decryption_key_file {
+            Some(path) => Some(
+                super::encryption::DecryptionKey::load(path)
+                    .map_err(|e| LoginError::Misconfigured(format!("{}: {e}", config.id)))?,
+            ),
+            None => None,
+        };
+        Ok(Self { config, client_key, decryption_key, redirect_uri, http, metadata: RwLock::new(None) })
     }
 
     pub(super) async fn metadata(&self, refresh: bool) -> Result<Arc<Metadata>, LoginError> {
@@ -240,26 +248,7 @@ impl RelyingParty {
                 ))
             })?;
         let mut form: Vec<(String, String)> = url.query_pairs().into_owned().collect();
-        let mut request = self.http.post(&endpoint);
-        match self.config.client_auth {
-            ClientAuth::ClientSecretBasic => {
-                // RFC 6749 section 2.3.1: both parts form-encoded before Basic.
-                let encode = |v: &str| form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>();
-                request = request.basic_auth(encode(&self.config.client_id), Some(encode(&self.secret()?)));
-            }
-            ClientAuth::ClientSecretPost => form.push(("client_secret".into(), self.secret()?)),
-            ClientAuth::PrivateKeyJwt => {
-                let key = self.client_key.as_ref().ok_or_else(|| LoginError::Misconfigured("no client key".into()))?;
-                let assertion = key
-                    .assertion(&self.config.client_id, &self.config.issuer, now)
-                    .map_err(LoginError::Misconfigured)?;
-                form.push((
-                    "client_assertion_type".into(),
-                    "urn:ietf:params:oauth:client-assertion-type:jwt-bearer".into(),
-                ));
-                form.push(("client_assertion".into(), assertion));
-            }
-        }
+        let request = self.authenticate(self.http.post(&endpoint), &mut form, &self.config.issuer, now)?;
         let response = request.form(&form).send().await.map_err(|e| LoginError::ProviderDown(format!("PAR: {e}")))?;
         let status = response.status();
         let body: serde_json::Value =
@@ -274,6 +263,80 @@ impl RelyingParty {
             .append_pair("client_id", &self.config.client_id)
             .append_pair("request_uri", request_uri);
         Ok(short.to_string())
+    }
+
+    /// Adds the client's authentication to a request to the provider (PAR or token):
+    /// a Basic header, a secret in the form, or a client assertion for `audience`.
+    fn authenticate(
+        &self,
+        mut request: reqwest::RequestBuilder,
+        form: &mut Vec<(String, String)>,
+        audience: &str,
+        now: DateTime<Utc>,
+    ) -> Result<reqwest::RequestBuilder, LoginError> {
+        match self.config.client_auth {
+            ClientAuth::ClientSecretBasic => {
+                // RFC 6749 section 2.3.1: both parts form-encoded before Basic.
+                let encode = |v: &str| form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>();
+                request = request.basic_auth(encode(&self.config.client_id), Some(encode(&self.secret()?)));
+            }
+            ClientAuth::ClientSecretPost => form.push(("client_secret".into(), self.secret()?)),
+            ClientAuth::PrivateKeyJwt => {
+                let key = self.client_key.as_ref().ok_or_else(|| LoginError::Misconfigured("no client key".into()))?;
+                let assertion = key.assertion(&self.config.client_id, audience, now).map_err(LoginError::Misconfigured)?;
+                form.push(("client_assertion_type".into(), "urn:ietf:params:oauth:client-assertion-type:jwt-bearer".into()));
+                form.push(("client_assertion".into(), assertion));
+            }
+        }
+        Ok(request)
+    }
+
+    /// Exchanges the code at the token endpoint; returns the access token and the signed
+    /// ID token (opened first when the provider encrypted it).
+    async fn exchange(
+        &self,
+        metadata: &Metadata,
+        code: &str,
+        verifier: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(AccessToken, String), LoginError> {
+        let endpoint = metadata
+            .token_endpoint()
+            .map(|t| t.to_string())
+            .ok_or_else(|| LoginError::Misconfigured(format!("{}: the provider has no token endpoint", self.config.id)))?;
+        let mut form: Vec<(String, String)> = vec![
+            ("grant_type".into(), "authorization_code".into()),
+            ("code".into(), code.into()),
+            ("redirect_uri".into(), self.redirect_uri.clone()),
+            ("code_verifier".into(), verifier.into()),
+            ("client_id".into(), self.config.client_id.clone()),
+        ];
+        let request = self.authenticate(self.http.post(&endpoint), &mut form, &endpoint, now)?;
+        let response = request
+            .header(reqwest::header::ACCEPT, "application/json")
+            .form(&form)
+            .send()
+            .await
+            .map_err(|e| LoginError::ProviderDown(format!("token endpoint: {e}")))?;
+        let status = response.status();
+        let body: serde_json::Value =
+            response.json().await.map_err(|e| LoginError::Refused(format!("token endpoint answered {status}: {e}")))?;
+        let field = |name: &str| body.get(name).and_then(|v| v.as_str()).map(str::to_string);
+        if !status.is_success() {
+            let error = field("error").unwrap_or_else(|| status.to_string());
+            return Err(LoginError::Refused(format!("token endpoint: {error} {}", field("error_description").unwrap_or_default())));
+        }
+        let access = field("access_token").ok_or_else(|| LoginError::Invalid("no access token".into()))?;
+        let id_token = field("id_token").ok_or_else(|| LoginError::Invalid("no ID token".into()))?;
+        let id_token = if id_token.split('.').count() == 5 {
+            let key = self.decryption_key.as_ref().ok_or_else(|| {
+                LoginError::Invalid("the ID token is encrypted but no decryption_key_file is configured".into())
+            })?;
+            key.decrypt(&id_token).map_err(LoginError::Invalid)?
+        } else {
+            id_token
+        };
+        Ok((AccessToken::new(access), id_token))
     }
 
     fn secret(&self) -> Result<String, LoginError> {
@@ -311,36 +374,28 @@ impl RelyingParty {
         let code = params.get("code").ok_or_else(|| LoginError::Invalid("no code in the answer".into()))?;
         let metadata = self.metadata(false).await?;
         let client = self.client(&metadata)?;
-        let mut exchange = client
-            .exchange_code(AuthorizationCode::new(code.clone()))
-            .map_err(|e| LoginError::Misconfigured(e.to_string()))?
-            .set_pkce_verifier(PkceCodeVerifier::new(attempt.pkce_verifier.clone()));
-        if let Some(key) = &self.client_key {
-            let audience = metadata.token_endpoint().map_or_else(|| self.config.issuer.clone(), |t| t.to_string());
-            let assertion = key.assertion(&self.config.client_id, &audience, now).map_err(LoginError::Misconfigured)?;
-            exchange = exchange
-                .add_extra_param("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
-                .add_extra_param("client_assertion", assertion);
-        }
-        let tokens: Tokens = exchange
-            .request_async(&self.http)
-            .await
-            .map_err(|e| LoginError::Refused(format!("token endpoint: {e}")))?;
-        let id_token = tokens.id_token().ok_or_else(|| LoginError::Invalid("no ID token".into()))?;
+        let (access_token, signed) = self.exchange(&metadata, code, &attempt.pkce_verifier, now).await?;
+        let id_token: openidconnect::IdToken<
+            OtherClaims,
+            CoreGenderClaim,
+            CoreJweContentEncryptionAlgorithm,
+            CoreJwsSigningAlgorithm,
+        > = signed.parse().map_err(|e| LoginError::Invalid(format!("ID token: {e}")))?;
+        let id_token = &id_token;
         let nonce = Nonce::new(attempt.nonce.clone());
-        let claims = match self.verify(&client, id_token, &nonce, tokens.access_token()) {
+        let claims = match self.verify(&client, id_token, &nonce, &access_token) {
             // An unknown key: the provider may have rotated; read its keys again, once.
             Err(e) if e.contains("no matching key") || e.contains("NoMatchingKey") => {
                 let metadata = self.metadata(true).await?;
                 let client = self.client(&metadata)?;
-                self.verify(&client, id_token, &nonce, tokens.access_token()).map_err(LoginError::Invalid)?
+                self.verify(&client, id_token, &nonce, &access_token).map_err(LoginError::Invalid)?
             }
             other => other.map_err(LoginError::Invalid)?,
         };
         let mut values = serde_json::to_value(&claims).map_err(|e| LoginError::Invalid(e.to_string()))?;
         if client.user_info_url().is_some() {
             let info: Result<UserInfoClaims<OtherClaims, CoreGenderClaim>, _> =
-                match client.user_info(tokens.access_token().clone(), Some(claims.subject().clone())) {
+                match client.user_info(access_token.clone(), Some(claims.subject().clone())) {
                     Ok(request) => request.request_async(&self.http).await.map_err(|e| e.to_string()),
                     Err(e) => Err(e.to_string()),
                 };
