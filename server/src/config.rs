@@ -105,8 +105,8 @@ pub struct ProviderConfig {
     /// Send the authorisation request by pushed authorisation request (PAR). Default false.
     #[serde(default)]
     pub par: bool,
-    /// PEM private key (RSA) decrypting encrypted ID tokens; its public part is published
-    /// for the provider to encrypt with.
+    /// PKCS#1 PEM RSA private key opening encrypted ID tokens (RSA-OAEP-256); its public
+    /// part is published at `/.well-known/jwks.json` for the provider to encrypt with.
     pub decryption_key_file: Option<PathBuf>,
 }
 

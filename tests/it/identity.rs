@@ -87,7 +87,7 @@ fn identity_check_passes_a_matching_provider_and_names_each_mismatch() {
         "FAIL  ID token algorithm ES512 not offered (offered: RS256, PS256, ES256)",
         "FAIL  the environment variable MOTCUA_TEST_VNEID_SECRET holding the client secret is not set",
         "FAIL  par = true but the provider has no pushed_authorization_request_endpoint",
-        "FAIL  decryption_key_file khong-co.pem cannot be read",
+        "FAIL  decryption_key_file: khong-co.pem: No such file",
         "FAIL  scopes must include openid",
         "FAIL  scope so_ho_khau not offered",
         "FAIL  acr value urn:vn:loa:9 not offered (offered: urn:vn:loa:2, urn:vn:loa:3)",
@@ -447,4 +447,50 @@ fn pushed_authorisation_requests_to_a_provider_that_requires_them() {
     assert_eq!(steps.get(&callback).send().expect("callback").headers()["location"], "/tai-khoan");
     let account = browser.get(format!("{}/tai-khoan", portal.base)).send().expect("account").text().expect("text");
     assert!(account.contains("Nguyễn Thị Hoà"), "{account}");
+}
+
+#[test]
+fn an_encrypted_id_token_is_opened_with_the_portals_published_key() {
+    let port = free_port();
+    let portal_url = format!("http://127.0.0.1:{port}");
+    let provider = NationalLogin::start(&json!({
+        "acr": ["urn:vn:loa:2", "urn:vn:loa:3"],
+        "clients": [{
+            "client_id": "motcua",
+            "client_secret": SECRET,
+            // The provider encrypts to the key the portal publishes.
+            "jwks_uri": format!("{portal_url}/.well-known/jwks.json"),
+            "redirect_uris": [format!("{portal_url}/dang-nhap/vneid/callback")],
+            "id_token_signed_response_alg": "ES256",
+            "id_token_encrypted_response_alg": "RSA-OAEP-256",
+            "id_token_encrypted_response_enc": "A256GCM"
+        }],
+        "accounts": { CITIZEN: { "name": "Lê Thị Khoẻ", "citizen_id": CITIZEN } }
+    }))
+    .expect("start oidc-provider");
+    let key = std::process::Command::new("node")
+        .args(["-e", "process.stdout.write(require('crypto').generateKeyPairSync('rsa',{modulusLength:2048}).privateKey.export({type:'pkcs1',format:'pem'}))"])
+        .output()
+        .expect("node generates a key");
+    assert!(key.status.success());
+    let (_site, portal) = portal_configured(
+        &provider.issuer,
+        port,
+        "client_secret_env = \"MOTCUA_TEST_VNEID_SECRET\"\nsigning_algs = [\"ES256\"]\ndecryption_key_file = \"enc.pem\"",
+        |dir| std::fs::write(dir.join("enc.pem"), &key.stdout).expect("key file"),
+    );
+    let (_, jwks) = portal.json("/.well-known/jwks.json");
+    assert_eq!((&jwks["keys"][0]["use"], &jwks["keys"][0]["alg"]), (&json!("enc"), &json!("RSA-OAEP-256")), "{jwks}");
+
+    let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+    let browser = reqwest::blocking::Client::builder()
+        .cookie_provider(jar.clone())
+        .timeout(Duration::from_secs(30))
+        .build()
+        .expect("client");
+    let login = browser.get(format!("{}/dang-nhap/vneid", portal.base)).send().expect("start");
+    let (steps, callback) = consent_and_come_back(&browser, jar.clone(), login, &provider.issuer);
+    assert_eq!(steps.get(&callback).send().expect("callback").headers()["location"], "/tai-khoan");
+    let account = browser.get(format!("{}/tai-khoan", portal.base)).send().expect("account").text().expect("text");
+    assert!(account.contains("Lê Thị Khoẻ") && account.contains(CITIZEN), "{account}");
 }

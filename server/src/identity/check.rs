@@ -168,7 +168,11 @@ fn compare(config: &ProviderConfig, m: &Metadata, report: &mut Report) {
                 Some(path) => match super::client_key::ClientKey::load(path, config.assertion_alg.as_deref()) {
                     Ok(key) => report.push(
                         Level::Ok,
-                        format!("client key {} read (kid {}), published at /.well-known/jwks.json", path.display(), key.kid()),
+                        format!(
+                            "client key {} read (kid {}), published at /.well-known/jwks.json",
+                            path.display(),
+                            key.kid()
+                        ),
                     ),
                     Err(e) => report.push(Level::Fail, format!("client key: {e}")),
                 },
@@ -203,7 +207,12 @@ fn compare(config: &ProviderConfig, m: &Metadata, report: &mut Report) {
     // Encrypted ID tokens.
     let encryption = m.id_token_encryption_alg_values_supported().map(|v| names(v)).unwrap_or_default();
     if config.decryption_key_file.is_some() {
-        key_file(report, "decryption_key_file", config.decryption_key_file.as_deref());
+        if let Some(path) = &config.decryption_key_file {
+            match super::encryption::DecryptionKey::load(path) {
+                Ok(_) => report.push(Level::Ok, format!("decryption key {} read, published at /.well-known/jwks.json", path.display())),
+                Err(e) => report.push(Level::Fail, format!("decryption_key_file: {e}")),
+            }
+        }
         let rsa: Vec<String> = encryption.iter().filter(|a| a.starts_with("RSA-OAEP")).cloned().collect();
         if rsa.is_empty() {
             report.push(
@@ -273,20 +282,6 @@ fn compare(config: &ProviderConfig, m: &Metadata, report: &mut Report) {
     }
     if m.userinfo_endpoint().is_none() {
         report.push(Level::Warn, "no userinfo endpoint: only the ID token's claims are used".into());
-    }
-}
-
-/// A key file the portal must be able to read.
-fn key_file(report: &mut Report, key: &str, path: Option<&std::path::Path>) {
-    match path {
-        None => report.push(Level::Fail, format!("{key} is needed")),
-        Some(p) => match std::fs::read_to_string(p) {
-            Ok(pem) if pem.contains("PRIVATE KEY-----") => {
-                report.push(Level::Ok, format!("{key} {} is a PEM private key", p.display()))
-            }
-            Ok(_) => report.push(Level::Fail, format!("{key} {} is not a PEM private key", p.display())),
-            Err(e) => report.push(Level::Fail, format!("{key} {} cannot be read: {e}", p.display())),
-        },
     }
 }
 

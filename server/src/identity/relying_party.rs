@@ -283,8 +283,12 @@ impl RelyingParty {
             ClientAuth::ClientSecretPost => form.push(("client_secret".into(), self.secret()?)),
             ClientAuth::PrivateKeyJwt => {
                 let key = self.client_key.as_ref().ok_or_else(|| LoginError::Misconfigured("no client key".into()))?;
-                let assertion = key.assertion(&self.config.client_id, audience, now).map_err(LoginError::Misconfigured)?;
-                form.push(("client_assertion_type".into(), "urn:ietf:params:oauth:client-assertion-type:jwt-bearer".into()));
+                let assertion =
+                    key.assertion(&self.config.client_id, audience, now).map_err(LoginError::Misconfigured)?;
+                form.push((
+                    "client_assertion_type".into(),
+                    "urn:ietf:params:oauth:client-assertion-type:jwt-bearer".into(),
+                ));
                 form.push(("client_assertion".into(), assertion));
             }
         }
@@ -300,10 +304,9 @@ impl RelyingParty {
         verifier: &str,
         now: DateTime<Utc>,
     ) -> Result<(AccessToken, String), LoginError> {
-        let endpoint = metadata
-            .token_endpoint()
-            .map(|t| t.to_string())
-            .ok_or_else(|| LoginError::Misconfigured(format!("{}: the provider has no token endpoint", self.config.id)))?;
+        let endpoint = metadata.token_endpoint().map(|t| t.to_string()).ok_or_else(|| {
+            LoginError::Misconfigured(format!("{}: the provider has no token endpoint", self.config.id))
+        })?;
         let mut form: Vec<(String, String)> = vec![
             ("grant_type".into(), "authorization_code".into()),
             ("code".into(), code.into()),
@@ -324,7 +327,10 @@ impl RelyingParty {
         let field = |name: &str| body.get(name).and_then(|v| v.as_str()).map(str::to_string);
         if !status.is_success() {
             let error = field("error").unwrap_or_else(|| status.to_string());
-            return Err(LoginError::Refused(format!("token endpoint: {error} {}", field("error_description").unwrap_or_default())));
+            return Err(LoginError::Refused(format!(
+                "token endpoint: {error} {}",
+                field("error_description").unwrap_or_default()
+            )));
         }
         let access = field("access_token").ok_or_else(|| LoginError::Invalid("no access token".into()))?;
         let id_token = field("id_token").ok_or_else(|| LoginError::Invalid("no ID token".into()))?;
