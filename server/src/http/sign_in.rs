@@ -259,3 +259,34 @@ pub fn sign_in(config: &crate::config::IdentityConfig, public_url: &str) -> Resu
         lifetime: chrono::Duration::hours(hours),
     }))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sign_in_at(public_url: &str) -> Arc<SignIn> {
+        sign_in(&crate::config::IdentityConfig::default(), public_url).expect("no providers, nothing to fail")
+    }
+
+    #[test]
+    fn the_session_cookie_is_host_only_and_secure_over_https() {
+        let cookie = sign_in_at("https://dichvucong.example.gov.vn/").cookie("abc", None);
+        assert_eq!(cookie, "__Host-motcua_session=abc; Path=/; HttpOnly; SameSite=Lax; Secure");
+        // Browsers refuse Secure and the prefix over plain http (a developer's machine).
+        let cookie = sign_in_at("http://127.0.0.1:8080").cookie("", Some(0));
+        assert_eq!(cookie, "motcua_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+    }
+
+    #[test]
+    fn only_portal_paths_are_returned_to() {
+        for (asked, went) in [
+            (Some("/thu-tuc/1.001193"), "/thu-tuc/1.001193"),
+            (Some("https://evil.example/"), "/tai-khoan"),
+            (Some("//evil.example/"), "/tai-khoan"),
+            (Some("/\\evil.example"), "/tai-khoan"),
+            (None, "/tai-khoan"),
+        ] {
+            assert_eq!(safe_return(asked.map(str::to_string).as_ref()), went, "{asked:?}");
+        }
+    }
+}
