@@ -13,9 +13,10 @@ use openidconnect::core::{
     CoreTokenIntrospectionResponse, CoreTokenType,
 };
 use openidconnect::{
-    AccessToken, AccessTokenHash, AdditionalClaims, AuthType, Client, ClientId, ClientSecret, CsrfToken,
-    EmptyExtraTokenFields, EndpointMaybeSet, EndpointNotSet, EndpointSet, IdTokenFields, Nonce, PkceCodeChallenge,
-    RedirectUrl, Scope, StandardErrorResponse, StandardTokenResponse, UserInfoClaims,
+    AccessToken, AccessTokenHash, AdditionalClaims, AuthType, ClaimsVerificationError, Client, ClientId, ClientSecret,
+    CsrfToken, EmptyExtraTokenFields, EndpointMaybeSet, EndpointNotSet, EndpointSet, IdTokenFields, Nonce,
+    PkceCodeChallenge, RedirectUrl, Scope, SignatureVerificationError, StandardErrorResponse, StandardTokenResponse,
+    UserInfoClaims,
 };
 use sea_orm::DatabaseConnection;
 use serde::{Deserialize, Serialize};
@@ -28,6 +29,8 @@ use crate::storage::identity::{self as store, Profile};
 
 /// How long a citizen may take at the provider.
 pub const LOGIN_MAX_AGE: Duration = Duration::minutes(10);
+/// Why an ID token names a key the provider does not (yet, as read) publish.
+const UNKNOWN_KEY: &str = "signed by a key the provider does not publish";
 /// Clock difference tolerated between the portal and a provider.
 const SKEW: Duration = Duration::seconds(60);
 
@@ -391,7 +394,7 @@ impl RelyingParty {
         let nonce = Nonce::new(attempt.nonce.clone());
         let claims = match self.verify(&client, id_token, &nonce, &access_token) {
             // An unknown key: the provider may have rotated; read its keys again, once.
-            Err(e) if e.contains("no matching key") || e.contains("NoMatchingKey") => {
+            Err(e) if e == UNKNOWN_KEY => {
                 let metadata = self.metadata(true).await?;
                 let client = self.client(&metadata)?;
                 self.verify(&client, id_token, &nonce, &access_token).map_err(LoginError::Invalid)?
@@ -476,7 +479,13 @@ impl RelyingParty {
             .set_issue_time_verifier_fn(|iat| {
                 if iat > Utc::now() + SKEW { Err(format!("issued in the future ({iat})")) } else { Ok(()) }
             });
-        let claims = id_token.claims(&verifier, nonce).map_err(|e| e.to_string())?;
+        let claims = id_token.claims(&verifier, nonce).map_err(|e| match e {
+            ClaimsVerificationError::SignatureVerification(SignatureVerificationError::NoMatchingKey) => {
+                UNKNOWN_KEY.to_string()
+            }
+            ClaimsVerificationError::SignatureVerification(inner) => format!("Signature verification failed: {inner}"),
+            other => other.to_string(),
+        })?;
         if let Some(expected) = claims.access_token_hash() {
             let alg = id_token.signing_alg().map_err(|e| e.to_string())?;
             let key = id_token.signing_key(&verifier).map_err(|e| e.to_string())?;
@@ -506,8 +515,10 @@ mod tests {
     use crate::identity::discovery::LaterMetadata;
 
     const ISSUER: &str = "https://sso.example.gov.vn";
-    const KEY: &str = include_str!("testdata/test-rsa-1.pem");
-    const OTHER_KEY: &str = include_str!("testdata/test-rsa-2.pem");
+    const PROVIDER_KEY: &str = include_str!("testdata/test-rsa-1.pem");
+    const OTHER: &str = include_str!("testdata/test-rsa-2.pem");
+    /// The provider's key under its published id.
+    const KEY: (&str, &str) = (PROVIDER_KEY, "k1");
 
     fn signing_key(pem: &str, kid: &str) -> openidconnect::core::CoreRsaPrivateSigningKey {
         openidconnect::core::CoreRsaPrivateSigningKey::from_pem(pem, Some(JsonWebKeyId::new(kid.into()))).expect("key")
@@ -517,7 +528,7 @@ mod tests {
     fn party() -> (RelyingParty, OidcClient, tempfile::TempDir) {
         let dir = tempfile::tempdir().expect("dir");
         let key_file = dir.path().join("client.pem");
-        std::fs::write(&key_file, KEY).expect("key");
+        std::fs::write(&key_file, PROVIDER_KEY).expect("key");
         let config: ProviderConfig = serde_json::from_value(serde_json::json!({
             "id": "vneid", "name": "VNeID", "issuer": ISSUER, "client_id": "motcua",
             "client_auth": "private_key_jwt", "private_key_file": key_file, "signing_algs": ["RS256"],
@@ -534,7 +545,7 @@ mod tests {
             LaterMetadata::default(),
         )
         .set_token_endpoint(Some(TokenUrl::new(format!("{ISSUER}/token")).expect("url")))
-        .set_jwks(CoreJsonWebKeySet::new(vec![signing_key(KEY, "k1").as_verification_key()]));
+        .set_jwks(CoreJsonWebKeySet::new(vec![signing_key(PROVIDER_KEY, "k1").as_verification_key()]));
         let client = rp.client(&metadata).expect("client");
         (rp, client, dir)
     }
@@ -542,7 +553,7 @@ mod tests {
     /// A token as the provider would sign it, changed by `edit`.
     fn token(
         edit: impl FnOnce(IdTokenClaims<OtherClaims, CoreGenderClaim>) -> IdTokenClaims<OtherClaims, CoreGenderClaim>,
-        key: &str,
+        (key, kid): (&str, &str),
     ) -> IdToken<OtherClaims, CoreGenderClaim, CoreJweContentEncryptionAlgorithm, CoreJwsSigningAlgorithm> {
         let now = Utc::now();
         let claims = IdTokenClaims::new(
@@ -555,13 +566,13 @@ mod tests {
             OtherClaims::default(),
         )
         .set_nonce(Some(Nonce::new("n1".into())));
-        IdToken::new(edit(claims), &signing_key(key, "k1"), CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256, None, None)
+        IdToken::new(edit(claims), &signing_key(key, kid), CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256, None, None)
             .expect("signed")
     }
 
     fn check(
         edit: impl FnOnce(IdTokenClaims<OtherClaims, CoreGenderClaim>) -> IdTokenClaims<OtherClaims, CoreGenderClaim>,
-        key: &str,
+        key: (&str, &str),
     ) -> Result<(), String> {
         let (rp, client, _dir) = party();
         let access = AccessToken::new("at".into());
@@ -586,7 +597,9 @@ mod tests {
                 "Invalid issuer",
                 check(|c| c.set_issuer(IssuerUrl::new("https://evil.example".into()).expect("url")), KEY),
             ),
-            ("Signature verification failed", check(|c| c, OTHER_KEY)),
+            ("Signature verification failed", check(|c| c, (OTHER, "k1"))),
+            // A key id the provider does not publish: the caller reads its keys again once.
+            (UNKNOWN_KEY, check(|c| c, (OTHER, "k2"))),
             (
                 "not a trusted audience",
                 check(|c| c.set_audiences(vec![Audience::new("motcua".into()), Audience::new("x".into())]), KEY),
