@@ -494,3 +494,39 @@ fn an_encrypted_id_token_is_opened_with_the_portals_published_key() {
     let account = browser.get(format!("{}/tai-khoan", portal.base)).send().expect("account").text().expect("text");
     assert!(account.contains("Lê Thị Khoẻ") && account.contains(CITIZEN), "{account}");
 }
+
+#[test]
+fn id_tokens_the_provider_would_never_issue_open_no_session() {
+    let port = free_port();
+    let provider = provider_with(port, json!({ "testEndpoints": true }));
+    let (_site, portal) = portal_with(&provider.issuer, port);
+    let http = browser();
+    // Each attempt is a new citizen's browser: log in, consent, come back with the token.
+    let attempt = |mode: serde_json::Value| -> (String, Option<String>) {
+        let set = http.post(format!("{}/__test/tamper", provider.issuer)).json(&json!({ "mode": mode })).send();
+        assert_eq!(set.expect("tamper").status(), 204);
+        let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+        let browser = reqwest::blocking::Client::builder()
+            .cookie_provider(jar.clone())
+            .timeout(Duration::from_secs(30))
+            .build()
+            .expect("client");
+        let login = browser.get(format!("{}/dang-nhap/vneid", portal.base)).send().expect("start");
+        let (steps, callback) = consent_and_come_back(&browser, jar, login, &provider.issuer);
+        let back = steps.get(&callback).send().expect("callback");
+        let location = back.headers()["location"].to_str().expect("location").to_string();
+        (location, back.headers().get("set-cookie").map(|c| c.to_str().unwrap_or_default().to_string()))
+    };
+    // The harness itself: an untouched token signs in.
+    let (location, cookie) = attempt(serde_json::Value::Null);
+    assert_eq!(location, "/tai-khoan");
+    assert!(cookie.is_some());
+    for mode in ["nonce", "expired", "audience", "none", "unknown-key"] {
+        let (location, cookie) = attempt(json!(mode));
+        assert_eq!(location, "/dang-nhap?loi=khong-hop-le", "{mode} must be refused");
+        assert!(cookie.is_none(), "{mode}: no session");
+    }
+    let page =
+        http.get(format!("{}/dang-nhap?loi=khong-hop-le", portal.base)).send().expect("page").text().expect("text");
+    assert!(page.contains("Phản hồi đăng nhập không hợp lệ nên đã bị từ chối"), "{page}");
+}

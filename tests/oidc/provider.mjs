@@ -36,7 +36,8 @@
 //                                  // phone, citizen) are ALSO put in the ID
 //                                  // token; true: only via userinfo (spec-strict)
 //     "autoConsent": false,        // true: skip the consent page entirely
-//     "testEndpoints": false       // true: POST /__test/backchannel_logout
+//     "testEndpoints": false       // true: POST /__test/backchannel_logout and
+//                                  //       POST /__test/tamper (see below)
 //   },
 //   "clockTolerance": 15,          // seconds (client assertions, id_token_hint…)
 //   "ttl": { "AccessToken": 3600, "AuthorizationCode": 60, "IdToken": 3600,
@@ -322,6 +323,51 @@ if (feat.testEndpoints) {
       ctx.status = 204;
     } catch (err) {
       ctx.status = 502; ctx.body = { error: err.message };
+    }
+  });
+}
+
+// Optional helper: ID tokens a certified provider would never issue, for the relying
+// party's refusals. POST /__test/tamper {"mode": M} makes every later token response carry
+// an ID token changed by M, re-signed with the provider's own key unless M is about the
+// signature: "nonce" (another nonce), "expired", "audience" (another client), "none"
+// (alg none, no signature), "unknown-key" (signed by a key the provider does not publish),
+// or null (as issued).
+let tamper = null;
+if (feat.testEndpoints) {
+  const { SignJWT, importJWK, decodeJwt, decodeProtectedHeader, generateKeyPair } = await import('jose');
+  const b64 = (v) => Buffer.from(JSON.stringify(v)).toString('base64url');
+  const tampered = async (token) => {
+    const header = decodeProtectedHeader(token);
+    const claims = decodeJwt(token);
+    const now = Math.floor(Date.now() / 1000);
+    let key = jwks.keys.find((k) => k.kid === header.kid);
+    let signingKey = await importJWK(key, header.alg);
+    switch (tamper) {
+      case 'nonce': claims.nonce = 'not-the-one-sent'; break;
+      case 'expired': claims.iat = now - 7200; claims.exp = now - 3600; break;
+      case 'audience': claims.aud = 'another-service'; break;
+      case 'none': return `${b64({ alg: 'none' })}.${b64(claims)}.`;
+      case 'unknown-key':
+        header.kid = 'not-published-1';
+        signingKey = (await generateKeyPair(header.alg)).privateKey;
+        break;
+      default: return token;
+    }
+    return new SignJWT(claims).setProtectedHeader(header).sign(signingKey);
+  };
+  provider.use(async (ctx, next) => {
+    if (ctx.method === 'POST' && ctx.path === '/__test/tamper') {
+      const chunks = [];
+      for await (const c of ctx.req) chunks.push(c);
+      tamper = JSON.parse(Buffer.concat(chunks).toString('utf8')).mode ?? null;
+      log('tamper', tamper);
+      ctx.status = 204;
+      return;
+    }
+    await next();
+    if (tamper && ctx.method === 'POST' && ctx.path === '/token' && ctx.body && ctx.body.id_token) {
+      ctx.body = { ...ctx.body, id_token: await tampered(ctx.body.id_token) };
     }
   });
 }
