@@ -90,12 +90,14 @@ pub struct NewSession<'a> {
 }
 
 /// Opens a session and returns the cookie value (always fresh: a session id is never
-/// carried over from before signing in). Only its hash is stored.
+/// carried over from before signing in). Only its hash is stored. Sessions past their
+/// absolute end are swept on the way.
 pub async fn open_session(
     db: &impl ConnectionTrait,
     new: &NewSession<'_>,
     now: DateTime<Utc>,
 ) -> Result<String, StorageError> {
+    session::Entity::delete_many().filter(session::Column::ExpiresAt.lte(now)).exec(db).await?;
     let cookie = random_token()?;
     session::ActiveModel {
         id: Set(session_id(&cookie)),
@@ -285,6 +287,12 @@ mod tests {
             1
         );
         assert!(live_session(&db, &c3, idle, now).await.expect("read").is_none());
+        // Opening a session sweeps those past their absolute end, presented or not.
+        let stale = open_session(&db, &new, now - Duration::hours(13)).await.expect("session");
+        let _ = open_session(&db, &new, now).await.expect("session");
+        let left = session::Entity::find().all(&db).await.expect("rows");
+        assert!(left.iter().all(|s| s.expires_at > now), "swept");
+        assert!(live_session(&db, &stale, Duration::hours(24), now - Duration::hours(12)).await.expect("read").is_none());
         let c4 = open_session(&db, &new, now).await.expect("session");
         assert_eq!(end_session(&db, &c4).await.expect("end").map(|s| s.account_id), Some(a.id));
         assert!(end_session(&db, &c4).await.expect("end").is_none());
