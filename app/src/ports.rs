@@ -43,6 +43,15 @@ pub fn session_cookie_name(https: bool) -> &'static str {
     if https { "__Host-motcua_session" } else { "motcua_session" }
 }
 
+/// Where to go after signing in: a path of the portal, never another site (`//host`,
+/// `/\\host`, `https://…`), the account page otherwise.
+pub fn return_path(asked: Option<&str>) -> String {
+    match asked {
+        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.starts_with("/\\") => p.to_string(),
+        _ => "/tai-khoan".into(),
+    }
+}
+
 /// The session cookie's value in a request's headers, under either name.
 pub fn session_cookie(headers: &http::HeaderMap) -> Option<String> {
     headers.get_all(http::header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|pair| {

@@ -117,6 +117,30 @@ fn browser() -> reqwest::blocking::Client {
     reqwest::blocking::Client::builder().cookie_store(true).timeout(Duration::from_secs(30)).build().expect("client")
 }
 
+/// A browser whose cookie jar a test shares with [`one_step`].
+fn browser_with_jar() -> (reqwest::blocking::Client, std::sync::Arc<reqwest::cookie::Jar>) {
+    let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+    let browser = reqwest::blocking::Client::builder()
+        .cookie_provider(jar.clone())
+        .timeout(Duration::from_secs(30))
+        .build()
+        .expect("client");
+    (browser, jar)
+}
+
+/// A fresh PKCS#1 RSA private key, PEM, as an identity team would hand the portal.
+fn rsa_key_pem() -> Vec<u8> {
+    let key = std::process::Command::new("node")
+        .args([
+            "-e",
+            "process.stdout.write(require('crypto').generateKeyPairSync('rsa',{modulusLength:2048}).privateKey.export({type:'pkcs1',format:'pem'}))",
+        ])
+        .output()
+        .expect("node generates a key");
+    assert!(key.status.success());
+    key.stdout
+}
+
 /// The same without following redirects, to see where one leads.
 fn one_step(cookies: std::sync::Arc<reqwest::cookie::Jar>) -> reqwest::blocking::Client {
     reqwest::blocking::Client::builder()
@@ -232,12 +256,7 @@ fn a_citizen_signs_in_sees_the_account_and_signs_out() {
     let port = free_port();
     let provider = provider_for(port);
     let (_site, portal) = portal_with(&provider.issuer, port);
-    let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
-    let browser = reqwest::blocking::Client::builder()
-        .cookie_provider(jar.clone())
-        .timeout(Duration::from_secs(30))
-        .build()
-        .expect("client");
+    let (browser, jar) = browser_with_jar();
 
     // The sign-in page offers the provider; its button leads to the provider's login form.
     let page = browser.get(format!("{}/dang-nhap", portal.base)).send().expect("sign-in page").text().expect("text");
@@ -309,12 +328,7 @@ fn a_logout_at_the_provider_ends_the_portal_session_and_forged_tokens_are_refuse
     let port = free_port();
     let provider = provider_for(port);
     let (_site, portal) = portal_with(&provider.issuer, port);
-    let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
-    let browser = reqwest::blocking::Client::builder()
-        .cookie_provider(jar.clone())
-        .timeout(Duration::from_secs(30))
-        .build()
-        .expect("client");
+    let (browser, jar) = browser_with_jar();
     let login = browser.get(format!("{}/dang-nhap/vneid", portal.base)).send().expect("start");
     let (steps, callback) = consent_and_come_back(&browser, jar.clone(), login, &provider.issuer);
     assert_eq!(steps.get(&callback).send().expect("callback").status(), 303);
@@ -389,28 +403,19 @@ fn private_key_jwt_with_the_published_key_and_rs256_id_tokens() {
         "accounts": { CITIZEN: { "name": "Trần Văn Thuỷ", "citizen_id": CITIZEN } }
     }))
     .expect("start oidc-provider");
-    let key = std::process::Command::new("node")
-        .args(["-e", "process.stdout.write(require('crypto').generateKeyPairSync('rsa',{modulusLength:2048}).privateKey.export({type:'pkcs1',format:'pem'}))"])
-        .output()
-        .expect("node generates a key");
-    assert!(key.status.success());
+    let key = rsa_key_pem();
     let (_site, portal) = portal_configured(
         &provider.issuer,
         port,
         "client_auth = \"private_key_jwt\"\nprivate_key_file = \"portal-key.pem\"\nsigning_algs = [\"RS256\"]",
-        |dir| std::fs::write(dir.join("portal-key.pem"), &key.stdout).expect("key file"),
+        |dir| std::fs::write(dir.join("portal-key.pem"), &key).expect("key file"),
     );
     let (status, jwks) = portal.json("/.well-known/jwks.json");
     assert_eq!(status, 200);
     assert_eq!(jwks["keys"][0]["kty"], "RSA", "{jwks}");
     assert!(jwks["keys"][0].get("d").is_none(), "only the public part: {jwks}");
 
-    let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
-    let browser = reqwest::blocking::Client::builder()
-        .cookie_provider(jar.clone())
-        .timeout(Duration::from_secs(30))
-        .build()
-        .expect("client");
+    let (browser, jar) = browser_with_jar();
     let login = browser.get(format!("{}/dang-nhap/vneid", portal.base)).send().expect("start");
     let (steps, callback) = consent_and_come_back(&browser, jar.clone(), login, &provider.issuer);
     let back = steps.get(&callback).send().expect("callback");
@@ -433,12 +438,7 @@ fn pushed_authorisation_requests_to_a_provider_that_requires_them() {
     drop(portal);
 
     let (_site, portal) = portal_configured(&provider.issuer, port, &format!("{secret}\npar = true"), |_| {});
-    let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
-    let browser = reqwest::blocking::Client::builder()
-        .cookie_provider(jar.clone())
-        .timeout(Duration::from_secs(30))
-        .build()
-        .expect("client");
+    let (browser, jar) = browser_with_jar();
     let first = one_step(jar.clone()).get(format!("{}/dang-nhap/vneid", portal.base)).send().expect("start");
     let to = first.headers()["location"].to_str().expect("location").to_string();
     assert!(to.contains("request_uri=urn") && !to.contains("code_challenge"), "only a reference travels: {to}");
@@ -468,26 +468,17 @@ fn an_encrypted_id_token_is_opened_with_the_portals_published_key() {
         "accounts": { CITIZEN: { "name": "Lê Thị Khoẻ", "citizen_id": CITIZEN } }
     }))
     .expect("start oidc-provider");
-    let key = std::process::Command::new("node")
-        .args(["-e", "process.stdout.write(require('crypto').generateKeyPairSync('rsa',{modulusLength:2048}).privateKey.export({type:'pkcs1',format:'pem'}))"])
-        .output()
-        .expect("node generates a key");
-    assert!(key.status.success());
+    let key = rsa_key_pem();
     let (_site, portal) = portal_configured(
         &provider.issuer,
         port,
         "client_secret_env = \"MOTCUA_TEST_VNEID_SECRET\"\nsigning_algs = [\"ES256\"]\ndecryption_key_file = \"enc.pem\"",
-        |dir| std::fs::write(dir.join("enc.pem"), &key.stdout).expect("key file"),
+        |dir| std::fs::write(dir.join("enc.pem"), &key).expect("key file"),
     );
     let (_, jwks) = portal.json("/.well-known/jwks.json");
     assert_eq!((&jwks["keys"][0]["use"], &jwks["keys"][0]["alg"]), (&json!("enc"), &json!("RSA-OAEP-256")), "{jwks}");
 
-    let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
-    let browser = reqwest::blocking::Client::builder()
-        .cookie_provider(jar.clone())
-        .timeout(Duration::from_secs(30))
-        .build()
-        .expect("client");
+    let (browser, jar) = browser_with_jar();
     let login = browser.get(format!("{}/dang-nhap/vneid", portal.base)).send().expect("start");
     let (steps, callback) = consent_and_come_back(&browser, jar.clone(), login, &provider.issuer);
     assert_eq!(steps.get(&callback).send().expect("callback").headers()["location"], "/tai-khoan");
@@ -505,12 +496,7 @@ fn id_tokens_the_provider_would_never_issue_open_no_session() {
     let attempt = |mode: serde_json::Value| -> (String, Option<String>) {
         let set = http.post(format!("{}/__test/tamper", provider.issuer)).json(&json!({ "mode": mode })).send();
         assert_eq!(set.expect("tamper").status(), 204);
-        let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
-        let browser = reqwest::blocking::Client::builder()
-            .cookie_provider(jar.clone())
-            .timeout(Duration::from_secs(30))
-            .build()
-            .expect("client");
+        let (browser, jar) = browser_with_jar();
         let login = browser.get(format!("{}/dang-nhap/vneid", portal.base)).send().expect("start");
         let (steps, callback) = consent_and_come_back(&browser, jar, login, &provider.issuer);
         let back = steps.get(&callback).send().expect("callback");

@@ -27,8 +27,7 @@ fn problem(code: &str) -> Option<&'static str> {
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let query = use_query_map().get_untracked();
-    let back =
-        query.get("ve").filter(|p| p.starts_with('/') && !p.starts_with("//")).unwrap_or_else(|| "/tai-khoan".into());
+    let back = crate::ports::return_path(query.get("ve").as_deref());
     let message = query.get("loi").and_then(|c| problem(&c));
     if message.is_some() {
         set_status(400);

@@ -12,7 +12,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use chrono::Utc;
-use motcua_app::ports::{session_cookie, session_cookie_name};
+use motcua_app::ports::{return_path, session_cookie, session_cookie_name};
 
 use super::AppState;
 use crate::identity::relying_party::{LoginError, RelyingParty};
@@ -74,21 +74,13 @@ fn failed(provider: &str, error: &LoginError) -> Response {
     see_other(&format!("/dang-nhap?loi={code}"))
 }
 
-/// A portal path to return to; anything else (another site, `//host`) goes to the account.
-fn safe_return(path: Option<&String>) -> String {
-    match path {
-        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.starts_with("/\\") => p.clone(),
-        _ => "/tai-khoan".into(),
-    }
-}
-
 async fn start(
     State(state): State<AppState>,
     Path(provider): Path<String>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
     let Some(rp) = state.sign_in.providers.get(&provider) else { return see_other("/dang-nhap?loi=khong-co") };
-    match rp.start(&state.db, &safe_return(query.get("ve")), Utc::now()).await {
+    match rp.start(&state.db, &return_path(query.get("ve").map(String::as_str)), Utc::now()).await {
         Ok(url) => see_other(&url),
         Err(e) => failed(&provider, &e),
     }
@@ -286,7 +278,7 @@ mod tests {
             (Some("/\\evil.example"), "/tai-khoan"),
             (None, "/tai-khoan"),
         ] {
-            assert_eq!(safe_return(asked.map(str::to_string).as_ref()), went, "{asked:?}");
+            assert_eq!(return_path(asked), went, "{asked:?}");
         }
     }
 }

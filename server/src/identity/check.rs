@@ -206,12 +206,13 @@ fn compare(config: &ProviderConfig, m: &Metadata, report: &mut Report) {
 
     // Encrypted ID tokens.
     let encryption = m.id_token_encryption_alg_values_supported().map(|v| names(v)).unwrap_or_default();
-    if config.decryption_key_file.is_some() {
-        if let Some(path) = &config.decryption_key_file {
-            match super::encryption::DecryptionKey::load(path) {
-                Ok(_) => report.push(Level::Ok, format!("decryption key {} read, published at /.well-known/jwks.json", path.display())),
-                Err(e) => report.push(Level::Fail, format!("decryption_key_file: {e}")),
-            }
+    if let Some(path) = &config.decryption_key_file {
+        match super::encryption::DecryptionKey::load(path) {
+            Ok(_) => report.push(
+                Level::Ok,
+                format!("decryption key {} read, published at /.well-known/jwks.json", path.display()),
+            ),
+            Err(e) => report.push(Level::Fail, format!("decryption_key_file: {e}")),
         }
         let rsa: Vec<String> = encryption.iter().filter(|a| a.starts_with("RSA-OAEP")).cloned().collect();
         if rsa.is_empty() {

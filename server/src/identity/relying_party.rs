@@ -13,10 +13,9 @@ use openidconnect::core::{
     CoreTokenIntrospectionResponse, CoreTokenType,
 };
 use openidconnect::{
-    AccessToken, AccessTokenHash, AdditionalClaims, AuthType, ClaimsVerificationError, Client, ClientId, ClientSecret,
-    CsrfToken, EmptyExtraTokenFields, EndpointMaybeSet, EndpointNotSet, EndpointSet, IdTokenFields, Nonce,
-    PkceCodeChallenge, RedirectUrl, Scope, SignatureVerificationError, StandardErrorResponse, StandardTokenResponse,
-    UserInfoClaims,
+    AccessToken, AccessTokenHash, AdditionalClaims, ClaimsVerificationError, Client, ClientId, ClientSecret, CsrfToken,
+    EmptyExtraTokenFields, EndpointMaybeSet, EndpointNotSet, EndpointSet, IdTokenFields, Nonce, PkceCodeChallenge,
+    RedirectUrl, Scope, SignatureVerificationError, StandardErrorResponse, StandardTokenResponse, UserInfoClaims,
 };
 use sea_orm::DatabaseConnection;
 use serde::{Deserialize, Serialize};
@@ -179,28 +178,17 @@ impl RelyingParty {
     }
 
     fn client(&self, metadata: &Metadata) -> Result<OidcClient, LoginError> {
+        // The client authenticates nowhere itself (the token request is made by `exchange`);
+        // the secret serves the ID token verifier, and asking for it here makes a missing
+        // one fail at the start of a sign-in rather than at its end.
         let secret = match self.config.client_auth {
-            ClientAuth::ClientSecretBasic | ClientAuth::ClientSecretPost => {
-                let var = self.config.client_secret_env.as_deref().ok_or_else(|| {
-                    LoginError::Misconfigured(format!("{}: client_secret_env is not set", self.config.id))
-                })?;
-                let secret = std::env::var(var).map_err(|_| {
-                    LoginError::Misconfigured(format!("{}: the variable {var} is not set", self.config.id))
-                })?;
-                Some(ClientSecret::new(secret))
-            }
-            // The assertion goes in the form body; no secret.
+            ClientAuth::ClientSecretBasic | ClientAuth::ClientSecretPost => Some(ClientSecret::new(self.secret()?)),
             ClientAuth::PrivateKeyJwt => None,
         };
         let redirect =
             RedirectUrl::new(self.redirect_uri.clone()).map_err(|e| LoginError::Misconfigured(e.to_string()))?;
-        let auth = match self.config.client_auth {
-            ClientAuth::ClientSecretPost | ClientAuth::PrivateKeyJwt => AuthType::RequestBody,
-            _ => AuthType::BasicAuth,
-        };
         Ok(Client::from_provider_metadata(metadata.clone(), ClientId::new(self.config.client_id.clone()), secret)
-            .set_redirect_uri(redirect)
-            .set_auth_type(auth))
+            .set_redirect_uri(redirect))
     }
 
     /// Starts a sign-in: records it and returns the provider's authorisation URL.
@@ -348,10 +336,14 @@ impl RelyingParty {
         Ok((AccessToken::new(access), id_token))
     }
 
+    /// The client secret, from the environment variable the configuration names.
     fn secret(&self) -> Result<String, LoginError> {
-        let var = self.config.client_secret_env.as_deref().unwrap_or_default();
+        let var =
+            self.config.client_secret_env.as_deref().ok_or_else(|| {
+                LoginError::Misconfigured(format!("{}: client_secret_env is not set", self.config.id))
+            })?;
         std::env::var(var)
-            .map_err(|_| LoginError::Misconfigured(format!("{}: the variable {var:?} is not set", self.config.id)))
+            .map_err(|_| LoginError::Misconfigured(format!("{}: the variable {var} is not set", self.config.id)))
     }
 
     /// Finishes a sign-in from the callback's parameters.
