@@ -74,8 +74,13 @@ pub enum AgencyLevel {
 
 impl AgencyLevel {
     /// Every level, from the top.
-    pub const ALL: [AgencyLevel; 5] =
-        [AgencyLevel::Ministry, AgencyLevel::Province, AgencyLevel::Department, AgencyLevel::Commune, AgencyLevel::Other];
+    pub const ALL: [AgencyLevel; 5] = [
+        AgencyLevel::Ministry,
+        AgencyLevel::Province,
+        AgencyLevel::Department,
+        AgencyLevel::Commune,
+        AgencyLevel::Other,
+    ];
 
     /// The storage name.
     pub fn as_str(self) -> &'static str {
@@ -445,4 +450,36 @@ pub struct AccountView {
     pub created_at: DateTime<Utc>,
     /// When this session began.
     pub signed_in_at: DateTime<Utc>,
+    /// Department services the citizen agreed to sign in to ("Dịch vụ đã kết nối").
+    pub connected: Vec<ConnectedService>,
+}
+
+/// A department service a citizen has agreed to share data with.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConnectedService {
+    /// Its client id (the revoke form names it).
+    pub client_id: String,
+    /// Its name.
+    pub name: String,
+    /// What it may learn, in words.
+    pub shares: Vec<String>,
+    /// When the citizen agreed.
+    pub granted_at: DateTime<Utc>,
+    /// When it last signed the citizen in.
+    pub last_used_at: DateTime<Utc>,
+}
+
+/// A department service asking, through the sign-on hub, to sign the citizen in.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsentRequest {
+    /// The form token that answers this request.
+    pub token: String,
+    /// The service's name.
+    pub service: String,
+    /// The agency that runs it, if known.
+    pub agency: Option<String>,
+    /// What it would learn, in words (the citizen id number is asked for apart).
+    pub shares: Vec<String>,
+    /// Whether it asks for the citizen id number.
+    pub asks_citizen_id: bool,
 }

@@ -19,8 +19,8 @@ use leptos_router::{SsrMode, path};
 
 use crate::components::{Footer, Header};
 use crate::pages::{
-    AccountPage, AgencyDetailPage, AgencyIndexPage, AnnouncementPage, HomePage, NotFoundPage, ProcedurePage,
-    SearchResultsPage, SignInPage,
+    AccountPage, AgencyDetailPage, AgencyIndexPage, AnnouncementPage, ConsentPage, HomePage, NotFoundPage,
+    ProcedurePage, SearchResultsPage, SignInPage,
 };
 
 /// Path of the one stylesheet, served from `style/`.
@@ -69,6 +69,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/co-quan/:slug") view=AgencyDetailPage ssr=SsrMode::Async/>
                         <Route path=path!("/dang-nhap") view=SignInPage/>
                         <Route path=path!("/tai-khoan") view=AccountPage ssr=SsrMode::Async/>
+                        <Route path=path!("/dong-y") view=ConsentPage ssr=SsrMode::Async/>
                         <Route path=path!("/*any") view=NotFoundPage/>
                     </Routes>
                 </Router>

@@ -47,14 +47,17 @@ pub fn parse_search_params(pairs: &[(String, String)], unknown: UnknownParams) -
             "q" => params.q = query_text(value)?,
             "kind" => {
                 if !value.is_empty() {
-                    params.kind = Some(DocumentKind::parse(value).ok_or_else(|| {
-                        ParamError::new("kind", "phải là một trong: procedure, announcement, page")
-                    })?);
+                    params.kind =
+                        Some(DocumentKind::parse(value).ok_or_else(|| {
+                            ParamError::new("kind", "phải là một trong: procedure, announcement, page")
+                        })?);
                 }
             }
             "agency" => {
                 if !value.is_empty() {
-                    if value.len() > 100 || !value.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
+                    if value.len() > 100
+                        || !value.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                    {
                         return Err(ParamError::new("agency", "không phải mã cơ quan hợp lệ"));
                     }
                     params.agency = Some(value.to_string());
@@ -77,11 +80,9 @@ pub fn parse_search_params(pairs: &[(String, String)], unknown: UnknownParams) -
             }
             "year" => {
                 if !value.is_empty() {
-                    let year: i32 = value
-                        .parse()
-                        .ok()
-                        .filter(|y| YEARS.contains(y))
-                        .ok_or_else(|| ParamError::new("year", format!("phải là năm từ {} đến {}", YEARS.start(), YEARS.end())))?;
+                    let year: i32 = value.parse().ok().filter(|y| YEARS.contains(y)).ok_or_else(|| {
+                        ParamError::new("year", format!("phải là năm từ {} đến {}", YEARS.start(), YEARS.end()))
+                    })?;
                     params.year = Some(year);
                 }
             }

@@ -4,7 +4,8 @@
 use std::sync::Arc;
 
 use crate::domain::{
-    AccountView, AgencyListing, AgencyPage, Announcement, HomeData, Procedure, SearchPage, SearchParams, SignInOption,
+    AccountView, AgencyListing, AgencyPage, Announcement, ConsentRequest, HomeData, Procedure, SearchPage,
+    SearchParams, SignInOption,
 };
 
 /// Why the backend could not answer. Pages show a "try again" message, never the detail.
@@ -35,6 +36,9 @@ pub trait PortalBackend: Send + Sync + 'static {
     /// The signed-in citizen of a session cookie's value; `None` when it is not a live
     /// session (never signed in, signed out, idle or expired).
     async fn account(&self, session_cookie: &str) -> Result<Option<AccountView>, BackendError>;
+    /// A service's request waiting for this session's consent; `None` when the token is
+    /// unknown, stale, or another session's.
+    async fn consent_request(&self, session_cookie: &str, token: &str) -> Result<Option<ConsentRequest>, BackendError>;
 }
 
 /// The session cookie's name: with the `__Host-` prefix (Secure, no Domain, path /) when
@@ -54,10 +58,12 @@ pub fn return_path(asked: Option<&str>) -> String {
 
 /// The session cookie's value in a request's headers, under either name.
 pub fn session_cookie(headers: &http::HeaderMap) -> Option<String> {
-    headers.get_all(http::header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|pair| {
-        let (name, value) = pair.trim().split_once('=')?;
-        (name == session_cookie_name(true) || name == session_cookie_name(false)).then(|| value.to_string())
-    })
+    headers.get_all(http::header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(
+        |pair| {
+            let (name, value) = pair.trim().split_once('=')?;
+            (name == session_cookie_name(true) || name == session_cookie_name(false)).then(|| value.to_string())
+        },
+    )
 }
 
 /// The handle pages take from the Leptos context.

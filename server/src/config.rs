@@ -30,6 +30,111 @@ pub struct Config {
     pub legacy: LegacyConfig,
     /// Signing citizens in through national login providers.
     pub identity: IdentityConfig,
+    /// The portal as the sign-on hub (an OpenID provider) for department services.
+    pub hub: HubConfig,
+}
+
+/// The sign-on hub: department services that sign citizens in through the portal, and how
+/// the hub keeps its signing keys and tokens.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct HubConfig {
+    /// Environment variable holding the key (64 hex digits) that encrypts the hub's private
+    /// signing keys in the database. Unset: a key file `hub-key-encryption.key` is made in
+    /// `data_dir` on first start (fine for one machine; a cluster sets the variable).
+    pub key_encryption_key_env: String,
+    /// Minutes an access token and an ID token live. Default 10.
+    pub token_minutes: u64,
+    /// Seconds an authorisation code lives. Default 60.
+    pub code_seconds: u64,
+    /// Department services, registered here (or with `motcua services add`).
+    pub services: Vec<ServiceConfig>,
+}
+
+impl Default for HubConfig {
+    fn default() -> Self {
+        Self {
+            key_encryption_key_env: "MOTCUA_KEY_ENCRYPTION_KEY".into(),
+            token_minutes: 10,
+            code_seconds: 60,
+            services: Vec::new(),
+        }
+    }
+}
+
+/// How a department service proves itself at the hub's token endpoint.
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ServiceAuth {
+    /// The secret in an HTTP Basic header.
+    #[default]
+    ClientSecretBasic,
+    /// The secret in the form body.
+    ClientSecretPost,
+    /// A JWT signed with the service's key, checked against its JWKS.
+    PrivateKeyJwt,
+}
+
+/// Whether a service sees the citizen under an identifier of its own sector (so services
+/// of different sectors cannot link their records) or the portal-wide one.
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum SubjectType {
+    /// One identifier per sector (the default).
+    #[default]
+    Pairwise,
+    /// The same identifier for every service that is configured so.
+    Public,
+}
+
+/// One department service, a client of the hub.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceConfig {
+    /// OAuth client id ("ho-tich-hue").
+    pub client_id: String,
+    /// Name citizens see on the consent page ("Đăng ký hộ tịch trực tuyến").
+    pub name: String,
+    /// Slug of the agency that runs it.
+    pub agency: Option<String>,
+    /// Where codes may be sent, matched exactly.
+    pub redirect_uris: Vec<String>,
+    /// Where a citizen may be sent after signing out, matched exactly.
+    #[serde(default)]
+    pub post_logout_redirect_uris: Vec<String>,
+    /// How it authenticates at the token endpoint.
+    #[serde(default)]
+    pub client_auth: ServiceAuth,
+    /// Environment variable holding its secret (at least 32 characters), for the secret
+    /// methods. Only a salted hash of it is stored.
+    pub client_secret_env: Option<String>,
+    /// Its public keys for `private_key_jwt`, inline (a JWK Set as JSON).
+    pub jwks: Option<String>,
+    /// Or where to fetch them.
+    pub jwks_uri: Option<String>,
+    /// Scopes it may ask for (`openid`, `profile`, `phone`, `email`, `citizen`).
+    #[serde(default = "default_service_scopes")]
+    pub scopes: Vec<String>,
+    /// Where the hub posts logout tokens when the citizen signs out.
+    pub backchannel_logout_uri: Option<String>,
+    /// Its third-party-initiated login address, for the hand-off from procedure pages.
+    pub initiate_login_uri: Option<String>,
+    /// Sector for pairwise identifiers; default: the host of its first redirect URI.
+    pub sector: Option<String>,
+    /// Pairwise (default) or public subject identifiers.
+    #[serde(default)]
+    pub subject_type: SubjectType,
+    /// ID token signing algorithm: `ES256` (default) or `RS256`.
+    #[serde(default = "default_id_token_alg")]
+    pub id_token_alg: String,
+}
+
+fn default_service_scopes() -> Vec<String> {
+    vec!["openid".into(), "profile".into()]
+}
+
+fn default_id_token_alg() -> String {
+    "ES256".into()
 }
 
 /// Signing in: the login providers citizens may choose (a national identity such as VNeID,
@@ -283,9 +388,11 @@ impl Default for Config {
             search: SearchConfig { index_dir: None, poll_interval_ms: 1000 },
             legacy: LegacyConfig::default(),
             identity: IdentityConfig::default(),
+            hub: HubConfig::default(),
             crawler: CrawlerConfig {
                 enabled: true,
-                user_agent: concat!("MotCuaBot/", env!("CARGO_PKG_VERSION"), " (+https://example.invalid/motcua)").to_string(),
+                user_agent: concat!("MotCuaBot/", env!("CARGO_PKG_VERSION"), " (+https://example.invalid/motcua)")
+                    .to_string(),
                 host_delay_ms: 1000,
                 timeout_ms: 20_000,
                 max_body_bytes: 10 * 1024 * 1024,
@@ -325,7 +432,9 @@ impl Config {
         }
         // MOTCUA_CONFIG names the file (a flag's variable) and MOTCUA_TEST_* belong to the
         // test suite; every other MOTCUA_ variable must be a known key.
-        let env = Env::prefixed("MOTCUA_").filter(|k| k != "config" && !k.as_str().to_lowercase().starts_with("test_")).split("__");
+        let env = Env::prefixed("MOTCUA_")
+            .filter(|k| k != "config" && !k.as_str().to_lowercase().starts_with("test_"))
+            .split("__");
         figment.merge(env).extract().map_err(Box::new)
     }
 
@@ -378,7 +487,9 @@ mod tests {
             .map(|l| match l.strip_prefix("# ") {
                 Some(rest)
                     if rest.starts_with('[')
-                        || rest.split_once(" = ").is_some_and(|(k, _)| k.chars().all(|c| c.is_ascii_lowercase() || c == '_')) =>
+                        || rest
+                            .split_once(" = ")
+                            .is_some_and(|(k, _)| k.chars().all(|c| c.is_ascii_lowercase() || c == '_')) =>
                 {
                     rest
                 }

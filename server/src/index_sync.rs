@@ -74,7 +74,8 @@ pub async fn rebuild(db: &DatabaseConnection, index: &Arc<SearchIndex>) -> Resul
     let docs = load(db, None).await?;
     let count = docs.len() as u64;
     let index2 = index.clone();
-    tokio::task::spawn_blocking(move || index2.apply(IndexBatch { upserts: docs, deletes: vec![], sequence: last })).await??;
+    tokio::task::spawn_blocking(move || index2.apply(IndexBatch { upserts: docs, deletes: vec![], sequence: last }))
+        .await??;
     // Changes that landed while we read are applied now.
     catch_up(db, index).await?;
     Ok(count)
@@ -93,7 +94,11 @@ async fn load(db: &DatabaseConnection, ids: Option<Vec<i32>>) -> Result<Vec<Inde
     let mut levels: std::collections::HashMap<i32, Vec<String>> = std::collections::HashMap::new();
     let mut topics = std::collections::HashMap::new();
     for chunk in procedure_ids.chunks(500) {
-        for p in procedure_details::Entity::find().filter(procedure_details::Column::DocumentId.is_in(chunk.to_vec())).all(db).await? {
+        for p in procedure_details::Entity::find()
+            .filter(procedure_details::Column::DocumentId.is_in(chunk.to_vec()))
+            .all(db)
+            .await?
+        {
             tags.insert(p.document_id, ranking_tags(&p));
             levels.insert(p.document_id, procedure_levels(&p.levels));
             if let Some(topic) = p.field.filter(|f| !f.trim().is_empty()) {
@@ -133,7 +138,8 @@ async fn load(db: &DatabaseConnection, ids: Option<Vec<i32>>) -> Result<Vec<Inde
 fn ranking_tags(p: &procedure_details::Model) -> Vec<String> {
     let mut tags = Vec::new();
     let audience = p.audience.as_deref().unwrap_or_default().to_lowercase();
-    if ["công dân", "cá nhân", "người việt nam", "hộ gia đình", "người nước ngoài"].iter().any(|w| audience.contains(w)) {
+    if ["công dân", "cá nhân", "người việt nam", "hộ gia đình", "người nước ngoài"].iter().any(|w| audience.contains(w))
+    {
         tags.push("citizen".to_string());
     }
     if p.levels.contains("Cấp tỉnh") || p.levels.contains("Cấp xã") {

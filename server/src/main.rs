@@ -5,6 +5,7 @@ mod config;
 mod crawl;
 mod frequent_queries;
 mod http;
+mod hub;
 mod identity;
 mod import;
 mod index_sync;
@@ -193,10 +194,9 @@ enum ImportCommand {
 
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tantivy=warn,sea_orm_migration=warn")),
-        )
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+            tracing_subscriber::EnvFilter::new("info,sqlx=warn,tantivy=warn,sea_orm_migration=warn")
+        }))
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
@@ -380,14 +380,21 @@ async fn sources_command(db: &DatabaseConnection, config: &Config, action: Sourc
         SourceCommand::Show { id } => {
             let Some(s) = sources::get(db, &id).await? else { anyhow::bail!("no source {id}") };
             let agency = storage::entity::agency::Entity::find_by_id(s.agency_id).one(db).await?;
-            let time = |t: Option<chrono::DateTime<chrono::Utc>>| t.map(|t| t.to_rfc3339()).unwrap_or_else(|| "never".into());
+            let time =
+                |t: Option<chrono::DateTime<chrono::Utc>>| t.map(|t| t.to_rfc3339()).unwrap_or_else(|| "never".into());
             println!("id:                   {}", s.id);
-            println!("agency:               {}", agency.map(|a| format!("{} ({})", a.name, a.slug)).unwrap_or_default());
+            println!(
+                "agency:               {}",
+                agency.map(|a| format!("{} ({})", a.name, a.slug)).unwrap_or_default()
+            );
             println!("kind:                 {}", s.kind);
             println!("url:                  {}", s.url);
             println!("selectors:            {}", s.selectors);
             println!("interval:             {} s", s.interval_secs);
-            println!("declared in:          {}", if s.from_config { "configuration file" } else { "database (motcua sources add)" });
+            println!(
+                "declared in:          {}",
+                if s.from_config { "configuration file" } else { "database (motcua sources add)" }
+            );
             println!("state:                {}", source_state(&s, now));
             println!("last run:             {}", time(s.last_run_at));
             println!("last success:         {}", time(s.last_success_at));
@@ -515,7 +522,12 @@ async fn serve(mut config: Config, bind: Option<std::net::SocketAddr>, demo: boo
 
     crawl::sync_config_sources(&db, &config.crawler).await.context("invalid crawler source")?;
     let crawler = if config.crawler.enabled {
-        let crawler = Arc::new(crawl::Crawler::new(db.clone(), &config.crawler, Some(wake.clone()), Some(Shutdown(stop_rx.clone())))?);
+        let crawler = Arc::new(crawl::Crawler::new(
+            db.clone(),
+            &config.crawler,
+            Some(wake.clone()),
+            Some(Shutdown(stop_rx.clone())),
+        )?);
         Some(tokio::spawn(crawl::schedule::run(crawler, config.crawler.concurrency, Shutdown(stop_rx.clone()))))
     } else {
         None
@@ -527,6 +539,7 @@ async fn serve(mut config: Config, bind: Option<std::net::SocketAddr>, demo: boo
     let addr = listener.local_addr()?;
     let public_url = config.identity.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
     let sign_in = http::sign_in::sign_in(&config.identity, &public_url).context("invalid [identity] configuration")?;
+    let hub = Arc::new(hub::Hub::open(&db, &config, &public_url).await.context("cannot open the sign-on hub ([hub])")?);
     let state = http::AppState {
         portal: portal::PortalService::new(db.clone(), index.clone(), config.portal.popular_procedures.clone())
             .with_identity(config.identity.clone()),
@@ -534,6 +547,7 @@ async fn serve(mut config: Config, bind: Option<std::net::SocketAddr>, demo: boo
         db: db.clone(),
         legacy,
         sign_in,
+        hub,
     };
     let app = http::router(state);
     println!("Một Cửa is serving on http://{addr}/");

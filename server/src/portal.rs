@@ -5,8 +5,9 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use motcua_app::domain::{
-    Agency, AgencyLevel, AgencyListing, AgencyPage, AgencyRef, Announcement, DocumentKind, DocumentSummary, FacetValue,
-    HomeData, Procedure, SearchHit, SearchPage, SearchParams, AccountView, SignInOption,
+    AccountView, Agency, AgencyLevel, AgencyListing, AgencyPage, AgencyRef, Announcement, ConnectedService,
+    ConsentRequest, DocumentKind, DocumentSummary, FacetValue, HomeData, Procedure, SearchHit, SearchPage,
+    SearchParams, SignInOption,
 };
 use motcua_app::ports::{BackendError, PortalBackend};
 use motcua_search::{SearchIndex, SearchRequest};
@@ -80,7 +81,11 @@ fn unavailable(e: impl std::fmt::Display) -> BackendError {
 }
 
 fn agency_ref(a: &agency::Model) -> AgencyRef {
-    AgencyRef { slug: a.slug.clone(), name: a.name.clone(), level: AgencyLevel::parse(&a.level).unwrap_or(AgencyLevel::Other) }
+    AgencyRef {
+        slug: a.slug.clone(),
+        name: a.name.clone(),
+        level: AgencyLevel::parse(&a.level).unwrap_or(AgencyLevel::Other),
+    }
 }
 
 fn summary_of(d: document::Model, a: &agency::Model, code: Option<String>) -> DocumentSummary {
@@ -188,7 +193,9 @@ impl PortalBackend for PortalService {
             .map_err(unavailable)?;
         let agencies = top
             .iter()
-            .filter_map(|(id, n)| agencies.iter().find(|a| a.id == *id).map(|a| AgencyListing { agency: agency_ref(a), documents: *n }))
+            .filter_map(|(id, n)| {
+                agencies.iter().find(|a| a.id == *id).map(|a| AgencyListing { agency: agency_ref(a), documents: *n })
+            })
             .collect();
         let procedure_count = document::Entity::find()
             .filter(document::Column::Kind.eq("procedure"))
@@ -234,12 +241,13 @@ impl PortalBackend for PortalService {
             self.frequent.record(&params.q);
         }
         let facets = results.facets;
-        let labelled = |values: Vec<motcua_search::FacetCount>, label: &dyn Fn(&str) -> Option<String>| -> Vec<FacetValue> {
-            values
-                .into_iter()
-                .filter_map(|f| Some(FacetValue { label: label(&f.value)?, value: f.value, count: f.count }))
-                .collect()
-        };
+        let labelled =
+            |values: Vec<motcua_search::FacetCount>, label: &dyn Fn(&str) -> Option<String>| -> Vec<FacetValue> {
+                values
+                    .into_iter()
+                    .filter_map(|f| Some(FacetValue { label: label(&f.value)?, value: f.value, count: f.count }))
+                    .collect()
+            };
         Ok(SearchPage {
             params: params.clone(),
             total: results.total as u64,
@@ -338,11 +346,15 @@ impl PortalBackend for PortalService {
     }
 
     async fn agency(&self, slug: &str) -> Result<Option<AgencyPage>, BackendError> {
-        let Some(a) = agency::Entity::find().filter(agency::Column::Slug.eq(slug)).one(&self.db).await.map_err(unavailable)? else {
+        let Some(a) =
+            agency::Entity::find().filter(agency::Column::Slug.eq(slug)).one(&self.db).await.map_err(unavailable)?
+        else {
             return Ok(None);
         };
         let parent = match a.parent_id {
-            Some(id) => agency::Entity::find_by_id(id).one(&self.db).await.map_err(unavailable)?.map(|p| agency_ref(&p)),
+            Some(id) => {
+                agency::Entity::find_by_id(id).one(&self.db).await.map_err(unavailable)?.map(|p| agency_ref(&p))
+            }
             None => None,
         };
         let mut children: Vec<AgencyRef> = agency::Entity::find()
@@ -372,7 +384,13 @@ impl PortalBackend for PortalService {
         let announcements = self.announcements_of(Some(a.id), 10).await?;
         let former_names = serde_json::from_str(&a.former_names).unwrap_or_default();
         Ok(Some(AgencyPage {
-            agency: Agency { reference: agency_ref(&a), parent, admin_code: a.admin_code.clone(), former_names, website: a.website.clone() },
+            agency: Agency {
+                reference: agency_ref(&a),
+                parent,
+                admin_code: a.admin_code.clone(),
+                former_names,
+                website: a.website.clone(),
+            },
             procedures,
             procedure_count,
             announcements,
@@ -395,12 +413,34 @@ impl PortalBackend for PortalService {
     }
 
     async fn account(&self, session_cookie: &str) -> Result<Option<AccountView>, BackendError> {
-        let idle = chrono::Duration::minutes(i64::try_from(self.identity.session_idle_minutes).unwrap_or(i64::MAX / 60_000));
+        let idle =
+            chrono::Duration::minutes(i64::try_from(self.identity.session_idle_minutes).unwrap_or(i64::MAX / 60_000));
         let live = crate::storage::identity::live_session(&self.db, session_cookie, idle, chrono::Utc::now())
             .await
             .map_err(|e| BackendError::Unavailable(e.to_string()))?;
-        Ok(live.map(|(session, account)| AccountView {
-            provider: self.identity.provider(&session.provider_id).map_or_else(|| session.provider_id.clone(), |p| p.name.clone()),
+        let Some((session, account)) = live else { return Ok(None) };
+        let connected = crate::storage::hub::connected_services(&self.db, account.id)
+            .await
+            .map_err(|e| BackendError::Unavailable(e.to_string()))?
+            .into_iter()
+            .map(|(consent, service)| ConnectedService {
+                name: service.map_or_else(|| consent.client_id.clone(), |s| s.name),
+                shares: consent
+                    .scopes
+                    .split_whitespace()
+                    .filter_map(crate::hub::services::scope_label)
+                    .map(str::to_string)
+                    .collect(),
+                client_id: consent.client_id,
+                granted_at: consent.granted_at,
+                last_used_at: consent.last_used_at,
+            })
+            .collect();
+        Ok(Some(AccountView {
+            provider: self
+                .identity
+                .provider(&session.provider_id)
+                .map_or_else(|| session.provider_id.clone(), |p| p.name.clone()),
             name: account.name,
             birth_date: account.birth_date,
             citizen_id: account.citizen_id,
@@ -411,6 +451,48 @@ impl PortalBackend for PortalService {
             assurance_level: account.assurance_level,
             created_at: account.created_at,
             signed_in_at: session.created_at,
+            connected,
+        }))
+    }
+
+    async fn consent_request(&self, session_cookie: &str, token: &str) -> Result<Option<ConsentRequest>, BackendError> {
+        let unavailable = |e: &dyn std::fmt::Display| BackendError::Unavailable(e.to_string());
+        let idle =
+            chrono::Duration::minutes(i64::try_from(self.identity.session_idle_minutes).unwrap_or(i64::MAX / 60_000));
+        let now = chrono::Utc::now();
+        let live = crate::storage::identity::live_session(&self.db, session_cookie, idle, now)
+            .await
+            .map_err(|e| unavailable(&e))?;
+        let Some((session, _)) = live else { return Ok(None) };
+        let Some(pending) =
+            crate::storage::hub::pending(&self.db, token, &session.id, now).await.map_err(|e| unavailable(&e))?
+        else {
+            return Ok(None);
+        };
+        let Ok(request) = serde_json::from_str::<crate::hub::authorize::AuthRequest>(&pending.request) else {
+            return Ok(None);
+        };
+        let Some(service) =
+            crate::hub::services::find(&self.db, &request.client_id).await.map_err(|e| unavailable(&e))?
+        else {
+            return Ok(None);
+        };
+        let agency = match &service.agency {
+            Some(slug) => crate::storage::agencies::name_of(&self.db, slug).await.map_err(|e| unavailable(&e))?,
+            None => None,
+        };
+        Ok(Some(ConsentRequest {
+            token: token.to_string(),
+            service: service.name,
+            agency,
+            shares: request
+                .scopes
+                .iter()
+                .filter(|s| *s != "citizen")
+                .filter_map(|s| crate::hub::services::scope_label(s))
+                .map(str::to_string)
+                .collect(),
+            asks_citizen_id: request.scopes.iter().any(|s| s == "citizen"),
         }))
     }
 }

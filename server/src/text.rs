@@ -29,7 +29,8 @@ mod tests {
 
     #[test]
     fn hostile_html_is_neutralised() {
-        let clean = sanitize_html(r#"<p onclick="x()">Hi<script>alert(1)</script><a href="javascript:alert(1)">l</a></p>"#);
+        let clean =
+            sanitize_html(r#"<p onclick="x()">Hi<script>alert(1)</script><a href="javascript:alert(1)">l</a></p>"#);
         assert!(!clean.contains("script") && !clean.contains("onclick") && !clean.contains("javascript"), "{clean}");
     }
 }

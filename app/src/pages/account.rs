@@ -6,9 +6,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use super::awaited;
+use super::{awaited, session_cookie};
 use crate::components::{format_date, set_status};
-use crate::domain::AccountView;
+use crate::domain::{AccountView, ConnectedService};
 
 /// Why a sign-in did not happen, by the code the server puts in `?loi=`.
 fn problem(code: &str) -> Option<&'static str> {
@@ -82,11 +82,6 @@ pub fn AccountPage() -> impl IntoView {
     }
 }
 
-/// The session cookie of this request.
-fn session_cookie() -> Option<String> {
-    crate::ports::session_cookie(&use_context::<http::request::Parts>()?.headers)
-}
-
 #[component]
 fn AccountDetails(a: AccountView) -> impl IntoView {
     let level = match a.assurance_level {
@@ -118,8 +113,39 @@ fn AccountDetails(a: AccountView) -> impl IntoView {
                 </div>
             }).collect_view()}
         </dl>
+        <ConnectedServices services=a.connected/>
         <form method="post" action="/dang-xuat">
             <button class="mc-button mc-button--secondary" type="submit">"Đăng xuất"</button>
         </form>
+    }
+}
+
+/// "Dịch vụ đã kết nối": each service the citizen let sign them in, what it may learn, and
+/// a button that withdraws the consent (the service must ask again).
+#[component]
+fn ConnectedServices(services: Vec<ConnectedService>) -> impl IntoView {
+    view! {
+        <h2 class="mc-heading-m">"Dịch vụ đã kết nối"</h2>
+        {if services.is_empty() {
+            view! { <p class="mc-body">"Bạn chưa dùng tài khoản này để đăng nhập dịch vụ công trực tuyến nào."</p> }.into_any()
+        } else {
+            view! {
+                <ul class="mc-list mc-connected-services">
+                    {services.into_iter().map(|s| view! {
+                        <li>
+                            <h3 class="mc-heading-s">{s.name}</h3>
+                            <p class="mc-body">"Được nhận: " {s.shares.join(", ")}</p>
+                            <p class="mc-body mc-hint">
+                                "Đồng ý ngày " {format_date(&s.granted_at)} "; đăng nhập gần nhất " {format_date(&s.last_used_at)}
+                            </p>
+                            <form method="post" action="/tai-khoan/dich-vu/thu-hoi">
+                                <input type="hidden" name="dich-vu" value=s.client_id/>
+                                <button class="mc-button mc-button--warning" type="submit">"Thu hồi quyền truy cập"</button>
+                            </form>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            }.into_any()
+        }}
     }
 }

@@ -5,6 +5,7 @@
 mod account;
 mod agency;
 mod announcement;
+mod consent;
 mod home;
 mod not_found;
 mod procedure;
@@ -13,6 +14,7 @@ mod search;
 pub use account::{AccountPage, SignInPage};
 pub use agency::{AgencyDetailPage, AgencyIndexPage};
 pub use announcement::AnnouncementPage;
+pub use consent::ConsentPage;
 pub use home::HomePage;
 pub use not_found::NotFoundPage;
 pub use procedure::ProcedurePage;
@@ -65,4 +67,9 @@ where
         Some(value) => render(value).into_any(),
         None => view! { <NotFoundPage/> }.into_any(),
     })
+}
+
+/// The session cookie of this request.
+pub(crate) fn session_cookie() -> Option<String> {
+    crate::ports::session_cookie(&use_context::<http::request::Parts>()?.headers)
 }

@@ -76,7 +76,8 @@ fn ResultsBody(page: SearchPage) -> impl IntoView {
         format!("{about}{total} kết quả cho “{}”", params.q)
     };
     let suggestion = suggestion.map(|text| {
-        let href = format!("/tim-kiem?{}", search_query_string(&SearchParams { q: text.clone(), page: 1, ..params.clone() }));
+        let href =
+            format!("/tim-kiem?{}", search_query_string(&SearchParams { q: text.clone(), page: 1, ..params.clone() }));
         view! {
             <p class="mc-did-you-mean">"Có phải bạn muốn tìm: " <a class="mc-link" href=href>{text}</a> "?"</p>
         }
@@ -90,7 +91,9 @@ fn ResultsBody(page: SearchPage) -> impl IntoView {
         }),
         ("topic", "Lĩnh vực", topic_facets, params.topic.clone(), |p, v| p.topic = v.map(str::to_string)),
         ("agency", "Cơ quan", agency_facets, params.agency.clone(), |p, v| p.agency = v.map(str::to_string)),
-        ("year", "Năm", year_facets, params.year.map(|y| y.to_string()), |p, v| p.year = v.and_then(|y| y.parse().ok())),
+        ("year", "Năm", year_facets, params.year.map(|y| y.to_string()), |p, v| {
+            p.year = v.and_then(|y| y.parse().ok())
+        }),
     ];
     let mut selects = Vec::new();
     let mut facets = Vec::new();
@@ -106,16 +109,18 @@ fn ResultsBody(page: SearchPage) -> impl IntoView {
         selects.push(view! { <FilterSelect name heading values chosen/> });
     }
     let q = params.q.clone();
-    let filter_form = (!selects.is_empty()).then(|| view! {
-        // The same filters as a form, to combine several at once (works without JavaScript).
-        <details class="mc-details">
-            <summary class="mc-details__summary">"Lọc nhiều tiêu chí"</summary>
-            <form class="mc-details__text mc-filter-form" action="/tim-kiem" method="get">
-                <input type="hidden" name="q" value=q/>
-                {selects}
-                <button class="mc-button mc-button--secondary" type="submit">"Lọc kết quả"</button>
-            </form>
-        </details>
+    let filter_form = (!selects.is_empty()).then(|| {
+        view! {
+            // The same filters as a form, to combine several at once (works without JavaScript).
+            <details class="mc-details">
+                <summary class="mc-details__summary">"Lọc nhiều tiêu chí"</summary>
+                <form class="mc-details__text mc-filter-form" action="/tim-kiem" method="get">
+                    <input type="hidden" name="q" value=q/>
+                    {selects}
+                    <button class="mc-button mc-button--secondary" type="submit">"Lọc kết quả"</button>
+                </form>
+            </details>
+        }
     });
     let paging = params.clone();
     view! {
@@ -170,7 +175,12 @@ fn ResultsBody(page: SearchPage) -> impl IntoView {
 /// One filter of the filter form: "all", then each value with its count; the chosen value
 /// stays selected even when no result has it.
 #[component]
-fn FilterSelect(name: &'static str, heading: &'static str, values: Vec<FacetValue>, chosen: Option<String>) -> impl IntoView {
+fn FilterSelect(
+    name: &'static str,
+    heading: &'static str,
+    values: Vec<FacetValue>,
+    chosen: Option<String>,
+) -> impl IntoView {
     let id = format!("loc-{name}");
     let mut options = vec![view! { <option value="">"Tất cả"</option> }.into_any()];
     if let Some(c) = chosen.as_ref().filter(|c| !values.iter().any(|v| &v.value == *c)) {
@@ -178,7 +188,10 @@ fn FilterSelect(name: &'static str, heading: &'static str, values: Vec<FacetValu
     }
     for v in values {
         let is_chosen = chosen.as_deref() == Some(v.value.as_str());
-        options.push(view! { <option value=v.value selected=is_chosen>{format!("{} ({})", v.label, v.count)}</option> }.into_any());
+        options.push(
+            view! { <option value=v.value selected=is_chosen>{format!("{} ({})", v.label, v.count)}</option> }
+                .into_any(),
+        );
     }
     view! {
         <div class="mc-form-group">
@@ -196,7 +209,12 @@ type FacetSetter = fn(&mut SearchParams, Option<&str>);
 type FilterGroup = (&'static str, &'static str, Vec<FacetValue>, Option<String>, FacetSetter);
 
 /// Links that set (or clear) one facet while keeping the rest of the search.
-fn facet_links(params: &SearchParams, values: Vec<FacetValue>, set: FacetSetter, selected: Option<String>) -> Vec<AnyView> {
+fn facet_links(
+    params: &SearchParams,
+    values: Vec<FacetValue>,
+    set: FacetSetter,
+    selected: Option<String>,
+) -> Vec<AnyView> {
     let mut items = Vec::new();
     if selected.is_some() {
         let mut p = SearchParams { page: 1, ..params.clone() };

@@ -34,7 +34,9 @@ pub struct BadSelector {
 impl Selectors {
     /// Checks that every selector parses.
     pub fn validate(&self) -> Result<(), BadSelector> {
-        for (field, value) in [("links", &self.links), ("title", &self.title), ("date", &self.date), ("body", &self.body)] {
+        for (field, value) in
+            [("links", &self.links), ("title", &self.title), ("date", &self.date), ("body", &self.body)]
+        {
             if let Some(v) = value {
                 parse(field, v)?;
             }
@@ -109,7 +111,10 @@ pub fn article(html: &str, url: &Url, selectors: &Selectors) -> Result<Article, 
     }
     .or_else(|| meta(&doc, "meta[property='article:published_time']").and_then(|t| parse_vietnamese_date(&t)))
     .or_else(|| {
-        doc.select(&fixed("time[datetime]")).next().and_then(|t| t.value().attr("datetime")).and_then(parse_vietnamese_date)
+        doc.select(&fixed("time[datetime]"))
+            .next()
+            .and_then(|t| t.value().attr("datetime"))
+            .and_then(parse_vietnamese_date)
     })
     .or_else(|| {
         // A date line near the title: the text before the body, or the body's start.
@@ -145,13 +150,17 @@ pub fn listing_links(html: &str, url: &Url, selector: Option<&str>) -> Result<Ve
     let mut seen = std::collections::HashSet::new();
     let mut links = Vec::new();
     for a in doc.select(&selector) {
-        let Some(href) = a.value().attr("href").or_else(|| a.select(&fixed("a[href]")).next().and_then(|x| x.value().attr("href")))
+        let Some(href) =
+            a.value().attr("href").or_else(|| a.select(&fixed("a[href]")).next().and_then(|x| x.value().attr("href")))
         else {
             continue;
         };
         let Ok(mut link) = url.join(href.trim()) else { continue };
         link.set_fragment(None);
-        if link.host_str() == url.host_str() && matches!(link.scheme(), "http" | "https") && link != *url && seen.insert(link.clone())
+        if link.host_str() == url.host_str()
+            && matches!(link.scheme(), "http" | "https")
+            && link != *url
+            && seen.insert(link.clone())
         {
             links.push(link);
         }
@@ -161,7 +170,10 @@ pub fn listing_links(html: &str, url: &Url, selector: Option<&str>) -> Result<Ve
 
 /// Removes everything unsafe and makes relative links and images absolute against `base`.
 pub fn sanitize(html: &str, base: &Url) -> String {
-    ammonia::Builder::default().url_relative(ammonia::UrlRelative::RewriteWithBase(base.clone())).clean(html).to_string()
+    ammonia::Builder::default()
+        .url_relative(ammonia::UrlRelative::RewriteWithBase(base.clone()))
+        .clean(html)
+        .to_string()
 }
 
 /// Plain text of sanitised HTML: block elements become paragraphs.
@@ -179,7 +191,19 @@ fn walk_text(element: ElementRef<'_>, out: &mut String) {
         } else if let Some(e) = ElementRef::wrap(child) {
             let block = matches!(
                 e.value().name(),
-                "p" | "div" | "br" | "li" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "tr" | "table" | "blockquote" | "section"
+                "p" | "div"
+                    | "br"
+                    | "li"
+                    | "h1"
+                    | "h2"
+                    | "h3"
+                    | "h4"
+                    | "h5"
+                    | "h6"
+                    | "tr"
+                    | "table"
+                    | "blockquote"
+                    | "section"
             );
             if block {
                 out.push_str("\n\n");
@@ -259,7 +283,8 @@ pub fn parse_vietnamese_date(text: &str) -> Option<DateTime<Utc>> {
     let date = NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)?;
     // A time right before or after the date.
     let whole = caps.get(0)?;
-    let around = &text[text.floor_char_boundary(whole.start().saturating_sub(12))..text.ceil_char_boundary(whole.end() + 12)];
+    let around =
+        &text[text.floor_char_boundary(whole.start().saturating_sub(12))..text.ceil_char_boundary(whole.end() + 12)];
     let time = regex_time()
         .captures(around)
         .and_then(|t| NaiveTime::from_hms_opt(t[1].parse().ok()?, t[2].parse().ok()?, 0))
@@ -279,7 +304,9 @@ fn regex_date() -> &'static regex::Regex {
 
 fn regex_time() -> &'static regex::Regex {
     static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
-    RE.get_or_init(|| regex::Regex::new(r"\b([01]?\d|2[0-3])[:h]([0-5]\d)\b").unwrap_or_else(|e| panic!("time pattern: {e}")))
+    RE.get_or_init(|| {
+        regex::Regex::new(r"\b([01]?\d|2[0-3])[:h]([0-5]\d)\b").unwrap_or_else(|e| panic!("time pattern: {e}"))
+    })
 }
 
 #[cfg(test)]

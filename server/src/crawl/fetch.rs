@@ -162,13 +162,17 @@ impl Fetcher {
 
     fn host(&self, url: &Url) -> Result<(String, Arc<Host>), FetchError> {
         let name = match (url.scheme(), url.host_str()) {
-            ("http" | "https", Some(h)) => format!("{}://{}:{}", url.scheme(), h, url.port_or_known_default().unwrap_or(0)),
+            ("http" | "https", Some(h)) => {
+                format!("{}://{}:{}", url.scheme(), h, url.port_or_known_default().unwrap_or(0))
+            }
             _ => return Err(FetchError::BadUrl(url.to_string())),
         };
         let mut hosts = self.hosts.lock().unwrap_or_else(|p| p.into_inner());
         let host = hosts
             .entry(name.clone())
-            .or_insert_with(|| Arc::new(Host { gate: tokio::sync::Mutex::new(None), robots: tokio::sync::Mutex::new(None) }))
+            .or_insert_with(|| {
+                Arc::new(Host { gate: tokio::sync::Mutex::new(None), robots: tokio::sync::Mutex::new(None) })
+            })
             .clone();
         Ok((name, host))
     }
@@ -216,7 +220,8 @@ impl Fetcher {
         robots_url.set_path("/robots.txt");
         robots_url.set_query(None);
         robots_url.set_fragment(None);
-        let robots = match self.polite_request(host, self.policy.host_delay, &robots_url, &Validators::default()).await {
+        let robots = match self.polite_request(host, self.policy.host_delay, &robots_url, &Validators::default()).await
+        {
             Ok(Fetched::Body(page)) => {
                 let agent = self.policy.user_agent.split(['/', ' ']).next().unwrap_or("*");
                 match texting_robots::Robot::new(agent, &page.body) {
@@ -237,7 +242,13 @@ impl Fetcher {
         Ok(robots)
     }
 
-    async fn polite_request(&self, host: &Host, delay: Duration, url: &Url, validators: &Validators) -> Result<Fetched, FetchError> {
+    async fn polite_request(
+        &self,
+        host: &Host,
+        delay: Duration,
+        url: &Url,
+        validators: &Validators,
+    ) -> Result<Fetched, FetchError> {
         let mut last = host.gate.lock().await;
         if let Some(at) = *last {
             tokio::time::sleep_until(at + delay).await;
@@ -263,7 +274,13 @@ impl Fetcher {
         if !status.is_success() {
             return Err(FetchError::Status(status.as_u16()));
         }
-        let header = |name| response.headers().get(name).and_then(|v: &reqwest::header::HeaderValue| v.to_str().ok()).map(str::to_string);
+        let header = |name| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v: &reqwest::header::HeaderValue| v.to_str().ok())
+                .map(str::to_string)
+        };
         let content_type = header(CONTENT_TYPE);
         let etag = header(ETAG);
         let last_modified = header(LAST_MODIFIED);

@@ -72,7 +72,12 @@ pub fn feed_entries(text: &str, base: &Url) -> Result<Vec<Entry>, ListingError> 
         let content_html = e.content.and_then(|c| c.body).map(|b| sanitize(&b, &url)).filter(|b| !b.trim().is_empty());
         let published = e.published.or(e.updated);
         let mut hash = Sha256::new();
-        for part in [url.as_str(), title.as_deref().unwrap_or(""), summary.as_deref().unwrap_or(""), content_html.as_deref().unwrap_or("")] {
+        for part in [
+            url.as_str(),
+            title.as_deref().unwrap_or(""),
+            summary.as_deref().unwrap_or(""),
+            content_html.as_deref().unwrap_or(""),
+        ] {
             hash.update(part.as_bytes());
             hash.update([0]);
         }
@@ -84,7 +89,11 @@ pub fn feed_entries(text: &str, base: &Url) -> Result<Vec<Entry>, ListingError> 
 
 /// Feed titles and summaries may hold markup; the text is what is stored.
 fn text_of(content: &str, base: &Url) -> String {
-    if content.contains('<') { html_to_text(&sanitize(content, base)).replace("\n\n", " ") } else { content.trim().to_string() }
+    if content.contains('<') {
+        html_to_text(&sanitize(content, base)).replace("\n\n", " ")
+    } else {
+        content.trim().to_string()
+    }
 }
 
 fn strip_xml_declaration(text: &str) -> &str {
@@ -120,7 +129,9 @@ pub fn sitemap(text: &str, base: &Url) -> Result<Sitemap, ListingError> {
                 let name = e.local_name().as_ref().to_string();
                 if root.is_none() {
                     if name != "urlset" && name != "sitemapindex" {
-                        return Err(ListingError::Sitemap(format!("root element <{name}> is neither <urlset> nor <sitemapindex>")));
+                        return Err(ListingError::Sitemap(format!(
+                            "root element <{name}> is neither <urlset> nor <sitemapindex>"
+                        )));
                     }
                     root = Some(name.clone());
                 }
@@ -141,23 +152,38 @@ pub fn sitemap(text: &str, base: &Url) -> Result<Sitemap, ListingError> {
             Event::End(e) => {
                 let name = e.local_name().as_ref().to_string();
                 if name == "loc" || name == "lastmod" {
-                    let value = quick_xml::escape::unescape(&raw).map_err(|e| bad(&e, reader.buffer_position()))?.trim().to_string();
+                    let value = quick_xml::escape::unescape(&raw)
+                        .map_err(|e| bad(&e, reader.buffer_position()))?
+                        .trim()
+                        .to_string();
                     if name == "loc" { loc = Some(value) } else { lastmod = Some(value) }
                 } else if (name == "url" || name == "sitemap")
-                    && let Some(url) = loc.take().and_then(|l| base.join(&l).ok()).filter(|u| matches!(u.scheme(), "http" | "https"))
+                    && let Some(url) =
+                        loc.take().and_then(|l| base.join(&l).ok()).filter(|u| matches!(u.scheme(), "http" | "https"))
                 {
                     if name == "sitemap" {
                         children.push(url);
                     } else {
                         let published = lastmod.as_deref().and_then(parse_vietnamese_date);
-                        let entry_hash = hex::encode(Sha256::digest(format!("{url}\0{}", lastmod.take().unwrap_or_default()).as_bytes()));
-                        pages.push(Entry { url, title: None, summary: None, content_html: None, published, entry_hash });
+                        let entry_hash = hex::encode(Sha256::digest(
+                            format!("{url}\0{}", lastmod.take().unwrap_or_default()).as_bytes(),
+                        ));
+                        pages.push(Entry {
+                            url,
+                            title: None,
+                            summary: None,
+                            content_html: None,
+                            published,
+                            entry_hash,
+                        });
                     }
                 }
                 raw.clear();
                 depth = depth.saturating_sub(1);
             }
-            Event::Eof if depth > 0 => return Err(ListingError::Sitemap("the document ends before its elements close".into())),
+            Event::Eof if depth > 0 => {
+                return Err(ListingError::Sitemap("the document ends before its elements close".into()));
+            }
             Event::Eof => break,
             _ => {}
         }
@@ -189,7 +215,10 @@ mod tests {
         let rss1 = r#"<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/">
             <channel rdf:about="http://so.example/"><title>T</title><link>http://so.example/</link><description>d</description></channel>
             <item rdf:about="http://so.example/a"><title>Bài A</title><link>http://so.example/a</link></item></rdf:RDF>"#;
-        assert_eq!(feed_entries(rss1, &base()).unwrap_or_else(|e| panic!("{e}"))[0].url.as_str(), "http://so.example/a");
+        assert_eq!(
+            feed_entries(rss1, &base()).unwrap_or_else(|e| panic!("{e}"))[0].url.as_str(),
+            "http://so.example/a"
+        );
         let atom = r#"<feed xmlns="http://www.w3.org/2005/Atom"><title>T</title><id>x</id><updated>2025-07-01T00:00:00Z</updated>
             <entry><title>Bài B</title><id>urn:b</id><link href="http://so.example/b"/><updated>2025-07-01T00:00:00Z</updated>
             <content type="html">&lt;p&gt;Nội dung&lt;/p&gt;</content></entry></feed>"#;
@@ -203,10 +232,16 @@ mod tests {
         let set = r#"<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
             <url><loc>http://so.example/a?x=1&amp;y=2</loc><lastmod>2025-07-01</lastmod></url><url><loc>/b</loc></url></urlset>"#;
         let Ok(Sitemap::Pages(p)) = sitemap(set, &base()) else { panic!("pages") };
-        assert_eq!(p.iter().map(|e| e.url.as_str()).collect::<Vec<_>>(), ["http://so.example/a?x=1&y=2", "http://so.example/b"]);
+        assert_eq!(
+            p.iter().map(|e| e.url.as_str()).collect::<Vec<_>>(),
+            ["http://so.example/a?x=1&y=2", "http://so.example/b"]
+        );
         assert_ne!(p[0].entry_hash, p[1].entry_hash);
         let index = r#"<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><sitemap><loc>http://so.example/s1.xml</loc></sitemap></sitemapindex>"#;
-        assert_eq!(sitemap(index, &base()).ok(), Some(Sitemap::Index(vec![Url::parse("http://so.example/s1.xml").unwrap_or_else(|e| panic!("{e}"))])));
+        assert_eq!(
+            sitemap(index, &base()).ok(),
+            Some(Sitemap::Index(vec![Url::parse("http://so.example/s1.xml").unwrap_or_else(|e| panic!("{e}"))]))
+        );
         assert!(sitemap("<html><body>", &base()).is_err());
         assert!(sitemap("<urlset><url><loc>x</loc></urlset>", &base()).is_err());
     }

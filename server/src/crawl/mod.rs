@@ -278,10 +278,12 @@ impl Crawler {
         source: &source::Model,
         report: &mut SourceReport,
     ) -> Result<Option<(Option<String>, Option<String>)>, ListingFailure> {
-        let kind = SourceKind::parse(&source.kind).ok_or_else(|| ListingFailure::Site(format!("unknown kind {:?}", source.kind)))?;
+        let kind = SourceKind::parse(&source.kind)
+            .ok_or_else(|| ListingFailure::Site(format!("unknown kind {:?}", source.kind)))?;
         let selectors: Selectors = serde_json::from_str(&source.selectors).unwrap_or_default();
         let url = Url::parse(&source.url).map_err(|e| ListingFailure::Site(format!("bad url: {e}")))?;
-        let validators = Validators { etag: source.listing_etag.clone(), last_modified: source.listing_last_modified.clone() };
+        let validators =
+            Validators { etag: source.listing_etag.clone(), last_modified: source.listing_last_modified.clone() };
         let page = match self.fetcher.get(&url, &validators).await {
             Ok(Fetched::NotModified) => {
                 report.items_seen = usize::try_from(source.items_seen).unwrap_or(0);
@@ -298,35 +300,42 @@ impl Crawler {
         let mut complete = true;
         let mut forget_validators = false;
         let entries = match kind {
-            SourceKind::Feed => listing::feed_entries(&text, &page.url).map_err(|e| ListingFailure::Site(format!("{url}: {e}")))?,
+            SourceKind::Feed => {
+                listing::feed_entries(&text, &page.url).map_err(|e| ListingFailure::Site(format!("{url}: {e}")))?
+            }
             SourceKind::Html => extract::listing_links(&text, &page.url, selectors.links.as_deref())
                 .map_err(|e| ListingFailure::Site(e.to_string()))?
                 .into_iter()
                 .map(listing::link_entry)
                 .collect(),
-            SourceKind::Sitemap => match listing::sitemap(&text, &page.url).map_err(|e| ListingFailure::Site(format!("{url}: {e}")))? {
-                Sitemap::Pages(p) => p,
-                Sitemap::Index(children) => {
-                    // An unchanged index says nothing of its children: read it every time.
-                    forget_validators = true;
-                    let mut all = Vec::new();
-                    for child in children.into_iter().take(MAX_CHILD_SITEMAPS) {
-                        match self.child_sitemap(&child).await {
-                            Ok(p) => all.extend(p),
-                            Err(reason) => {
-                                complete = false;
-                                report.failed.push((child.to_string(), reason));
+            SourceKind::Sitemap => {
+                match listing::sitemap(&text, &page.url).map_err(|e| ListingFailure::Site(format!("{url}: {e}")))? {
+                    Sitemap::Pages(p) => p,
+                    Sitemap::Index(children) => {
+                        // An unchanged index says nothing of its children: read it every time.
+                        forget_validators = true;
+                        let mut all = Vec::new();
+                        for child in children.into_iter().take(MAX_CHILD_SITEMAPS) {
+                            match self.child_sitemap(&child).await {
+                                Ok(p) => all.extend(p),
+                                Err(reason) => {
+                                    complete = false;
+                                    report.failed.push((child.to_string(), reason));
+                                }
                             }
                         }
+                        all
                     }
-                    all
                 }
-            },
+            }
         };
         let mut listed = HashSet::new();
         let entries: Vec<Entry> = entries.into_iter().filter(|e| listed.insert(e.url.to_string())).collect();
         report.items_seen = entries.len();
-        let agency = agency::Entity::find_by_id(source.agency_id).one(&self.db).await.map_err(|e| ListingFailure::Storage(e.into()))?;
+        let agency = agency::Entity::find_by_id(source.agency_id)
+            .one(&self.db)
+            .await
+            .map_err(|e| ListingFailure::Storage(e.into()))?;
         let agency_name = agency.map(|a| a.name).unwrap_or_default();
         for entry in entries {
             if self.stopping() {
@@ -341,7 +350,9 @@ impl Crawler {
                 if item.state == "stored" && !listed.contains(&item.url) {
                     let note = format!(
                         "{agency_name} đã gỡ trang gốc khỏi sơ đồ trang web ngày {}.",
-                        Utc::now().with_timezone(&chrono::FixedOffset::east_opt(7 * 3600).expect("valid offset")).format("%d/%m/%Y")
+                        Utc::now()
+                            .with_timezone(&chrono::FixedOffset::east_opt(7 * 3600).expect("valid offset"))
+                            .format("%d/%m/%Y")
                     );
                     self.withdraw(item, &note, report).await.map_err(ListingFailure::Storage)?;
                 }
@@ -363,7 +374,12 @@ impl Crawler {
         }
     }
 
-    async fn withdraw(&self, item: crawl_item::Model, note: &str, report: &mut SourceReport) -> Result<(), StorageError> {
+    async fn withdraw(
+        &self,
+        item: crawl_item::Model,
+        note: &str,
+        report: &mut SourceReport,
+    ) -> Result<(), StorageError> {
         let now = Utc::now();
         if let Some(id) = item.document_id
             && documents::withdraw(&self.db, id, note, now).await?
@@ -383,7 +399,13 @@ impl Crawler {
 
     /// Visits one listed item: skipped when the listing says nothing new, otherwise fetched
     /// (conditionally), extracted and upserted.
-    async fn visit(&self, source: &source::Model, selectors: &Selectors, entry: Entry, report: &mut SourceReport) -> Result<(), StorageError> {
+    async fn visit(
+        &self,
+        source: &source::Model,
+        selectors: &Selectors,
+        entry: Entry,
+        report: &mut SourceReport,
+    ) -> Result<(), StorageError> {
         let url_string = entry.url.to_string();
         let existing = sources::item(&self.db, &source.id, &url_string).await?;
         if let Some(item) = &existing
@@ -490,7 +512,9 @@ impl Crawler {
             Some(d) if key != own_key && !ours => Some(d.id),
             Some(_) => None,
             None if ours => None,
-            None => sources::item_with_fingerprint(&self.db, &fingerprint, &source.id).await?.and_then(|i| i.document_id),
+            None => {
+                sources::item_with_fingerprint(&self.db, &fingerprint, &source.id).await?.and_then(|i| i.document_id)
+            }
         };
         if let Some(id) = original {
             report.duplicates += 1;

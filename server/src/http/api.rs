@@ -9,8 +9,8 @@ use motcua_app::ports::PortalBackend;
 use serde::Serialize;
 
 use super::AppState;
-use crate::portal::Completions;
 use super::error::ApiError;
+use crate::portal::Completions;
 
 /// The API's routes, with their state applied.
 pub fn routes(state: AppState) -> axum::Router {
@@ -65,7 +65,10 @@ pub struct ApiSearchResponse {
 
 /// `GET /api/v1/search?q=…&kind=…&agency=…&level=…&topic=…&year=…&page=…&per_page=…`; unknown or malformed
 /// parameters answer 400 naming the parameter.
-async fn search_get(State(state): State<AppState>, RawQuery(query): RawQuery) -> Result<Json<ApiSearchResponse>, ApiError> {
+async fn search_get(
+    State(state): State<AppState>,
+    RawQuery(query): RawQuery,
+) -> Result<Json<ApiSearchResponse>, ApiError> {
     let pairs: Vec<(String, String)> =
         form_urlencoded::parse(query.unwrap_or_default().as_bytes()).into_owned().collect();
     let params = parse_search_params(&pairs, UnknownParams::Reject).map_err(ApiError::InvalidParameter)?;

@@ -39,12 +39,22 @@ impl IntoResponse for ApiError {
         let (status, detail) = match &self {
             ApiError::InvalidParameter(e) => (
                 StatusCode::BAD_REQUEST,
-                Detail { code: "invalid_parameter", message: format!("{}: {}", e.parameter, e.message), parameter: Some(&e.parameter) },
+                Detail {
+                    code: "invalid_parameter",
+                    message: format!("{}: {}", e.parameter, e.message),
+                    parameter: Some(&e.parameter),
+                },
             ),
-            ApiError::NotFound(what) => (StatusCode::NOT_FOUND, Detail { code: "not_found", message: what.clone(), parameter: None }),
+            ApiError::NotFound(what) => {
+                (StatusCode::NOT_FOUND, Detail { code: "not_found", message: what.clone(), parameter: None })
+            }
             ApiError::Unavailable => (
                 StatusCode::SERVICE_UNAVAILABLE,
-                Detail { code: "unavailable", message: "Hệ thống đang gặp sự cố, vui lòng thử lại sau.".into(), parameter: None },
+                Detail {
+                    code: "unavailable",
+                    message: "Hệ thống đang gặp sự cố, vui lòng thử lại sau.".into(),
+                    parameter: None,
+                },
             ),
         };
         (status, Json(Body { error: detail })).into_response()

@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod error;
+pub mod hub;
 pub mod legacy;
 pub mod sign_in;
 
@@ -40,6 +41,8 @@ pub struct AppState {
     pub legacy: Arc<legacy::LegacySites>,
     /// Login providers and sessions.
     pub sign_in: Arc<sign_in::SignIn>,
+    /// The sign-on hub for department services.
+    pub hub: Arc<crate::hub::Hub>,
 }
 
 /// The whole router; `main` serves it and tests drive it.
@@ -64,6 +67,7 @@ pub fn router(state: AppState) -> Router {
     let legacy_state = state.clone();
     pages
         .merge(sign_in::routes(state.clone()))
+        .merge(hub::routes(state.clone()))
         .merge(api::routes(state))
         .merge(style)
         .route("/healthz", get(|| async { "ok" }))

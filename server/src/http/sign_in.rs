@@ -15,7 +15,7 @@ use chrono::Utc;
 use motcua_app::ports::{return_path, session_cookie, session_cookie_name};
 
 use super::AppState;
-use crate::identity::relying_party::{LoginError, RelyingParty};
+use crate::identity::relying_party::{LoginError, RelyingParty, StartOptions};
 use crate::storage::identity::{self as store, NewSession};
 
 /// The configured providers, by id, and how the portal's sessions are kept.
@@ -80,7 +80,12 @@ async fn start(
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
     let Some(rp) = state.sign_in.providers.get(&provider) else { return see_other("/dang-nhap?loi=khong-co") };
-    match rp.start(&state.db, &return_path(query.get("ve").map(String::as_str)), Utc::now()).await {
+    let options = StartOptions {
+        fresh: query.get("moi").is_some_and(|v| v == "1"),
+        min_level: query.get("muc").and_then(|v| v.parse().ok()),
+        login_hint: query.get("goi-y").cloned(),
+    };
+    match rp.start(&state.db, &return_path(query.get("ve").map(String::as_str)), &options, Utc::now()).await {
         Ok(url) => see_other(&url),
         Err(e) => failed(&provider, &e),
     }

@@ -3,16 +3,13 @@
 //! sessions. A logout token is checked as strictly as an ID token, with the differences the
 //! specification makes: an `events` claim, `sub` or `sid`, and never a `nonce`.
 //!
-//! `openidconnect` verifies ID tokens only; this module uses its key types to check the
-//! signature and checks the claims itself.
+//! `openidconnect` verifies ID tokens only; [`super::jws`] checks the signature and this
+//! module the claims.
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Duration, Utc};
-use openidconnect::JsonWebKey;
-use openidconnect::core::CoreJwsSigningAlgorithm;
 use serde::Deserialize;
 
+use super::jws;
 use super::relying_party::RelyingParty;
 
 /// The event a logout token must carry.
@@ -38,13 +35,6 @@ pub struct Logout {
 }
 
 #[derive(Deserialize)]
-struct Header {
-    alg: String,
-    kid: Option<String>,
-    typ: Option<String>,
-}
-
-#[derive(Deserialize)]
 struct Claims {
     iss: Option<String>,
     aud: Option<serde_json::Value>,
@@ -59,63 +49,36 @@ struct Claims {
 
 /// Checks a logout token sent to the portal for `rp`'s provider.
 pub async fn verify(rp: &RelyingParty, token: &str, now: DateTime<Utc>) -> Result<Logout, String> {
-    let parts: Vec<&str> = token.split('.').collect();
-    let [header_b64, claims_b64, signature_b64] = parts[..] else {
-        return Err("not a signed JWT (an encrypted or malformed token)".into());
-    };
-    let decode =
-        |part: &str, what: &str| URL_SAFE_NO_PAD.decode(part).map_err(|e| format!("{what} is not base64url: {e}"));
-    let header: Header = serde_json::from_slice(&decode(header_b64, "header")?).map_err(|e| format!("header: {e}"))?;
-    let claims: Claims = serde_json::from_slice(&decode(claims_b64, "claims")?).map_err(|e| format!("claims: {e}"))?;
-    let signature = decode(signature_b64, "signature")?;
-
-    // The signature: an accepted algorithm (never "none"), a key of the provider.
-    if !rp.config.signing_algs.contains(&header.alg) {
-        return Err(format!("algorithm {} is not accepted", header.alg));
+    let token: jws::Compact<Claims> = jws::parse(token)?;
+    let alg = token.algorithm(&rp.config.signing_algs)?;
+    if token
+        .header
+        .typ
+        .as_deref()
+        .is_some_and(|t| !t.eq_ignore_ascii_case("logout+jwt") && !t.eq_ignore_ascii_case("JWT"))
+    {
+        return Err(format!("typ {:?} is not a logout token", token.header.typ));
     }
-    if header.typ.as_deref().is_some_and(|t| !t.eq_ignore_ascii_case("logout+jwt") && !t.eq_ignore_ascii_case("JWT")) {
-        return Err(format!("typ {:?} is not a logout token", header.typ));
-    }
-    let alg: CoreJwsSigningAlgorithm =
-        serde_json::from_value(serde_json::Value::String(header.alg.clone())).map_err(|e| format!("algorithm: {e}"))?;
-    let message = format!("{header_b64}.{claims_b64}");
-    let mut verified = false;
+    let mut verdict = jws::Verdict::UnknownKey;
+    // Only an unknown key is worth reading the provider's keys again for.
     for refresh in [false, true] {
         let metadata = rp.metadata(refresh).await.map_err(|e| e.to_string())?;
-        let keys = metadata.jwks().keys().iter().filter(|k| match (&header.kid, k.key_id()) {
-            (Some(kid), Some(id)) => id.as_str() == kid,
-            (None, _) => true,
-            (Some(_), None) => false,
-        });
-        let mut known = false;
-        for key in keys {
-            known = true;
-            if key.verify_signature(&alg, message.as_bytes(), &signature).is_ok() {
-                verified = true;
-                break;
-            }
-        }
-        // A known key that does not verify is a bad signature; only an unknown key is
-        // worth reading the provider's keys again for.
-        if verified || known {
+        verdict = token.verify(&alg, metadata.jwks().keys());
+        if verdict != jws::Verdict::UnknownKey {
             break;
         }
     }
-    if !verified {
+    if verdict != jws::Verdict::Verified {
         return Err("the signature is not the provider's".into());
     }
+    let claims = token.claims;
 
     // The claims.
     let issuer = claims.iss.ok_or("no iss")?;
     if issuer != rp.config.issuer {
         return Err(format!("issued by {issuer}"));
     }
-    let audiences = match claims.aud {
-        Some(serde_json::Value::String(a)) => vec![a],
-        Some(serde_json::Value::Array(a)) => a.into_iter().filter_map(|v| v.as_str().map(str::to_string)).collect(),
-        _ => Vec::new(),
-    };
-    if !audiences.contains(&rp.config.client_id) {
+    if !jws::audiences(claims.aud).contains(&rp.config.client_id) {
         return Err("not addressed to the portal (aud)".into());
     }
     let iat = claims.iat.and_then(|t| DateTime::from_timestamp(t, 0)).ok_or("no iat")?;

@@ -9,4 +9,5 @@ pub mod check;
 pub mod client_key;
 pub mod discovery;
 pub mod encryption;
+pub mod jws;
 pub mod relying_party;

@@ -131,6 +131,18 @@ pub struct RelyingParty {
     metadata: RwLock<Option<Arc<Metadata>>>,
 }
 
+/// What a login asks of the provider beyond the configuration: what the sign-on hub passes
+/// on from a department service's request.
+#[derive(Clone, Debug, Default)]
+pub struct StartOptions {
+    /// Ask the citizen to sign in again even if the provider has a session (`prompt=login`).
+    pub fresh: bool,
+    /// The lowest internal assurance level wanted (sent as the provider's `acr_values`).
+    pub min_level: Option<i32>,
+    /// Who the service thinks is signing in (`login_hint`).
+    pub login_hint: Option<String>,
+}
+
 impl RelyingParty {
     /// A relying party answering at `{public_url}/dang-nhap/{id}/callback`.
     pub fn new(config: ProviderConfig, public_url: &str) -> Result<Self, LoginError> {
@@ -196,6 +208,7 @@ impl RelyingParty {
         &self,
         db: &DatabaseConnection,
         return_to: &str,
+        options: &StartOptions,
         now: DateTime<Utc>,
     ) -> Result<String, LoginError> {
         let metadata = self.metadata(false).await?;
@@ -207,7 +220,27 @@ impl RelyingParty {
         for scope in self.config.scopes.iter().filter(|s| *s != "openid") {
             request = request.add_scope(Scope::new(scope.clone()));
         }
-        for (name, value) in &self.config.extra_params {
+        let mut extra = self.config.extra_params.clone();
+        if options.fresh {
+            extra.insert("prompt".into(), "login".into());
+        }
+        if let Some(level) = options.min_level {
+            // The provider's own acr values that map to the level asked for or above.
+            let acrs: Vec<&str> = self
+                .config
+                .assurance
+                .iter()
+                .filter(|(_, l)| i32::from(**l) >= level)
+                .map(|(acr, _)| acr.as_str())
+                .collect();
+            if !acrs.is_empty() {
+                extra.insert("acr_values".into(), acrs.join(" "));
+            }
+        }
+        if let Some(hint) = &options.login_hint {
+            extra.insert("login_hint".into(), hint.clone());
+        }
+        for (name, value) in &extra {
             request = request.add_extra_param(name.clone(), value.clone());
         }
         let (url, state, nonce) = request.url();

@@ -98,7 +98,11 @@ pub fn gunzip_if_needed(bytes: Vec<u8>) -> Result<Vec<u8>, std::io::Error> {
 
 /// Imports the procedure export (JSON lines). Bad lines are reported and skipped; each
 /// good line is upserted in its own transaction, so an interrupted import resumes cleanly.
-pub async fn import_procedures(db: &DatabaseConnection, data: &[u8], progress: bool) -> Result<ImportReport, ImportError> {
+pub async fn import_procedures(
+    db: &DatabaseConnection,
+    data: &[u8],
+    progress: bool,
+) -> Result<ImportReport, ImportError> {
     let text = String::from_utf8_lossy(data);
     let lines: Vec<&str> = text.lines().collect();
     let bar = if progress { ProgressBar::new(lines.len() as u64) } else { ProgressBar::hidden() };

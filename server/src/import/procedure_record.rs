@@ -95,7 +95,10 @@ fn clean(text: &str) -> Option<String> {
 pub fn parse(raw: RawProcedure) -> Result<ParsedProcedure, RecordError> {
     let code = raw.ma_thu_tuc.trim().to_string();
     if !motcua_search::query::looks_like_code(&code) {
-        return Err(RecordError::Field { field: "ma_thu_tuc", reason: format!("{code:?} is not a procedure code like 1.001193") });
+        return Err(RecordError::Field {
+            field: "ma_thu_tuc",
+            reason: format!("{code:?} is not a procedure code like 1.001193"),
+        });
     }
     let title = clean(&raw.ten_thu_tuc)
         .map(|t| strip_procedure_prefix(&t))
@@ -195,8 +198,14 @@ const KNOWN_AGENCIES: &[(&str, &str, AgencyLevel)] = &[
 
 fn agency_of(folder: &str) -> Result<AgencyInput, RecordError> {
     let slug = folder.trim();
-    if slug.is_empty() || slug.len() > 100 || !slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
-        return Err(RecordError::Field { field: "agency_folder", reason: format!("{slug:?} is not an agency folder name") });
+    if slug.is_empty()
+        || slug.len() > 100
+        || !slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        return Err(RecordError::Field {
+            field: "agency_folder",
+            reason: format!("{slug:?} is not an agency folder name"),
+        });
     }
     let (name, level) = KNOWN_AGENCIES
         .iter()
@@ -218,7 +227,8 @@ static FEE: LazyLock<Regex> = LazyLock::new(|| {
 /// Cuts the submission-channel table into rows of channel, time, fee and description.
 pub fn parse_channels(text: &str) -> Vec<SubmissionChannel> {
     let body = text.strip_prefix("Hình thức nộpThời gianPhí, lệ phíMô tả").unwrap_or(text);
-    let rows: Vec<_> = CHANNEL_ROW.captures_iter(body).filter_map(|c| Some((c.get(0)?, c.get(1)?, c.get(2)?))).collect();
+    let rows: Vec<_> =
+        CHANNEL_ROW.captures_iter(body).filter_map(|c| Some((c.get(0)?, c.get(1)?, c.get(2)?))).collect();
     let mut out = Vec::new();
     for (i, (whole, channel, time)) in rows.iter().enumerate() {
         let end = rows.get(i + 1).map_or(body.len(), |next| next.0.start());
@@ -264,7 +274,8 @@ fn balanced_paren_end(text: &str) -> usize {
     text.len()
 }
 
-static STEP_MARK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?m)(?:^|\s)(Bước\s*\d+\s*[:.\-])").expect("static regex"));
+static STEP_MARK: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?m)(?:^|\s)(Bước\s*\d+\s*[:.\-])").expect("static regex"));
 
 /// Splits steps at "Bước N:" marks, or at lines when there are none.
 pub fn parse_steps(text: &str) -> Vec<String> {
@@ -295,8 +306,9 @@ static DOC_HEADER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?:\*[^*:\n]{0,80}:)?\s*Tên giấy tờMẫu đơn, tờ khaiSố lượng").expect("static regex"));
 static DOC_QUANTITY: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(\d+)\s*(bản chính|bản sao|Bản chính|Bản sao)").expect("static regex"));
-static FORM_FILE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"[.):;]\s*([^.():;]{1,80}\.(?:docx?|DOCX?|pdf|PDF|xlsx?|rtf))$").expect("static regex"));
+static FORM_FILE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"[.):;]\s*([^.():;]{1,80}\.(?:docx?|DOCX?|pdf|PDF|xlsx?|rtf))$").expect("static regex")
+});
 
 /// Cuts the required-documents table into names, form files and quantities.
 pub fn parse_required_documents(text: &str) -> Vec<RequiredDocument> {
@@ -428,7 +440,9 @@ mod tests {
 
     #[test]
     fn documents_with_forms_and_quantities() {
-        let d = parse_required_documents("--Tên giấy tờMẫu đơn, tờ khaiSố lượngVăn bản đề nghị hủy tài khoản điện tử (NA20).Mau NA20-BCA.docx1 bản chínhGiấy tờ khác0 bản chính");
+        let d = parse_required_documents(
+            "--Tên giấy tờMẫu đơn, tờ khaiSố lượngVăn bản đề nghị hủy tài khoản điện tử (NA20).Mau NA20-BCA.docx1 bản chínhGiấy tờ khác0 bản chính",
+        );
         assert_eq!(d.len(), 2, "{d:?}");
         assert_eq!(d[0].name, "Văn bản đề nghị hủy tài khoản điện tử (NA20).");
         assert_eq!(d[0].form.as_deref(), Some("Mau NA20-BCA.docx"));
@@ -438,11 +452,20 @@ mod tests {
 
     #[test]
     fn legal_basis_pairs_titles_and_numbers() {
-        let l = parse_legal_basis("Tên văn bản pháp lýMã văn bảnHướng dẫn xử lý khiếu nại68/2013/TT-BCANghị định 05/2012/NĐ-CP05/2012/NĐ-CP");
+        let l = parse_legal_basis(
+            "Tên văn bản pháp lýMã văn bảnHướng dẫn xử lý khiếu nại68/2013/TT-BCANghị định 05/2012/NĐ-CP05/2012/NĐ-CP",
+        );
         assert_eq!(l.len(), 2, "{l:?}");
-        assert_eq!(l[0], LegalReference { title: "Hướng dẫn xử lý khiếu nại".into(), number: Some("68/2013/TT-BCA".into()) });
+        assert_eq!(
+            l[0],
+            LegalReference {
+                title: "Hướng dẫn xử lý khiếu nại".into(), number: Some("68/2013/TT-BCA".into())
+            }
+        );
         assert_eq!(l[1], LegalReference { title: "Nghị định".into(), number: Some("05/2012/NĐ-CP".into()) });
-        let l = parse_legal_basis("Tên văn bản pháp lýMã văn bảnLuật Hộ tịch60/2014/QH1360/2014/QH13Thông tư 04/2020/TT-BTP04/2020/TT-BTP");
+        let l = parse_legal_basis(
+            "Tên văn bản pháp lýMã văn bảnLuật Hộ tịch60/2014/QH1360/2014/QH13Thông tư 04/2020/TT-BTP04/2020/TT-BTP",
+        );
         assert_eq!(l.len(), 2, "{l:?}");
         assert_eq!(l[0], LegalReference { title: "Luật Hộ tịch".into(), number: Some("60/2014/QH13".into()) });
         assert_eq!(l[1], LegalReference { title: "Thông tư".into(), number: Some("04/2020/TT-BTP".into()) });
@@ -451,16 +474,21 @@ mod tests {
     #[test]
     fn result_without_codes_and_widgets() {
         assert_eq!(
-            parse_result("Giấy khai sinhMã: KQ.G15.000031Từ khóaKhông có thông tinMô tảKhông có thông tinChọn cơ quan thực hiện").as_deref(),
+            parse_result(
+                "Giấy khai sinhMã: KQ.G15.000031Từ khóaKhông có thông tinMô tảKhông có thông tinChọn cơ quan thực hiện"
+            )
+            .as_deref(),
             Some("Giấy khai sinh")
         );
     }
 
     #[test]
     fn rejects_bad_records_with_the_field() {
-        let err = parse_line(r#"{"ma_thu_tuc":"abc","ten_thu_tuc":"X","agency_folder":"bo-tu-phap"}"#).expect_err("bad code");
+        let err =
+            parse_line(r#"{"ma_thu_tuc":"abc","ten_thu_tuc":"X","agency_folder":"bo-tu-phap"}"#).expect_err("bad code");
         assert!(matches!(err, RecordError::Field { field: "ma_thu_tuc", .. }));
-        let err = parse_line(r#"{"ma_thu_tuc":"1.000001","ten_thu_tuc":"  ","agency_folder":"bo-tu-phap"}"#).expect_err("no title");
+        let err = parse_line(r#"{"ma_thu_tuc":"1.000001","ten_thu_tuc":"  ","agency_folder":"bo-tu-phap"}"#)
+            .expect_err("no title");
         assert!(matches!(err, RecordError::Field { field: "ten_thu_tuc", .. }));
         assert!(matches!(parse_line("{not json"), Err(RecordError::Json(_))));
     }
@@ -474,7 +502,9 @@ mod tests {
 
     #[test]
     fn decomposed_text_is_composed() {
-        let p = parse_line(r#"{"ma_thu_tuc":"1.000001","ten_thu_tuc":"Thu\u0323 ly\u0301","agency_folder":"bo-tu-phap"}"#).expect("ok");
+        let p =
+            parse_line(r#"{"ma_thu_tuc":"1.000001","ten_thu_tuc":"Thu\u0323 ly\u0301","agency_folder":"bo-tu-phap"}"#)
+                .expect("ok");
         assert_eq!(p.document.title, "Thụ lý");
     }
 }

@@ -68,3 +68,8 @@ pub async fn ensure(db: &impl ConnectionTrait, input: &AgencyInput, now: DateTim
         }
     }
 }
+
+/// The display name of the agency with this slug.
+pub async fn name_of(db: &impl ConnectionTrait, slug: &str) -> Result<Option<String>, StorageError> {
+    Ok(agency::Entity::find().filter(agency::Column::Slug.eq(slug)).one(db).await?.map(|a| a.name))
+}

@@ -51,7 +51,12 @@ pub async fn resolve(db: &impl ConnectionTrait, target: &str) -> Result<i32, Bes
 }
 
 /// Pins `targets` to `query` in this order, replacing what was pinned to it before.
-pub async fn set(db: &DatabaseConnection, query: &str, targets: &[String], now: DateTime<Utc>) -> Result<usize, BestBetError> {
+pub async fn set(
+    db: &DatabaseConnection,
+    query: &str,
+    targets: &[String],
+    now: DateTime<Utc>,
+) -> Result<usize, BestBetError> {
     let key = query_key(query);
     if key.is_empty() {
         return Err(BestBetError::EmptyQuery);
@@ -83,7 +88,8 @@ pub async fn set(db: &DatabaseConnection, query: &str, targets: &[String], now: 
 
 /// Removes every bet of `query`; returns how many there were.
 pub async fn remove(db: &impl ConnectionTrait, query: &str) -> Result<u64, StorageError> {
-    let result = best_bet::Entity::delete_many().filter(best_bet::Column::QueryKey.eq(query_key(query))).exec(db).await?;
+    let result =
+        best_bet::Entity::delete_many().filter(best_bet::Column::QueryKey.eq(query_key(query))).exec(db).await?;
     Ok(result.rows_affected)
 }
 

@@ -93,7 +93,11 @@ pub fn content_hash(input: &DocumentInput) -> Result<String, StorageError> {
 
 /// Inserts or updates a document keyed by `origin_key`, with its procedure details and a
 /// change-log row, in one transaction.
-pub async fn upsert(db: &DatabaseConnection, input: &DocumentInput, now: DateTime<Utc>) -> Result<Upserted, StorageError> {
+pub async fn upsert(
+    db: &DatabaseConnection,
+    input: &DocumentInput,
+    now: DateTime<Utc>,
+) -> Result<Upserted, StorageError> {
     let hash = content_hash(input)?;
     let txn = super::begin_write(db).await?;
     if txn.get_database_backend() == DbBackend::Postgres {
@@ -128,7 +132,13 @@ pub async fn upsert(db: &DatabaseConnection, input: &DocumentInput, now: DateTim
     Ok(outcome)
 }
 
-fn fill(active: &mut document::ActiveModel, input: &DocumentInput, hash: &str, now: DateTime<Utc>, created_at: DateTime<Utc>) {
+fn fill(
+    active: &mut document::ActiveModel,
+    input: &DocumentInput,
+    hash: &str,
+    now: DateTime<Utc>,
+    created_at: DateTime<Utc>,
+) {
     active.kind = Set(input.kind.clone());
     active.agency_id = Set(input.agency_id);
     active.title = Set(input.title.clone());
@@ -194,7 +204,12 @@ async fn write_details(db: &impl ConnectionTrait, document_id: i32, input: &Docu
     Ok(())
 }
 
-async fn log_change(db: &impl ConnectionTrait, document_id: i32, change: &str, now: DateTime<Utc>) -> Result<(), StorageError> {
+async fn log_change(
+    db: &impl ConnectionTrait,
+    document_id: i32,
+    change: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StorageError> {
     change_log::ActiveModel {
         document_id: Set(document_id),
         change: Set(change.to_string()),

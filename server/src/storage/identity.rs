@@ -292,7 +292,9 @@ mod tests {
         let _ = open_session(&db, &new, now).await.expect("session");
         let left = session::Entity::find().all(&db).await.expect("rows");
         assert!(left.iter().all(|s| s.expires_at > now), "swept");
-        assert!(live_session(&db, &stale, Duration::hours(24), now - Duration::hours(12)).await.expect("read").is_none());
+        assert!(
+            live_session(&db, &stale, Duration::hours(24), now - Duration::hours(12)).await.expect("read").is_none()
+        );
         let c4 = open_session(&db, &new, now).await.expect("session");
         assert_eq!(end_session(&db, &c4).await.expect("end").map(|s| s.account_id), Some(a.id));
         assert!(end_session(&db, &c4).await.expect("end").is_none());

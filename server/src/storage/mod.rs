@@ -5,6 +5,7 @@ pub mod agencies;
 pub mod best_bets;
 pub mod documents;
 pub mod entity;
+pub mod hub;
 pub mod identity;
 pub mod migration;
 pub mod redirects;

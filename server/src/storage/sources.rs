@@ -181,7 +181,11 @@ pub async fn record_run(
 }
 
 /// What the crawler remembers of one item of a source.
-pub async fn item(db: &impl ConnectionTrait, source_id: &str, url: &str) -> Result<Option<crawl_item::Model>, StorageError> {
+pub async fn item(
+    db: &impl ConnectionTrait,
+    source_id: &str,
+    url: &str,
+) -> Result<Option<crawl_item::Model>, StorageError> {
     Ok(crawl_item::Entity::find()
         .filter(crawl_item::Column::SourceId.eq(source_id))
         .filter(crawl_item::Column::Url.eq(url))

@@ -1,0 +1,510 @@
+//! The sign-on hub's HTTP face: OpenID provider discovery, keys, authorisation (with the
+//! consent form's answer), token, userinfo, revocation and introspection. Requests from
+//! services get the errors the specifications name; citizens get pages, never a 500.
+
+use std::collections::HashMap;
+
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use chrono::Utc;
+use motcua_app::ports::session_cookie;
+use sea_orm::EntityTrait;
+
+use super::AppState;
+use crate::hub::authorize::{self, AuthRequest, AuthorizeError, Decision, LOGIN_AFTER, SessionFacts};
+use crate::hub::services::{self, SCOPES};
+use crate::hub::token::{self, TokenError};
+use crate::hub::{Hub, keys};
+use crate::storage::entity::{account, hub_code, session};
+use crate::storage::hub as store;
+use crate::storage::identity as sessions;
+
+/// The routes, on the shared state.
+pub fn routes(state: AppState) -> Router {
+    Router::new()
+        .route("/.well-known/openid-configuration", get(discovery))
+        .route("/oidc/jwks", get(jwks))
+        .route("/oidc/authorize", get(authorize_get).post(authorize_post))
+        .route("/dong-y", post(consent_answer))
+        .route("/tai-khoan/dich-vu/thu-hoi", post(withdraw_consent))
+        .route("/oidc/token", post(token_endpoint))
+        .route("/oidc/userinfo", get(userinfo).post(userinfo))
+        .route("/oidc/revoke", post(revoke))
+        .route("/oidc/introspect", post(introspect))
+        .with_state(state)
+}
+
+fn no_store(mut response: Response) -> Response {
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response.headers_mut().insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
+    response
+}
+
+fn see_other(location: &str) -> Response {
+    let mut response = StatusCode::SEE_OTHER.into_response();
+    if let Ok(value) = HeaderValue::from_str(location) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    no_store(response)
+}
+
+fn json(status: StatusCode, body: serde_json::Value) -> Response {
+    no_store((status, axum::Json(body)).into_response())
+}
+
+/// The hub's trouble: logged, and a "try again" answer.
+fn unavailable(what: &str, error: impl std::fmt::Display) -> Response {
+    tracing::error!("{what}: {error}");
+    no_store(
+        (StatusCode::SERVICE_UNAVAILABLE, "Dịch vụ đăng nhập đang gián đoạn, vui lòng thử lại sau ít phút.")
+            .into_response(),
+    )
+}
+
+async fn discovery(State(state): State<AppState>) -> Response {
+    let hub = &state.hub;
+    let scopes: Vec<&str> = SCOPES.iter().map(|(s, _)| *s).collect();
+    let mut claims: Vec<&str> = SCOPES.iter().flat_map(|(_, c)| c.iter().copied()).collect();
+    claims.extend(["iss", "aud", "exp", "iat", "auth_time", "nonce", "acr", "sid"]);
+    let body = serde_json::json!({
+        "issuer": hub.issuer,
+        "authorization_endpoint": hub.url("/oidc/authorize"),
+        "token_endpoint": hub.url("/oidc/token"),
+        "userinfo_endpoint": hub.url("/oidc/userinfo"),
+        "jwks_uri": hub.url("/oidc/jwks"),
+        "revocation_endpoint": hub.url("/oidc/revoke"),
+        "introspection_endpoint": hub.url("/oidc/introspect"),
+        "scopes_supported": scopes,
+        "claims_supported": claims,
+        "response_types_supported": ["code"],
+        "response_modes_supported": ["query"],
+        "grant_types_supported": ["authorization_code"],
+        "subject_types_supported": ["pairwise", "public"],
+        "id_token_signing_alg_values_supported": keys::ALGORITHMS,
+        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "private_key_jwt"],
+        "token_endpoint_auth_signing_alg_values_supported": ["RS256", "PS256", "ES256"],
+        "revocation_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "private_key_jwt"],
+        "introspection_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "private_key_jwt"],
+        "code_challenge_methods_supported": ["S256"],
+        "prompt_values_supported": ["none", "login", "consent"],
+        "acr_values_supported": ["loa-1", "loa-2", "loa-3"],
+        "claims_parameter_supported": false,
+        "request_parameter_supported": false,
+        "request_uri_parameter_supported": false,
+        "authorization_response_iss_parameter_supported": true,
+        "ui_locales_supported": ["vi"],
+    });
+    ([(header::CACHE_CONTROL, "max-age=300")], axum::Json(body)).into_response()
+}
+
+async fn jwks(State(state): State<AppState>) -> Response {
+    match keys::published(&state.db, state.hub.token_lifetime, Utc::now()).await {
+        Ok(keys) => (
+            [(header::CONTENT_TYPE, "application/jwk-set+json"), (header::CACHE_CONTROL, "max-age=300")],
+            axum::Json(serde_json::json!({ "keys": keys })),
+        )
+            .into_response(),
+        Err(e) => unavailable("publishing the hub's keys", e),
+    }
+}
+
+/// Appends parameters to a registered redirect URI (which may have a query of its own).
+fn redirect_with(hub: &Hub, redirect_uri: &str, pairs: &[(&str, &str)]) -> Response {
+    let Ok(mut url) = url::Url::parse(redirect_uri) else { return see_other("/dong-y?loi=dia-chi") };
+    {
+        let mut q = url.query_pairs_mut();
+        for (k, v) in pairs {
+            q.append_pair(k, v);
+        }
+        q.append_pair("iss", &hub.issuer);
+    }
+    see_other(url.as_str())
+}
+
+fn oauth_error(hub: &Hub, redirect_uri: &str, error: &str, description: &str, state: Option<&str>) -> Response {
+    let mut pairs = vec![("error", error), ("error_description", description)];
+    if let Some(s) = state {
+        pairs.push(("state", s));
+    }
+    redirect_with(hub, redirect_uri, &pairs)
+}
+
+async fn authorize_get(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
+    authorize(state, headers, params).await
+}
+
+async fn authorize_post(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    axum::Form(params): axum::Form<HashMap<String, String>>,
+) -> Response {
+    authorize(state, headers, params).await
+}
+
+/// The citizen's live session and account, if any.
+async fn current_session(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Option<(session::Model, account::Model)>, crate::storage::StorageError> {
+    let Some(cookie) = session_cookie(headers) else { return Ok(None) };
+    let idle = chrono::Duration::minutes(i64::try_from(state.config.identity.session_idle_minutes).unwrap_or(30));
+    sessions::live_session(&state.db, &cookie, idle, Utc::now()).await
+}
+
+async fn authorize(state: AppState, headers: HeaderMap, params: HashMap<String, String>) -> Response {
+    let hub = &state.hub;
+    let now = Utc::now();
+    let service = match params.get("client_id") {
+        Some(id) => match services::find(&state.db, id).await {
+            Ok(s) => s,
+            Err(e) => return unavailable("finding a service", e),
+        },
+        None => None,
+    };
+    let request = match authorize::read(&params, service.as_ref()) {
+        Ok(r) => r,
+        Err(AuthorizeError::NotRedirectable(message)) => {
+            tracing::warn!(client = ?params.get("client_id"), "authorisation refused: {message}");
+            let code = if service.is_none() { "dich-vu" } else { "dia-chi" };
+            return see_other(&format!("/dong-y?loi={code}"));
+        }
+        Err(AuthorizeError::Redirect { redirect_uri, error, description, state: s }) => {
+            return oauth_error(hub, &redirect_uri, error, &description, s.as_deref());
+        }
+    };
+    let Some(service) = service else { return see_other("/dong-y?loi=dich-vu") };
+    let current = match current_session(&state, &headers).await {
+        Ok(c) => c,
+        Err(e) => return unavailable("reading the session", e),
+    };
+    let consented = match &current {
+        Some((_, a)) => match store::consented(&state.db, a.id, &service.client_id, &request.scopes).await {
+            Ok(c) => c,
+            Err(e) => return unavailable("reading consent", e),
+        },
+        None => false,
+    };
+    let facts = current.as_ref().map(|(s, a)| SessionFacts { auth_time: s.created_at, level: a.assurance_level });
+    match request.decide(facts, consented, now) {
+        Err((error, description)) => {
+            oauth_error(hub, &request.redirect_uri, error, &description, request.state.as_deref())
+        }
+        Ok(Decision::SignIn { fresh, level }) => {
+            see_other(&sign_in_first(&state, &params, fresh, level, request.login_hint.as_deref()))
+        }
+        Ok(Decision::AskConsent) => {
+            let Some((session, _)) = current else { return see_other("/dang-nhap") };
+            let Ok(json) = serde_json::to_string(&request) else { return see_other("/dong-y?loi=dich-vu") };
+            match store::put_pending(
+                &state.db,
+                &session.id,
+                &service.client_id,
+                &json,
+                now + chrono::Duration::minutes(10),
+                now,
+            )
+            .await
+            {
+                Ok(token) => see_other(&format!("/dong-y?ma={token}")),
+                Err(e) => unavailable("keeping a consent request", e),
+            }
+        }
+        Ok(Decision::Issue) => {
+            let Some((session, account)) = current else { return see_other("/dang-nhap") };
+            issue(&state, &service, &request, &session, &account).await
+        }
+    }
+}
+
+/// Where to send a citizen who must sign in (again) before the hub answers: the national
+/// login, then back to this same authorisation request.
+fn sign_in_first(
+    state: &AppState,
+    params: &HashMap<String, String>,
+    fresh: bool,
+    level: Option<i32>,
+    hint: Option<&str>,
+) -> String {
+    let mut back = url::form_urlencoded::Serializer::new(String::new());
+    for (k, v) in params.iter().filter(|(k, _)| k.as_str() != LOGIN_AFTER) {
+        back.append_pair(k, v);
+    }
+    if fresh || level.is_some() {
+        back.append_pair(LOGIN_AFTER, &Utc::now().timestamp().to_string());
+    }
+    let back = format!("/oidc/authorize?{}", back.finish());
+    let mut query = url::form_urlencoded::Serializer::new(String::new());
+    query.append_pair("ve", &back);
+    if fresh {
+        query.append_pair("moi", "1");
+    }
+    if let Some(l) = level {
+        query.append_pair("muc", &l.to_string());
+    }
+    if let Some(h) = hint {
+        query.append_pair("goi-y", h);
+    }
+    let providers = &state.config.identity.providers;
+    match providers.as_slice() {
+        [only] => format!("/dang-nhap/{}?{}", only.id, query.finish()),
+        _ => format!("/dang-nhap?{}", query.finish()),
+    }
+}
+
+/// Issues a code for a request the citizen has agreed to, and sends it to the service.
+async fn issue(
+    state: &AppState,
+    service: &services::Service,
+    request: &AuthRequest,
+    session: &session::Model,
+    account: &account::Model,
+) -> Response {
+    let hub = &state.hub;
+    let now = Utc::now();
+    let subject = hub.subject(service, account);
+    let row = hub_code::Model {
+        code_hash: String::new(),
+        client_id: service.client_id.clone(),
+        redirect_uri: request.redirect_uri.clone(),
+        code_challenge: request.code_challenge.clone(),
+        nonce: request.nonce.clone(),
+        scopes: request.scopes.join(" "),
+        session_id: session.id.clone(),
+        account_id: account.id,
+        auth_time: session.created_at,
+        acr: account.assurance_level,
+        expires_at: now + hub.code_lifetime,
+        used_at: None,
+    };
+    let issued = async {
+        let code = store::issue_code(&state.db, row).await?;
+        store::record_sign_in(&state.db, &session.id, account.id, &service.client_id, &subject, now).await?;
+        Ok::<_, crate::storage::StorageError>(code)
+    }
+    .await;
+    match issued {
+        Ok(code) => {
+            let mut pairs = vec![("code", code.as_str())];
+            if let Some(s) = &request.state {
+                pairs.push(("state", s));
+            }
+            redirect_with(hub, &request.redirect_uri, &pairs)
+        }
+        Err(e) => unavailable("issuing a code", e),
+    }
+}
+
+/// The consent form's answer: agree (with or without the citizen id number, when asked) or
+/// refuse. The form token is bound to the session and used once.
+async fn consent_answer(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    axum::Form(form): axum::Form<HashMap<String, String>>,
+) -> Response {
+    let now = Utc::now();
+    let current = match current_session(&state, &headers).await {
+        Ok(Some(c)) => c,
+        Ok(None) => return see_other("/dong-y?loi=phien"),
+        Err(e) => return unavailable("reading the session", e),
+    };
+    let (session, account) = current;
+    let Some(token) = form.get("ma") else { return see_other("/dong-y?loi=phien") };
+    let pending = match store::take_pending(&state.db, token, &session.id, now).await {
+        Ok(Some(p)) => p,
+        Ok(None) => return see_other("/dong-y?loi=phien"),
+        Err(e) => return unavailable("reading a consent request", e),
+    };
+    let Ok(mut request) = serde_json::from_str::<AuthRequest>(&pending.request) else {
+        return see_other("/dong-y?loi=phien");
+    };
+    if form.get("quyet-dinh").map(String::as_str) != Some("dong-y") {
+        return oauth_error(
+            &state.hub,
+            &request.redirect_uri,
+            "access_denied",
+            "the citizen refused",
+            request.state.as_deref(),
+        );
+    }
+    // The citizen id number is shared only when its own box was ticked.
+    if form.get("so-dinh-danh").map(String::as_str) != Some("1") {
+        request.scopes.retain(|s| s != "citizen");
+    }
+    let service = match services::find(&state.db, &request.client_id).await {
+        Ok(Some(s)) => s,
+        Ok(None) => return see_other("/dong-y?loi=dich-vu"),
+        Err(e) => return unavailable("finding a service", e),
+    };
+    if let Err(e) = store::remember_consent(&state.db, account.id, &service.client_id, &request.scopes, now).await {
+        return unavailable("remembering consent", e);
+    }
+    issue(&state, &service, &request, &session, &account).await
+}
+
+/// The account page's "Thu hồi quyền truy cập": the service must ask again next time.
+async fn withdraw_consent(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    axum::Form(form): axum::Form<HashMap<String, String>>,
+) -> Response {
+    let account = match current_session(&state, &headers).await {
+        Ok(Some((_, a))) => a,
+        Ok(None) => return see_other("/tai-khoan"),
+        Err(e) => return unavailable("reading the session", e),
+    };
+    let Some(client_id) = form.get("dich-vu") else { return see_other("/tai-khoan") };
+    match store::revoke_consent(&state.db, account.id, client_id).await {
+        Ok(_) => see_other("/tai-khoan"),
+        Err(e) => unavailable("withdrawing consent", e),
+    }
+}
+
+fn token_error(error: &TokenError, basic: bool) -> Response {
+    let status = match error {
+        TokenError::InvalidClient(_) => StatusCode::UNAUTHORIZED,
+        TokenError::Server(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        _ => StatusCode::BAD_REQUEST,
+    };
+    if let TokenError::Server(e) = error {
+        tracing::error!("token endpoint: {e}");
+    } else {
+        tracing::warn!("token endpoint refused: {error}");
+    }
+    let description = match error {
+        TokenError::Server(_) => "the hub failed; try again".to_string(),
+        other => other.to_string().split_once(": ").map(|(_, d)| d.to_string()).unwrap_or_default(),
+    };
+    let mut response = json(status, serde_json::json!({ "error": error.code(), "error_description": description }));
+    if status == StatusCode::UNAUTHORIZED && basic {
+        response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Basic realm=\"motcua\""));
+    }
+    response
+}
+
+fn authorization(headers: &HeaderMap) -> Option<&str> {
+    headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok())
+}
+
+async fn token_endpoint(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    axum::Form(form): axum::Form<HashMap<String, String>>,
+) -> Response {
+    let auth = authorization(&headers);
+    let basic = auth.is_some_and(|a| a.starts_with("Basic "));
+    let service = match token::authenticate(&state.hub, &state.db, auth, &form).await {
+        Ok(s) => s,
+        Err(e) => return token_error(&e, basic),
+    };
+    match token::exchange(&state.hub, &state.db, &service, &form, Utc::now()).await {
+        Ok(answer) => no_store(axum::Json(answer).into_response()),
+        Err(e) => token_error(&e, basic),
+    }
+}
+
+fn bearer_error(description: &str) -> Response {
+    let mut response = json(
+        StatusCode::UNAUTHORIZED,
+        serde_json::json!({ "error": "invalid_token", "error_description": description }),
+    );
+    let challenge = format!("Bearer error=\"invalid_token\", error_description=\"{description}\"");
+    if let Ok(v) = HeaderValue::from_str(&challenge) {
+        response.headers_mut().insert(header::WWW_AUTHENTICATE, v);
+    }
+    response
+}
+
+async fn userinfo(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let Some(token) = authorization(&headers).and_then(|a| a.strip_prefix("Bearer ")) else {
+        let mut response = no_store(StatusCode::UNAUTHORIZED.into_response());
+        response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        return response;
+    };
+    let now = Utc::now();
+    let found = async {
+        let Some(t) = store::live_token(&state.db, token.trim(), now).await? else { return Ok(None) };
+        let account = crate::storage::entity::account::Entity::find_by_id(t.account_id).one(&state.db).await?;
+        let service = services::find(&state.db, &t.client_id)
+            .await
+            .map_err(|e| crate::storage::StorageError::Random(e.to_string()))?;
+        Ok::<_, crate::storage::StorageError>(account.zip(service).map(|(a, s)| (t, a, s)))
+    }
+    .await;
+    match found {
+        Ok(Some((t, account, service))) => {
+            let scopes: Vec<String> = t.scopes.split_whitespace().map(str::to_string).collect();
+            let claims = token::released_claims(&state.hub.subject(&service, &account), &scopes, &account);
+            no_store(axum::Json(claims).into_response())
+        }
+        Ok(None) => bearer_error("the access token is unknown, expired or revoked"),
+        Err(e) => unavailable("userinfo", e),
+    }
+}
+
+async fn revoke(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    axum::Form(form): axum::Form<HashMap<String, String>>,
+) -> Response {
+    let auth = authorization(&headers);
+    let service = match token::authenticate(&state.hub, &state.db, auth, &form).await {
+        Ok(s) => s,
+        Err(e) => return token_error(&e, auth.is_some_and(|a| a.starts_with("Basic "))),
+    };
+    let Some(token) = form.get("token") else {
+        return token_error(&TokenError::InvalidRequest("token is missing".into()), false);
+    };
+    match store::revoke_token(&state.db, token, &service.client_id, Utc::now()).await {
+        Ok(()) => no_store(StatusCode::OK.into_response()),
+        Err(e) => unavailable("revoking a token", e),
+    }
+}
+
+async fn introspect(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    axum::Form(form): axum::Form<HashMap<String, String>>,
+) -> Response {
+    let auth = authorization(&headers);
+    let service = match token::authenticate(&state.hub, &state.db, auth, &form).await {
+        Ok(s) => s,
+        Err(e) => return token_error(&e, auth.is_some_and(|a| a.starts_with("Basic "))),
+    };
+    let Some(token) = form.get("token") else {
+        return token_error(&TokenError::InvalidRequest("token is missing".into()), false);
+    };
+    let found = async {
+        let Some(t) = store::live_token(&state.db, token, Utc::now()).await? else { return Ok(None) };
+        // A service learns about its own tokens only.
+        if t.client_id != service.client_id {
+            return Ok(None);
+        }
+        let account = crate::storage::entity::account::Entity::find_by_id(t.account_id).one(&state.db).await?;
+        Ok::<_, crate::storage::StorageError>(account.map(|a| (t, a)))
+    }
+    .await;
+    match found {
+        Ok(Some((t, account))) => no_store(
+            axum::Json(serde_json::json!({
+                "active": true,
+                "scope": t.scopes,
+                "client_id": t.client_id,
+                "token_type": "Bearer",
+                "exp": t.expires_at.timestamp(),
+                "sub": state.hub.subject(&service, &account),
+                "iss": state.hub.issuer,
+                "aud": t.client_id,
+            }))
+            .into_response(),
+        ),
+        Ok(None) => no_store(axum::Json(serde_json::json!({ "active": false })).into_response()),
+        Err(e) => unavailable("introspection", e),
+    }
+}
