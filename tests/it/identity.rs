@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use motcua_tests::national_login::NationalLogin;
+use motcua_tests::oidc_peers::NationalLogin;
 use motcua_tests::{Database, Site, free_port};
 use regex::Regex;
 use serde_json::json;
@@ -109,16 +109,16 @@ fn identity_check_passes_a_matching_provider_and_names_each_mismatch() {
     );
 }
 
-const SECRET: &str = "mot-bi-mat-du-dai-cho-kiem-thu-0123456789";
-const CITIZEN: &str = "079090001234";
+pub(crate) const SECRET: &str = "mot-bi-mat-du-dai-cho-kiem-thu-0123456789";
+pub(crate) const CITIZEN: &str = "079090001234";
 
 /// A browser without JavaScript: keeps cookies, follows redirects, submits forms.
-fn browser() -> reqwest::blocking::Client {
+pub(crate) fn browser() -> reqwest::blocking::Client {
     reqwest::blocking::Client::builder().cookie_store(true).timeout(Duration::from_secs(30)).build().expect("client")
 }
 
 /// A browser whose cookie jar a test shares with [`one_step`].
-fn browser_with_jar() -> (reqwest::blocking::Client, std::sync::Arc<reqwest::cookie::Jar>) {
+pub(crate) fn browser_with_jar() -> (reqwest::blocking::Client, std::sync::Arc<reqwest::cookie::Jar>) {
     let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
     let browser = reqwest::blocking::Client::builder()
         .cookie_provider(jar.clone())
@@ -142,7 +142,7 @@ fn rsa_key_pem() -> Vec<u8> {
 }
 
 /// The same without following redirects, to see where one leads.
-fn one_step(cookies: std::sync::Arc<reqwest::cookie::Jar>) -> reqwest::blocking::Client {
+pub(crate) fn one_step(cookies: std::sync::Arc<reqwest::cookie::Jar>) -> reqwest::blocking::Client {
     reqwest::blocking::Client::builder()
         .cookie_provider(cookies)
         .redirect(reqwest::redirect::Policy::none())
@@ -152,7 +152,7 @@ fn one_step(cookies: std::sync::Arc<reqwest::cookie::Jar>) -> reqwest::blocking:
 }
 
 /// The provider's interaction page: its form's action.
-fn form_action(page: &str) -> String {
+pub(crate) fn form_action(page: &str) -> String {
     let re = Regex::new(r#"<form[^>]*action="([^"]+)""#).expect("regex");
     re.captures(page).map(|c| c[1].replace("&amp;", "&")).unwrap_or_else(|| panic!("no form in:\n{page}"))
 }
@@ -175,29 +175,43 @@ fn portal_configured(
     auth_and_algs: &str,
     prepare: impl FnOnce(&std::path::Path),
 ) -> (Site, motcua_tests::Server) {
+    portal_serving(provider_issuer, port, auth_and_algs, "", &[], prepare)
+}
+
+/// The same, with more configuration after the provider's (`[hub]`, say) and more
+/// environment.
+pub(crate) fn portal_serving(
+    provider_issuer: &str,
+    port: u16,
+    auth_and_algs: &str,
+    more_config: &str,
+    more_env: &[(&str, &str)],
+    prepare: impl FnOnce(&std::path::Path),
+) -> (Site, motcua_tests::Server) {
     let site = Site::new(Database::Sqlite);
     prepare(site.dir.path());
     let config = format!(
         "[identity]\npublic_url = \"http://127.0.0.1:{port}\"\n[[identity.providers]]\nid = \"vneid\"\nname = \"VNeID\"\n\
          issuer = \"{provider_issuer}\"\nclient_id = \"motcua\"\n{auth_and_algs}\n\
          scopes = [\"openid\", \"profile\", \"phone\", \"citizen\"]\n\
-         extra_params = {{ acr_values = \"urn:vn:loa:2\" }}\nassurance = {{ \"urn:vn:loa:2\" = 2, \"urn:vn:loa:3\" = 3 }}\n"
+         extra_params = {{ acr_values = \"urn:vn:loa:2\" }}\nassurance = {{ \"urn:vn:loa:2\" = 2, \"urn:vn:loa:3\" = 3 }}\n\
+         {more_config}"
     );
     std::fs::write(site.dir.path().join("motcua.toml"), config).expect("config");
-    // The secret reaches the server through its environment, as in production.
-    let server = site
-        .serve_at(&format!("127.0.0.1:{port}"), &["--demo"], &[("MOTCUA_TEST_VNEID_SECRET", SECRET)])
-        .expect("serve");
+    // Secrets reach the server through its environment, as in production.
+    let mut env = vec![("MOTCUA_TEST_VNEID_SECRET", SECRET)];
+    env.extend_from_slice(more_env);
+    let server = site.serve_at(&format!("127.0.0.1:{port}"), &["--demo"], &env).expect("serve");
     (site, server)
 }
 
-fn provider_for(port: u16) -> NationalLogin {
+pub(crate) fn provider_for(port: u16) -> NationalLogin {
     provider_with(port, json!({}))
 }
 
 /// The stand-in national login for a portal on `port`, with these `features` of
 /// tests/oidc/provider.mjs.
-fn provider_with(port: u16, features: serde_json::Value) -> NationalLogin {
+pub(crate) fn provider_with(port: u16, features: serde_json::Value) -> NationalLogin {
     NationalLogin::start(&json!({
         "features": features,
         "acr": ["urn:vn:loa:2", "urn:vn:loa:3"],
@@ -219,7 +233,7 @@ fn provider_with(port: u16, features: serde_json::Value) -> NationalLogin {
 
 /// From the provider's login form to the portal's callback: logs the citizen in, consents,
 /// and returns a client that does not follow redirects and the callback URL, not yet taken.
-fn consent_and_come_back(
+pub(crate) fn consent_and_come_back(
     browser: &reqwest::blocking::Client,
     jar: std::sync::Arc<reqwest::cookie::Jar>,
     login: reqwest::blocking::Response,

@@ -2,6 +2,7 @@
 //! real SQLite and PostgreSQL, real HTTP.
 
 mod crawl;
+mod hub;
 mod identity;
 mod import;
 mod pages;

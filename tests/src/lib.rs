@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 
 pub mod fixture_site;
-pub mod national_login;
+pub mod oidc_peers;
 pub mod relevance;
 
 /// The `motcua` binary of the same profile as the running executable: beside it (a bench
