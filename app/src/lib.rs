@@ -20,7 +20,7 @@ use leptos_router::{SsrMode, path};
 use crate::components::{Footer, Header};
 use crate::pages::{
     AccountPage, AgencyDetailPage, AgencyIndexPage, AnnouncementPage, ConsentPage, HomePage, NotFoundPage,
-    ProcedurePage, SearchResultsPage, SignInPage,
+    ProcedurePage, SearchResultsPage, SignInPage, SignOutPage,
 };
 
 /// Path of the one stylesheet, served from `style/`.
@@ -70,6 +70,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/dang-nhap") view=SignInPage/>
                         <Route path=path!("/tai-khoan") view=AccountPage ssr=SsrMode::Async/>
                         <Route path=path!("/dong-y") view=ConsentPage ssr=SsrMode::Async/>
+                        <Route path=path!("/dang-xuat") view=SignOutPage ssr=SsrMode::Async/>
                         <Route path=path!("/*any") view=NotFoundPage/>
                     </Routes>
                 </Router>

@@ -36,6 +36,9 @@ pub trait PortalBackend: Send + Sync + 'static {
     /// The signed-in citizen of a session cookie's value; `None` when it is not a live
     /// session (never signed in, signed out, idle or expired).
     async fn account(&self, session_cookie: &str) -> Result<Option<AccountView>, BackendError>;
+    /// The names of the services this session signed in to; `None` when it is not a live
+    /// session.
+    async fn signed_in_services(&self, session_cookie: &str) -> Result<Option<Vec<String>>, BackendError>;
     /// A service's request waiting for this session's consent; `None` when the token is
     /// unknown, stale, or another session's.
     async fn consent_request(&self, session_cookie: &str, token: &str) -> Result<Option<ConsentRequest>, BackendError>;

@@ -540,6 +540,7 @@ async fn serve(mut config: Config, bind: Option<std::net::SocketAddr>, demo: boo
     let public_url = config.identity.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
     let sign_in = http::sign_in::sign_in(&config.identity, &public_url).context("invalid [identity] configuration")?;
     let hub = Arc::new(hub::Hub::open(&db, &config, &public_url).await.context("cannot open the sign-on hub ([hub])")?);
+    tokio::spawn(hub::logout::resume(hub.clone(), db.clone()));
     let state = http::AppState {
         portal: portal::PortalService::new(db.clone(), index.clone(), config.portal.popular_procedures.clone())
             .with_identity(config.identity.clone()),

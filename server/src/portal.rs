@@ -54,6 +54,19 @@ impl PortalService {
         self
     }
 
+    /// The live session of a cookie and its account (idle sessions end here).
+    async fn live_session(
+        &self,
+        cookie: &str,
+    ) -> Result<Option<(crate::storage::entity::session::Model, crate::storage::entity::account::Model)>, BackendError>
+    {
+        let idle =
+            chrono::Duration::minutes(i64::try_from(self.identity.session_idle_minutes).unwrap_or(i64::MAX / 60_000));
+        crate::storage::identity::live_session(&self.db, cookie, idle, chrono::Utc::now())
+            .await
+            .map_err(|e| BackendError::Unavailable(e.to_string()))
+    }
+
     /// Completions for the search box (autocomplete).
     pub async fn complete(&self, prefix: &str) -> Result<Completions, BackendError> {
         let index = self.index.clone();
@@ -413,12 +426,7 @@ impl PortalBackend for PortalService {
     }
 
     async fn account(&self, session_cookie: &str) -> Result<Option<AccountView>, BackendError> {
-        let idle =
-            chrono::Duration::minutes(i64::try_from(self.identity.session_idle_minutes).unwrap_or(i64::MAX / 60_000));
-        let live = crate::storage::identity::live_session(&self.db, session_cookie, idle, chrono::Utc::now())
-            .await
-            .map_err(|e| BackendError::Unavailable(e.to_string()))?;
-        let Some((session, account)) = live else { return Ok(None) };
+        let Some((session, account)) = self.live_session(session_cookie).await? else { return Ok(None) };
         let connected = crate::storage::hub::connected_services(&self.db, account.id)
             .await
             .map_err(|e| BackendError::Unavailable(e.to_string()))?
@@ -455,15 +463,21 @@ impl PortalBackend for PortalService {
         }))
     }
 
+    async fn signed_in_services(&self, session_cookie: &str) -> Result<Option<Vec<String>>, BackendError> {
+        let unavailable = |e: &dyn std::fmt::Display| BackendError::Unavailable(e.to_string());
+        let Some((session, _)) = self.live_session(session_cookie).await? else { return Ok(None) };
+        let mut names = Vec::new();
+        for row in crate::storage::hub::session_services(&self.db, &session.id).await.map_err(|e| unavailable(&e))? {
+            let service = crate::hub::services::find(&self.db, &row.client_id).await.map_err(|e| unavailable(&e))?;
+            names.push(service.map_or(row.client_id, |s| s.name));
+        }
+        Ok(Some(names))
+    }
+
     async fn consent_request(&self, session_cookie: &str, token: &str) -> Result<Option<ConsentRequest>, BackendError> {
         let unavailable = |e: &dyn std::fmt::Display| BackendError::Unavailable(e.to_string());
-        let idle =
-            chrono::Duration::minutes(i64::try_from(self.identity.session_idle_minutes).unwrap_or(i64::MAX / 60_000));
         let now = chrono::Utc::now();
-        let live = crate::storage::identity::live_session(&self.db, session_cookie, idle, now)
-            .await
-            .map_err(|e| unavailable(&e))?;
-        let Some((session, _)) = live else { return Ok(None) };
+        let Some((session, _)) = self.live_session(session_cookie).await? else { return Ok(None) };
         let Some(pending) =
             crate::storage::hub::pending(&self.db, token, &session.id, now).await.map_err(|e| unavailable(&e))?
         else {

@@ -27,6 +27,35 @@ struct Journey {
     _site: Site,
     portal: Server,
     dat_dai_redirect: String,
+    /// What the second service's back-channel logout endpoint received.
+    dat_dai_logouts: std::sync::mpsc::Receiver<String>,
+}
+
+/// A back-channel logout endpoint for the Rust service: answers 200 to every POST and
+/// passes on its body.
+fn logout_receiver() -> (u16, std::sync::mpsc::Receiver<String>) {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().map_while(Result::ok) {
+            let mut reader = BufReader::new(stream);
+            let mut length = 0usize;
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 0) && line.trim() != "" {
+                if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                    length = v.trim().parse().unwrap_or(0);
+                }
+                line.clear();
+            }
+            let mut body = vec![0; length];
+            let _ = reader.read_exact(&mut body);
+            let _ = reader.get_mut().write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+            let _ = tx.send(String::from_utf8_lossy(&body).into_owned());
+        }
+    });
+    (port, rx)
 }
 
 fn journey(ho_tich_auth: &str) -> Journey {
@@ -38,7 +67,8 @@ fn journey(ho_tich_auth: &str) -> Journey {
         "id_token_alg": "ES256", "scope": "openid profile citizen"
     }))
     .expect("start the department service");
-    let dat_dai_redirect = format!("http://127.0.0.1:{}/cb", free_port());
+    let (receiver_port, dat_dai_logouts) = logout_receiver();
+    let dat_dai_redirect = format!("http://127.0.0.1:{receiver_port}/cb");
     let ho_tich_auth_config = if ho_tich_auth == "private_key_jwt" {
         format!("client_auth = \"private_key_jwt\"\njwks = '''{}'''", ho_tich.jwks)
     } else {
@@ -51,6 +81,7 @@ fn journey(ho_tich_auth: &str) -> Journey {
          backchannel_logout_uri = \"{base}/backchannel-logout\"\nsector = \"tuphap.hue.gov.vn\"\n\
          [[hub.services]]\nclient_id = \"dat-dai\"\nname = \"Đăng ký đất đai\"\nredirect_uris = [\"{dat_dai_redirect}\"]\n\
          client_auth = \"client_secret_post\"\nclient_secret_env = \"DAT_DAI_SECRET\"\nid_token_alg = \"RS256\"\n\
+         backchannel_logout_uri = \"http://127.0.0.1:{receiver_port}/backchannel-logout\"\n\
          scopes = [\"openid\", \"profile\", \"phone\"]\nsector = \"tainguyen.hue.gov.vn\"\n",
         base = ho_tich.base
     );
@@ -62,7 +93,7 @@ fn journey(ho_tich_auth: &str) -> Journey {
         &[("HO_TICH_SECRET", HO_TICH_SECRET), ("DAT_DAI_SECRET", DAT_DAI_SECRET)],
         |_| {},
     );
-    Journey { provider, ho_tich, _site: site, portal, dat_dai_redirect }
+    Journey { provider, ho_tich, _site: site, portal, dat_dai_redirect, dat_dai_logouts }
 }
 
 fn location(response: &reqwest::blocking::Response) -> String {
@@ -140,6 +171,64 @@ impl RustService {
     }
 }
 
+/// Signs the signed-in citizen in to the Rust service: its consent page first when
+/// `asks_consent`, else straight back with a code; returns the `sub` it learnt.
+fn sign_in_to_dat_dai(
+    j: &Journey,
+    rust: &RustService,
+    steps: &reqwest::blocking::Client,
+    browser: &reqwest::blocking::Client,
+    asks_consent: bool,
+) -> String {
+    let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+    let (url, state, nonce) = rust
+        .client
+        .authorize_url(CoreAuthenticationFlow::AuthorizationCode, CsrfToken::new_random, Nonce::new_random)
+        .add_scope(Scope::new("profile".into()))
+        .add_scope(Scope::new("phone".into()))
+        .set_pkce_challenge(challenge)
+        .url();
+    let mut answer = steps.get(url.as_str()).send().expect("authorize");
+    if asks_consent {
+        assert!(location(&answer).starts_with("/dong-y?ma="), "{}", location(&answer));
+        let page = browser
+            .get(format!("{}{}", j.portal.base, location(&answer)))
+            .send()
+            .expect("consent")
+            .text()
+            .expect("text");
+        assert!(page.contains("Đăng ký đất đai") && page.contains("Số điện thoại"), "{page}");
+        assert!(!page.contains("số định danh cá nhân của tôi"), "not asked for: {page}");
+        answer = steps
+            .post(format!("{}/dong-y", j.portal.base))
+            .form(&[("ma", consent_token(&page).as_str()), ("quyet-dinh", "dong-y")])
+            .send()
+            .expect("agree");
+    }
+    // Once agreed, the consent is remembered: straight back with a code.
+    let back = reqwest::Url::parse(&location(&answer)).expect("redirect to the service");
+    assert!(back.as_str().starts_with(&j.dat_dai_redirect), "{back}");
+    let query: std::collections::HashMap<_, _> = back.query_pairs().into_owned().collect();
+    assert_eq!(query.get("state"), Some(state.secret()));
+    assert_eq!(query.get("iss"), Some(&j.portal.base));
+    let tokens = rust
+        .client
+        .exchange_code(AuthorizationCode::new(query["code"].clone()))
+        .expect("token endpoint")
+        .set_pkce_verifier(verifier)
+        .request(&rust.http)
+        .expect("code exchange");
+    let verifier = rust
+        .client
+        .id_token_verifier()
+        .set_allowed_algs(vec![openidconnect::core::CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256]);
+    let claims = tokens.id_token().expect("ID token").claims(&verifier, &nonce).expect("a valid RS256 ID token");
+    assert_eq!(claims.name().and_then(|n| n.get(None)).map(|n| n.as_str()), Some("Nguyễn Thị Hoà"));
+    assert_eq!(claims.phone_number().map(|p| p.as_str()), Some("+84905123456"));
+    assert!(tokens.access_token().secret().len() >= 32);
+    claims.subject().as_str().to_string()
+}
+
 #[test]
 fn a_citizen_signs_in_once_and_goes_on_into_two_services_that_see_different_identifiers() {
     let j = journey("client_secret_basic");
@@ -158,53 +247,7 @@ fn a_citizen_signs_in_once_and_goes_on_into_two_services_that_see_different_iden
     let steps = one_step(jar.clone());
     let mut subjects = Vec::new();
     for round in 0..2 {
-        let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
-        let (url, state, nonce) = rust
-            .client
-            .authorize_url(CoreAuthenticationFlow::AuthorizationCode, CsrfToken::new_random, Nonce::new_random)
-            .add_scope(Scope::new("profile".into()))
-            .add_scope(Scope::new("phone".into()))
-            .set_pkce_challenge(challenge)
-            .url();
-        let mut answer = steps.get(url.as_str()).send().expect("authorize");
-        if round == 0 {
-            assert!(location(&answer).starts_with("/dong-y?ma="), "{}", location(&answer));
-            let page = browser
-                .get(format!("{}{}", j.portal.base, location(&answer)))
-                .send()
-                .expect("consent")
-                .text()
-                .expect("text");
-            assert!(page.contains("Đăng ký đất đai") && page.contains("Số điện thoại"), "{page}");
-            assert!(!page.contains("số định danh cá nhân của tôi"), "not asked for: {page}");
-            answer = steps
-                .post(format!("{}/dong-y", j.portal.base))
-                .form(&[("ma", consent_token(&page).as_str()), ("quyet-dinh", "dong-y")])
-                .send()
-                .expect("agree");
-        }
-        // The second time the consent is remembered: straight back with a code.
-        let back = reqwest::Url::parse(&location(&answer)).expect("redirect to the service");
-        assert!(back.as_str().starts_with(&j.dat_dai_redirect), "{back}");
-        let query: std::collections::HashMap<_, _> = back.query_pairs().into_owned().collect();
-        assert_eq!(query.get("state"), Some(state.secret()));
-        assert_eq!(query.get("iss"), Some(&j.portal.base));
-        let tokens = rust
-            .client
-            .exchange_code(AuthorizationCode::new(query["code"].clone()))
-            .expect("token endpoint")
-            .set_pkce_verifier(verifier)
-            .request(&rust.http)
-            .expect("code exchange");
-        let verifier = rust
-            .client
-            .id_token_verifier()
-            .set_allowed_algs(vec![openidconnect::core::CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256]);
-        let claims = tokens.id_token().expect("ID token").claims(&verifier, &nonce).expect("a valid RS256 ID token");
-        assert_eq!(claims.name().and_then(|n| n.get(None)).map(|n| n.as_str()), Some("Nguyễn Thị Hoà"));
-        assert_eq!(claims.phone_number().map(|p| p.as_str()), Some("+84905123456"));
-        assert!(tokens.access_token().secret().len() >= 32);
-        subjects.push(claims.subject().as_str().to_string());
+        subjects.push(sign_in_to_dat_dai(&j, &rust, &steps, &browser, round == 0));
     }
     assert_eq!(subjects[0], subjects[1], "one service sees one identifier");
     assert_ne!(subjects[0], first_sub, "two sectors see different identifiers");
@@ -229,4 +272,93 @@ fn a_citizen_signs_in_once_and_goes_on_into_two_services_that_see_different_iden
         .url();
     let again = steps.get(url.as_str()).send().expect("authorize");
     assert!(location(&again).starts_with("/dong-y?ma="), "{}", location(&again));
+}
+
+#[test]
+fn signing_out_at_one_service_signs_out_of_the_portal_every_service_and_the_national_login() {
+    let j = journey("private_key_jwt");
+    // The first service authenticates with a signed assertion this time.
+    let (browser, jar, learnt) = sign_in_to_ho_tich(&j);
+    let ho_tich_sub = learnt["sub"].as_str().expect("sub").to_string();
+    let rust = RustService::discover(&j.portal, &j.dat_dai_redirect);
+    let steps = one_step(jar.clone());
+    let dat_dai_sub = sign_in_to_dat_dai(&j, &rust, &steps, &browser, true);
+
+    // The service's logout goes to the portal, which asks to confirm and names both.
+    let confirm = browser.get(format!("{}/logout", j.ho_tich.base)).send().expect("service logout");
+    assert_eq!(confirm.url().path(), "/dang-xuat", "{}", confirm.url());
+    let page = confirm.text().expect("text");
+    for shown in ["Đăng xuất khỏi tất cả dịch vụ?", "Đăng ký hộ tịch trực tuyến", "Đăng ký đất đai"]
+    {
+        assert!(page.contains(shown), "{shown}:\n{page}");
+    }
+    let hidden = |name: &str| {
+        let re = Regex::new(&format!(r#"name="{name}" value="([^"]*)""#)).expect("regex");
+        re.captures(&page).map(|c| c[1].replace("&amp;", "&")).unwrap_or_default()
+    };
+    let out = steps
+        .post(format!("{}/dang-xuat", j.portal.base))
+        .form(&[("dich-vu", hidden("dich-vu")), ("ve", hidden("ve"))])
+        .send()
+        .expect("sign out");
+    let to_provider = location(&out);
+    assert!(to_provider.starts_with(&format!("{}/session/end?", j.provider.issuer)), "{to_provider}");
+
+    // At the national login: its own confirmation, then back through the portal to the
+    // service's signed-out page.
+    let provider_page = browser.get(&to_provider).send().expect("provider logout").text().expect("text");
+    let xsrf = Regex::new(r#"name="xsrf" value="([^"]+)""#).expect("regex").captures(&provider_page).expect("xsrf")[1]
+        .to_string();
+    let done = browser
+        .post(crate::identity::form_action(&provider_page))
+        .form(&[("xsrf", xsrf.as_str()), ("logout", "yes")])
+        .send()
+        .expect("provider confirms");
+    assert_eq!(done.url().as_str(), format!("{}/signed-out", j.ho_tich.base));
+
+    // Both services received a valid logout token for this session.
+    let mut received: Vec<Value> = Vec::new();
+    for _ in 0..100 {
+        received = browser.get(format!("{}/logouts", j.ho_tich.base)).send().expect("logouts").json().expect("json");
+        if !received.is_empty() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert_eq!(received.len(), 1, "{received:?}");
+    assert_eq!(received[0]["valid"], true, "{received:?}");
+    assert_eq!(received[0]["claims"]["sub"], ho_tich_sub.as_str());
+    let body = j.dat_dai_logouts.recv_timeout(std::time::Duration::from_secs(10)).expect("the second service is told");
+    let token = body.strip_prefix("logout_token=").expect("a logout token");
+    let claims = verified_logout_token(&j.portal, token);
+    assert_eq!(claims["aud"], "dat-dai");
+    assert_eq!(claims["sub"], dat_dai_sub.as_str());
+    assert_eq!(claims["sid"], received[0]["claims"]["sid"], "one session, one sid");
+    assert!(claims["events"]["http://schemas.openid.net/event/backchannel-logout"].is_object());
+
+    // Signed out of the portal, and of the national login: the next sign-in asks again.
+    let account = browser.get(format!("{}/tai-khoan", j.portal.base)).send().expect("account").text().expect("text");
+    assert!(account.contains("Bạn chưa đăng nhập"), "{account}");
+    let again = browser.get(format!("{}/login", j.ho_tich.base)).send().expect("service login");
+    assert!(again.url().as_str().starts_with(&format!("{}/interaction/", j.provider.issuer)), "{}", again.url());
+    assert!(again.text().expect("text").contains("name=\"login\""), "the national login asks for credentials");
+}
+
+/// Checks a logout token's signature against the hub's published keys; returns its claims.
+fn verified_logout_token(portal: &Server, token: &str) -> Value {
+    use base64::Engine;
+    use openidconnect::JsonWebKey;
+    let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let parts: Vec<&str> = token.split('.').collect();
+    assert_eq!(parts.len(), 3, "{token}");
+    let header: Value = serde_json::from_slice(&b64.decode(parts[0]).expect("header")).expect("json");
+    assert_eq!(header["typ"], "logout+jwt");
+    let keys: openidconnect::core::CoreJsonWebKeySet =
+        reqwest::blocking::get(format!("{}/oidc/jwks", portal.base)).expect("jwks").json().expect("json");
+    let alg: openidconnect::core::CoreJwsSigningAlgorithm = serde_json::from_value(header["alg"].clone()).expect("alg");
+    let key =
+        keys.keys().iter().find(|k| k.key_id().map(|i| i.as_str()) == header["kid"].as_str()).expect("a published key");
+    let signature = b64.decode(parts[2]).expect("signature");
+    key.verify_signature(&alg, format!("{}.{}", parts[0], parts[1]).as_bytes(), &signature).expect("signed by the hub");
+    serde_json::from_slice(&b64.decode(parts[1]).expect("claims")).expect("json")
 }

@@ -219,7 +219,7 @@ pub(crate) fn provider_with(port: u16, features: serde_json::Value) -> NationalL
             "client_id": "motcua",
             "client_secret": SECRET,
             "redirect_uris": [format!("http://127.0.0.1:{port}/dang-nhap/vneid/callback")],
-            "post_logout_redirect_uris": [format!("http://127.0.0.1:{port}/")],
+            "post_logout_redirect_uris": [format!("http://127.0.0.1:{port}/dang-xuat/xong")],
             "backchannel_logout_uri": format!("http://127.0.0.1:{port}/dang-nhap/vneid/backchannel-logout"),
             "backchannel_logout_session_required": true,
             "id_token_signed_response_alg": "ES256"
@@ -304,7 +304,10 @@ fn a_citizen_signs_in_sees_the_account_and_signs_out() {
     assert_eq!(out.status(), 303);
     let to = out.headers()["location"].to_str().expect("location").to_string();
     assert!(to.starts_with(&format!("{}/session/end?id_token_hint=", provider.issuer)), "{to}");
-    assert!(to.contains(&format!("post_logout_redirect_uri=http%3A%2F%2F127.0.0.1%3A{port}%2F")), "{to}");
+    assert!(
+        to.contains(&format!("post_logout_redirect_uri=http%3A%2F%2F127.0.0.1%3A{port}%2Fdang-xuat%2Fxong")),
+        "{to}"
+    );
     let account = browser.get(format!("{}/tai-khoan", portal.base)).send().expect("account").text().expect("text");
     assert!(account.contains("Bạn chưa đăng nhập"), "{account}");
 }

@@ -149,3 +149,56 @@ fn ConnectedServices(services: Vec<ConnectedService>) -> impl IntoView {
         }}
     }
 }
+
+/// `/dang-xuat`: "Đăng xuất khỏi tất cả dịch vụ?", where a service's logout leads. Signing
+/// out of the portal signs out of every service listed and of the national login.
+#[component]
+pub fn SignOutPage() -> impl IntoView {
+    let query = use_query_map().get_untracked();
+    let hidden: Vec<(&'static str, String)> =
+        ["dich-vu", "ve", "state"].into_iter().filter_map(|k| query.get(k).map(|v| (k, v))).collect();
+    let portal = super::portal();
+    let cookie = session_cookie();
+    view! {
+        <Title text="Đăng xuất"/>
+        {awaited(
+            async move {
+                match cookie {
+                    Some(c) => portal.signed_in_services(&c).await,
+                    None => Ok(None),
+                }
+            },
+            move |services| match services {
+                Some(services) => {
+                    let hidden = hidden.clone();
+                    view! {
+                        <h1 class="mc-heading-l">"Đăng xuất khỏi tất cả dịch vụ?"</h1>
+                        {if services.is_empty() {
+                            view! { <p class="mc-body">"Bạn sẽ đăng xuất khỏi Cổng và khỏi tài khoản định danh."</p> }.into_any()
+                        } else {
+                            view! {
+                                <p class="mc-body">"Bạn sẽ đăng xuất khỏi Cổng, khỏi tài khoản định danh và khỏi các dịch vụ đã đăng nhập trong phiên này:"</p>
+                                <ul class="mc-list mc-list--bullet">
+                                    {services.into_iter().map(|s| view! { <li>{s}</li> }).collect_view()}
+                                </ul>
+                            }.into_any()
+                        }}
+                        <form method="post" action="/dang-xuat">
+                            {hidden.into_iter().map(|(k, v)| view! { <input type="hidden" name=k value=v/> }).collect_view()}
+                            <div class="mc-button-group">
+                                <button class="mc-button" type="submit">"Đăng xuất khỏi tất cả"</button>
+                                <a class="mc-link" href="/tai-khoan">"Không, quay lại"</a>
+                            </div>
+                        </form>
+                    }
+                    .into_any()
+                }
+                None => view! {
+                    <h1 class="mc-heading-l">"Bạn đã đăng xuất"</h1>
+                    <p class="mc-body"><a class="mc-link" href="/">"Về trang chủ Cổng"</a></p>
+                }
+                .into_any(),
+            },
+        )}
+    }
+}

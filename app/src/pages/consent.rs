@@ -20,6 +20,9 @@ fn problem(code: &str) -> &'static str {
         "phien" => {
             "Yêu cầu đã hết hạn, đã được trả lời, hoặc phiên đăng nhập đã kết thúc. Vui lòng quay lại dịch vụ và thử lại."
         }
+        "dang-xuat" => {
+            "Yêu cầu đăng xuất không hợp lệ: dịch vụ không được nhận diện hoặc địa chỉ chuyển về chưa được đăng ký."
+        }
         _ => "Yêu cầu đăng nhập không hợp lệ.",
     }
 }

@@ -11,7 +11,7 @@ mod not_found;
 mod procedure;
 mod search;
 
-pub use account::{AccountPage, SignInPage};
+pub use account::{AccountPage, SignInPage, SignOutPage};
 pub use agency::{AgencyDetailPage, AgencyIndexPage};
 pub use announcement::AnnouncementPage;
 pub use consent::ConsentPage;

@@ -34,6 +34,7 @@ pub fn routes(state: AppState) -> Router {
         .route("/oidc/userinfo", get(userinfo).post(userinfo))
         .route("/oidc/revoke", post(revoke))
         .route("/oidc/introspect", post(introspect))
+        .route("/oidc/logout", get(end_session_get).post(end_session_post))
         .with_state(state)
 }
 
@@ -77,6 +78,10 @@ async fn discovery(State(state): State<AppState>) -> Response {
         "jwks_uri": hub.url("/oidc/jwks"),
         "revocation_endpoint": hub.url("/oidc/revoke"),
         "introspection_endpoint": hub.url("/oidc/introspect"),
+        "end_session_endpoint": hub.url("/oidc/logout"),
+        "backchannel_logout_supported": true,
+        "backchannel_logout_session_supported": true,
+        "frontchannel_logout_supported": false,
         "scopes_supported": scopes,
         "claims_supported": claims,
         "response_types_supported": ["code"],
@@ -346,6 +351,70 @@ async fn consent_answer(
         return unavailable("remembering consent", e);
     }
     issue(&state, &service, &request, &session, &account).await
+}
+
+async fn end_session_get(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
+    end_session(state, headers, params).await
+}
+
+async fn end_session_post(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    axum::Form(params): axum::Form<HashMap<String, String>>,
+) -> Response {
+    end_session(state, headers, params).await
+}
+
+/// RP-initiated logout from a service: the `id_token_hint` must be the hub's, and a
+/// post-logout URI must be registered for that service exactly; then the citizen confirms
+/// on `/dang-xuat` ("Đăng xuất khỏi tất cả dịch vụ?"), whose form does the rest.
+async fn end_session(state: AppState, headers: HeaderMap, params: HashMap<String, String>) -> Response {
+    let mut client_id = params.get("client_id").cloned();
+    if let Some(hint) = params.get("id_token_hint") {
+        match crate::hub::logout::hinted_client(&state.hub, &state.db, hint).await {
+            Ok(aud) if client_id.as_ref().is_none_or(|c| *c == aud) => client_id = Some(aud),
+            Ok(_) => return see_other("/dong-y?loi=dang-xuat"),
+            Err(e) => {
+                tracing::warn!("end-session refused: {e}");
+                return see_other("/dong-y?loi=dang-xuat");
+            }
+        }
+    }
+    let destination = match (params.get("post_logout_redirect_uri"), &client_id) {
+        (Some(to), Some(id)) => match services::find(&state.db, id).await {
+            Ok(Some(s)) if s.post_logout_redirect_uris.contains(to) => Some((id.clone(), to.clone())),
+            Ok(_) => {
+                tracing::warn!(client = id, "end-session refused: post_logout_redirect_uri {to} is not registered");
+                return see_other("/dong-y?loi=dang-xuat");
+            }
+            Err(e) => return unavailable("finding a service", e),
+        },
+        (Some(_), None) => return see_other("/dong-y?loi=dang-xuat"),
+        (None, _) => None,
+    };
+    let service_state = params.get("state").map(String::as_str);
+    match current_session(&state, &headers).await {
+        Ok(Some(_)) => {
+            let mut query = url::form_urlencoded::Serializer::new(String::new());
+            if let Some((id, to)) = &destination {
+                query.append_pair("dich-vu", id).append_pair("ve", to);
+                if let Some(s) = service_state {
+                    query.append_pair("state", s);
+                }
+            }
+            see_other(&format!("/dang-xuat?{}", query.finish()))
+        }
+        // Nobody to sign out: straight on.
+        Ok(None) => match &destination {
+            Some((_, to)) => see_other(&crate::hub::logout::with_state(to, service_state)),
+            None => see_other("/"),
+        },
+        Err(e) => unavailable("reading the session", e),
+    }
 }
 
 /// The account page's "Thu hồi quyền truy cập": the service must ask again next time.

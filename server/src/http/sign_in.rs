@@ -48,6 +48,7 @@ pub fn routes(state: AppState) -> Router {
         .route("/dang-nhap/{provider}/callback", get(callback))
         .route("/dang-nhap/{provider}/backchannel-logout", post(back_channel_logout))
         .route("/dang-xuat", post(sign_out))
+        .route(SIGNED_OUT_PATH, get(signed_out))
         .route("/.well-known/jwks.json", get(public_keys))
         .with_state(state)
 }
@@ -134,7 +135,21 @@ async fn callback(
     }
 }
 
-async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Response {
+/// Signing out (the account page's button, or the confirmation a service's logout leads
+/// to): ends the portal session, tells every service it signed in to, signs out at the
+/// national login, and ends on the service's registered post-logout page if one asked.
+async fn sign_out(State(state): State<AppState>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
+    let form: HashMap<String, String> = form_urlencoded::parse(&body).into_owned().collect();
+    // A destination only if it is registered for the service that names it, exactly.
+    let mut destination = None;
+    if let (Some(client_id), Some(to)) = (form.get("dich-vu"), form.get("ve")) {
+        match crate::hub::services::find(&state.db, client_id).await {
+            Ok(Some(s)) if s.post_logout_redirect_uris.contains(to) => destination = Some(to.clone()),
+            Ok(_) => tracing::warn!(client_id, "sign-out: post-logout URI not registered, ignored"),
+            Err(e) => tracing::error!("sign-out: {e}"),
+        }
+    }
+    let service_state = form.get("state").map(String::as_str);
     let ended = match session_cookie(&headers) {
         Some(c) => match store::end_session(&state.db, &c).await {
             Ok(s) => s,
@@ -146,8 +161,16 @@ async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Response
         },
         None => None,
     };
-    // Then at the provider, which comes back to the home page.
-    let mut location = "/".to_string();
+    if let Some(session) = &ended
+        && let Err(e) = crate::hub::logout::fan_out(&state.hub, &state.db, &session.id).await
+    {
+        tracing::error!("sign-out: telling the services failed: {e}");
+    }
+    // Then at the provider, which comes back to /dang-xuat/xong.
+    let mut location = match &destination {
+        Some(to) => crate::hub::logout::with_state(to, service_state),
+        None => "/".to_string(),
+    };
     if let Some(session) = ended
         && let Some(rp) = state.sign_in.providers.get(&session.provider_id)
         && let Some(end) = rp.end_session_endpoint().await
@@ -159,7 +182,10 @@ async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Response
                 q.append_pair("id_token_hint", token);
             }
             q.append_pair("client_id", &rp.config.client_id);
-            q.append_pair("post_logout_redirect_uri", &format!("{}/", state.sign_in.public_url));
+            q.append_pair("post_logout_redirect_uri", &format!("{}{SIGNED_OUT_PATH}", state.sign_in.public_url));
+            if let Some(to) = &destination {
+                q.append_pair("state", &crate::hub::logout::carry_destination(to, service_state));
+            }
         }
         location = url.to_string();
     }
@@ -168,6 +194,23 @@ async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Response
         response.headers_mut().insert(header::SET_COOKIE, value);
     }
     response
+}
+
+/// Where a provider sends the citizen after signing them out (to register at the provider).
+pub const SIGNED_OUT_PATH: &str = "/dang-xuat/xong";
+
+/// Back from the provider's logout: on to the service's page the citizen came from, if the
+/// carried destination is still registered, else home.
+async fn signed_out(State(state): State<AppState>, Query(query): Query<HashMap<String, String>>) -> Response {
+    let Some(carried) = query.get("state") else { return see_other("/") };
+    match crate::hub::logout::carried_destination(&state.db, carried).await {
+        Ok(Some(to)) => see_other(&to),
+        Ok(None) => see_other("/"),
+        Err(e) => {
+            tracing::error!("after sign-out: {e}");
+            see_other("/")
+        }
+    }
 }
 
 /// The provider says a citizen signed out there: end the sessions it names. Answers 200
@@ -206,7 +249,12 @@ async fn back_channel_logout(
     .await;
     match done {
         Ok(Some(ended)) => {
-            tracing::info!(provider, ended, "back-channel logout");
+            for session_id in &ended {
+                if let Err(e) = crate::hub::logout::fan_out(&state.hub, &state.db, session_id).await {
+                    tracing::error!("back-channel logout: telling the services failed: {e}");
+                }
+            }
+            tracing::info!(provider, ended = ended.len(), "back-channel logout");
             (StatusCode::OK, [(header::CACHE_CONTROL, "no-store")]).into_response()
         }
         Ok(None) => refuse("this logout token was already used (jti)".into()),

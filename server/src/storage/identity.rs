@@ -147,15 +147,19 @@ pub async fn end_session(db: &impl ConnectionTrait, cookie: &str) -> Result<Opti
 }
 
 /// Ends the sessions a provider's back-channel logout names: those of its `sid`, or every
-/// session of its subject when it names no `sid`. Returns how many ended.
+/// session of its subject when it names no `sid`. Returns the ended sessions' ids (the hub
+/// tells their services).
 pub async fn end_upstream_sessions(
     db: &impl ConnectionTrait,
     provider_id: &str,
     issuer: &str,
     sid: Option<&str>,
     subject: Option<&str>,
-) -> Result<u64, StorageError> {
-    let mut query = session::Entity::delete_many().filter(session::Column::ProviderId.eq(provider_id));
+) -> Result<Vec<String>, StorageError> {
+    if sid.is_none() && subject.is_none() {
+        return Ok(Vec::new());
+    }
+    let mut query = session::Entity::find().filter(session::Column::ProviderId.eq(provider_id));
     if let Some(sid) = sid {
         query = query.filter(session::Column::UpstreamSid.eq(sid));
     }
@@ -165,13 +169,12 @@ pub async fn end_upstream_sessions(
             .filter(account::Column::Subject.eq(subject))
             .one(db)
             .await?;
-        let Some(account) = account else { return Ok(0) };
+        let Some(account) = account else { return Ok(Vec::new()) };
         query = query.filter(session::Column::AccountId.eq(account.id));
     }
-    if sid.is_none() && subject.is_none() {
-        return Ok(0);
-    }
-    Ok(query.exec(db).await?.rows_affected)
+    let ids: Vec<String> = query.all(db).await?.into_iter().map(|s| s.id).collect();
+    session::Entity::delete_many().filter(session::Column::Id.is_in(ids.clone())).exec(db).await?;
+    Ok(ids)
 }
 
 /// Records a login sent to a provider.
@@ -279,11 +282,11 @@ mod tests {
 
         let c3 = open_session(&db, &new, now).await.expect("session");
         assert_eq!(
-            end_upstream_sessions(&db, "vneid", "https://vneid", Some("sid-other"), None).await.expect("end"),
+            end_upstream_sessions(&db, "vneid", "https://vneid", Some("sid-other"), None).await.expect("end").len(),
             0
         );
         assert_eq!(
-            end_upstream_sessions(&db, "vneid", "https://vneid", Some("sid-1"), Some("s1")).await.expect("end"),
+            end_upstream_sessions(&db, "vneid", "https://vneid", Some("sid-1"), Some("s1")).await.expect("end").len(),
             1
         );
         assert!(live_session(&db, &c3, idle, now).await.expect("read").is_none());
