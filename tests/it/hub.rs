@@ -171,15 +171,16 @@ impl RustService {
     }
 }
 
-/// Signs the signed-in citizen in to the Rust service: its consent page first when
-/// `asks_consent`, else straight back with a code; returns the `sub` it learnt.
-fn sign_in_to_dat_dai(
+/// A code for the Rust service, the citizen being signed in: through its consent page
+/// first when `asks_consent`, else straight back. Returns the code, its PKCE verifier and
+/// the nonce asked for.
+fn dat_dai_code(
     j: &Journey,
     rust: &RustService,
     steps: &reqwest::blocking::Client,
     browser: &reqwest::blocking::Client,
     asks_consent: bool,
-) -> String {
+) -> (String, openidconnect::PkceCodeVerifier, Nonce) {
     let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
     let (url, state, nonce) = rust
         .client
@@ -211,9 +212,22 @@ fn sign_in_to_dat_dai(
     let query: std::collections::HashMap<_, _> = back.query_pairs().into_owned().collect();
     assert_eq!(query.get("state"), Some(state.secret()));
     assert_eq!(query.get("iss"), Some(&j.portal.base));
+    (query["code"].clone(), verifier, nonce)
+}
+
+/// Signs the signed-in citizen in to the Rust service (see [`dat_dai_code`]); returns the
+/// `sub` it learnt from a verified RS256 ID token.
+fn sign_in_to_dat_dai(
+    j: &Journey,
+    rust: &RustService,
+    steps: &reqwest::blocking::Client,
+    browser: &reqwest::blocking::Client,
+    asks_consent: bool,
+) -> String {
+    let (code, verifier, nonce) = dat_dai_code(j, rust, steps, browser, asks_consent);
     let tokens = rust
         .client
-        .exchange_code(AuthorizationCode::new(query["code"].clone()))
+        .exchange_code(AuthorizationCode::new(code))
         .expect("token endpoint")
         .set_pkce_verifier(verifier)
         .request(&rust.http)
@@ -361,4 +375,127 @@ fn verified_logout_token(portal: &Server, token: &str) -> Value {
     let signature = b64.decode(parts[2]).expect("signature");
     key.verify_signature(&alg, format!("{}.{}", parts[0], parts[1]).as_bytes(), &signature).expect("signed by the hub");
     serde_json::from_slice(&b64.decode(parts[1]).expect("claims")).expect("json")
+}
+
+/// POSTs to the token endpoint; returns the status and the `error`.
+fn token_request(portal: &Server, form: &[(&str, &str)]) -> (u16, String) {
+    let r =
+        reqwest::blocking::Client::new().post(format!("{}/oidc/token", portal.base)).form(form).send().expect("token");
+    let status = r.status().as_u16();
+    let body: Value = r.json().expect("an OAuth error in JSON");
+    (status, body["error"].as_str().unwrap_or_default().to_string())
+}
+
+#[test]
+fn what_the_specifications_forbid_is_refused_with_the_error_they_name() {
+    let j = journey("private_key_jwt");
+    let authorize = |extra: &str| {
+        format!(
+            "{}/oidc/authorize?client_id=ho-tich&response_type=code&scope=openid&state=s1\
+             &code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256{extra}",
+            j.portal.base
+        )
+    };
+    // A browser with no session at the portal.
+    let look = one_step(std::sync::Arc::new(reqwest::cookie::Jar::default()));
+    let callback = format!("&redirect_uri={}/callback", j.ho_tich.base);
+
+    // Not sent anywhere when the redirect URI is not the registered one.
+    let r = look.get(authorize("&redirect_uri=https://evil.example/cb")).send().expect("authorize");
+    assert_eq!(location(&r), "/dong-y?loi=dia-chi");
+    // Missing PKCE; prompt=none without a session: back to the service with the error.
+    let r = look.get(authorize(&callback).replace("&code_challenge=", "&x=")).send().expect("authorize");
+    assert!(location(&r).contains("error=invalid_request") && location(&r).contains("state=s1"), "{}", location(&r));
+    let r = look.get(authorize(&format!("{callback}&prompt=none"))).send().expect("authorize");
+    assert!(location(&r).starts_with(&format!("{}/callback?error=login_required", j.ho_tich.base)), "{}", location(&r));
+
+    // Client assertions: another key, expired, replayed.
+    let assertion = |kind: &str| {
+        reqwest::blocking::get(format!("{}/assertion?kind={kind}", j.ho_tich.base))
+            .expect("assertion")
+            .text()
+            .expect("text")
+    };
+    let with_assertion = |a: &str| {
+        token_request(
+            &j.portal,
+            &[
+                ("grant_type", "authorization_code"),
+                ("code", "no-such-code"),
+                ("redirect_uri", &format!("{}/callback", j.ho_tich.base)),
+                ("code_verifier", "x"),
+                ("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"),
+                ("client_assertion", a),
+            ],
+        )
+    };
+    assert_eq!(with_assertion(&assertion("wrong-key")), (401, "invalid_client".into()));
+    assert_eq!(with_assertion(&assertion("expired")), (401, "invalid_client".into()));
+    let valid = assertion("valid");
+    assert_eq!(with_assertion(&valid), (400, "invalid_grant".into()), "authenticated, the code is unknown");
+    assert_eq!(with_assertion(&valid), (401, "invalid_client".into()), "a replayed jti");
+
+    // Codes: wrong verifier, wrong secret, replay (which revokes what the code gave).
+    let (browser, jar, _) = sign_in_to_ho_tich(&j);
+    let rust = RustService::discover(&j.portal, &j.dat_dai_redirect);
+    let steps = one_step(jar.clone());
+    let exchange = |code: &str, verifier: &str, secret: &str| {
+        token_request(
+            &j.portal,
+            &[
+                ("grant_type", "authorization_code"),
+                ("code", code),
+                ("redirect_uri", j.dat_dai_redirect.as_str()),
+                ("code_verifier", verifier),
+                ("client_id", "dat-dai"),
+                ("client_secret", secret),
+            ],
+        )
+    };
+    let (code, verifier, _) = dat_dai_code(&j, &rust, &steps, &browser, true);
+    assert_eq!(exchange(&code, verifier.secret(), "not-the-secret"), (401, "invalid_client".into()));
+    assert_eq!(
+        exchange(&code, "a-verifier-that-is-not-the-one-of-this-challenge-0123456789", DAT_DAI_SECRET),
+        (400, "invalid_grant".into())
+    );
+    let (code, verifier, _) = dat_dai_code(&j, &rust, &steps, &browser, false);
+    let first = reqwest::blocking::Client::new()
+        .post(format!("{}/oidc/token", j.portal.base))
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("code", code.as_str()),
+            ("redirect_uri", j.dat_dai_redirect.as_str()),
+            ("code_verifier", verifier.secret().as_str()),
+            ("client_id", "dat-dai"),
+            ("client_secret", DAT_DAI_SECRET),
+        ])
+        .send()
+        .expect("token");
+    assert_eq!(first.status(), 200);
+    let first: Value = first.json().expect("tokens");
+    let access = first["access_token"].as_str().expect("access token").to_string();
+    let userinfo = |token: &str| {
+        reqwest::blocking::Client::new()
+            .get(format!("{}/oidc/userinfo", j.portal.base))
+            .bearer_auth(token)
+            .send()
+            .expect("userinfo")
+            .status()
+            .as_u16()
+    };
+    assert_eq!(userinfo(&access), 200);
+    assert_eq!(exchange(&code, verifier.secret(), DAT_DAI_SECRET), (400, "invalid_grant".into()));
+    assert_eq!(userinfo(&access), 401, "a replayed code revokes the tokens it gave");
+
+    // Logout to a post-logout URI the service never registered: not followed.
+    let id_token = first["id_token"].as_str().expect("id token");
+    let r = steps
+        .get(format!("{}/oidc/logout", j.portal.base))
+        .query(&[("id_token_hint", id_token), ("post_logout_redirect_uri", "https://evil.example/")])
+        .send()
+        .expect("end session");
+    assert_eq!(location(&r), "/dong-y?loi=dang-xuat");
+    let page = browser.get(format!("{}/dong-y?loi=dang-xuat", j.portal.base)).send().expect("page");
+    assert_eq!(page.status(), 400);
+    assert!(page.text().expect("text").contains("chưa được đăng ký"));
 }
