@@ -90,6 +90,16 @@ enum Command {
         #[command(subcommand)]
         action: IdentityCommand,
     },
+    /// Department services that sign citizens in through the portal's sign-on hub.
+    Services {
+        #[command(subcommand)]
+        action: hub::commands::ServiceCommand,
+    },
+    /// The sign-on hub's signing keys.
+    Keys {
+        #[command(subcommand)]
+        action: hub::commands::KeyCommand,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -301,6 +311,15 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let report = identity::check::check(config).await;
             println!("{report}");
             Ok(if report.failures() == 0 { ExitCode::SUCCESS } else { ExitCode::from(2) })
+        }
+        Command::Services { action } => {
+            // Config-file services are brought in by the server at start (it has their secrets).
+            let db = connect(&config).await?;
+            hub::commands::run_services(&db, action).await
+        }
+        Command::Keys { action } => {
+            let db = connect(&config).await?;
+            hub::commands::run_keys(&db, &config, action).await
         }
         Command::Crawl { source } => {
             let db = connect(&config).await?;

@@ -24,7 +24,7 @@ const DAT_DAI_SECRET: &str = "bi-mat-cua-dich-vu-dat-dai-0123456789abcdef";
 struct Journey {
     provider: NationalLogin,
     ho_tich: DepartmentService,
-    _site: Site,
+    site: Site,
     portal: Server,
     dat_dai_redirect: String,
     /// What the second service's back-channel logout endpoint received.
@@ -93,7 +93,7 @@ fn journey(ho_tich_auth: &str) -> Journey {
         &[("HO_TICH_SECRET", HO_TICH_SECRET), ("DAT_DAI_SECRET", DAT_DAI_SECRET)],
         |_| {},
     );
-    Journey { provider, ho_tich, _site: site, portal, dat_dai_redirect, dat_dai_logouts }
+    Journey { provider, ho_tich, site, portal, dat_dai_redirect, dat_dai_logouts }
 }
 
 fn location(response: &reqwest::blocking::Response) -> String {
@@ -344,7 +344,8 @@ fn signing_out_at_one_service_signs_out_of_the_portal_every_service_and_the_nati
     assert_eq!(received[0]["claims"]["sub"], ho_tich_sub.as_str());
     let body = j.dat_dai_logouts.recv_timeout(std::time::Duration::from_secs(10)).expect("the second service is told");
     let token = body.strip_prefix("logout_token=").expect("a logout token");
-    let claims = verified_logout_token(&j.portal, token);
+    let (header, claims) = verified_jwt(&j.portal, token);
+    assert_eq!(header["typ"], "logout+jwt");
     assert_eq!(claims["aud"], "dat-dai");
     assert_eq!(claims["sub"], dat_dai_sub.as_str());
     assert_eq!(claims["sid"], received[0]["claims"]["sid"], "one session, one sid");
@@ -358,15 +359,15 @@ fn signing_out_at_one_service_signs_out_of_the_portal_every_service_and_the_nati
     assert!(again.text().expect("text").contains("name=\"login\""), "the national login asks for credentials");
 }
 
-/// Checks a logout token's signature against the hub's published keys; returns its claims.
-fn verified_logout_token(portal: &Server, token: &str) -> Value {
+/// Checks a token's signature against the hub's published keys; returns its header and
+/// claims.
+fn verified_jwt(portal: &Server, token: &str) -> (Value, Value) {
     use base64::Engine;
     use openidconnect::JsonWebKey;
     let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
     let parts: Vec<&str> = token.split('.').collect();
     assert_eq!(parts.len(), 3, "{token}");
     let header: Value = serde_json::from_slice(&b64.decode(parts[0]).expect("header")).expect("json");
-    assert_eq!(header["typ"], "logout+jwt");
     let keys: openidconnect::core::CoreJsonWebKeySet =
         reqwest::blocking::get(format!("{}/oidc/jwks", portal.base)).expect("jwks").json().expect("json");
     let alg: openidconnect::core::CoreJwsSigningAlgorithm = serde_json::from_value(header["alg"].clone()).expect("alg");
@@ -374,7 +375,109 @@ fn verified_logout_token(portal: &Server, token: &str) -> Value {
         keys.keys().iter().find(|k| k.key_id().map(|i| i.as_str()) == header["kid"].as_str()).expect("a published key");
     let signature = b64.decode(parts[2]).expect("signature");
     key.verify_signature(&alg, format!("{}.{}", parts[0], parts[1]).as_bytes(), &signature).expect("signed by the hub");
-    serde_json::from_slice(&b64.decode(parts[1]).expect("claims")).expect("json")
+    (header, serde_json::from_slice(&b64.decode(parts[1]).expect("claims")).expect("json"))
+}
+
+fn published_kids(portal: &Server) -> Vec<String> {
+    let keys: Value = reqwest::blocking::get(format!("{}/oidc/jwks", portal.base)).expect("jwks").json().expect("json");
+    keys["keys"].as_array().expect("keys").iter().map(|k| k["kid"].as_str().expect("kid").to_string()).collect()
+}
+
+fn run(site: &Site, args: &[&str]) -> String {
+    let out = site.command().args(args).output().expect("run motcua");
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "motcua {args:?}: {text}");
+    text
+}
+
+#[test]
+fn rotating_keys_keeps_issued_tokens_valid_and_signs_with_the_key_published_before() {
+    let j = journey("client_secret_basic");
+    let (browser, _jar, learnt) = sign_in_to_ho_tich(&j);
+    let old_token = learnt["id_token"].as_str().expect("id token").to_string();
+    let (old_header, _) = verified_jwt(&j.portal, &old_token);
+    let before = published_kids(&j.portal);
+
+    let said = run(&j.site, &["keys", "rotate"]);
+    assert!(said.contains("now signing with"), "{said}");
+    // The old key is still published: the token the service holds still validates.
+    let after = published_kids(&j.portal);
+    assert!(after.contains(&old_header["kid"].as_str().expect("kid").to_string()), "{after:?}");
+    let (_, claims) = verified_jwt(&j.portal, &old_token);
+    assert_eq!(claims["sub"], learnt["sub"]);
+
+    // The next sign-in (no form, consent remembered) is signed with a key that was
+    // published before the rotation, and the service accepts it.
+    let again = browser.get(format!("{}/login", j.ho_tich.base)).send().expect("service login");
+    assert_eq!(again.status(), 200);
+    let learnt: Value = again.json().expect("json");
+    let (new_header, _) = verified_jwt(&j.portal, learnt["id_token"].as_str().expect("id token"));
+    assert_ne!(new_header["kid"], old_header["kid"]);
+    assert!(before.contains(&new_header["kid"].as_str().expect("kid").to_string()), "published before it signed");
+    assert_eq!(new_header["alg"], "ES256");
+}
+
+#[test]
+fn services_are_registered_listed_given_new_secrets_and_removed_from_the_command_line() {
+    let j = journey("client_secret_basic");
+    let said = run(
+        &j.site,
+        &[
+            "services",
+            "add",
+            "nop-thue",
+            "--name",
+            "Nộp thuế đất",
+            "--redirect-uri",
+            "https://thue.hue.gov.vn/cb",
+            "--auth",
+            "client-secret-post",
+            "--scope",
+            "openid",
+            "--scope",
+            "profile",
+        ],
+    );
+    let secret = said.rsplit(": ").next().expect("the secret").trim().to_string();
+    assert_eq!(secret.len(), 64, "{said}");
+    let listed = run(&j.site, &["services", "list"]);
+    assert!(listed.contains("nop-thue\tNộp thuế đất\tclient_secret_post") && listed.contains("ho-tich"), "{listed}");
+
+    // Authenticated by its secret (the code is unknown, so invalid_grant); then rotated.
+    let try_secret = |secret: &str| {
+        token_request(
+            &j.portal,
+            &[
+                ("grant_type", "authorization_code"),
+                ("code", "none"),
+                ("redirect_uri", "https://thue.hue.gov.vn/cb"),
+                ("code_verifier", "x"),
+                ("client_id", "nop-thue"),
+                ("client_secret", secret),
+            ],
+        )
+    };
+    assert_eq!(try_secret(&secret), (400, "invalid_grant".into()));
+    let said = run(&j.site, &["services", "rotate-secret", "nop-thue"]);
+    let rotated = said.rsplit(": ").next().expect("the secret").trim().to_string();
+    assert_eq!(try_secret(&secret), (401, "invalid_client".into()));
+    assert_eq!(try_secret(&rotated), (400, "invalid_grant".into()));
+    run(&j.site, &["services", "remove", "nop-thue"]);
+    assert_eq!(try_secret(&rotated), (401, "invalid_client".into()));
+
+    // A service of the configuration file is changed there, not here.
+    let out = j.site.command().args(["services", "remove", "ho-tich"]).output().expect("run");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("configuration file"));
+    // A bad registration names its field.
+    let out = j
+        .site
+        .command()
+        .args(["services", "add", "x", "--name", "X", "--redirect-uri", "not a uri"])
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a uri"), "{}", String::from_utf8_lossy(&out.stderr));
 }
 
 /// POSTs to the token endpoint; returns the status and the `error`.

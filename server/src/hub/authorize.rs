@@ -221,16 +221,6 @@ impl AuthRequest {
         }
         Ok(Decision::Issue)
     }
-
-    /// The claims the asked scopes would release, for the consent page.
-    pub fn claims(&self) -> Vec<&'static str> {
-        self.scopes
-            .iter()
-            .flat_map(|s| SCOPES.iter().find(|(k, _)| k == s).map(|(_, c)| *c).unwrap_or_default())
-            .copied()
-            .filter(|c| *c != "sub")
-            .collect()
-    }
 }
 
 #[cfg(test)]
@@ -306,7 +296,6 @@ mod tests {
         assert_eq!(error_of(read(&params(&[("request", "eyJ")]), Some(&s))), "request_not_supported");
         let ok = read(&params(&[("scope", "openid profile unknown profile")]), Some(&s)).expect("ok");
         assert_eq!(ok.scopes, ["openid", "profile"]);
-        assert_eq!(ok.claims(), ["name", "birthdate"]);
     }
 
     #[test]

@@ -285,6 +285,15 @@ pub async fn published(
         .collect()
 }
 
+/// Every key, oldest first, without private parts.
+pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<hub_key::Model>, HubError> {
+    let mut keys = hub_key::Entity::find().order_by_asc(hub_key::Column::CreatedAt).all(db).await?;
+    for k in &mut keys {
+        k.private_key.clear();
+    }
+    Ok(keys)
+}
+
 /// The key that signs with `alg` now.
 pub async fn signing(db: &impl ConnectionTrait, kek: &KeyEncryptionKey, alg: &str) -> Result<SigningKey, HubError> {
     let row = of_state(db, alg, "current").await?.pop().ok_or_else(|| {

@@ -8,6 +8,7 @@
 //! services and exchanges codes for tokens. The HTTP side is `crate::http::hub`.
 
 pub mod authorize;
+pub mod commands;
 pub mod keys;
 pub mod logout;
 pub mod services;
@@ -16,7 +17,7 @@ pub mod token;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::Duration;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DatabaseConnection, EntityTrait};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection, EntityTrait};
 use sha2::{Digest, Sha256};
 
 use crate::config::SubjectType;

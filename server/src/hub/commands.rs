@@ -1,0 +1,217 @@
+//! `motcua services …` and `motcua keys …`: registering department services and rotating
+//! the hub's signing keys from the command line.
+
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use chrono::Utc;
+use clap::{Subcommand, ValueEnum};
+use sea_orm::DatabaseConnection;
+
+use super::{keys, services};
+use crate::config::{Config, ServiceAuth, ServiceConfig, SubjectType};
+
+/// `motcua services …`
+#[derive(Subcommand, Debug)]
+pub enum ServiceCommand {
+    /// Registers a service (or replaces one added here before). A secret method prints a new
+    /// secret, once: give it to the service's team.
+    Add {
+        /// Client id ("ho-tich-hue").
+        client_id: String,
+        /// Name citizens see on the consent page.
+        #[arg(long)]
+        name: String,
+        /// Slug of the agency that runs it.
+        #[arg(long)]
+        agency: Option<String>,
+        /// A redirect URI (repeat for more), matched exactly.
+        #[arg(long = "redirect-uri", required = true)]
+        redirect_uris: Vec<String>,
+        /// A post-logout redirect URI (repeat for more).
+        #[arg(long = "post-logout-redirect-uri")]
+        post_logout_redirect_uris: Vec<String>,
+        /// How it authenticates at the token endpoint.
+        #[arg(long, value_enum, default_value = "client-secret-basic")]
+        auth: AuthArg,
+        /// Its JWK Set file, for private-key-jwt.
+        #[arg(long)]
+        jwks_file: Option<std::path::PathBuf>,
+        /// Or where its JWK Set is published.
+        #[arg(long)]
+        jwks_uri: Option<String>,
+        /// A scope it may ask for (repeat): openid, profile, phone, email, citizen.
+        #[arg(long = "scope", default_values = ["openid", "profile"])]
+        scopes: Vec<String>,
+        /// Where the hub posts logout tokens.
+        #[arg(long)]
+        backchannel_logout_uri: Option<String>,
+        /// Its third-party-initiated login URI (hand-off from procedure pages).
+        #[arg(long)]
+        initiate_login_uri: Option<String>,
+        /// Sector of its pairwise identifiers (default: the host of its first redirect URI).
+        #[arg(long)]
+        sector: Option<String>,
+        /// Give it the portal-wide subject identifier instead of a pairwise one.
+        #[arg(long)]
+        public_subject: bool,
+        /// ID token algorithm: ES256 or RS256.
+        #[arg(long, default_value = "ES256")]
+        id_token_alg: String,
+    },
+    /// Lists the services.
+    List,
+    /// Removes a service added here.
+    Remove {
+        /// Client id.
+        client_id: String,
+    },
+    /// Gives a service added here a new secret (printed once); the old one stops working.
+    RotateSecret {
+        /// Client id.
+        client_id: String,
+    },
+}
+
+/// Client authentication methods, as the command line spells them.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum AuthArg {
+    /// HTTP Basic.
+    ClientSecretBasic,
+    /// In the form body.
+    ClientSecretPost,
+    /// A signed JWT.
+    PrivateKeyJwt,
+}
+
+/// `motcua keys …`
+#[derive(Subcommand, Debug)]
+pub enum KeyCommand {
+    /// Lists the signing keys and their states.
+    List,
+    /// Retires the signing keys, promotes the already-published next ones, and publishes new
+    /// next ones. Retired keys stay published until their tokens have expired.
+    Rotate,
+}
+
+fn refuse_config_service(service: &services::Service) -> anyhow::Result<()> {
+    if service.source == "config" {
+        bail!("service {} is defined in the configuration file; change it there", service.client_id);
+    }
+    Ok(())
+}
+
+/// Runs `motcua services …`.
+pub async fn run_services(db: &DatabaseConnection, action: ServiceCommand) -> anyhow::Result<ExitCode> {
+    let now = Utc::now();
+    match action {
+        ServiceCommand::Add {
+            client_id,
+            name,
+            agency,
+            redirect_uris,
+            post_logout_redirect_uris,
+            auth,
+            jwks_file,
+            jwks_uri,
+            scopes,
+            backchannel_logout_uri,
+            initiate_login_uri,
+            sector,
+            public_subject,
+            id_token_alg,
+        } => {
+            if let Some(existing) = services::find(db, &client_id).await? {
+                refuse_config_service(&existing)?;
+            }
+            let jwks = match jwks_file {
+                Some(f) => Some(std::fs::read_to_string(&f).with_context(|| format!("cannot read {}", f.display()))?),
+                None => None,
+            };
+            let client_auth = match auth {
+                AuthArg::ClientSecretBasic => ServiceAuth::ClientSecretBasic,
+                AuthArg::ClientSecretPost => ServiceAuth::ClientSecretPost,
+                AuthArg::PrivateKeyJwt => ServiceAuth::PrivateKeyJwt,
+            };
+            let config = ServiceConfig {
+                client_id: client_id.clone(),
+                name,
+                agency,
+                redirect_uris,
+                post_logout_redirect_uris,
+                client_auth,
+                client_secret_env: None,
+                jwks,
+                jwks_uri,
+                scopes,
+                backchannel_logout_uri,
+                initiate_login_uri,
+                sector,
+                subject_type: if public_subject { SubjectType::Public } else { SubjectType::Pairwise },
+                id_token_alg,
+            };
+            let secret = match client_auth {
+                ServiceAuth::PrivateKeyJwt => None,
+                _ => Some(crate::storage::identity::random_token()?),
+            };
+            services::upsert(db, &config, secret.as_deref(), "cli", now).await?;
+            println!("registered {client_id}");
+            if let Some(secret) = secret {
+                println!("client secret (shown once, keep it in the service's secret store): {secret}");
+            }
+        }
+        ServiceCommand::List => {
+            for s in services::list(db).await? {
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\t{}",
+                    s.client_id,
+                    s.name,
+                    serde_json::to_value(s.auth)?.as_str().unwrap_or_default(),
+                    s.scopes.join(" "),
+                    s.redirect_uris.join(" "),
+                    s.source
+                );
+            }
+        }
+        ServiceCommand::Remove { client_id } => {
+            let Some(existing) = services::find(db, &client_id).await? else { bail!("no service {client_id}") };
+            refuse_config_service(&existing)?;
+            services::remove(db, &client_id).await?;
+            println!("removed {client_id}");
+        }
+        ServiceCommand::RotateSecret { client_id } => {
+            let Some(existing) = services::find(db, &client_id).await? else { bail!("no service {client_id}") };
+            refuse_config_service(&existing)?;
+            let secret = services::rotate_secret(db, &client_id, now).await?;
+            println!("new client secret for {client_id} (shown once): {secret}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Runs `motcua keys …`.
+pub async fn run_keys(db: &DatabaseConnection, config: &Config, action: KeyCommand) -> anyhow::Result<ExitCode> {
+    let kek = keys::KeyEncryptionKey::load(
+        &config.hub.key_encryption_key_env,
+        &config.data_dir.join("hub-key-encryption.key"),
+    )?;
+    let now = Utc::now();
+    keys::ensure(db, &kek, now).await?;
+    match action {
+        KeyCommand::List => {
+            for k in keys::list(db).await? {
+                let retired = k.retired_at.map(|t| format!("\tretired {t}")).unwrap_or_default();
+                println!("{}\t{}\t{}\tcreated {}{retired}", k.kid, k.alg, k.state, k.created_at);
+            }
+        }
+        KeyCommand::Rotate => {
+            let signing = keys::rotate(db, &kek, now).await?;
+            println!("now signing with {}", signing.join(", "));
+            println!(
+                "retired keys stay published for {} minutes, until the tokens they signed have expired",
+                config.hub.token_minutes + 1
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
