@@ -243,6 +243,9 @@ pub struct Procedure {
     pub procedure_type: Option<String>,
     /// The page of the national portal it came from.
     pub source_url: Option<String>,
+    /// The department's online service that takes applications for it, if one is
+    /// connected to the portal's sign-on hub.
+    pub online_service: Option<OnlineService>,
     /// When the portal last changed it.
     pub updated_at: DateTime<Utc>,
 }
@@ -452,6 +455,33 @@ pub struct AccountView {
     pub signed_in_at: DateTime<Utc>,
     /// Department services the citizen agreed to sign in to ("Dịch vụ đã kết nối").
     pub connected: Vec<ConnectedService>,
+}
+
+/// A department's online service, as a procedure page names it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OnlineService {
+    /// Its name ("Đăng ký khai sinh trực tuyến").
+    pub name: String,
+    /// The agency that runs it, if known.
+    pub agency: Option<String>,
+}
+
+/// What the portal tells a citizen before handing them off to a department's online
+/// service: where they go, what it will learn, and the assurance it needs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HandOff {
+    /// The procedure's code.
+    pub procedure_code: String,
+    /// The procedure's title.
+    pub procedure_title: String,
+    /// The service.
+    pub service: OnlineService,
+    /// What it may learn, in words.
+    pub shares: Vec<String>,
+    /// The assurance level it needs (1 low, 2 substantial, 3 high).
+    pub assurance_level: i32,
+    /// The level of the citizen's session, when signed in.
+    pub signed_in_level: Option<i32>,
 }
 
 /// A department service a citizen has agreed to share data with.

@@ -19,7 +19,7 @@ use leptos_router::{SsrMode, path};
 
 use crate::components::{Footer, Header};
 use crate::pages::{
-    AccountPage, AgencyDetailPage, AgencyIndexPage, AnnouncementPage, ConsentPage, HomePage, NotFoundPage,
+    AccountPage, AgencyDetailPage, AgencyIndexPage, AnnouncementPage, ConsentPage, HandOffPage, HomePage, NotFoundPage,
     ProcedurePage, SearchResultsPage, SignInPage, SignOutPage,
 };
 
@@ -64,6 +64,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
                         <Route path=path!("/tim-kiem") view=SearchResultsPage ssr=SsrMode::Async/>
                         <Route path=path!("/thu-tuc/:code") view=ProcedurePage ssr=SsrMode::Async/>
+                        <Route path=path!("/nop-truc-tuyen/:code") view=HandOffPage ssr=SsrMode::Async/>
                         <Route path=path!("/tin-tuc/:slug") view=AnnouncementPage ssr=SsrMode::Async/>
                         <Route path=path!("/co-quan") view=AgencyIndexPage ssr=SsrMode::Async/>
                         <Route path=path!("/co-quan/:slug") view=AgencyDetailPage ssr=SsrMode::Async/>

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use crate::domain::{
-    AccountView, AgencyListing, AgencyPage, Announcement, ConsentRequest, HomeData, Procedure, SearchPage,
+    AccountView, AgencyListing, AgencyPage, Announcement, ConsentRequest, HandOff, HomeData, Procedure, SearchPage,
     SearchParams, SignInOption,
 };
 
@@ -36,6 +36,8 @@ pub trait PortalBackend: Send + Sync + 'static {
     /// The signed-in citizen of a session cookie's value; `None` when it is not a live
     /// session (never signed in, signed out, idle or expired).
     async fn account(&self, session_cookie: &str) -> Result<Option<AccountView>, BackendError>;
+    /// The hand-off to the online service of a procedure; `None` when it has none.
+    async fn hand_off(&self, code: &str, session_cookie: Option<&str>) -> Result<Option<HandOff>, BackendError>;
     /// The names of the services this session signed in to; `None` when it is not a live
     /// session.
     async fn signed_in_services(&self, session_cookie: &str) -> Result<Option<Vec<String>>, BackendError>;

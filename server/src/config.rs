@@ -127,6 +127,20 @@ pub struct ServiceConfig {
     /// ID token signing algorithm: `ES256` (default) or `RS256`.
     #[serde(default = "default_id_token_alg")]
     pub id_token_alg: String,
+    /// Codes of the procedures it takes applications for: their pages offer "Nộp hồ sơ
+    /// trực tuyến" and hand the citizen off to it.
+    #[serde(default)]
+    pub procedures: Vec<String>,
+    /// Where a handed-off citizen lands (`target_link_uri`); default: its origin.
+    pub start_url: Option<String>,
+    /// The assurance level it needs (1 low, 2 substantial, 3 high); the hub asks the national
+    /// login for more when a session has less. Default 2.
+    #[serde(default = "default_service_level")]
+    pub assurance_level: u8,
+}
+
+fn default_service_level() -> u8 {
+    2
 }
 
 fn default_service_scopes() -> Vec<String> {

@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use motcua_app::domain::{
     AccountView, Agency, AgencyLevel, AgencyListing, AgencyPage, AgencyRef, Announcement, ConnectedService,
-    ConsentRequest, DocumentKind, DocumentSummary, FacetValue, HomeData, Procedure, SearchHit, SearchPage,
-    SearchParams, SignInOption,
+    ConsentRequest, DocumentKind, DocumentSummary, FacetValue, HandOff, HomeData, OnlineService, Procedure, SearchHit,
+    SearchPage, SearchParams, SignInOption,
 };
 use motcua_app::ports::{BackendError, PortalBackend};
 use motcua_search::{SearchIndex, SearchRequest};
@@ -65,6 +65,21 @@ impl PortalService {
         crate::storage::identity::live_session(&self.db, cookie, idle, chrono::Utc::now())
             .await
             .map_err(|e| BackendError::Unavailable(e.to_string()))
+    }
+
+    /// The hub service that takes applications for a procedure, and how pages name it.
+    async fn online_service(
+        &self,
+        code: &str,
+    ) -> Result<Option<(crate::hub::services::Service, OnlineService)>, BackendError> {
+        let found = crate::hub::services::for_procedure(&self.db, code).await.map_err(unavailable)?;
+        let Some(service) = found else { return Ok(None) };
+        let agency = match &service.agency {
+            Some(slug) => crate::storage::agencies::name_of(&self.db, slug).await.map_err(unavailable)?,
+            None => None,
+        };
+        let online = OnlineService { name: service.name.clone(), agency };
+        Ok(Some((service, online)))
     }
 
     /// Completions for the search box (autocomplete).
@@ -328,8 +343,39 @@ impl PortalBackend for PortalService {
             competent_agency: details.competent_agency,
             decision: details.decision,
             procedure_type: details.procedure_type,
+            online_service: self.online_service(code).await?.map(|(_, s)| s),
             source_url: doc.origin_url,
             updated_at: doc.updated_at,
+        }))
+    }
+
+    async fn hand_off(&self, code: &str, session_cookie: Option<&str>) -> Result<Option<HandOff>, BackendError> {
+        let Some((service, online)) = self.online_service(code).await? else { return Ok(None) };
+        let title = procedure_details::Entity::find()
+            .filter(procedure_details::Column::Code.eq(code))
+            .find_also_related(document::Entity)
+            .one(&self.db)
+            .await
+            .map_err(unavailable)?
+            .and_then(|(_, d)| d)
+            .map(|d| d.title);
+        let Some(procedure_title) = title else { return Ok(None) };
+        let signed_in_level = match session_cookie {
+            Some(c) => self.live_session(c).await?.map(|(_, a)| a.assurance_level),
+            None => None,
+        };
+        Ok(Some(HandOff {
+            procedure_code: code.to_string(),
+            procedure_title,
+            service: online,
+            shares: service
+                .scopes
+                .iter()
+                .filter_map(|s| crate::hub::services::scope_label(s))
+                .map(str::to_string)
+                .collect(),
+            assurance_level: service.assurance_level,
+            signed_in_level,
         }))
     }
 

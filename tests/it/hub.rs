@@ -79,6 +79,7 @@ fn journey(ho_tich_auth: &str) -> Journey {
          redirect_uris = [\"{base}/callback\"]\npost_logout_redirect_uris = [\"{base}/signed-out\"]\n\
          {ho_tich_auth_config}\nscopes = [\"openid\", \"profile\", \"citizen\"]\n\
          backchannel_logout_uri = \"{base}/backchannel-logout\"\nsector = \"tuphap.hue.gov.vn\"\n\
+         procedures = [\"1.001193\"]\ninitiate_login_uri = \"{base}/login\"\nstart_url = \"{base}/\"\n\
          [[hub.services]]\nclient_id = \"dat-dai\"\nname = \"Đăng ký đất đai\"\nredirect_uris = [\"{dat_dai_redirect}\"]\n\
          client_auth = \"client_secret_post\"\nclient_secret_env = \"DAT_DAI_SECRET\"\nid_token_alg = \"RS256\"\n\
          backchannel_logout_uri = \"http://127.0.0.1:{receiver_port}/backchannel-logout\"\n\
@@ -115,8 +116,9 @@ fn consent_token(page: &str) -> String {
 /// agreeing to share the citizen id number; returns what the service learnt.
 fn sign_in_to_ho_tich(j: &Journey) -> (reqwest::blocking::Client, std::sync::Arc<reqwest::cookie::Jar>, Value) {
     let (browser, jar) = browser_with_jar();
-    // Service → portal → national login: the provider's login form.
-    let login = browser.get(format!("{}/login", j.ho_tich.base)).send().expect("service login");
+    // The procedure page → the hand-off → the service's initiate-login → portal → national
+    // login: the provider's login form.
+    let login = browser.get(format!("{}/nop-truc-tuyen/1.001193/tiep-tuc", j.portal.base)).send().expect("hand-off");
     assert!(login.url().as_str().starts_with(&format!("{}/interaction/", j.provider.issuer)), "{}", login.url());
     let (steps, callback) = consent_and_come_back(&browser, jar.clone(), login, &j.provider.issuer);
     // National login → portal, which goes back to the service's request, then asks consent.
@@ -246,6 +248,24 @@ fn sign_in_to_dat_dai(
 #[test]
 fn a_citizen_signs_in_once_and_goes_on_into_two_services_that_see_different_identifiers() {
     let j = journey("client_secret_basic");
+    // The procedure page offers the service; the hand-off page says what it will learn.
+    let page =
+        reqwest::blocking::get(format!("{}/thu-tuc/1.001193", j.portal.base)).expect("procedure").text().expect("text");
+    assert!(page.contains("Nộp hồ sơ trực tuyến") && page.contains("Đăng ký hộ tịch trực tuyến"), "{page}");
+    let page = reqwest::blocking::get(format!("{}/nop-truc-tuyen/1.001193", j.portal.base))
+        .expect("hand-off")
+        .text()
+        .expect("text");
+    for shown in ["Họ và tên, ngày sinh", "Số định danh cá nhân", "Đáng kể (mức 2)", "Tiếp tục đến dịch vụ"]
+    {
+        assert!(page.contains(shown), "{shown}:\n{page}");
+    }
+    let look = one_step(std::sync::Arc::new(reqwest::cookie::Jar::default()));
+    let on =
+        location(&look.get(format!("{}/nop-truc-tuyen/1.001193/tiep-tuc", j.portal.base)).send().expect("hand-off"));
+    let expected = format!("{}/login?iss=http%3A%2F%2F127.0.0.1%3A", j.ho_tich.base);
+    assert!(on.starts_with(&expected) && on.contains("target_link_uri=") && !on.contains("login_hint"), "{on}");
+
     let (browser, jar, learnt) = sign_in_to_ho_tich(&j);
     // openid-client checked the ES256 signature, iss, aud, nonce and at_hash; the claims are
     // the ones the citizen agreed to.
@@ -255,6 +275,14 @@ fn a_citizen_signs_in_once_and_goes_on_into_two_services_that_see_different_iden
     assert_eq!(learnt["claims"]["acr"], "loa-2", "{learnt}");
     assert!(learnt["userinfo"].get("phone_number").is_none(), "phone was not asked for: {learnt}");
     let first_sub = learnt["sub"].as_str().expect("sub").to_string();
+    // Handed off again, the service is told whom to expect: the identifier it knows.
+    let on = location(
+        &one_step(jar.clone())
+            .get(format!("{}/nop-truc-tuyen/1.001193/tiep-tuc", j.portal.base))
+            .send()
+            .expect("hand-off"),
+    );
+    assert!(on.contains(&format!("login_hint={first_sub}")), "{on}");
 
     // The second service: no login form at all, only its consent, asked once.
     let rust = RustService::discover(&j.portal, &j.dat_dai_redirect);

@@ -84,11 +84,7 @@ pub fn AccountPage() -> impl IntoView {
 
 #[component]
 fn AccountDetails(a: AccountView) -> impl IntoView {
-    let level = match a.assurance_level {
-        3 => "Cao (mức 3)",
-        2 => "Đáng kể (mức 2)",
-        _ => "Thấp (mức 1)",
-    };
+    let level = super::hand_off::level_name(a.assurance_level);
     let shown = |v: Option<String>| v.unwrap_or_else(|| "Không nhận từ nhà cung cấp".into());
     let rows = vec![
         ("Họ và tên", shown(a.name)),

@@ -61,6 +61,15 @@ fn ProcedureView(p: Procedure) -> impl IntoView {
             {row("Quyết định công bố", p.decision.clone())}
             {row("Cập nhật", Some(format_date(&p.updated_at)))}
         </dl>
+        {p.online_service.clone().map(|s| {
+            let by = s.agency.map(|a| format!(" của {a}")).unwrap_or_default();
+            view! {
+                <div class="mc-inset-text">
+                    <p class="mc-body">{format!("Thủ tục này nộp được trực tuyến qua {}{by}.", s.name)}</p>
+                    <a class="mc-button mc-button--start" role="button" href=format!("/nop-truc-tuyen/{}", p.code)>"Nộp hồ sơ trực tuyến"</a>
+                </div>
+            }
+        })}
 
         {has_channels.then(|| view! {
             <h2 class="mc-heading-m">"Cách thực hiện, thời hạn và lệ phí"</h2>

@@ -35,6 +35,7 @@ pub fn routes(state: AppState) -> Router {
         .route("/oidc/revoke", post(revoke))
         .route("/oidc/introspect", post(introspect))
         .route("/oidc/logout", get(end_session_get).post(end_session_post))
+        .route("/nop-truc-tuyen/{code}/tiep-tuc", get(hand_off))
         .with_state(state)
 }
 
@@ -253,7 +254,9 @@ fn sign_in_first(
     if let Some(l) = level {
         query.append_pair("muc", &l.to_string());
     }
-    if let Some(h) = hint {
+    // Only a citizen id number means something to the national login; an identifier the hub
+    // gave the service (a hand-off's login_hint) is the hub's own and goes no further.
+    if let Some(h) = hint.filter(|h| !h.is_empty() && h.chars().all(|c| c.is_ascii_digit())) {
         query.append_pair("goi-y", h);
     }
     let providers = &state.config.identity.providers;
@@ -415,6 +418,52 @@ async fn end_session(state: AppState, headers: HeaderMap, params: HashMap<String
         },
         Err(e) => unavailable("reading the session", e),
     }
+}
+
+/// "Tiếp tục đến dịch vụ" on a hand-off page: to the service's third-party-initiated login
+/// (`iss`, `target_link_uri`, and as `login_hint` the identifier it already knows the citizen
+/// by, if any), or straight to its start page.
+async fn hand_off(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    axum::extract::Path(code): axum::extract::Path<String>,
+) -> Response {
+    let service = match services::for_procedure(&state.db, &code).await {
+        Ok(Some(s)) => s,
+        Ok(None) => return see_other(&format!("/thu-tuc/{code}")),
+        Err(e) => return unavailable("finding a service", e),
+    };
+    let target = service.start_url.clone().or_else(|| {
+        let first = url::Url::parse(service.redirect_uris.first()?).ok()?;
+        Some(first.origin().ascii_serialization() + "/")
+    });
+    let Some(initiate) = &service.initiate_login_uri else {
+        return match target {
+            Some(t) => see_other(&t),
+            None => see_other(&format!("/thu-tuc/{code}")),
+        };
+    };
+    let Ok(mut url) = url::Url::parse(initiate) else { return see_other(&format!("/thu-tuc/{code}")) };
+    let hint = match current_session(&state, &headers).await {
+        Ok(Some((_, account))) => {
+            match store::consented(&state.db, account.id, &service.client_id, &["openid".into()]).await {
+                Ok(true) => Some(state.hub.subject(&service, &account)),
+                _ => None,
+            }
+        }
+        _ => None,
+    };
+    {
+        let mut q = url.query_pairs_mut();
+        q.append_pair("iss", &state.hub.issuer);
+        if let Some(t) = &target {
+            q.append_pair("target_link_uri", t);
+        }
+        if let Some(h) = &hint {
+            q.append_pair("login_hint", h);
+        }
+    }
+    see_other(url.as_str())
 }
 
 /// The account page's "Thu hồi quyền truy cập": the service must ask again next time.

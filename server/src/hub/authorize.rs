@@ -28,7 +28,8 @@ pub struct AuthRequest {
     pub prompt: Vec<String>,
     /// `max_age`, seconds.
     pub max_age: Option<i64>,
-    /// The lowest assurance level the service accepts (from `acr_values`).
+    /// The lowest assurance level the service accepts (its registered level, or more from
+    /// `acr_values`).
     pub min_level: Option<i32>,
     /// `login_hint`, passed on to the national login.
     pub login_hint: Option<String>,
@@ -140,7 +141,9 @@ pub fn read(params: &HashMap<String, String>, service: Option<&Service>) -> Resu
         ),
         None => None,
     };
-    let min_level = params.get("acr_values").and_then(|v| v.split_whitespace().filter_map(super::level_of).min());
+    // The service's registered level is a floor; acr_values may ask for more.
+    let asked = params.get("acr_values").and_then(|v| v.split_whitespace().filter_map(super::level_of).min());
+    let min_level = Some(asked.unwrap_or(0).max(service.assurance_level));
     Ok(AuthRequest {
         client_id: client_id.clone(),
         redirect_uri: redirect_uri.clone(),
@@ -246,6 +249,9 @@ mod tests {
             sector: "hotich.example".into(),
             subject_type: SubjectType::Pairwise,
             id_token_alg: "ES256".into(),
+            procedures: vec![],
+            start_url: None,
+            assurance_level: 2,
             source: "config".into(),
             secret_hash: None,
         }
@@ -306,16 +312,19 @@ mod tests {
         let decide = |extra: &[(&str, &str)], session, consented| {
             read(&params(extra), Some(&s)).expect("valid").decide(session, consented, now)
         };
-        assert_eq!(decide(&[], None, false), Ok(Decision::SignIn { fresh: false, level: None }));
+        assert_eq!(decide(&[], None, false), Ok(Decision::SignIn { fresh: false, level: Some(2) }));
         assert_eq!(decide(&[("prompt", "none")], None, false).map_err(|e| e.0), Err("login_required"));
         assert_eq!(decide(&[], Some(fresh), false), Ok(Decision::AskConsent));
         assert_eq!(decide(&[], Some(fresh), true), Ok(Decision::Issue));
         assert_eq!(decide(&[("prompt", "none")], Some(fresh), false).map_err(|e| e.0), Err("consent_required"));
-        assert_eq!(decide(&[("max_age", "10")], Some(fresh), true), Ok(Decision::SignIn { fresh: true, level: None }));
+        assert_eq!(
+            decide(&[("max_age", "10")], Some(fresh), true),
+            Ok(Decision::SignIn { fresh: true, level: Some(2) })
+        );
         assert_eq!(decide(&[("max_age", "60")], Some(fresh), true), Ok(Decision::Issue));
         assert_eq!(
             decide(&[("prompt", "login")], Some(fresh), true),
-            Ok(Decision::SignIn { fresh: true, level: None })
+            Ok(Decision::SignIn { fresh: true, level: Some(2) })
         );
         let after = (now - Duration::seconds(60)).timestamp().to_string();
         assert_eq!(decide(&[("prompt", "login"), (LOGIN_AFTER, &after)], Some(fresh), true), Ok(Decision::Issue));

@@ -58,6 +58,15 @@ pub enum ServiceCommand {
         /// ID token algorithm: ES256 or RS256.
         #[arg(long, default_value = "ES256")]
         id_token_alg: String,
+        /// A procedure code it takes applications for (repeat).
+        #[arg(long = "procedure")]
+        procedures: Vec<String>,
+        /// Where a citizen handed off from a procedure page lands.
+        #[arg(long)]
+        start_url: Option<String>,
+        /// Assurance level it needs: 1, 2 or 3.
+        #[arg(long, default_value_t = 2)]
+        assurance_level: u8,
     },
     /// Lists the services.
     List,
@@ -120,6 +129,9 @@ pub async fn run_services(db: &DatabaseConnection, action: ServiceCommand) -> an
             sector,
             public_subject,
             id_token_alg,
+            procedures,
+            start_url,
+            assurance_level,
         } => {
             if let Some(existing) = services::find(db, &client_id).await? {
                 refuse_config_service(&existing)?;
@@ -149,6 +161,9 @@ pub async fn run_services(db: &DatabaseConnection, action: ServiceCommand) -> an
                 sector,
                 subject_type: if public_subject { SubjectType::Public } else { SubjectType::Pairwise },
                 id_token_alg,
+                procedures,
+                start_url,
+                assurance_level,
             };
             let secret = match client_auth {
                 ServiceAuth::PrivateKeyJwt => None,

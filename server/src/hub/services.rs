@@ -68,6 +68,12 @@ pub struct Service {
     pub subject_type: SubjectType,
     /// `ES256` or `RS256`.
     pub id_token_alg: String,
+    /// Procedure codes it takes applications for.
+    pub procedures: Vec<String>,
+    /// Where a handed-off citizen lands.
+    pub start_url: Option<String>,
+    /// The assurance level it needs.
+    pub assurance_level: i32,
     /// `config` or `cli`.
     pub source: String,
 }
@@ -118,6 +124,9 @@ impl TryFrom<service::Model> for Service {
             redirect_uris: list(&m.redirect_uris)?,
             post_logout_redirect_uris: list(&m.post_logout_redirect_uris)?,
             scopes: m.scopes.split_whitespace().map(str::to_string).collect(),
+            procedures: list(&m.procedures)?,
+            start_url: m.start_url,
+            assurance_level: m.assurance_level,
             client_id: m.client_id,
             name: m.name,
             agency: m.agency,
@@ -143,7 +152,13 @@ pub fn validate(config: &ServiceConfig) -> Result<String, HubError> {
     if config.redirect_uris.is_empty() {
         return bad("redirect_uris is empty".into());
     }
-    for uri in config.redirect_uris.iter().chain(&config.post_logout_redirect_uris) {
+    if !(1..=3).contains(&config.assurance_level) {
+        return bad(format!("assurance_level {} (1, 2 or 3)", config.assurance_level));
+    }
+    let optional = [&config.backchannel_logout_uri, &config.initiate_login_uri, &config.start_url, &config.jwks_uri];
+    for uri in
+        config.redirect_uris.iter().chain(&config.post_logout_redirect_uris).chain(optional.into_iter().flatten())
+    {
         match url::Url::parse(uri) {
             Ok(u) if u.fragment().is_none() && matches!(u.scheme(), "https" | "http") => {}
             _ => return bad(format!("{uri} is not an absolute http(s) URI without a fragment")),
@@ -217,6 +232,9 @@ pub async fn upsert(
         sector: Set(sector),
         subject_type: Set(if config.subject_type == SubjectType::Public { "public" } else { "pairwise" }.into()),
         id_token_alg: Set(config.id_token_alg.clone()),
+        procedures: Set(json(&config.procedures)?),
+        start_url: Set(config.start_url.clone()),
+        assurance_level: Set(i32::from(config.assurance_level)),
         source: Set(source.to_string()),
         created_at: Set(now),
         updated_at: Set(now),
@@ -271,6 +289,11 @@ pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<Service>, HubError> {
         .collect()
 }
 
+/// The service that takes applications for a procedure (the first registered, if several).
+pub async fn for_procedure(db: &impl ConnectionTrait, code: &str) -> Result<Option<Service>, HubError> {
+    Ok(list(db).await?.into_iter().find(|s| s.procedures.iter().any(|p| p == code)))
+}
+
 /// Removes a service; false if there was none.
 pub async fn remove(db: &impl ConnectionTrait, client_id: &str) -> Result<bool, HubError> {
     Ok(service::Entity::delete_by_id(client_id.to_string()).exec(db).await?.rows_affected == 1)
@@ -314,6 +337,9 @@ mod tests {
             sector: None,
             subject_type: SubjectType::Pairwise,
             id_token_alg: "ES256".into(),
+            procedures: vec![],
+            start_url: None,
+            assurance_level: 2,
         }
     }
 
@@ -350,6 +376,9 @@ mod tests {
             sector: "x".into(),
             subject_type: "pairwise".into(),
             id_token_alg: "ES256".into(),
+            procedures: "[]".into(),
+            start_url: None,
+            assurance_level: 2,
             source: "cli".into(),
             created_at: Utc::now(),
             updated_at: Utc::now(),

@@ -42,6 +42,13 @@ pub struct Model {
     pub subject_type: String,
     /// `ES256` or `RS256`.
     pub id_token_alg: String,
+    /// Codes of the procedures it takes applications for, JSON array.
+    #[sea_orm(column_type = "Text")]
+    pub procedures: String,
+    /// Where a citizen handed off from a procedure page lands.
+    pub start_url: Option<String>,
+    /// The assurance level it needs (the hub steps up to it).
+    pub assurance_level: i32,
     /// `config` or `cli`: config rows follow the file.
     pub source: String,
     /// When registered.

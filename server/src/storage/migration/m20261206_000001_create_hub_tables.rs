@@ -46,6 +46,9 @@ enum Services {
     Sector,
     SubjectType,
     IdTokenAlg,
+    Procedures,
+    StartUrl,
+    AssuranceLevel,
     Source,
     CreatedAt,
     UpdatedAt,
@@ -173,6 +176,9 @@ impl MigrationTrait for Migration {
                 .col(string(Services::Sector))
                 .col(string(Services::SubjectType))
                 .col(string(Services::IdTokenAlg))
+                .col(text(Services::Procedures))
+                .col(string_null(Services::StartUrl))
+                .col(integer(Services::AssuranceLevel))
                 .col(string(Services::Source))
                 .col(timestamp_with_time_zone(Services::CreatedAt))
                 .col(timestamp_with_time_zone(Services::UpdatedAt))
