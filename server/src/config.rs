@@ -525,6 +525,10 @@ mod tests {
             assert_eq!(vneid.assurance.get("urn:vn:loa:3"), Some(&3));
             assert_eq!(vneid.extra_params.get("ui_locales").map(String::as_str), Some("vi"));
             assert_eq!(vneid.claims, ClaimMapping::default());
+            let service = c.hub.services.first().ok_or("the example service")?;
+            assert_eq!(service.client_auth, ServiceAuth::PrivateKeyJwt);
+            assert_eq!(service.procedures, ["1.001193", "1.000656"]);
+            crate::hub::services::validate(service).map_err(|e| e.to_string())?;
             Ok(())
         });
     }

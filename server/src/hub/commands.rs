@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use chrono::Utc;
-use clap::{Subcommand, ValueEnum};
+use clap::{Args, Subcommand, ValueEnum};
 use sea_orm::DatabaseConnection;
 
 use super::{keys, services};
@@ -16,58 +16,7 @@ use crate::config::{Config, ServiceAuth, ServiceConfig, SubjectType};
 pub enum ServiceCommand {
     /// Registers a service (or replaces one added here before). A secret method prints a new
     /// secret, once: give it to the service's team.
-    Add {
-        /// Client id ("ho-tich-hue").
-        client_id: String,
-        /// Name citizens see on the consent page.
-        #[arg(long)]
-        name: String,
-        /// Slug of the agency that runs it.
-        #[arg(long)]
-        agency: Option<String>,
-        /// A redirect URI (repeat for more), matched exactly.
-        #[arg(long = "redirect-uri", required = true)]
-        redirect_uris: Vec<String>,
-        /// A post-logout redirect URI (repeat for more).
-        #[arg(long = "post-logout-redirect-uri")]
-        post_logout_redirect_uris: Vec<String>,
-        /// How it authenticates at the token endpoint.
-        #[arg(long, value_enum, default_value = "client-secret-basic")]
-        auth: AuthArg,
-        /// Its JWK Set file, for private-key-jwt.
-        #[arg(long)]
-        jwks_file: Option<std::path::PathBuf>,
-        /// Or where its JWK Set is published.
-        #[arg(long)]
-        jwks_uri: Option<String>,
-        /// A scope it may ask for (repeat): openid, profile, phone, email, citizen.
-        #[arg(long = "scope", default_values = ["openid", "profile"])]
-        scopes: Vec<String>,
-        /// Where the hub posts logout tokens.
-        #[arg(long)]
-        backchannel_logout_uri: Option<String>,
-        /// Its third-party-initiated login URI (hand-off from procedure pages).
-        #[arg(long)]
-        initiate_login_uri: Option<String>,
-        /// Sector of its pairwise identifiers (default: the host of its first redirect URI).
-        #[arg(long)]
-        sector: Option<String>,
-        /// Give it the portal-wide subject identifier instead of a pairwise one.
-        #[arg(long)]
-        public_subject: bool,
-        /// ID token algorithm: ES256 or RS256.
-        #[arg(long, default_value = "ES256")]
-        id_token_alg: String,
-        /// A procedure code it takes applications for (repeat).
-        #[arg(long = "procedure")]
-        procedures: Vec<String>,
-        /// Where a citizen handed off from a procedure page lands.
-        #[arg(long)]
-        start_url: Option<String>,
-        /// Assurance level it needs: 1, 2 or 3.
-        #[arg(long, default_value_t = 2)]
-        assurance_level: u8,
-    },
+    Add(Box<AddService>),
     /// Lists the services.
     List,
     /// Removes a service added here.
@@ -80,6 +29,61 @@ pub enum ServiceCommand {
         /// Client id.
         client_id: String,
     },
+}
+
+/// `motcua services add`'s arguments.
+#[derive(Args, Debug)]
+pub struct AddService {
+    /// Client id ("ho-tich-hue").
+    client_id: String,
+    /// Name citizens see on the consent page.
+    #[arg(long)]
+    name: String,
+    /// Slug of the agency that runs it.
+    #[arg(long)]
+    agency: Option<String>,
+    /// A redirect URI (repeat for more), matched exactly.
+    #[arg(long = "redirect-uri", required = true)]
+    redirect_uris: Vec<String>,
+    /// A post-logout redirect URI (repeat for more).
+    #[arg(long = "post-logout-redirect-uri")]
+    post_logout_redirect_uris: Vec<String>,
+    /// How it authenticates at the token endpoint.
+    #[arg(long, value_enum, default_value = "client-secret-basic")]
+    auth: AuthArg,
+    /// Its JWK Set file, for private-key-jwt.
+    #[arg(long)]
+    jwks_file: Option<std::path::PathBuf>,
+    /// Or where its JWK Set is published.
+    #[arg(long)]
+    jwks_uri: Option<String>,
+    /// A scope it may ask for (repeat): openid, profile, phone, email, citizen.
+    #[arg(long = "scope", default_values = ["openid", "profile"])]
+    scopes: Vec<String>,
+    /// Where the hub posts logout tokens.
+    #[arg(long)]
+    backchannel_logout_uri: Option<String>,
+    /// Its third-party-initiated login URI (hand-off from procedure pages).
+    #[arg(long)]
+    initiate_login_uri: Option<String>,
+    /// Sector of its pairwise identifiers (default: the host of its first redirect URI).
+    #[arg(long)]
+    sector: Option<String>,
+    /// Give it the portal-wide subject identifier instead of a pairwise one.
+    #[arg(long)]
+    public_subject: bool,
+    /// ID token algorithm: ES256 or RS256.
+    #[arg(long, default_value = "ES256")]
+    id_token_alg: String,
+    /// A procedure code it takes applications for (repeat).
+    #[arg(long = "procedure")]
+    procedures: Vec<String>,
+    /// Where a citizen handed off from a procedure page lands.
+    #[arg(long)]
+    start_url: Option<String>,
+    /// Assurance level it needs: 1, 2 or 3.
+    #[arg(long, default_value_t = 2)]
+    assurance_level: u8,
 }
 
 /// Client authentication methods, as the command line spells them.
@@ -114,25 +118,26 @@ fn refuse_config_service(service: &services::Service) -> anyhow::Result<()> {
 pub async fn run_services(db: &DatabaseConnection, action: ServiceCommand) -> anyhow::Result<ExitCode> {
     let now = Utc::now();
     match action {
-        ServiceCommand::Add {
-            client_id,
-            name,
-            agency,
-            redirect_uris,
-            post_logout_redirect_uris,
-            auth,
-            jwks_file,
-            jwks_uri,
-            scopes,
-            backchannel_logout_uri,
-            initiate_login_uri,
-            sector,
-            public_subject,
-            id_token_alg,
-            procedures,
-            start_url,
-            assurance_level,
-        } => {
+        ServiceCommand::Add(add) => {
+            let AddService {
+                client_id,
+                name,
+                agency,
+                redirect_uris,
+                post_logout_redirect_uris,
+                auth,
+                jwks_file,
+                jwks_uri,
+                scopes,
+                backchannel_logout_uri,
+                initiate_login_uri,
+                sector,
+                public_subject,
+                id_token_alg,
+                procedures,
+                start_url,
+                assurance_level,
+            } = *add;
             if let Some(existing) = services::find(db, &client_id).await? {
                 refuse_config_service(&existing)?;
             }
