@@ -402,8 +402,9 @@ fn a_logout_at_the_provider_ends_the_portal_session_and_forged_tokens_are_refuse
     assert!(account.contains("Bạn chưa đăng nhập"), "signed out by the provider: {account}");
 }
 
-#[test]
-fn private_key_jwt_with_the_published_key_and_rs256_id_tokens() {
+/// Signs in with `private_key_jwt`: the portal signs its assertions with `key` (PEM) using
+/// `alg`, and the provider fetches the portal's published key to check them.
+fn sign_in_with_client_key(key: &[u8], alg: &str, kty: &str) {
     let port = free_port();
     let portal_url = format!("http://127.0.0.1:{port}");
     let provider = NationalLogin::start(&json!({
@@ -411,7 +412,7 @@ fn private_key_jwt_with_the_published_key_and_rs256_id_tokens() {
         "clients": [{
             "client_id": "motcua",
             "token_endpoint_auth_method": "private_key_jwt",
-            "token_endpoint_auth_signing_alg": "RS256",
+            "token_endpoint_auth_signing_alg": alg,
             // The provider fetches the portal's public key from the portal itself.
             "jwks_uri": format!("{portal_url}/.well-known/jwks.json"),
             "redirect_uris": [format!("{portal_url}/dang-nhap/vneid/callback")],
@@ -420,16 +421,19 @@ fn private_key_jwt_with_the_published_key_and_rs256_id_tokens() {
         "accounts": { CITIZEN: { "name": "Trần Văn Thuỷ", "citizen_id": CITIZEN } }
     }))
     .expect("start oidc-provider");
-    let key = rsa_key_pem();
+    let key = key.to_vec();
     let (_site, portal) = portal_configured(
         &provider.issuer,
         port,
-        "client_auth = \"private_key_jwt\"\nprivate_key_file = \"portal-key.pem\"\nsigning_algs = [\"RS256\"]",
+        &format!(
+            "client_auth = \"private_key_jwt\"\nprivate_key_file = \"portal-key.pem\"\nassertion_alg = \"{alg}\"\n\
+             signing_algs = [\"RS256\"]"
+        ),
         |dir| std::fs::write(dir.join("portal-key.pem"), &key).expect("key file"),
     );
     let (status, jwks) = portal.json("/.well-known/jwks.json");
     assert_eq!(status, 200);
-    assert_eq!(jwks["keys"][0]["kty"], "RSA", "{jwks}");
+    assert_eq!(jwks["keys"][0]["kty"], kty, "{jwks}");
     assert!(jwks["keys"][0].get("d").is_none(), "only the public part: {jwks}");
 
     let (browser, jar) = browser_with_jar();
@@ -439,6 +443,24 @@ fn private_key_jwt_with_the_published_key_and_rs256_id_tokens() {
     assert_eq!(back.headers()["location"], "/tai-khoan", "signed in with a client assertion");
     let account = browser.get(format!("{}/tai-khoan", portal.base)).send().expect("account").text().expect("text");
     assert!(account.contains("Trần Văn Thuỷ") && account.contains(CITIZEN), "{account}");
+}
+
+#[test]
+fn private_key_jwt_with_the_published_key_and_rs256_id_tokens() {
+    sign_in_with_client_key(&rsa_key_pem(), "RS256", "RSA");
+}
+
+#[test]
+fn private_key_jwt_with_an_es256_client_key() {
+    let key = std::process::Command::new("node")
+        .args([
+            "-e",
+            "process.stdout.write(require('crypto').generateKeyPairSync('ec',{namedCurve:'P-256'}).privateKey.export({type:'pkcs8',format:'pem'}))",
+        ])
+        .output()
+        .expect("node generates a key");
+    assert!(key.status.success());
+    sign_in_with_client_key(&key.stdout, "ES256", "EC");
 }
 
 #[test]

@@ -12,13 +12,14 @@ use aes_gcm::{Aes256Gcm, Nonce};
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use chrono::{DateTime, Duration, Utc};
-use openidconnect::core::{CoreJsonCurveType, CoreJsonWebKey, CoreJwsSigningAlgorithm, CoreRsaPrivateSigningKey};
-use openidconnect::{JsonWebKeyId, PrivateSigningKey, SigningError};
-use p256::ecdsa::signature::Signer;
+use openidconnect::core::{CoreJsonWebKey, CoreJwsSigningAlgorithm, CoreRsaPrivateSigningKey};
+use openidconnect::{JsonWebKeyId, PrivateSigningKey};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use sha2::{Digest, Sha256};
 
 use super::HubError;
+pub use crate::identity::signing_key::SigningKey;
+use crate::identity::signing_key::ec_public;
 use crate::storage::entity::hub_key;
 
 /// The algorithms the hub signs with.
@@ -54,7 +55,7 @@ impl KeyEncryptionKey {
             std::fs::create_dir_all(dir).map_err(|e| HubError::Config(format!("{}: {e}", dir.display())))?;
         }
         write_private(file, &hex::encode(key)).map_err(|e| HubError::Config(format!("{}: {e}", file.display())))?;
-        tracing::warn!(
+        tracing::info!(
             file = %file.display(),
             "made a key-encryption key for the hub's signing keys; set {env} instead on a cluster"
         );
@@ -96,51 +97,6 @@ fn write_private(file: &std::path::Path, text: &str) -> std::io::Result<()> {
     std::fs::write(file, text)
 }
 
-/// A private key the hub signs with, for `openidconnect`'s token builders.
-pub enum SigningKey {
-    /// ECDSA P-256 (`openidconnect` verifies these but has no signing key type for them).
-    Es256 {
-        /// The key.
-        key: p256::ecdsa::SigningKey,
-        /// Its public JWK.
-        public: CoreJsonWebKey,
-    },
-    /// RSA, PKCS#1 v1.5 with SHA-256.
-    Rs256(CoreRsaPrivateSigningKey),
-}
-
-impl SigningKey {
-    /// The JWS algorithm it signs with.
-    pub fn algorithm(&self) -> CoreJwsSigningAlgorithm {
-        match self {
-            SigningKey::Es256 { .. } => CoreJwsSigningAlgorithm::EcdsaP256Sha256,
-            SigningKey::Rs256(_) => CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256,
-        }
-    }
-}
-
-impl PrivateSigningKey for SigningKey {
-    type VerificationKey = CoreJsonWebKey;
-
-    fn sign(&self, alg: &CoreJwsSigningAlgorithm, message: &[u8]) -> Result<Vec<u8>, SigningError> {
-        match (self, alg) {
-            (SigningKey::Es256 { key, .. }, CoreJwsSigningAlgorithm::EcdsaP256Sha256) => {
-                let signature: p256::ecdsa::Signature = key.sign(message);
-                Ok(signature.to_bytes().to_vec())
-            }
-            (SigningKey::Rs256(key), alg) => key.sign(alg, message),
-            (_, alg) => Err(SigningError::UnsupportedAlg(format!("{alg:?}"))),
-        }
-    }
-
-    fn as_verification_key(&self) -> CoreJsonWebKey {
-        match self {
-            SigningKey::Es256 { public, .. } => public.clone(),
-            SigningKey::Rs256(key) => key.as_verification_key(),
-        }
-    }
-}
-
 /// A new key of `alg`: its kid, public JWK and private part (PKCS#1 PEM for RSA, the raw
 /// scalar for P-256).
 fn generate(alg: &str) -> Result<(String, CoreJsonWebKey, Vec<u8>), HubError> {
@@ -170,18 +126,6 @@ fn generate(alg: &str) -> Result<(String, CoreJsonWebKey, Vec<u8>), HubError> {
         }
         other => Err(HubError::Config(format!("the hub does not sign with {other}"))),
     }
-}
-
-fn ec_public(key: &p256::ecdsa::SigningKey, kid: Option<String>) -> CoreJsonWebKey {
-    let point = key.verifying_key().to_sec1_point(false);
-    let bytes = point.as_bytes();
-    // Uncompressed SEC1: 0x04, then x and y, 32 bytes each.
-    CoreJsonWebKey::new_ec(
-        bytes[1..33].to_vec(),
-        bytes[33..65].to_vec(),
-        CoreJsonCurveType::P256,
-        kid.map(JsonWebKeyId::new),
-    )
 }
 
 /// A key id that is the key's own: the base64url SHA-256 of its public JWK without `kid`
@@ -303,14 +247,13 @@ pub async fn signing(db: &impl ConnectionTrait, kek: &KeyEncryptionKey, alg: &st
     match alg {
         "ES256" => {
             let key = p256::ecdsa::SigningKey::from_slice(&private).map_err(|e| HubError::Crypto(e.to_string()))?;
-            let public = ec_public(&key, Some(row.kid));
-            Ok(SigningKey::Es256 { key, public })
+            Ok(SigningKey::es256(key, Some(row.kid)))
         }
         "RS256" => {
             let pem = String::from_utf8(private).map_err(|e| HubError::Crypto(e.to_string()))?;
-            Ok(SigningKey::Rs256(
-                CoreRsaPrivateSigningKey::from_pem(&pem, Some(JsonWebKeyId::new(row.kid))).map_err(HubError::Crypto)?,
-            ))
+            let key =
+                CoreRsaPrivateSigningKey::from_pem(&pem, Some(JsonWebKeyId::new(row.kid))).map_err(HubError::Crypto)?;
+            Ok(SigningKey::Rsa { key, alg: CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256 })
         }
         other => Err(HubError::Config(format!("the hub does not sign with {other}"))),
     }
@@ -336,7 +279,7 @@ mod tests {
     fn an_es256_signature_verifies_with_the_published_key() {
         let (kid, public, scalar) = generate("ES256").expect("key");
         let key = p256::ecdsa::SigningKey::from_slice(&scalar).expect("scalar");
-        let signer = SigningKey::Es256 { key, public: public.clone() };
+        let signer = SigningKey::es256(key, Some(kid.clone()));
         let alg = CoreJwsSigningAlgorithm::EcdsaP256Sha256;
         let signature = signer.sign(&alg, b"header.claims").expect("sign");
         assert_eq!(public.key_id().map(|k| k.as_str().to_string()), Some(kid));

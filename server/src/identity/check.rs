@@ -162,31 +162,29 @@ fn compare(config: &ProviderConfig, m: &Metadata, report: &mut Report) {
                 Some(var) => report.push(Level::Ok, format!("client secret found in {var}")),
             }
         }
-        ClientAuth::PrivateKeyJwt => {
-            match &config.private_key_file {
-                None => report.push(Level::Fail, "private_key_jwt needs private_key_file".into()),
-                Some(path) => match super::client_key::ClientKey::load(path, config.assertion_alg.as_deref()) {
-                    Ok(key) => report.push(
+        ClientAuth::PrivateKeyJwt => match &config.private_key_file {
+            None => report.push(Level::Fail, "private_key_jwt needs private_key_file".into()),
+            Some(path) => match super::client_key::ClientKey::load(path, config.assertion_alg.as_deref()) {
+                Ok(key) => {
+                    report.push(
                         Level::Ok,
                         format!(
                             "client key {} read (kid {}), published at /.well-known/jwks.json",
                             path.display(),
                             key.kid()
                         ),
-                    ),
-                    Err(e) => report.push(Level::Fail, format!("client key: {e}")),
-                },
-            }
-            if let Some(alg) = &config.assertion_alg {
-                let offered = m.token_endpoint_auth_signing_alg_values_supported().map(|v| names(v));
-                report.offered(
-                    "client assertion algorithm",
-                    std::slice::from_ref(alg),
-                    offered.as_deref(),
-                    Level::Warn,
-                );
-            }
-        }
+                    );
+                    let offered = m.token_endpoint_auth_signing_alg_values_supported().map(|v| names(v));
+                    report.offered(
+                        "client assertion algorithm",
+                        &[key.algorithm_name().to_string()],
+                        offered.as_deref(),
+                        Level::Warn,
+                    );
+                }
+                Err(e) => report.push(Level::Fail, format!("client key: {e}")),
+            },
+        },
     }
     if m.token_endpoint().is_none() {
         report.push(Level::Fail, "the provider has no token endpoint".into());

@@ -11,3 +11,4 @@ pub mod discovery;
 pub mod encryption;
 pub mod jws;
 pub mod relying_party;
+pub mod signing_key;
