@@ -3,6 +3,7 @@
 
 mod config;
 mod crawl;
+mod demo_service;
 mod frequent_queries;
 mod http;
 mod hub;
@@ -99,6 +100,16 @@ enum Command {
     Keys {
         #[command(subcommand)]
         action: hub::commands::KeyCommand,
+    },
+    /// A small department service that signs citizens in through the portal's hub, to see
+    /// the whole journey on one machine (the portal registers it with the demo content).
+    DemoService {
+        /// The portal's address (its issuer).
+        #[arg(long, default_value = "http://127.0.0.1:8080")]
+        portal: String,
+        /// Address to listen on (the registration expects 127.0.0.1:8090).
+        #[arg(long, default_value = "127.0.0.1:8090")]
+        bind: std::net::SocketAddr,
     },
 }
 
@@ -321,6 +332,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let db = connect(&config).await?;
             hub::commands::run_keys(&db, &config, action).await
         }
+        Command::DemoService { portal, bind } => {
+            demo_service::run(&portal, bind, &config.data_dir).await?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Crawl { source } => {
             let db = connect(&config).await?;
             crawl::sync_config_sources(&db, &config.crawler).await?;
@@ -519,6 +534,9 @@ async fn serve(mut config: Config, bind: Option<std::net::SocketAddr>, demo: boo
     let empty = storage::entity::document::Entity::find().count(&db).await? == 0;
     if demo || empty {
         let report = import::demo::load(&db).await.context("cannot load demo content")?;
+        demo_service::register(&db, &config.data_dir, chrono::Utc::now())
+            .await
+            .context("cannot register the demo department service")?;
         tracing::info!("demo content: {report}");
     }
     let index = open_index(&config)?;

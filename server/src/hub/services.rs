@@ -289,9 +289,13 @@ pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<Service>, HubError> {
         .collect()
 }
 
-/// The service that takes applications for a procedure (the first registered, if several).
+/// The service that takes applications for a procedure: a real one (from the configuration
+/// or the command line) before the demo service, then by client id.
 pub async fn for_procedure(db: &impl ConnectionTrait, code: &str) -> Result<Option<Service>, HubError> {
-    Ok(list(db).await?.into_iter().find(|s| s.procedures.iter().any(|p| p == code)))
+    let mut taking: Vec<Service> =
+        list(db).await?.into_iter().filter(|s| s.procedures.iter().any(|p| p == code)).collect();
+    taking.sort_by_key(|s| s.source == "demo");
+    Ok(taking.into_iter().next())
 }
 
 /// Removes a service; false if there was none.
