@@ -630,3 +630,80 @@ fn what_the_specifications_forbid_is_refused_with_the_error_they_name() {
     assert_eq!(page.status(), 400);
     assert!(page.text().expect("text").contains("chưa được đăng ký"));
 }
+
+#[test]
+fn the_demo_department_service_shows_the_whole_journey() {
+    // The portal with its demo content registers the demo service; `motcua demo-service`
+    // runs it on 127.0.0.1:8090, as its registration says.
+    let port = free_port();
+    let provider = provider_for(port);
+    let (site, portal) = portal_serving(
+        &provider.issuer,
+        port,
+        "client_secret_env = \"MOTCUA_TEST_VNEID_SECRET\"\nsigning_algs = [\"ES256\"]",
+        "",
+        &[],
+        |_| {},
+    );
+    /// Stops the demo service however the test ends.
+    struct Running(std::process::Child);
+    impl Drop for Running {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let _demo = Running(
+        site.command()
+            .args(["demo-service", "--portal", &portal.base, "--bind", "127.0.0.1:8090"])
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("demo service"),
+    );
+    let up = (0..100).any(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        reqwest::blocking::get("http://127.0.0.1:8090/").is_ok_and(|r| r.status() == 200)
+    });
+    assert!(up, "the demo service answers");
+
+    let (browser, jar) = browser_with_jar();
+    let login = browser.get(format!("{}/nop-truc-tuyen/1.001193/tiep-tuc", portal.base)).send().expect("hand-off");
+    assert!(login.url().as_str().starts_with(&format!("{}/interaction/", provider.issuer)), "{}", login.url());
+    let (steps, callback) = consent_and_come_back(&browser, jar.clone(), login, &provider.issuer);
+    let back = steps.get(&callback).send().expect("portal callback");
+    let consent =
+        browser.get(format!("{}{}", portal.base, location(&back))).send().expect("consent").text().expect("text");
+    assert!(consent.contains("Đăng ký khai sinh trực tuyến (dịch vụ mẫu)"), "{consent}");
+    let greeted = browser
+        .post(format!("{}/dong-y", portal.base))
+        .form(&[("ma", consent_token(&consent).as_str()), ("quyet-dinh", "dong-y"), ("so-dinh-danh", "1")])
+        .send()
+        .expect("agree");
+    assert_eq!(greeted.url().as_str(), "http://127.0.0.1:8090/");
+    let page = greeted.text().expect("text");
+    assert!(page.contains("Xin chào Nguyễn Thị Hoà") && page.contains(CITIZEN), "{page}");
+
+    // Its sign-out goes through the portal's confirmation; the portal session ends and the
+    // hub tells the demo service, whose page then offers to sign in again.
+    let confirm = browser.get("http://127.0.0.1:8090/dang-xuat").send().expect("sign out");
+    assert_eq!(confirm.url().path(), "/dang-xuat");
+    let page = confirm.text().expect("text");
+    let hidden = |name: &str| {
+        let re = Regex::new(&format!(r#"name="{name}" value="([^"]*)""#)).expect("regex");
+        re.captures(&page).map(|c| c[1].replace("&amp;", "&")).unwrap_or_default()
+    };
+    let out = steps
+        .post(format!("{}/dang-xuat", portal.base))
+        .form(&[("dich-vu", hidden("dich-vu")), ("ve", hidden("ve"))])
+        .send()
+        .expect("confirm");
+    assert!(location(&out).starts_with(&format!("{}/session/end?", provider.issuer)), "{}", location(&out));
+    let signed_out = (0..100).any(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        browser
+            .get("http://127.0.0.1:8090/")
+            .send()
+            .is_ok_and(|r| r.text().is_ok_and(|t| t.contains("Đăng nhập qua Cổng")))
+    });
+    assert!(signed_out, "the back-channel logout reached the demo service");
+}
