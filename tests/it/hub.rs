@@ -707,3 +707,68 @@ fn the_demo_department_service_shows_the_whole_journey() {
     });
     assert!(signed_out, "the back-channel logout reached the demo service");
 }
+
+/// Through the national login's form again (`acr` chosen when given), agreeing at its consent
+/// page if it shows one, until it sends the citizen back to the portal; the rest is followed
+/// by `browser`.
+fn through_national_login(
+    browser: &reqwest::blocking::Client,
+    jar: std::sync::Arc<reqwest::cookie::Jar>,
+    login_page: reqwest::blocking::Response,
+    acr: Option<&str>,
+) -> reqwest::blocking::Response {
+    let steps = one_step(jar);
+    let form = login_page.text().expect("login form");
+    let mut fields = vec![("prompt", "login"), ("login", CITIZEN), ("password", "mat-khau")];
+    if let Some(acr) = acr {
+        fields.push(("acr", acr));
+    }
+    let mut next = steps.post(crate::identity::form_action(&form)).form(&fields).send().expect("log in");
+    for _ in 0..10 {
+        if next.status().is_redirection() {
+            let to = next.url().join(&location(&next)).expect("location").to_string();
+            if to.contains("/dang-nhap/vneid/callback") {
+                return browser.get(to).send().expect("back at the portal");
+            }
+            next = steps.get(to).send().expect("follow");
+        } else {
+            let page = next.text().expect("page");
+            next =
+                steps.post(crate::identity::form_action(&page)).form(&[("prompt", "consent")]).send().expect("consent");
+        }
+    }
+    panic!("the national login never sent the citizen back");
+}
+
+#[test]
+fn a_service_asking_for_a_fresh_or_stronger_sign_in_gets_one_and_silent_requests_need_nothing() {
+    let j = journey("client_secret_basic");
+    let (browser, jar, first) = sign_in_to_ho_tich(&j);
+    assert_eq!(first["claims"]["acr"], "loa-2");
+
+    // Signed in and agreed: prompt=none is answered at once.
+    let silent = browser.get(format!("{}/login?prompt=none", j.ho_tich.base)).send().expect("silent");
+    assert_eq!(silent.status(), 200);
+    let silent: Value = silent.json().expect("json");
+    assert_eq!(silent["sub"], first["sub"]);
+
+    // prompt=login: the national login asks for credentials again.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let login = browser.get(format!("{}/login?prompt=login", j.ho_tich.base)).send().expect("fresh");
+    assert!(login.url().as_str().starts_with(&format!("{}/interaction/", j.provider.issuer)), "{}", login.url());
+    let fresh: Value = through_national_login(&browser, jar.clone(), login, None).json().expect("json");
+    assert!(fresh["claims"]["auth_time"].as_i64() > first["claims"]["auth_time"].as_i64(), "{fresh}");
+
+    // acr_values above the session's level: a step-up at the national login.
+    let login = browser.get(format!("{}/login?acr_values=loa-3", j.ho_tich.base)).send().expect("step up");
+    assert!(login.url().as_str().starts_with(&format!("{}/interaction/", j.provider.issuer)), "{}", login.url());
+    let stronger: Value =
+        through_national_login(&browser, jar.clone(), login, Some("urn:vn:loa:3")).json().expect("json");
+    assert_eq!(stronger["claims"]["acr"], "loa-3", "{stronger}");
+    assert_eq!(stronger["sub"], first["sub"], "the same citizen to the same service");
+
+    // A step-up the national login does not deliver is refused, not looped.
+    let login = browser.get(format!("{}/login?acr_values=loa-3&prompt=login", j.ho_tich.base)).send().expect("again");
+    let weak: Value = through_national_login(&browser, jar, login, Some("urn:vn:loa:2")).json().expect("json");
+    assert_eq!(weak["error"], "access_denied", "{weak}");
+}
