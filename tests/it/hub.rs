@@ -31,14 +31,15 @@ struct Journey {
     dat_dai_logouts: std::sync::mpsc::Receiver<String>,
 }
 
-/// A back-channel logout endpoint for the Rust service: answers 200 to every POST and
-/// passes on its body.
+/// A back-channel logout endpoint for the Rust service: refuses the first POST with a 503
+/// (so the hub's retry is exercised), then answers 200 and passes on each body.
 fn logout_receiver() -> (u16, std::sync::mpsc::Receiver<String>) {
     use std::io::{BufRead, BufReader, Read, Write};
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = listener.local_addr().expect("addr").port();
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
+        let mut first = true;
         for stream in listener.incoming().map_while(Result::ok) {
             let mut reader = BufReader::new(stream);
             let mut length = 0usize;
@@ -51,6 +52,12 @@ fn logout_receiver() -> (u16, std::sync::mpsc::Receiver<String>) {
             }
             let mut body = vec![0; length];
             let _ = reader.read_exact(&mut body);
+            if std::mem::replace(&mut first, false) {
+                let _ = reader
+                    .get_mut()
+                    .write_all(b"HTTP/1.1 503 Service Unavailable\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+                continue;
+            }
             let _ = reader.get_mut().write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
             let _ = tx.send(String::from_utf8_lossy(&body).into_owned());
         }
@@ -370,7 +377,14 @@ fn signing_out_at_one_service_signs_out_of_the_portal_every_service_and_the_nati
     assert_eq!(received.len(), 1, "{received:?}");
     assert_eq!(received[0]["valid"], true, "{received:?}");
     assert_eq!(received[0]["claims"]["sub"], ho_tich_sub.as_str());
-    let body = j.dat_dai_logouts.recv_timeout(std::time::Duration::from_secs(10)).expect("the second service is told");
+    // The second service refused the first attempt; the hub tried again.
+    let body = j.dat_dai_logouts.recv_timeout(std::time::Duration::from_secs(15)).expect("the second service is told");
+    let deliveries = run(&j.site, &["services", "logouts"]);
+    assert!(
+        deliveries.lines().any(|l| l.contains("\tdat-dai\t") && l.contains("attempts 2\tlast answer 200\tdelivered")),
+        "{deliveries}"
+    );
+    assert!(deliveries.lines().any(|l| l.contains("\tho-tich\t") && l.contains("attempts 1")), "{deliveries}");
     let token = body.strip_prefix("logout_token=").expect("a logout token");
     let (header, claims) = verified_jwt(&j.portal, token);
     assert_eq!(header["typ"], "logout+jwt");
@@ -771,4 +785,45 @@ fn a_service_asking_for_a_fresh_or_stronger_sign_in_gets_one_and_silent_requests
     let login = browser.get(format!("{}/login?acr_values=loa-3&prompt=login", j.ho_tich.base)).send().expect("again");
     let weak: Value = through_national_login(&browser, jar, login, Some("urn:vn:loa:2")).json().expect("json");
     assert_eq!(weak["error"], "access_denied", "{weak}");
+}
+
+#[test]
+fn a_sign_out_at_the_national_login_reaches_every_service_of_the_session() {
+    let j = journey("client_secret_basic");
+    let (browser, jar, learnt) = sign_in_to_ho_tich(&j);
+    let rust = RustService::discover(&j.portal, &j.dat_dai_redirect);
+    let dat_dai_sub = sign_in_to_dat_dai(&j, &rust, &one_step(jar.clone()), &browser, true);
+
+    // The citizen signs out at the national login itself; it tells the portal, which tells
+    // both services.
+    let confirm = browser
+        .get(format!("{}/session/end?client_id=motcua", j.provider.issuer))
+        .send()
+        .expect("provider logout")
+        .text()
+        .expect("page");
+    let xsrf =
+        Regex::new(r#"name="xsrf" value="([^"]+)""#).expect("regex").captures(&confirm).expect("xsrf")[1].to_string();
+    let done = browser
+        .post(crate::identity::form_action(&confirm))
+        .form(&[("xsrf", xsrf.as_str()), ("logout", "yes")])
+        .send()
+        .expect("confirm");
+    assert!(done.status().is_success(), "{}", done.status());
+    let mut received: Vec<Value> = Vec::new();
+    for _ in 0..100 {
+        received = browser.get(format!("{}/logouts", j.ho_tich.base)).send().expect("logouts").json().expect("json");
+        if !received.is_empty() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert_eq!(received.len(), 1, "{received:?}");
+    assert_eq!(received[0]["valid"], true, "{received:?}");
+    assert_eq!(received[0]["claims"]["sub"], learnt["sub"]);
+    let body = j.dat_dai_logouts.recv_timeout(std::time::Duration::from_secs(15)).expect("the second service is told");
+    let (_, claims) = verified_jwt(&j.portal, body.strip_prefix("logout_token=").expect("a logout token"));
+    assert_eq!(claims["sub"], dat_dai_sub.as_str());
+    let account = browser.get(format!("{}/tai-khoan", j.portal.base)).send().expect("account").text().expect("text");
+    assert!(account.contains("Bạn chưa đăng nhập"), "{account}");
 }

@@ -24,6 +24,16 @@ pub enum ServiceCommand {
         /// Client id.
         client_id: String,
     },
+    /// The latest back-channel logout notices sent to services: attempts, answer, and
+    /// whether delivered, to be retried, or given up.
+    Logouts {
+        /// Only this service's.
+        #[arg(long)]
+        client: Option<String>,
+        /// How many.
+        #[arg(long, default_value_t = 50)]
+        limit: u64,
+    },
     /// Gives a service added here a new secret (printed once); the old one stops working.
     RotateSecret {
         /// Client id.
@@ -190,6 +200,21 @@ pub async fn run_services(db: &DatabaseConnection, action: ServiceCommand) -> an
                     s.scopes.join(" "),
                     s.redirect_uris.join(" "),
                     s.source
+                );
+            }
+        }
+        ServiceCommand::Logouts { client, limit } => {
+            for d in super::logout::recent(db, client.as_deref(), limit).await? {
+                let outcome = match (d.delivered_at, d.next_at) {
+                    (Some(at), _) => format!("delivered {at}"),
+                    (None, Some(at)) => format!("retry at {at}"),
+                    (None, None) => "given up".to_string(),
+                };
+                let status = d.last_status.map(|s| s.to_string()).unwrap_or_else(|| "-".into());
+                let error = d.last_error.map(|e| format!("\t{}", e.replace(['\n', '\t'], " "))).unwrap_or_default();
+                println!(
+                    "{}\t{}\t{}\tattempts {}\tlast answer {status}\t{outcome}{error}",
+                    d.id, d.client_id, d.created_at, d.attempts
                 );
             }
         }

@@ -149,6 +149,20 @@ pub async fn deliver(hub: Arc<Hub>, db: DatabaseConnection, id: i32) {
     }
 }
 
+/// The latest deliveries, newest first, of one service or all.
+pub async fn recent(
+    db: &DatabaseConnection,
+    client_id: Option<&str>,
+    limit: u64,
+) -> Result<Vec<hub_logout_delivery::Model>, HubError> {
+    use sea_orm::{QueryOrder, QuerySelect};
+    let mut query = hub_logout_delivery::Entity::find().order_by_desc(hub_logout_delivery::Column::Id).limit(limit);
+    if let Some(id) = client_id {
+        query = query.filter(hub_logout_delivery::Column::ClientId.eq(id));
+    }
+    Ok(query.all(db).await?)
+}
+
 /// Resumes deliveries a restart interrupted.
 pub async fn resume(hub: Arc<Hub>, db: DatabaseConnection) {
     let pending =
