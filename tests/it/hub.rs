@@ -632,6 +632,51 @@ fn what_the_specifications_forbid_is_refused_with_the_error_they_name() {
     assert_eq!(exchange(&code, verifier.secret(), DAT_DAI_SECRET), (400, "invalid_grant".into()));
     assert_eq!(userinfo(&access), 401, "a replayed code revokes the tokens it gave");
 
+    // Introspection tells a service about its own live tokens only; revocation ends one.
+    let (code, verifier, _) = dat_dai_code(&j, &rust, &steps, &browser, false);
+    let tokens: Value = reqwest::blocking::Client::new()
+        .post(format!("{}/oidc/token", j.portal.base))
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("code", code.as_str()),
+            ("redirect_uri", j.dat_dai_redirect.as_str()),
+            ("code_verifier", verifier.secret().as_str()),
+            ("client_id", "dat-dai"),
+            ("client_secret", DAT_DAI_SECRET),
+        ])
+        .send()
+        .expect("token")
+        .json()
+        .expect("tokens");
+    let access = tokens["access_token"].as_str().expect("access token").to_string();
+    let introspect = |form: &[(&str, &str)]| -> Value {
+        reqwest::blocking::Client::new()
+            .post(format!("{}/oidc/introspect", j.portal.base))
+            .form(form)
+            .send()
+            .expect("introspect")
+            .json()
+            .expect("json")
+    };
+    let own = [("token", access.as_str()), ("client_id", "dat-dai"), ("client_secret", DAT_DAI_SECRET)];
+    let seen = introspect(&own);
+    assert_eq!(seen["active"], true, "{seen}");
+    assert_eq!(seen["scope"], "openid profile phone");
+    let other = introspect(&[
+        ("token", access.as_str()),
+        ("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"),
+        ("client_assertion", assertion("valid").as_str()),
+    ]);
+    assert_eq!(other["active"], false, "another service learns nothing: {other}");
+    let revoked = reqwest::blocking::Client::new()
+        .post(format!("{}/oidc/revoke", j.portal.base))
+        .form(&own)
+        .send()
+        .expect("revoke");
+    assert_eq!(revoked.status(), 200);
+    assert_eq!(introspect(&own)["active"], false);
+    assert_eq!(userinfo(&access), 401);
+
     // Logout to a post-logout URI the service never registered: not followed.
     let id_token = first["id_token"].as_str().expect("id token");
     let r = steps

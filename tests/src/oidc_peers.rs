@@ -53,11 +53,12 @@ fn start(script: &str, package: &str, config: &serde_json::Value) -> Result<(Pee
             }
         }
     });
-    match rx.recv_timeout(Duration::from_secs(30)) {
+    // Generous: a loaded machine starts many servers at once.
+    match rx.recv_timeout(Duration::from_secs(120)) {
         Ok(ready) => Ok((Peer { child, _dir: tmp }, ready)),
         Err(_) => {
             let _ = child.kill();
-            bail!("{script} did not start within 30 s (its messages are above)")
+            bail!("{script} did not start within 120 s (its messages are above)")
         }
     }
 }
