@@ -31,8 +31,9 @@ struct Journey {
     dat_dai_logouts: std::sync::mpsc::Receiver<String>,
 }
 
-/// A back-channel logout endpoint for the Rust service: refuses the first POST with a 503
-/// (so the hub's retry is exercised), then answers 200 and passes on each body.
+/// The Rust service's own endpoints: its back-channel logout refuses the first POST with a
+/// 503 (so the hub's retry is exercised), then answers 200 and passes on each body; any GET
+/// (its signed-out page) answers 200.
 fn logout_receiver() -> (u16, std::sync::mpsc::Receiver<String>) {
     use std::io::{BufRead, BufReader, Read, Write};
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
@@ -42,6 +43,8 @@ fn logout_receiver() -> (u16, std::sync::mpsc::Receiver<String>) {
         let mut first = true;
         for stream in listener.incoming().map_while(Result::ok) {
             let mut reader = BufReader::new(stream);
+            let mut request_line = String::new();
+            let _ = reader.read_line(&mut request_line);
             let mut length = 0usize;
             let mut line = String::new();
             while reader.read_line(&mut line).is_ok_and(|n| n > 0) && line.trim() != "" {
@@ -52,14 +55,16 @@ fn logout_receiver() -> (u16, std::sync::mpsc::Receiver<String>) {
             }
             let mut body = vec![0; length];
             let _ = reader.read_exact(&mut body);
-            if std::mem::replace(&mut first, false) {
-                let _ = reader
-                    .get_mut()
+            let out = reader.get_mut();
+            if !request_line.starts_with("POST ") {
+                let _ = out.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 10\r\nconnection: close\r\n\r\nsigned out");
+            } else if std::mem::replace(&mut first, false) {
+                let _ = out
                     .write_all(b"HTTP/1.1 503 Service Unavailable\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
-                continue;
+            } else {
+                let _ = out.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+                let _ = tx.send(String::from_utf8_lossy(&body).into_owned());
             }
-            let _ = reader.get_mut().write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
-            let _ = tx.send(String::from_utf8_lossy(&body).into_owned());
         }
     });
     (port, rx)
@@ -70,16 +75,17 @@ fn journey(ho_tich_auth: &str) -> Journey {
     let provider = provider_for(port);
     let issuer = format!("http://127.0.0.1:{port}");
     let ho_tich = DepartmentService::start(&json!({
-        "issuer": issuer, "client_id": "ho-tich", "client_secret": HO_TICH_SECRET, "auth": ho_tich_auth,
+        "issuer": issuer, "client_id": "ho-tich", "client_secret": HO_TICH_SECRET,
+        "auth": ho_tich_auth.trim_end_matches("_uri"),
         "id_token_alg": "ES256", "scope": "openid profile citizen"
     }))
     .expect("start the department service");
     let (receiver_port, dat_dai_logouts) = logout_receiver();
     let dat_dai_redirect = format!("http://127.0.0.1:{receiver_port}/cb");
-    let ho_tich_auth_config = if ho_tich_auth == "private_key_jwt" {
-        format!("client_auth = \"private_key_jwt\"\njwks = '''{}'''", ho_tich.jwks)
-    } else {
-        format!("client_auth = \"{ho_tich_auth}\"\nclient_secret_env = \"HO_TICH_SECRET\"")
+    let ho_tich_auth_config = match ho_tich_auth {
+        "private_key_jwt" => format!("client_auth = \"private_key_jwt\"\njwks = '''{}'''", ho_tich.jwks),
+        "private_key_jwt_uri" => format!("client_auth = \"private_key_jwt\"\njwks_uri = \"{}/jwks\"", ho_tich.base),
+        secret => format!("client_auth = \"{secret}\"\nclient_secret_env = \"HO_TICH_SECRET\""),
     };
     let services = format!(
         "[[hub.services]]\nclient_id = \"ho-tich\"\nname = \"Đăng ký hộ tịch trực tuyến\"\nagency = \"thanh-pho-hue\"\n\
@@ -89,6 +95,7 @@ fn journey(ho_tich_auth: &str) -> Journey {
          procedures = [\"1.001193\"]\ninitiate_login_uri = \"{base}/login\"\nstart_url = \"{base}/\"\n\
          [[hub.services]]\nclient_id = \"dat-dai\"\nname = \"Đăng ký đất đai\"\nredirect_uris = [\"{dat_dai_redirect}\"]\n\
          client_auth = \"client_secret_post\"\nclient_secret_env = \"DAT_DAI_SECRET\"\nid_token_alg = \"RS256\"\n\
+         post_logout_redirect_uris = [\"http://127.0.0.1:{receiver_port}/signed-out\"]\n\
          backchannel_logout_uri = \"http://127.0.0.1:{receiver_port}/backchannel-logout\"\n\
          scopes = [\"openid\", \"profile\", \"phone\"]\nsector = \"tainguyen.hue.gov.vn\"\n",
         base = ho_tich.base
@@ -122,6 +129,14 @@ fn consent_token(page: &str) -> String {
 /// Signs the citizen in through the first service, from its login link to its callback,
 /// agreeing to share the citizen id number; returns what the service learnt.
 fn sign_in_to_ho_tich(j: &Journey) -> (reqwest::blocking::Client, std::sync::Arc<reqwest::cookie::Jar>, Value) {
+    sign_in_sharing(j, true)
+}
+
+/// The same, ticking the citizen id number's own box or not.
+fn sign_in_sharing(
+    j: &Journey,
+    share_citizen_id: bool,
+) -> (reqwest::blocking::Client, std::sync::Arc<reqwest::cookie::Jar>, Value) {
     let (browser, jar) = browser_with_jar();
     // The procedure page → the hand-off → the service's initiate-login → portal → national
     // login: the provider's login form.
@@ -138,11 +153,12 @@ fn sign_in_to_ho_tich(j: &Journey) -> (reqwest::blocking::Client, std::sync::Arc
     {
         assert!(page.contains(shown), "{shown}:\n{page}");
     }
-    let done = browser
-        .post(format!("{}/dong-y", j.portal.base))
-        .form(&[("ma", consent_token(&page).as_str()), ("quyet-dinh", "dong-y"), ("so-dinh-danh", "1")])
-        .send()
-        .expect("agree");
+    let token = consent_token(&page);
+    let mut answer = vec![("ma", token.as_str()), ("quyet-dinh", "dong-y")];
+    if share_citizen_id {
+        answer.push(("so-dinh-danh", "1"));
+    }
+    let done = browser.post(format!("{}/dong-y", j.portal.base)).form(&answer).send().expect("agree");
     assert!(done.url().as_str().starts_with(&format!("{}/callback", j.ho_tich.base)), "{}", done.url());
     let status = done.status();
     let learnt: Value = done.json().expect("the service's JSON");
@@ -233,6 +249,17 @@ fn sign_in_to_dat_dai(
     browser: &reqwest::blocking::Client,
     asks_consent: bool,
 ) -> String {
+    dat_dai_tokens(j, rust, steps, browser, asks_consent).0
+}
+
+/// The same, with the ID token.
+fn dat_dai_tokens(
+    j: &Journey,
+    rust: &RustService,
+    steps: &reqwest::blocking::Client,
+    browser: &reqwest::blocking::Client,
+    asks_consent: bool,
+) -> (String, openidconnect::core::CoreIdToken) {
     let (code, verifier, nonce) = dat_dai_code(j, rust, steps, browser, asks_consent);
     let tokens = rust
         .client
@@ -249,7 +276,7 @@ fn sign_in_to_dat_dai(
     assert_eq!(claims.name().and_then(|n| n.get(None)).map(|n| n.as_str()), Some("Nguyễn Thị Hoà"));
     assert_eq!(claims.phone_number().map(|p| p.as_str()), Some("+84905123456"));
     assert!(tokens.access_token().secret().len() >= 32);
-    claims.subject().as_str().to_string()
+    (claims.subject().as_str().to_string(), tokens.id_token().expect("ID token").clone())
 }
 
 #[test]
@@ -834,8 +861,12 @@ fn a_service_asking_for_a_fresh_or_stronger_sign_in_gets_one_and_silent_requests
 
 #[test]
 fn a_sign_out_at_the_national_login_reaches_every_service_of_the_session() {
-    let j = journey("client_secret_basic");
-    let (browser, jar, learnt) = sign_in_to_ho_tich(&j);
+    // The first service's keys are at its jwks_uri this time.
+    let j = journey("private_key_jwt_uri");
+    // Without the citizen id number's box ticked, the service does not learn it.
+    let (browser, jar, learnt) = sign_in_sharing(&j, false);
+    assert_eq!(learnt["userinfo"]["name"], "Nguyễn Thị Hoà", "{learnt}");
+    assert!(learnt["userinfo"].get("citizen_id").is_none() && learnt["claims"].get("citizen_id").is_none(), "{learnt}");
     let rust = RustService::discover(&j.portal, &j.dat_dai_redirect);
     let dat_dai_sub = sign_in_to_dat_dai(&j, &rust, &one_step(jar.clone()), &browser, true);
 
@@ -871,4 +902,65 @@ fn a_sign_out_at_the_national_login_reaches_every_service_of_the_session() {
     assert_eq!(claims["sub"], dat_dai_sub.as_str());
     let account = browser.get(format!("{}/tai-khoan", j.portal.base)).send().expect("account").text().expect("text");
     assert!(account.contains("Bạn chưa đăng nhập"), "{account}");
+}
+
+#[test]
+fn signing_out_at_the_rust_service_signs_out_everywhere_too() {
+    let j = journey("client_secret_basic");
+    let (browser, jar, learnt) = sign_in_to_ho_tich(&j);
+    let rust = RustService::discover(&j.portal, &j.dat_dai_redirect);
+    let steps = one_step(jar.clone());
+    let (dat_dai_sub, id_token) = dat_dai_tokens(&j, &rust, &steps, &browser, true);
+
+    // The Rust service's RP-initiated logout, built by openidconnect.
+    let (status, metadata) = j.portal.json("/.well-known/openid-configuration");
+    assert_eq!(status, 200);
+    let end =
+        openidconnect::EndSessionUrl::new(metadata["end_session_endpoint"].as_str().expect("end").into()).expect("url");
+    let signed_out = j.dat_dai_redirect.replace("/cb", "/signed-out");
+    let logout = openidconnect::LogoutRequest::from(end)
+        .set_id_token_hint(&id_token)
+        .set_post_logout_redirect_uri(openidconnect::PostLogoutRedirectUrl::new(signed_out.clone()).expect("url"))
+        .http_get_url();
+    let confirm = browser.get(logout.as_str()).send().expect("end session");
+    assert_eq!(confirm.url().path(), "/dang-xuat");
+    let page = confirm.text().expect("page");
+    assert!(page.contains("Đăng ký hộ tịch trực tuyến") && page.contains("Đăng ký đất đai"), "{page}");
+    let hidden = |name: &str| {
+        let re = Regex::new(&format!(r#"name="{name}" value="([^"]*)""#)).expect("regex");
+        re.captures(&page).map(|c| c[1].replace("&amp;", "&")).unwrap_or_default()
+    };
+    assert_eq!(hidden("dich-vu"), "dat-dai");
+    let out = steps
+        .post(format!("{}/dang-xuat", j.portal.base))
+        .form(&[("dich-vu", hidden("dich-vu")), ("ve", hidden("ve"))])
+        .send()
+        .expect("sign out");
+    let provider_page = browser.get(location(&out)).send().expect("provider logout").text().expect("text");
+    let xsrf = Regex::new(r#"name="xsrf" value="([^"]+)""#).expect("regex").captures(&provider_page).expect("xsrf")[1]
+        .to_string();
+    let done = browser
+        .post(crate::identity::form_action(&provider_page))
+        .form(&[("xsrf", xsrf.as_str()), ("logout", "yes")])
+        .send()
+        .expect("provider confirms");
+    assert_eq!(done.url().as_str(), signed_out, "back on the Rust service's registered page");
+
+    // Both services are told; the portal and the national login are signed out.
+    let body = j.dat_dai_logouts.recv_timeout(std::time::Duration::from_secs(15)).expect("the Rust service is told");
+    let (_, claims) = verified_jwt(&j.portal, body.strip_prefix("logout_token=").expect("a logout token"));
+    assert_eq!(claims["sub"], dat_dai_sub.as_str());
+    let mut received: Vec<Value> = Vec::new();
+    for _ in 0..100 {
+        received = browser.get(format!("{}/logouts", j.ho_tich.base)).send().expect("logouts").json().expect("json");
+        if !received.is_empty() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert_eq!(received.first().map(|r| r["claims"]["sub"].clone()), Some(learnt["sub"].clone()), "{received:?}");
+    let account = browser.get(format!("{}/tai-khoan", j.portal.base)).send().expect("account").text().expect("text");
+    assert!(account.contains("Bạn chưa đăng nhập"), "{account}");
+    let again = browser.get(format!("{}/login", j.ho_tich.base)).send().expect("service login");
+    assert!(again.url().as_str().starts_with(&format!("{}/interaction/", j.provider.issuer)), "{}", again.url());
 }

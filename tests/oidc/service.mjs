@@ -24,6 +24,7 @@
 //   POST /backchannel-logout               -> verifies the logout token (jose, the
 //        hub's JWKS); 200 when valid, 400 otherwise; every one is recorded
 //   GET  /logouts                          -> 200 JSON: the logout tokens received
+//   GET  /jwks                             -> 200 JSON: its public keys (jwks_uri)
 //   GET  /assertion?kind=valid|wrong-key|expired -> a client assertion (refusal tests)
 //   GET  /logout                           -> 302 to the hub's end-session endpoint
 //   GET  /signed-out                       -> 200 "signed out" (post-logout redirect)
@@ -137,6 +138,7 @@ const server = http.createServer(async (req, res) => {
       }
     }
     if (req.method === 'GET' && url.pathname === '/logouts') return send(res, 200, logouts);
+    if (req.method === 'GET' && url.pathname === '/jwks') return send(res, 200, { keys: [publicJwk] });
     if (req.method === 'GET' && url.pathname === '/assertion') {
       // For the hub's refusal tests: a client assertion signed with this service's key,
       // or with one it never registered (kind=wrong-key), or long expired (kind=expired).

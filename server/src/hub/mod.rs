@@ -122,3 +122,72 @@ pub fn level_of(acr: &str) -> Option<i32> {
 pub fn sid_of(session_id: &str) -> String {
     crate::storage::hub::digest(&format!("sid\n{session_id}"))[..32].to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{ServiceAuth, SubjectType};
+
+    fn service(sector: &str, subject_type: SubjectType) -> services::Service {
+        services::Service {
+            client_id: format!("svc-{sector}"),
+            name: "x".into(),
+            agency: None,
+            redirect_uris: vec![],
+            post_logout_redirect_uris: vec![],
+            auth: ServiceAuth::ClientSecretBasic,
+            secret_hash: None,
+            jwks: None,
+            jwks_uri: None,
+            scopes: vec![],
+            backchannel_logout_uri: None,
+            initiate_login_uri: None,
+            sector: sector.into(),
+            subject_type,
+            id_token_alg: "ES256".into(),
+            procedures: vec![],
+            start_url: None,
+            assurance_level: 2,
+            source: "config".into(),
+        }
+    }
+
+    #[test]
+    fn subjects_are_one_per_sector_unless_public() {
+        let hub = Hub {
+            issuer: "https://cong.example".into(),
+            kek: keys::KeyEncryptionKey::from_hex(&"07".repeat(32)).expect("key"),
+            token_lifetime: Duration::minutes(10),
+            code_lifetime: Duration::seconds(60),
+            salt: "salt".into(),
+            http: reqwest::Client::new(),
+        };
+        let now = chrono::Utc::now();
+        let citizen = |subject: &str| account::Model {
+            id: 1,
+            issuer: "https://vneid.example".into(),
+            subject: subject.into(),
+            provider_id: "vneid".into(),
+            name: None,
+            birth_date: None,
+            citizen_id: None,
+            phone: None,
+            email: None,
+            assurance_level: 2,
+            created_at: now,
+            last_login_at: now,
+        };
+        let a = citizen("079090001234");
+        let tu_phap = service("tuphap.hue.gov.vn", SubjectType::Pairwise);
+        let tu_phap_2 = service("tuphap.hue.gov.vn", SubjectType::Pairwise);
+        let dat_dai = service("tainguyen.hue.gov.vn", SubjectType::Pairwise);
+        assert_eq!(hub.subject(&tu_phap, &a), hub.subject(&tu_phap_2, &a), "one sector, one identifier");
+        assert_ne!(hub.subject(&tu_phap, &a), hub.subject(&dat_dai, &a), "sectors cannot link records");
+        assert_ne!(hub.subject(&tu_phap, &a), hub.subject(&tu_phap, &citizen("079090009999")));
+        let public_1 = service("a.example", SubjectType::Public);
+        let public_2 = service("b.example", SubjectType::Public);
+        assert_eq!(hub.subject(&public_1, &a), hub.subject(&public_2, &a), "public subjects are shared");
+        assert_ne!(hub.subject(&public_1, &a), hub.subject(&tu_phap, &a));
+        assert!(!hub.subject(&tu_phap, &a).contains("079090001234"), "the citizen id does not show through");
+    }
+}
