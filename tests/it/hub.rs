@@ -368,10 +368,7 @@ fn signing_out_at_one_service_signs_out_of_the_portal_every_service_and_the_nati
     {
         assert!(page.contains(shown), "{shown}:\n{page}");
     }
-    let hidden = |name: &str| {
-        let re = Regex::new(&format!(r#"name="{name}" value="([^"]*)""#)).expect("regex");
-        re.captures(&page).map(|c| c[1].replace("&amp;", "&")).unwrap_or_default()
-    };
+    let hidden = |name: &str| hidden_field(&page, name);
     let out = steps
         .post(format!("{}/dang-xuat", j.portal.base))
         .form(&[("dich-vu", hidden("dich-vu")), ("ve", hidden("ve"))])
@@ -383,24 +380,11 @@ fn signing_out_at_one_service_signs_out_of_the_portal_every_service_and_the_nati
     // At the national login: its own confirmation, then back through the portal to the
     // service's signed-out page.
     let provider_page = browser.get(&to_provider).send().expect("provider logout").text().expect("text");
-    let xsrf = Regex::new(r#"name="xsrf" value="([^"]+)""#).expect("regex").captures(&provider_page).expect("xsrf")[1]
-        .to_string();
-    let done = browser
-        .post(crate::identity::form_action(&provider_page))
-        .form(&[("xsrf", xsrf.as_str()), ("logout", "yes")])
-        .send()
-        .expect("provider confirms");
+    let done = confirm_at_national_login(&browser, &provider_page);
     assert_eq!(done.url().as_str(), format!("{}/signed-out", j.ho_tich.base));
 
     // Both services received a valid logout token for this session.
-    let mut received: Vec<Value> = Vec::new();
-    for _ in 0..100 {
-        received = browser.get(format!("{}/logouts", j.ho_tich.base)).send().expect("logouts").json().expect("json");
-        if !received.is_empty() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
+    let received = logouts_received(&j, &browser);
     assert_eq!(received.len(), 1, "{received:?}");
     assert_eq!(received[0]["valid"], true, "{received:?}");
     assert_eq!(received[0]["claims"]["sub"], ho_tich_sub.as_str());
@@ -631,20 +615,7 @@ fn what_the_specifications_forbid_is_refused_with_the_error_they_name() {
         (400, "invalid_grant".into())
     );
     let (code, verifier, _) = dat_dai_code(&j, &rust, &steps, &browser, false);
-    let first = reqwest::blocking::Client::new()
-        .post(format!("{}/oidc/token", j.portal.base))
-        .form(&[
-            ("grant_type", "authorization_code"),
-            ("code", code.as_str()),
-            ("redirect_uri", j.dat_dai_redirect.as_str()),
-            ("code_verifier", verifier.secret().as_str()),
-            ("client_id", "dat-dai"),
-            ("client_secret", DAT_DAI_SECRET),
-        ])
-        .send()
-        .expect("token");
-    assert_eq!(first.status(), 200);
-    let first: Value = first.json().expect("tokens");
+    let first = dat_dai_exchange(&j, &code, verifier.secret());
     let access = first["access_token"].as_str().expect("access token").to_string();
     let userinfo = |token: &str| {
         reqwest::blocking::Client::new()
@@ -661,20 +632,7 @@ fn what_the_specifications_forbid_is_refused_with_the_error_they_name() {
 
     // Introspection tells a service about its own live tokens only; revocation ends one.
     let (code, verifier, _) = dat_dai_code(&j, &rust, &steps, &browser, false);
-    let tokens: Value = reqwest::blocking::Client::new()
-        .post(format!("{}/oidc/token", j.portal.base))
-        .form(&[
-            ("grant_type", "authorization_code"),
-            ("code", code.as_str()),
-            ("redirect_uri", j.dat_dai_redirect.as_str()),
-            ("code_verifier", verifier.secret().as_str()),
-            ("client_id", "dat-dai"),
-            ("client_secret", DAT_DAI_SECRET),
-        ])
-        .send()
-        .expect("token")
-        .json()
-        .expect("tokens");
+    let tokens = dat_dai_exchange(&j, &code, verifier.secret());
     let access = tokens["access_token"].as_str().expect("access token").to_string();
     let introspect = |form: &[(&str, &str)]| -> Value {
         reqwest::blocking::Client::new()
@@ -774,10 +732,7 @@ fn the_demo_department_service_shows_the_whole_journey() {
     let confirm = browser.get("http://127.0.0.1:8090/dang-xuat").send().expect("sign out");
     assert_eq!(confirm.url().path(), "/dang-xuat");
     let page = confirm.text().expect("text");
-    let hidden = |name: &str| {
-        let re = Regex::new(&format!(r#"name="{name}" value="([^"]*)""#)).expect("regex");
-        re.captures(&page).map(|c| c[1].replace("&amp;", "&")).unwrap_or_default()
-    };
+    let hidden = |name: &str| hidden_field(&page, name);
     let out = steps
         .post(format!("{}/dang-xuat", portal.base))
         .form(&[("dich-vu", hidden("dich-vu")), ("ve", hidden("ve"))])
@@ -878,22 +833,9 @@ fn a_sign_out_at_the_national_login_reaches_every_service_of_the_session() {
         .expect("provider logout")
         .text()
         .expect("page");
-    let xsrf =
-        Regex::new(r#"name="xsrf" value="([^"]+)""#).expect("regex").captures(&confirm).expect("xsrf")[1].to_string();
-    let done = browser
-        .post(crate::identity::form_action(&confirm))
-        .form(&[("xsrf", xsrf.as_str()), ("logout", "yes")])
-        .send()
-        .expect("confirm");
+    let done = confirm_at_national_login(&browser, &confirm);
     assert!(done.status().is_success(), "{}", done.status());
-    let mut received: Vec<Value> = Vec::new();
-    for _ in 0..100 {
-        received = browser.get(format!("{}/logouts", j.ho_tich.base)).send().expect("logouts").json().expect("json");
-        if !received.is_empty() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
+    let received = logouts_received(&j, &browser);
     assert_eq!(received.len(), 1, "{received:?}");
     assert_eq!(received[0]["valid"], true, "{received:?}");
     assert_eq!(received[0]["claims"]["sub"], learnt["sub"]);
@@ -926,10 +868,7 @@ fn signing_out_at_the_rust_service_signs_out_everywhere_too() {
     assert_eq!(confirm.url().path(), "/dang-xuat");
     let page = confirm.text().expect("page");
     assert!(page.contains("Đăng ký hộ tịch trực tuyến") && page.contains("Đăng ký đất đai"), "{page}");
-    let hidden = |name: &str| {
-        let re = Regex::new(&format!(r#"name="{name}" value="([^"]*)""#)).expect("regex");
-        re.captures(&page).map(|c| c[1].replace("&amp;", "&")).unwrap_or_default()
-    };
+    let hidden = |name: &str| hidden_field(&page, name);
     assert_eq!(hidden("dich-vu"), "dat-dai");
     let out = steps
         .post(format!("{}/dang-xuat", j.portal.base))
@@ -937,19 +876,23 @@ fn signing_out_at_the_rust_service_signs_out_everywhere_too() {
         .send()
         .expect("sign out");
     let provider_page = browser.get(location(&out)).send().expect("provider logout").text().expect("text");
-    let xsrf = Regex::new(r#"name="xsrf" value="([^"]+)""#).expect("regex").captures(&provider_page).expect("xsrf")[1]
-        .to_string();
-    let done = browser
-        .post(crate::identity::form_action(&provider_page))
-        .form(&[("xsrf", xsrf.as_str()), ("logout", "yes")])
-        .send()
-        .expect("provider confirms");
+    let done = confirm_at_national_login(&browser, &provider_page);
     assert_eq!(done.url().as_str(), signed_out, "back on the Rust service's registered page");
 
     // Both services are told; the portal and the national login are signed out.
     let body = j.dat_dai_logouts.recv_timeout(std::time::Duration::from_secs(15)).expect("the Rust service is told");
     let (_, claims) = verified_jwt(&j.portal, body.strip_prefix("logout_token=").expect("a logout token"));
     assert_eq!(claims["sub"], dat_dai_sub.as_str());
+    let received = logouts_received(&j, &browser);
+    assert_eq!(received.first().map(|r| r["claims"]["sub"].clone()), Some(learnt["sub"].clone()), "{received:?}");
+    let account = browser.get(format!("{}/tai-khoan", j.portal.base)).send().expect("account").text().expect("text");
+    assert!(account.contains("Bạn chưa đăng nhập"), "{account}");
+    let again = browser.get(format!("{}/login", j.ho_tich.base)).send().expect("service login");
+    assert!(again.url().as_str().starts_with(&format!("{}/interaction/", j.provider.issuer)), "{}", again.url());
+}
+
+/// The logout tokens the first service has received, waiting up to ten seconds for one.
+fn logouts_received(j: &Journey, browser: &reqwest::blocking::Client) -> Vec<Value> {
     let mut received: Vec<Value> = Vec::new();
     for _ in 0..100 {
         received = browser.get(format!("{}/logouts", j.ho_tich.base)).send().expect("logouts").json().expect("json");
@@ -958,9 +901,40 @@ fn signing_out_at_the_rust_service_signs_out_everywhere_too() {
         }
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
-    assert_eq!(received.first().map(|r| r["claims"]["sub"].clone()), Some(learnt["sub"].clone()), "{received:?}");
-    let account = browser.get(format!("{}/tai-khoan", j.portal.base)).send().expect("account").text().expect("text");
-    assert!(account.contains("Bạn chưa đăng nhập"), "{account}");
-    let again = browser.get(format!("{}/login", j.ho_tich.base)).send().expect("service login");
-    assert!(again.url().as_str().starts_with(&format!("{}/interaction/", j.provider.issuer)), "{}", again.url());
+    received
+}
+
+/// "Yes, sign me out" on the national login's logout page.
+fn confirm_at_national_login(browser: &reqwest::blocking::Client, page: &str) -> reqwest::blocking::Response {
+    let xsrf =
+        Regex::new(r#"name="xsrf" value="([^"]+)""#).expect("regex").captures(page).expect("xsrf")[1].to_string();
+    browser
+        .post(crate::identity::form_action(page))
+        .form(&[("xsrf", xsrf.as_str()), ("logout", "yes")])
+        .send()
+        .expect("the national login signs out")
+}
+
+/// A hidden field of a form on `page`.
+fn hidden_field(page: &str, name: &str) -> String {
+    let re = Regex::new(&format!(r#"name="{name}" value="([^"]*)""#)).expect("regex");
+    re.captures(page).map(|c| c[1].replace("&amp;", "&")).unwrap_or_default()
+}
+
+/// The Rust service's code exchange by hand (`client_secret_post`), which must succeed.
+fn dat_dai_exchange(j: &Journey, code: &str, verifier: &str) -> Value {
+    let answer = reqwest::blocking::Client::new()
+        .post(format!("{}/oidc/token", j.portal.base))
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("code", code),
+            ("redirect_uri", j.dat_dai_redirect.as_str()),
+            ("code_verifier", verifier),
+            ("client_id", "dat-dai"),
+            ("client_secret", DAT_DAI_SECRET),
+        ])
+        .send()
+        .expect("token");
+    assert_eq!(answer.status(), 200);
+    answer.json().expect("tokens")
 }

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -27,14 +27,14 @@ pub fn routes(state: AppState) -> Router {
     Router::new()
         .route("/.well-known/openid-configuration", get(discovery))
         .route("/oidc/jwks", get(jwks))
-        .route("/oidc/authorize", get(authorize_get).post(authorize_post))
+        .route("/oidc/authorize", get(authorize_endpoint).post(authorize_endpoint))
         .route("/dong-y", post(consent_answer))
         .route("/tai-khoan/dich-vu/thu-hoi", post(withdraw_consent))
         .route("/oidc/token", post(token_endpoint))
         .route("/oidc/userinfo", get(userinfo).post(userinfo))
         .route("/oidc/revoke", post(revoke))
         .route("/oidc/introspect", post(introspect))
-        .route("/oidc/logout", get(end_session_get).post(end_session_post))
+        .route("/oidc/logout", get(end_session_endpoint).post(end_session_endpoint))
         .route("/nop-truc-tuyen/{code}/tiep-tuc", get(hand_off))
         .with_state(state)
 }
@@ -138,15 +138,8 @@ fn oauth_error(hub: &Hub, redirect_uri: &str, error: &str, description: &str, st
     redirect_with(hub, redirect_uri, &pairs)
 }
 
-async fn authorize_get(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Query(params): Query<HashMap<String, String>>,
-) -> Response {
-    authorize(state, headers, params).await
-}
-
-async fn authorize_post(
+/// The authorisation endpoint, by GET (query) or POST (form): axum's `Form` reads either.
+async fn authorize_endpoint(
     State(state): State<AppState>,
     headers: HeaderMap,
     axum::Form(params): axum::Form<HashMap<String, String>>,
@@ -356,15 +349,8 @@ async fn consent_answer(
     issue(&state, &service, &request, &session, &account).await
 }
 
-async fn end_session_get(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Query(params): Query<HashMap<String, String>>,
-) -> Response {
-    end_session(state, headers, params).await
-}
-
-async fn end_session_post(
+/// The end-session endpoint, by GET or POST.
+async fn end_session_endpoint(
     State(state): State<AppState>,
     headers: HeaderMap,
     axum::Form(params): axum::Form<HashMap<String, String>>,
@@ -547,12 +533,12 @@ async fn userinfo(State(state): State<AppState>, headers: HeaderMap) -> Response
     };
     let now = Utc::now();
     let found = async {
-        let Some(t) = store::live_token(&state.db, token.trim(), now).await? else { return Ok(None) };
-        let account = crate::storage::entity::account::Entity::find_by_id(t.account_id).one(&state.db).await?;
-        let service = services::find(&state.db, &t.client_id)
-            .await
-            .map_err(|e| crate::storage::StorageError::Random(e.to_string()))?;
-        Ok::<_, crate::storage::StorageError>(account.zip(service).map(|(a, s)| (t, a, s)))
+        let Some(t) = store::live_token(&state.db, token.trim(), now).await.map_err(|e| e.to_string())? else {
+            return Ok(None);
+        };
+        let account = account::Entity::find_by_id(t.account_id).one(&state.db).await.map_err(|e| e.to_string())?;
+        let service = services::find(&state.db, &t.client_id).await.map_err(|e| e.to_string())?;
+        Ok::<_, String>(account.zip(service).map(|(a, s)| (t, a, s)))
     }
     .await;
     match found {
@@ -566,20 +552,32 @@ async fn userinfo(State(state): State<AppState>, headers: HeaderMap) -> Response
     }
 }
 
+/// A revocation or introspection request: the calling service, authenticated as at the
+/// token endpoint, and the token it asks about.
+async fn token_question(
+    state: &AppState,
+    headers: &HeaderMap,
+    form: &HashMap<String, String>,
+) -> Result<(services::Service, String), Response> {
+    let auth = authorization(headers);
+    let service = token::authenticate(&state.hub, &state.db, auth, form)
+        .await
+        .map_err(|e| token_error(&e, auth.is_some_and(|a| a.starts_with("Basic "))))?;
+    let token =
+        form.get("token").ok_or_else(|| token_error(&TokenError::InvalidRequest("token is missing".into()), false))?;
+    Ok((service, token.clone()))
+}
+
 async fn revoke(
     State(state): State<AppState>,
     headers: HeaderMap,
     axum::Form(form): axum::Form<HashMap<String, String>>,
 ) -> Response {
-    let auth = authorization(&headers);
-    let service = match token::authenticate(&state.hub, &state.db, auth, &form).await {
-        Ok(s) => s,
-        Err(e) => return token_error(&e, auth.is_some_and(|a| a.starts_with("Basic "))),
+    let (service, token) = match token_question(&state, &headers, &form).await {
+        Ok(q) => q,
+        Err(refused) => return refused,
     };
-    let Some(token) = form.get("token") else {
-        return token_error(&TokenError::InvalidRequest("token is missing".into()), false);
-    };
-    match store::revoke_token(&state.db, token, &service.client_id, Utc::now()).await {
+    match store::revoke_token(&state.db, &token, &service.client_id, Utc::now()).await {
         Ok(()) => no_store(StatusCode::OK.into_response()),
         Err(e) => unavailable("revoking a token", e),
     }
@@ -590,21 +588,17 @@ async fn introspect(
     headers: HeaderMap,
     axum::Form(form): axum::Form<HashMap<String, String>>,
 ) -> Response {
-    let auth = authorization(&headers);
-    let service = match token::authenticate(&state.hub, &state.db, auth, &form).await {
-        Ok(s) => s,
-        Err(e) => return token_error(&e, auth.is_some_and(|a| a.starts_with("Basic "))),
-    };
-    let Some(token) = form.get("token") else {
-        return token_error(&TokenError::InvalidRequest("token is missing".into()), false);
+    let (service, token) = match token_question(&state, &headers, &form).await {
+        Ok(q) => q,
+        Err(refused) => return refused,
     };
     let found = async {
-        let Some(t) = store::live_token(&state.db, token, Utc::now()).await? else { return Ok(None) };
+        let Some(t) = store::live_token(&state.db, &token, Utc::now()).await? else { return Ok(None) };
         // A service learns about its own tokens only.
         if t.client_id != service.client_id {
             return Ok(None);
         }
-        let account = crate::storage::entity::account::Entity::find_by_id(t.account_id).one(&state.db).await?;
+        let account = account::Entity::find_by_id(t.account_id).one(&state.db).await?;
         Ok::<_, crate::storage::StorageError>(account.map(|a| (t, a)))
     }
     .await;
