@@ -12,6 +12,7 @@ mod import;
 mod index_sync;
 mod portal;
 mod shutdown;
+mod staff;
 mod storage;
 mod text;
 
@@ -100,6 +101,16 @@ enum Command {
     Keys {
         #[command(subcommand)]
         action: hub::commands::KeyCommand,
+    },
+    /// Staff roles per agency (administrator, publisher, editor).
+    Roles {
+        #[command(subcommand)]
+        action: staff::commands::RoleCommand,
+    },
+    /// The audit log: sign-ins, consents, role changes, registrations, key rotations.
+    Audit {
+        #[command(subcommand)]
+        action: staff::commands::AuditCommand,
     },
     /// A small department service that signs citizens in through the portal's hub, to see
     /// the whole journey on one machine (the portal registers it with the demo content).
@@ -331,6 +342,14 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Keys { action } => {
             let db = connect(&config).await?;
             hub::commands::run_keys(&db, &config, action).await
+        }
+        Command::Roles { action } => {
+            let db = connect(&config).await?;
+            staff::commands::run_roles(&db, action).await
+        }
+        Command::Audit { action } => {
+            let db = connect(&config).await?;
+            staff::commands::run_audit(&db, action).await
         }
         Command::DemoService { portal, bind } => {
             demo_service::run(&portal, bind, &config.data_dir).await?;
@@ -590,7 +609,10 @@ async fn serve(mut config: Config, bind: Option<std::net::SocketAddr>, demo: boo
     let app = http::router(state);
     println!("Một Cửa is serving on http://{addr}/");
     tracing::info!(%addr, "listening");
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+    // The client's address reaches handlers for the audit log.
+    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
     let _ = stop_tx.send(true);
     if let Some(crawler) = crawler {
         let _ = crawler.await;

@@ -436,7 +436,7 @@ fn published_kids(portal: &Server) -> Vec<String> {
     keys["keys"].as_array().expect("keys").iter().map(|k| k["kid"].as_str().expect("kid").to_string()).collect()
 }
 
-fn run(site: &Site, args: &[&str]) -> String {
+pub(crate) fn run(site: &Site, args: &[&str]) -> String {
     let out = site.command().args(args).output().expect("run motcua");
     let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     assert!(out.status.success(), "motcua {args:?}: {text}");

@@ -9,3 +9,4 @@ mod pages;
 mod relevance;
 mod search_api;
 mod search_features;
+mod staff;

@@ -13,11 +13,12 @@ use chrono::Utc;
 use motcua_app::ports::session_cookie;
 use sea_orm::EntityTrait;
 
-use super::AppState;
+use super::{AppState, ClientIp};
 use crate::hub::authorize::{self, AuthRequest, AuthorizeError, Decision, LOGIN_AFTER, SessionFacts};
 use crate::hub::services::{self, SCOPES};
 use crate::hub::token::{self, TokenError};
 use crate::hub::{Hub, keys};
+use crate::storage::audit::Event;
 use crate::storage::entity::{account, hub_code, session};
 use crate::storage::hub as store;
 use crate::storage::identity as sessions;
@@ -307,6 +308,7 @@ async fn issue(
 async fn consent_answer(
     State(state): State<AppState>,
     headers: HeaderMap,
+    ClientIp(ip): ClientIp,
     axum::Form(form): axum::Form<HashMap<String, String>>,
 ) -> Response {
     let now = Utc::now();
@@ -346,6 +348,14 @@ async fn consent_answer(
     if let Err(e) = store::remember_consent(&state.db, account.id, &service.client_id, &request.scopes, now).await {
         return unavailable("remembering consent", e);
     }
+    let event = Event {
+        actor: format!("account:{}", account.id),
+        action: "consent.give",
+        target: Some(format!("service:{}", service.client_id)),
+        detail: serde_json::json!({ "scopes": request.scopes }),
+        source_ip: ip,
+    };
+    super::audit(&state.db, event).await;
     issue(&state, &service, &request, &session, &account).await
 }
 
@@ -456,6 +466,7 @@ async fn hand_off(
 async fn withdraw_consent(
     State(state): State<AppState>,
     headers: HeaderMap,
+    ClientIp(ip): ClientIp,
     axum::Form(form): axum::Form<HashMap<String, String>>,
 ) -> Response {
     let account = match current_session(&state, &headers).await {
@@ -465,7 +476,18 @@ async fn withdraw_consent(
     };
     let Some(client_id) = form.get("dich-vu") else { return see_other("/tai-khoan") };
     match store::revoke_consent(&state.db, account.id, client_id).await {
-        Ok(_) => see_other("/tai-khoan"),
+        Ok(true) => {
+            let event = Event {
+                actor: format!("account:{}", account.id),
+                action: "consent.withdraw",
+                target: Some(format!("service:{client_id}")),
+                detail: serde_json::json!({}),
+                source_ip: ip,
+            };
+            super::audit(&state.db, event).await;
+            see_other("/tai-khoan")
+        }
+        Ok(false) => see_other("/tai-khoan"),
         Err(e) => unavailable("withdrawing consent", e),
     }
 }

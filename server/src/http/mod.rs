@@ -86,3 +86,25 @@ async fn embedded_stylesheet() -> impl IntoResponse {
 async fn embedded_autocomplete() -> impl IntoResponse {
     ([(header::CONTENT_TYPE, HeaderValue::from_static("text/javascript; charset=utf-8"))], EMBEDDED_AUTOCOMPLETE)
 }
+
+/// The client's address, for the audit log (absent when the router runs without
+/// connection info, as in some tests).
+pub struct ClientIp(pub Option<String>);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let info = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>();
+        Ok(ClientIp(info.map(|c| c.0.ip().to_string())))
+    }
+}
+
+/// Appends an event to the audit log; a failure is logged, never shown to the citizen (the
+/// action itself has happened).
+pub async fn audit(db: &sea_orm::DatabaseConnection, event: crate::storage::audit::Event<'_>) {
+    let action = event.action;
+    if let Err(e) = crate::storage::audit::record(db, event, chrono::Utc::now()).await {
+        tracing::error!(action, "cannot write the audit log: {e}");
+    }
+}

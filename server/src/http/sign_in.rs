@@ -14,8 +14,9 @@ use axum::routing::{get, post};
 use chrono::Utc;
 use motcua_app::ports::{return_path, session_cookie, session_cookie_name};
 
-use super::AppState;
+use super::{AppState, ClientIp};
 use crate::identity::relying_party::{LoginError, RelyingParty, StartOptions};
+use crate::storage::audit::Event;
 use crate::storage::identity::{self as store, NewSession};
 
 /// The configured providers, by id, and how the portal's sessions are kept.
@@ -95,6 +96,7 @@ async fn start(
 async fn callback(
     State(state): State<AppState>,
     Path(provider): Path<String>,
+    ClientIp(ip): ClientIp,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
     let Some(rp) = state.sign_in.providers.get(&provider) else { return see_other("/dang-nhap?loi=khong-co") };
@@ -120,11 +122,20 @@ async fn callback(
             id_token: Some(&signed_in.id_token),
             lifetime: state.sign_in.lifetime,
         };
-        store::open_session(&state.db, &new, now).await
+        let cookie = store::open_session(&state.db, &new, now).await?;
+        Ok::<_, crate::storage::StorageError>((cookie, account))
     }
     .await;
     match opened {
-        Ok(cookie) => {
+        Ok((cookie, account)) => {
+            let event = Event {
+                actor: format!("account:{}", account.id),
+                action: "sign_in",
+                target: Some(format!("provider:{provider}")),
+                detail: serde_json::json!({ "issuer": signed_in.issuer, "level": account.assurance_level }),
+                source_ip: ip,
+            };
+            super::audit(&state.db, event).await;
             let mut response = see_other(&signed_in.return_to);
             if let Ok(value) = HeaderValue::from_str(&state.sign_in.cookie(&cookie, None)) {
                 response.headers_mut().insert(header::SET_COOKIE, value);
@@ -138,7 +149,12 @@ async fn callback(
 /// Signing out (the account page's button, or the confirmation a service's logout leads
 /// to): ends the portal session, tells every service it signed in to, signs out at the
 /// national login, and ends on the service's registered post-logout page if one asked.
-async fn sign_out(State(state): State<AppState>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
+async fn sign_out(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ClientIp(ip): ClientIp,
+    body: axum::body::Bytes,
+) -> Response {
     let form: HashMap<String, String> = form_urlencoded::parse(&body).into_owned().collect();
     // A destination only if it is registered for the service that names it, exactly.
     let mut destination = None;
@@ -161,10 +177,19 @@ async fn sign_out(State(state): State<AppState>, headers: HeaderMap, body: axum:
         },
         None => None,
     };
-    if let Some(session) = &ended
-        && let Err(e) = crate::hub::logout::fan_out(&state.hub, &state.db, &session.id).await
-    {
-        tracing::error!("sign-out: telling the services failed: {e}");
+    if let Some(session) = &ended {
+        let told = crate::hub::logout::fan_out(&state.hub, &state.db, &session.id).await.unwrap_or_else(|e| {
+            tracing::error!("sign-out: telling the services failed: {e}");
+            Vec::new()
+        });
+        let event = Event {
+            actor: format!("account:{}", session.account_id),
+            action: "sign_out",
+            target: Some(format!("provider:{}", session.provider_id)),
+            detail: serde_json::json!({ "services_told": told, "from": form.get("dich-vu") }),
+            source_ip: ip,
+        };
+        super::audit(&state.db, event).await;
     }
     // Then at the provider, which comes back to /dang-xuat/xong.
     let mut location = match &destination {
@@ -254,6 +279,14 @@ async fn back_channel_logout(
                     tracing::error!("back-channel logout: telling the services failed: {e}");
                 }
             }
+            let event = Event {
+                actor: format!("provider:{provider}"),
+                action: "sign_out.back_channel",
+                target: logout.subject.clone().map(|s| format!("subject:{s}")),
+                detail: serde_json::json!({ "sessions_ended": ended.len() }),
+                source_ip: None,
+            };
+            super::audit(&state.db, event).await;
             tracing::info!(provider, ended = ended.len(), "back-channel logout");
             (StatusCode::OK, [(header::CACHE_CONTROL, "no-store")]).into_response()
         }

@@ -10,6 +10,7 @@ use sea_orm::DatabaseConnection;
 
 use super::{keys, services};
 use crate::config::{Config, ServiceAuth, ServiceConfig, SubjectType};
+use crate::storage::audit;
 
 /// `motcua services …`
 #[derive(Subcommand, Debug)]
@@ -124,6 +125,11 @@ fn refuse_config_service(service: &services::Service) -> anyhow::Result<()> {
     Ok(())
 }
 
+async fn record(db: &DatabaseConnection, action: &str, target: &str, detail: serde_json::Value) -> anyhow::Result<()> {
+    let event = audit::Event { actor: "cli".into(), action, target: Some(target.to_string()), detail, source_ip: None };
+    Ok(audit::record(db, event, Utc::now()).await?)
+}
+
 /// Runs `motcua services …`.
 pub async fn run_services(db: &DatabaseConnection, action: ServiceCommand) -> anyhow::Result<ExitCode> {
     let now = Utc::now();
@@ -185,6 +191,13 @@ pub async fn run_services(db: &DatabaseConnection, action: ServiceCommand) -> an
                 _ => Some(crate::storage::identity::random_token()?),
             };
             services::upsert(db, &config, secret.as_deref(), "cli", now).await?;
+            record(
+                db,
+                "service.add",
+                &client_id,
+                serde_json::json!({ "redirect_uris": config.redirect_uris, "scopes": config.scopes }),
+            )
+            .await?;
             println!("registered {client_id}");
             if let Some(secret) = secret {
                 println!("client secret (shown once, keep it in the service's secret store): {secret}");
@@ -222,12 +235,14 @@ pub async fn run_services(db: &DatabaseConnection, action: ServiceCommand) -> an
             let Some(existing) = services::find(db, &client_id).await? else { bail!("no service {client_id}") };
             refuse_config_service(&existing)?;
             services::remove(db, &client_id).await?;
+            record(db, "service.remove", &client_id, serde_json::json!({})).await?;
             println!("removed {client_id}");
         }
         ServiceCommand::RotateSecret { client_id } => {
             let Some(existing) = services::find(db, &client_id).await? else { bail!("no service {client_id}") };
             refuse_config_service(&existing)?;
             let secret = services::rotate_secret(db, &client_id, now).await?;
+            record(db, "service.rotate_secret", &client_id, serde_json::json!({})).await?;
             println!("new client secret for {client_id} (shown once): {secret}");
         }
     }
@@ -251,6 +266,7 @@ pub async fn run_keys(db: &DatabaseConnection, config: &Config, action: KeyComma
         }
         KeyCommand::Rotate => {
             let signing = keys::rotate(db, &kek, now).await?;
+            record(db, "keys.rotate", "hub", serde_json::json!({ "now_signing": signing })).await?;
             println!("now signing with {}", signing.join(", "));
             println!(
                 "retired keys stay published for {} minutes, until the tokens they signed have expired",

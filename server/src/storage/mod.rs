@@ -2,6 +2,7 @@
 //! default, PostgreSQL when the URL says so; the same entities and migrations for both.
 
 pub mod agencies;
+pub mod audit;
 pub mod best_bets;
 pub mod documents;
 pub mod entity;
@@ -9,6 +10,7 @@ pub mod hub;
 pub mod identity;
 pub mod migration;
 pub mod redirects;
+pub mod roles;
 pub mod sources;
 
 use std::time::Duration;

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod agency;
+pub mod audit_entry;
 pub mod best_bet;
 pub mod change_log;
 pub mod crawl_item;
@@ -21,4 +22,5 @@ pub mod procedure_details;
 pub mod service;
 pub mod session;
 pub mod source;
+pub mod staff_role;
 pub mod used_logout_token;

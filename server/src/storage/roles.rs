@@ -1,0 +1,178 @@
+//! Staff roles: administrator, publisher and editor, each granted for an agency and reaching
+//! its sub-agencies (a province's editor may edit for its communes; a commune's editor for
+//! that commune only).
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+
+use super::StorageError;
+use super::entity::{agency, staff_role};
+
+/// What a staff member may do, from least to most.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Role {
+    /// Drafts content.
+    Editor,
+    /// Drafts and publishes.
+    Publisher,
+    /// Publishes and grants roles.
+    Administrator,
+}
+
+impl Role {
+    /// The stored name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Editor => "editor",
+            Role::Publisher => "publisher",
+            Role::Administrator => "administrator",
+        }
+    }
+
+    /// From the stored name.
+    pub fn parse(name: &str) -> Option<Role> {
+        Some(match name {
+            "editor" => Role::Editor,
+            "publisher" => Role::Publisher,
+            "administrator" => Role::Administrator,
+            _ => return None,
+        })
+    }
+}
+
+/// Grants a role; granting one already held changes nothing. True when it was new.
+pub async fn grant(
+    db: &impl ConnectionTrait,
+    account_id: i32,
+    agency_id: i32,
+    role: Role,
+    granted_by: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, StorageError> {
+    let inserted = staff_role::Entity::insert(staff_role::ActiveModel {
+        account_id: Set(account_id),
+        agency_id: Set(agency_id),
+        role: Set(role.name().to_string()),
+        granted_by: Set(granted_by.to_string()),
+        granted_at: Set(now),
+        ..Default::default()
+    })
+    .on_conflict(
+        OnConflict::columns([staff_role::Column::AccountId, staff_role::Column::AgencyId, staff_role::Column::Role])
+            .do_nothing()
+            .to_owned(),
+    )
+    .exec_without_returning(db)
+    .await?;
+    Ok(inserted == 1)
+}
+
+/// Revokes a role; true when it was held.
+pub async fn revoke(
+    db: &impl ConnectionTrait,
+    account_id: i32,
+    agency_id: i32,
+    role: Role,
+) -> Result<bool, StorageError> {
+    let deleted = staff_role::Entity::delete_many()
+        .filter(staff_role::Column::AccountId.eq(account_id))
+        .filter(staff_role::Column::AgencyId.eq(agency_id))
+        .filter(staff_role::Column::Role.eq(role.name()))
+        .exec(db)
+        .await?;
+    Ok(deleted.rows_affected == 1)
+}
+
+/// Every grant, with its agency, by account then agency.
+pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<(staff_role::Model, Option<agency::Model>)>, StorageError> {
+    let grants = staff_role::Entity::find()
+        .order_by_asc(staff_role::Column::AccountId)
+        .order_by_asc(staff_role::Column::AgencyId)
+        .all(db)
+        .await?;
+    let mut out = Vec::with_capacity(grants.len());
+    for g in grants {
+        let a = agency::Entity::find_by_id(g.agency_id).one(db).await?;
+        out.push((g, a));
+    }
+    Ok(out)
+}
+
+/// Whether the account holds at least `needed` for this agency, directly or through one of
+/// its parent agencies. Checked in every handler that changes content, not only in the UI.
+#[allow(dead_code, reason = "the editor pages and the push API of issue 7 call it; tested here")]
+pub async fn allows(
+    db: &impl ConnectionTrait,
+    account_id: i32,
+    agency_id: i32,
+    needed: Role,
+) -> Result<bool, StorageError> {
+    let held: Vec<staff_role::Model> =
+        staff_role::Entity::find().filter(staff_role::Column::AccountId.eq(account_id)).all(db).await?;
+    let strong_enough: Vec<i32> =
+        held.iter().filter(|g| Role::parse(&g.role).is_some_and(|r| r >= needed)).map(|g| g.agency_id).collect();
+    if strong_enough.is_empty() {
+        return Ok(false);
+    }
+    // Up the agency tree (bounded, in case of a cycle in bad data).
+    let mut current = Some(agency_id);
+    for _ in 0..16 {
+        let Some(id) = current else { break };
+        if strong_enough.contains(&id) {
+            return Ok(true);
+        }
+        current = agency::Entity::find_by_id(id).one(db).await?.and_then(|a| a.parent_id);
+    }
+    Ok(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use motcua_app::domain::AgencyLevel;
+
+    use super::*;
+    use crate::storage::agencies::{AgencyInput, ensure};
+    use crate::storage::identity::{Profile, sign_in_account};
+
+    #[tokio::test]
+    async fn a_role_reaches_sub_agencies_and_not_siblings_or_parents() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = crate::storage::connect(&format!("sqlite://{}?mode=rwc", dir.path().join("t.db").display()))
+            .await
+            .expect("connect");
+        let now = Utc::now();
+        let agency = |slug: &str, level, parent_id| AgencyInput {
+            slug: slug.into(),
+            name: slug.into(),
+            level,
+            parent_id,
+            admin_code: None,
+            website: None,
+        };
+        let hue = ensure(&db, &agency("thanh-pho-hue", AgencyLevel::Province, None), now).await.expect("province");
+        let thuan_an =
+            ensure(&db, &agency("thuan-an-hue", AgencyLevel::Commune, Some(hue)), now).await.expect("commune");
+        let huong_tra =
+            ensure(&db, &agency("huong-tra-hue", AgencyLevel::Commune, Some(hue)), now).await.expect("commune");
+        let editor =
+            sign_in_account(&db, "https://sso", "editor-1", "vneid", &Profile::default(), now).await.expect("account");
+        let province_admin =
+            sign_in_account(&db, "https://sso", "admin-1", "vneid", &Profile::default(), now).await.expect("account");
+
+        assert!(grant(&db, editor.id, thuan_an, Role::Editor, "cli", now).await.expect("grant"));
+        assert!(!grant(&db, editor.id, thuan_an, Role::Editor, "cli", now).await.expect("again"), "idempotent");
+        assert!(grant(&db, province_admin.id, hue, Role::Administrator, "cli", now).await.expect("grant"));
+
+        assert!(allows(&db, editor.id, thuan_an, Role::Editor).await.expect("check"));
+        assert!(!allows(&db, editor.id, thuan_an, Role::Publisher).await.expect("check"), "an editor cannot publish");
+        assert!(!allows(&db, editor.id, huong_tra, Role::Editor).await.expect("check"), "not a sibling commune");
+        assert!(!allows(&db, editor.id, hue, Role::Editor).await.expect("check"), "not the province");
+        for commune in [thuan_an, huong_tra, hue] {
+            assert!(allows(&db, province_admin.id, commune, Role::Publisher).await.expect("check"), "down the tree");
+        }
+        assert!(revoke(&db, editor.id, thuan_an, Role::Editor).await.expect("revoke"));
+        assert!(!allows(&db, editor.id, thuan_an, Role::Editor).await.expect("check"));
+        assert_eq!(list(&db).await.expect("list").len(), 1);
+    }
+}
