@@ -513,3 +513,79 @@ pub struct ConsentRequest {
     /// Whether it asks for the citizen id number.
     pub asks_citizen_id: bool,
 }
+
+/// The staff's start page ("Quản trị"): the agencies they work for and their content.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffHome {
+    /// The staff member's name.
+    pub name: String,
+    /// Agencies they may create content for: (slug, name).
+    pub agencies: Vec<(String, String)>,
+    /// Their agencies' publications, most recently changed first.
+    pub items: Vec<StaffItem>,
+    /// The form token of this session (CSRF).
+    pub csrf: String,
+}
+
+/// One publication in the staff's list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffItem {
+    /// Its id (`/quan-tri/tin/{id}`).
+    pub id: i32,
+    /// Title of its latest edition.
+    pub title: String,
+    /// Publishing agency's name.
+    pub agency: String,
+    /// `draft`, `published`, `withdrawn`, `gone`.
+    pub state: String,
+    /// Whether an unpublished draft is open.
+    pub has_draft: bool,
+    /// The public address, once published.
+    pub public_path: Option<String>,
+    /// Last change.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The editor of one publication.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffEditor {
+    /// Its id.
+    pub id: i32,
+    /// Publishing agency's name.
+    pub agency: String,
+    /// The editable edition (the open draft, or the published one to start a new edition).
+    pub title: String,
+    /// Summary.
+    pub summary: String,
+    /// Body, Markdown.
+    pub body_markdown: String,
+    /// Change note of the open draft.
+    pub change_note: String,
+    /// The body rendered as the public will see it.
+    pub preview_html: String,
+    /// Whether saving needs a change note (published before).
+    pub needs_change_note: bool,
+    /// Whether this staff member may publish it.
+    pub can_publish: bool,
+    /// Whether an unpublished draft is open.
+    pub has_draft: bool,
+    /// The public address, once published.
+    pub public_path: Option<String>,
+    /// Every edition, newest first.
+    pub history: Vec<EditionSummary>,
+    /// The form token of this session (CSRF).
+    pub csrf: String,
+}
+
+/// One edition in a publication's history.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EditionSummary {
+    /// 1, 2, …
+    pub number: i32,
+    /// `draft`, `published`, `superseded`.
+    pub state: String,
+    /// What changed.
+    pub change_note: Option<String>,
+    /// When published.
+    pub published_at: Option<DateTime<Utc>>,
+}

@@ -20,7 +20,7 @@ use leptos_router::{SsrMode, path};
 use crate::components::{Footer, Header};
 use crate::pages::{
     AccountPage, AgencyDetailPage, AgencyIndexPage, AnnouncementPage, ConsentPage, HandOffPage, HomePage, NotFoundPage,
-    ProcedurePage, SearchResultsPage, SignInPage, SignOutPage,
+    ProcedurePage, SearchResultsPage, SignInPage, SignOutPage, StaffEditorPage, StaffHomePage,
 };
 
 /// Path of the one stylesheet, served from `style/`.
@@ -54,7 +54,15 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
-        <Title formatter=|text: String| if text.is_empty() { "Một Cửa".to_string() } else { format!("{text} – Một Cửa") }/>
+        // leptos_meta writes the title into <head> as it is: escape it here, since titles come
+        // from crawled sites and editors.
+        <Title formatter=|text: String| {
+            if text.is_empty() {
+                "Một Cửa".to_string()
+            } else {
+                format!("{} – Một Cửa", html_escape::encode_text(&text))
+            }
+        }/>
         <a href="#noi-dung" class="mc-skip-link">"Chuyển đến nội dung chính"</a>
         <Header/>
         <div class="mc-width-container">
@@ -72,6 +80,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/tai-khoan") view=AccountPage ssr=SsrMode::Async/>
                         <Route path=path!("/dong-y") view=ConsentPage ssr=SsrMode::Async/>
                         <Route path=path!("/dang-xuat") view=SignOutPage ssr=SsrMode::Async/>
+                        <Route path=path!("/quan-tri") view=StaffHomePage ssr=SsrMode::Async/>
+                        <Route path=path!("/quan-tri/tin/:id") view=StaffEditorPage ssr=SsrMode::Async/>
                         <Route path=path!("/*any") view=NotFoundPage/>
                     </Routes>
                 </Router>

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use crate::domain::{
     AccountView, AgencyListing, AgencyPage, Announcement, ConsentRequest, HandOff, HomeData, Procedure, SearchPage,
-    SearchParams, SignInOption,
+    SearchParams, SignInOption, StaffEditor, StaffHome,
 };
 
 /// Why the backend could not answer. Pages show a "try again" message, never the detail.
@@ -36,6 +36,11 @@ pub trait PortalBackend: Send + Sync + 'static {
     /// The signed-in citizen of a session cookie's value; `None` when it is not a live
     /// session (never signed in, signed out, idle or expired).
     async fn account(&self, session_cookie: &str) -> Result<Option<AccountView>, BackendError>;
+    /// The staff start page; `None` when the session is not a live one of staff (no role).
+    async fn staff_home(&self, session_cookie: &str) -> Result<Option<StaffHome>, BackendError>;
+    /// The editor of a publication; `None` when it does not exist or this staff member may
+    /// not edit it.
+    async fn staff_editor(&self, session_cookie: &str, id: i32) -> Result<Option<StaffEditor>, BackendError>;
     /// The hand-off to the online service of a procedure; `None` when it has none.
     async fn hand_off(&self, code: &str, session_cookie: Option<&str>) -> Result<Option<HandOff>, BackendError>;
     /// The names of the services this session signed in to; `None` when it is not a live

@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use motcua_app::domain::{
     AccountView, Agency, AgencyLevel, AgencyListing, AgencyPage, AgencyRef, Announcement, ConnectedService,
-    ConsentRequest, DocumentKind, DocumentSummary, FacetValue, HandOff, HomeData, OnlineService, Procedure, SearchHit,
-    SearchPage, SearchParams, SignInOption,
+    ConsentRequest, DocumentKind, DocumentSummary, EditionSummary, FacetValue, HandOff, HomeData, OnlineService,
+    Procedure, SearchHit, SearchPage, SearchParams, SignInOption, StaffEditor, StaffHome, StaffItem,
 };
 use motcua_app::ports::{BackendError, PortalBackend};
 use motcua_search::{SearchIndex, SearchRequest};
@@ -506,6 +506,74 @@ impl PortalBackend for PortalService {
             created_at: account.created_at,
             signed_in_at: session.created_at,
             connected,
+        }))
+    }
+
+    async fn staff_home(&self, session_cookie: &str) -> Result<Option<StaffHome>, BackendError> {
+        let Some((session, account)) = self.live_session(session_cookie).await? else { return Ok(None) };
+        let agencies = crate::storage::roles::agencies_of(&self.db, account.id).await.map_err(unavailable)?;
+        if agencies.is_empty() {
+            return Ok(None);
+        }
+        let ids: Vec<i32> = agencies.iter().map(|a| a.id).collect();
+        let names: HashMap<i32, String> = agencies.iter().map(|a| (a.id, a.name.clone())).collect();
+        let listed = crate::staff::publishing::list(&self.db, &ids).await.map_err(unavailable)?;
+        let items = listed
+            .into_iter()
+            .map(|(p, latest)| StaffItem {
+                id: p.id,
+                title: latest.as_ref().map(|e| e.title.clone()).unwrap_or_default(),
+                agency: names.get(&p.agency_id).cloned().unwrap_or_default(),
+                has_draft: latest.as_ref().is_some_and(|e| e.state == "draft"),
+                public_path: (p.state != "draft").then(|| format!("/tin-tuc/{}", p.slug)),
+                state: p.state,
+                updated_at: p.updated_at,
+            })
+            .collect();
+        Ok(Some(StaffHome {
+            name: account.name.clone().unwrap_or_else(|| format!("{}:{}", account.provider_id, account.subject)),
+            agencies: agencies.into_iter().map(|a| (a.slug, a.name)).collect(),
+            items,
+            csrf: crate::staff::csrf::token(&self.db, &session.id).await.map_err(unavailable)?,
+        }))
+    }
+
+    async fn staff_editor(&self, session_cookie: &str, id: i32) -> Result<Option<StaffEditor>, BackendError> {
+        use crate::storage::roles::{Role, allows};
+        let Some((session, account)) = self.live_session(session_cookie).await? else { return Ok(None) };
+        let Some((p, editions)) = crate::staff::publishing::get(&self.db, id).await.map_err(unavailable)? else {
+            return Ok(None);
+        };
+        if !allows(&self.db, account.id, p.agency_id, Role::Editor).await.map_err(unavailable)? {
+            return Ok(None);
+        }
+        let can_publish = allows(&self.db, account.id, p.agency_id, Role::Publisher).await.map_err(unavailable)?;
+        let agency = agency::Entity::find_by_id(p.agency_id).one(&self.db).await.map_err(unavailable)?;
+        let open = editions.iter().find(|e| e.state == "draft");
+        let shown = open.or_else(|| editions.iter().find(|e| e.state == "published")).or(editions.first());
+        let Some(shown) = shown else { return Ok(None) };
+        Ok(Some(StaffEditor {
+            id: p.id,
+            agency: agency.map(|a| a.name).unwrap_or_default(),
+            title: shown.title.clone(),
+            summary: shown.summary.clone(),
+            body_markdown: shown.body_markdown.clone(),
+            change_note: open.and_then(|e| e.change_note.clone()).unwrap_or_default(),
+            preview_html: crate::staff::publishing::render(&shown.body_markdown),
+            needs_change_note: editions.iter().any(|e| e.published_at.is_some()),
+            can_publish,
+            has_draft: open.is_some(),
+            public_path: (p.state != "draft").then(|| format!("/tin-tuc/{}", p.slug)),
+            history: editions
+                .iter()
+                .map(|e| EditionSummary {
+                    number: e.number,
+                    state: e.state.clone(),
+                    change_note: e.change_note.clone(),
+                    published_at: e.published_at,
+                })
+                .collect(),
+            csrf: crate::staff::csrf::token(&self.db, &session.id).await.map_err(unavailable)?,
         }))
     }
 

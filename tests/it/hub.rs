@@ -916,7 +916,7 @@ fn confirm_at_national_login(browser: &reqwest::blocking::Client, page: &str) ->
 }
 
 /// A hidden field of a form on `page`.
-fn hidden_field(page: &str, name: &str) -> String {
+pub(crate) fn hidden_field(page: &str, name: &str) -> String {
     let re = Regex::new(&format!(r#"name="{name}" value="([^"]*)""#)).expect("regex");
     re.captures(page).map(|c| c[1].replace("&amp;", "&")).unwrap_or_default()
 }

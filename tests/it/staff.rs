@@ -2,8 +2,9 @@
 //! staff member has signed in to through the stand-in national login.
 
 use motcua_tests::free_port;
+use regex::Regex;
 
-use crate::hub::run;
+use crate::hub::{hidden_field, run};
 use crate::identity::{CITIZEN, browser_with_jar, consent_and_come_back, portal_serving, provider_for};
 
 #[test]
@@ -61,4 +62,127 @@ fn roles_are_granted_to_signed_in_accounts_and_every_change_is_in_the_audit_log(
     assert!(!out.status.success(), "nothing left to revoke");
     assert!(run(&site, &["audit", "list", "--action", "role.revoke"]).contains("role.revoke"));
     assert!(!run(&site, &["roles", "list"]).contains(&account));
+}
+
+/// POSTs a staff form without following the answer.
+fn post(client: &reqwest::blocking::Client, url: &str, form: &[(&str, &str)]) -> reqwest::blocking::Response {
+    client.post(url).form(form).send().expect("post")
+}
+
+fn location(r: &reqwest::blocking::Response) -> String {
+    r.headers().get("location").and_then(|l| l.to_str().ok()).unwrap_or_default().to_string()
+}
+
+#[test]
+fn an_editor_drafts_a_publisher_publishes_and_search_finds_it_with_every_post_checked() {
+    let port = free_port();
+    let provider = provider_for(port);
+    let (site, portal) = portal_serving(
+        &provider.issuer,
+        port,
+        "client_secret_env = \"MOTCUA_TEST_VNEID_SECRET\"\nsigning_algs = [\"ES256\"]",
+        "",
+        &[],
+        |_| {},
+    );
+    let (browser, jar) = browser_with_jar();
+    let login = browser.get(format!("{}/dang-nhap/vneid", portal.base)).send().expect("start");
+    let (steps, callback) = consent_and_come_back(&browser, jar, login, &provider.issuer);
+    assert_eq!(steps.get(&callback).send().expect("callback").status(), 303);
+    let account = format!("vneid:{CITIZEN}");
+    let home = format!("{}/quan-tri", portal.base);
+
+    // No role yet: the page says so with a 403, and a direct POST is refused.
+    let page = browser.get(&home).send().expect("staff page");
+    assert_eq!(page.status(), 403);
+    let refused =
+        post(&steps, &format!("{home}/tin"), &[("_csrf", "x"), ("co-quan", "thanh-pho-hue"), ("tieu-de", "T")]);
+    assert_eq!(refused.status(), 403);
+
+    run(&site, &["roles", "grant", &account, "editor", "thanh-pho-hue"]);
+    let page = browser.get(&home).send().expect("staff page").text().expect("text");
+    assert!(page.contains("Tạo tin mới") && page.contains("Thành phố Huế"), "{page}");
+    let csrf = hidden_field(&page, "_csrf");
+    assert_eq!(csrf.len(), 64, "{page}");
+
+    // A missing or forged form token is refused, whatever else is right.
+    let title = "Lịch tiếp công dân định kỳ của Thành phố Huế tháng 12 </title><script>x()</script>";
+    for token in ["", "0000000000000000000000000000000000000000000000000000000000000000"] {
+        let r =
+            post(&steps, &format!("{home}/tin"), &[("_csrf", token), ("co-quan", "thanh-pho-hue"), ("tieu-de", title)]);
+        assert_eq!(r.status(), 403, "token {token:?}");
+    }
+    let created =
+        post(&steps, &format!("{home}/tin"), &[("_csrf", &csrf), ("co-quan", "thanh-pho-hue"), ("tieu-de", title)]);
+    assert_eq!(created.status(), 303);
+    let editor = format!("{}{}", portal.base, location(&created));
+    assert!(editor.contains("/quan-tri/tin/"), "{editor}");
+
+    // The editor saves the body and sees the preview; publishing is not theirs to do.
+    let body = "Lãnh đạo thành phố **tiếp công dân** vào thứ Năm hằng tuần.\n\n</textarea><script>alert(1)</script>";
+    let saved =
+        post(&steps, &editor, &[("_csrf", &csrf), ("tieu-de", title), ("noi-dung", body), ("hanh-dong", "luu")]);
+    assert_eq!(location(&saved), editor.trim_start_matches(&portal.base));
+    let page = browser.get(&editor).send().expect("editor").text().expect("text");
+    assert!(page.contains("<strong>tiếp công dân</strong>"), "the preview: {page}");
+    assert!(!page.contains("<script>x()"), "a hostile title stays text, in <title> too: {page}");
+    assert!(
+        !page.contains("<script>alert") && page.contains("&lt;/textarea&gt;&lt;script&gt;"),
+        "hostile text stays text: {page}"
+    );
+    assert!(!page.contains("Lưu và xuất bản"), "an editor is not offered publishing");
+    let direct =
+        post(&steps, &editor, &[("_csrf", &csrf), ("tieu-de", title), ("noi-dung", body), ("hanh-dong", "xuat-ban")]);
+    assert_eq!(direct.status(), 403, "nor can publish by a direct POST");
+
+    // A publisher publishes; the page is public and search finds it.
+    run(&site, &["roles", "grant", &account, "publisher", "thanh-pho-hue"]);
+    let published =
+        post(&steps, &editor, &[("_csrf", &csrf), ("tieu-de", title), ("noi-dung", body), ("hanh-dong", "xuat-ban")]);
+    assert!(location(&published).ends_with("?da-xuat-ban=1"), "{}", location(&published));
+    let page = browser.get(&editor).send().expect("editor").text().expect("text");
+    let public =
+        Regex::new(r#"href="(/tin-tuc/[^"]+)""#).expect("regex").captures(&page).expect("public path")[1].to_string();
+    let article = browser.get(format!("{}{public}", portal.base)).send().expect("public page");
+    assert_eq!(article.status(), 200);
+    let article = article.text().expect("text");
+    assert!(article.contains("<strong>tiếp công dân</strong>"), "{article}");
+    assert!(!article.contains("<script>x()") && article.contains("&lt;/title&gt;&lt;script&gt;"), "{article}");
+    let found = (0..40).any(|_| {
+        let (_, hits) = portal.json("/api/v1/search?q=lich%20tiep%20cong%20dan%20dinh%20ky");
+        let yes = hits["hits"].as_array().is_some_and(|h| h.iter().any(|h| h["url"] == public.as_str()));
+        if !yes {
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        yes
+    });
+    assert!(found, "searchable within 4 s of publishing");
+
+    // A new edition needs a change note, then shows in the history.
+    let retitled = format!("{title} (cập nhật)");
+    let r = post(
+        &steps,
+        &editor,
+        &[("_csrf", &csrf), ("tieu-de", &retitled), ("noi-dung", body), ("hanh-dong", "xuat-ban")],
+    );
+    assert!(location(&r).ends_with("?loi=ghi-chu-thay-doi"), "{}", location(&r));
+    let r = post(
+        &steps,
+        &editor,
+        &[
+            ("_csrf", &csrf),
+            ("tieu-de", &retitled),
+            ("noi-dung", body),
+            ("ghi-chu-thay-doi", "Đổi giờ tiếp dân"),
+            ("hanh-dong", "xuat-ban"),
+        ],
+    );
+    assert!(location(&r).ends_with("?da-xuat-ban=1"), "{}", location(&r));
+    let page = browser.get(&editor).send().expect("editor").text().expect("text");
+    assert!(page.contains("Phiên bản 2: Đã xuất bản") && page.contains("Phiên bản 1: Phiên bản cũ"), "{page}");
+    assert!(page.contains("Đổi giờ tiếp dân"), "{page}");
+    let article = browser.get(format!("{}{public}", portal.base)).send().expect("public page").text().expect("text");
+    assert!(article.contains("(cập nhật)"), "the same address shows the new edition");
+    let log = run(&site, &["audit", "list", "--action", "publication"]);
+    assert_eq!(log.lines().filter(|l| l.contains("publication.publish")).count(), 2, "{log}");
 }

@@ -11,6 +11,7 @@ mod home;
 mod not_found;
 mod procedure;
 mod search;
+mod staff;
 
 pub use account::{AccountPage, SignInPage, SignOutPage};
 pub use agency::{AgencyDetailPage, AgencyIndexPage};
@@ -21,6 +22,7 @@ pub use home::HomePage;
 pub use not_found::NotFoundPage;
 pub use procedure::ProcedurePage;
 pub use search::SearchResultsPage;
+pub use staff::{StaffEditorPage, StaffHomePage};
 
 use std::future::Future;
 

@@ -5,6 +5,7 @@ pub mod error;
 pub mod hub;
 pub mod legacy;
 pub mod sign_in;
+pub mod staff;
 
 use std::sync::Arc;
 
@@ -68,6 +69,7 @@ pub fn router(state: AppState) -> Router {
     pages
         .merge(sign_in::routes(state.clone()))
         .merge(hub::routes(state.clone()))
+        .merge(staff::routes(state.clone()))
         .merge(api::routes(state))
         .merge(style)
         .route("/healthz", get(|| async { "ok" }))

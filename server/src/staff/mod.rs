@@ -3,3 +3,5 @@
 //! push API build on them.
 
 pub mod commands;
+pub mod csrf;
+pub mod publishing;

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter, QueryOrder, Set};
 
 use super::StorageError;
 use super::entity::{agency, staff_role};
@@ -99,9 +99,28 @@ pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<(staff_role::Model, O
     Ok(out)
 }
 
+/// The agencies an account works for: those it holds a role for, and their sub-agencies
+/// (one level down: a province's communes), by name.
+pub async fn agencies_of(db: &impl ConnectionTrait, account_id: i32) -> Result<Vec<agency::Model>, StorageError> {
+    let direct: Vec<i32> = staff_role::Entity::find()
+        .filter(staff_role::Column::AccountId.eq(account_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|g| g.agency_id)
+        .collect();
+    if direct.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(agency::Entity::find()
+        .filter(agency::Column::Id.is_in(direct.clone()).or(agency::Column::ParentId.is_in(direct)))
+        .order_by_asc(agency::Column::Name)
+        .all(db)
+        .await?)
+}
+
 /// Whether the account holds at least `needed` for this agency, directly or through one of
 /// its parent agencies. Checked in every handler that changes content, not only in the UI.
-#[allow(dead_code, reason = "the editor pages and the push API of issue 7 call it; tested here")]
 pub async fn allows(
     db: &impl ConnectionTrait,
     account_id: i32,

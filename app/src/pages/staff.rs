@@ -1,0 +1,221 @@
+//! "Quản trị": the pages of an agency's staff, server-rendered forms that work with
+//! JavaScript off. Every form carries the session's CSRF token; every handler behind them
+//! checks the staff member's role for the agency, whatever the page offered.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use super::{awaited, session_cookie};
+use crate::components::{format_date, set_status};
+use crate::domain::{StaffEditor, StaffHome};
+
+/// Text for inside a `<textarea>`, escaped here: Leptos writes a textarea's children as
+/// they are, so `</textarea><script>` in a draft would otherwise end the element.
+fn textarea_text(text: &str) -> String {
+    html_escape::encode_text(text).into_owned()
+}
+
+fn state_name(state: &str) -> &'static str {
+    match state {
+        "published" => "Đã xuất bản",
+        "withdrawn" => "Đã gỡ",
+        "gone" => "Đã xoá",
+        "superseded" => "Phiên bản cũ",
+        _ => "Bản nháp",
+    }
+}
+
+/// What went wrong with the last form, by the code the server puts in `?loi=`.
+fn problem(code: &str) -> &'static str {
+    match code {
+        "tieu-de" => "Nhập tiêu đề (tối đa 300 ký tự).",
+        "tom-tat" => "Tóm tắt dài quá 1.000 ký tự.",
+        "noi-dung" => "Nhập nội dung (tối đa 200.000 byte).",
+        "ghi-chu-thay-doi" => "Ghi rõ điều gì đã thay đổi trong phiên bản này.",
+        "co-quan" => "Chọn cơ quan đăng tin.",
+        "nhap" => "Không có bản nháp để xuất bản: hãy sửa và lưu trước.",
+        _ => "Không lưu được. Vui lòng thử lại.",
+    }
+}
+
+#[component]
+fn Problem() -> impl IntoView {
+    let query = use_query_map().get_untracked();
+    query.get("loi").map(|code| {
+        set_status(400);
+        view! {
+            <div class="mc-error-summary" role="alert">
+                <h2 class="mc-error-summary__title">"Chưa lưu được"</h2>
+                <p class="mc-body">{problem(&code)}</p>
+            </div>
+        }
+    })
+}
+
+#[component]
+fn NotStaff() -> impl IntoView {
+    set_status(403);
+    view! {
+        <h1 class="mc-heading-l">"Quản trị"</h1>
+        <p class="mc-body">"Trang này dành cho cán bộ được giao quyền biên tập của cơ quan. Hãy đăng nhập bằng tài khoản đã được giao quyền."</p>
+        <p><a class="mc-button" role="button" href="/dang-nhap?ve=/quan-tri">"Đăng nhập"</a></p>
+    }
+}
+
+/// `/quan-tri`: the staff member's agencies and their content.
+#[component]
+pub fn StaffHomePage() -> impl IntoView {
+    let portal = super::portal();
+    let cookie = session_cookie();
+    view! {
+        <Title text="Quản trị"/>
+        {awaited(
+            async move {
+                match cookie {
+                    Some(c) => portal.staff_home(&c).await,
+                    None => Ok(None),
+                }
+            },
+            |home| match home {
+                Some(h) => view! { <StaffHomeView h/> }.into_any(),
+                None => view! { <NotStaff/> }.into_any(),
+            },
+        )}
+    }
+}
+
+#[component]
+fn StaffHomeView(h: StaffHome) -> impl IntoView {
+    view! {
+        <h1 class="mc-heading-l">"Quản trị"</h1>
+        <p class="mc-body">{format!("Xin chào {}.", h.name)}</p>
+        <Problem/>
+        <h2 class="mc-heading-m">"Tạo tin mới"</h2>
+        <form method="post" action="/quan-tri/tin">
+            <input type="hidden" name="_csrf" value=h.csrf/>
+            <div class="mc-form-group">
+                <label class="mc-label" for="co-quan">"Cơ quan đăng tin"</label>
+                <select class="mc-select" id="co-quan" name="co-quan">
+                    {h.agencies.into_iter().map(|(slug, name)| view! { <option value=slug>{name}</option> }).collect_view()}
+                </select>
+            </div>
+            <div class="mc-form-group">
+                <label class="mc-label" for="tieu-de">"Tiêu đề"</label>
+                <input class="mc-input" id="tieu-de" name="tieu-de" type="text" maxlength="300" required/>
+            </div>
+            <button class="mc-button" type="submit">"Tạo bản nháp"</button>
+        </form>
+        <h2 class="mc-heading-m">"Tin của cơ quan"</h2>
+        {if h.items.is_empty() {
+            view! { <p class="mc-body">"Chưa có tin nào."</p> }.into_any()
+        } else {
+            view! {
+                <table class="mc-table">
+                    <thead class="mc-table__head"><tr class="mc-table__row">
+                        <th class="mc-table__header" scope="col">"Tiêu đề"</th>
+                        <th class="mc-table__header" scope="col">"Cơ quan"</th>
+                        <th class="mc-table__header" scope="col">"Trạng thái"</th>
+                        <th class="mc-table__header" scope="col">"Cập nhật"</th>
+                    </tr></thead>
+                    <tbody class="mc-table__body">
+                        {h.items.into_iter().map(|i| view! {
+                            <tr class="mc-table__row">
+                                <td class="mc-table__cell"><a class="mc-link" href=format!("/quan-tri/tin/{}", i.id)>{i.title}</a></td>
+                                <td class="mc-table__cell">{i.agency}</td>
+                                <td class="mc-table__cell">
+                                    {state_name(&i.state)}
+                                    {(i.has_draft && i.state == "published").then_some(" · có bản nháp mới")}
+                                </td>
+                                <td class="mc-table__cell">{format_date(&i.updated_at)}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            }.into_any()
+        }}
+    }
+}
+
+/// `/quan-tri/tin/:id`: edit, preview, publish, and the history of editions.
+#[component]
+pub fn StaffEditorPage() -> impl IntoView {
+    let id = use_params_map().get_untracked().get("id").and_then(|v| v.parse::<i32>().ok());
+    let portal = super::portal();
+    let cookie = session_cookie();
+    view! {
+        <Title text="Biên tập tin"/>
+        {awaited(
+            async move {
+                match (cookie, id) {
+                    (Some(c), Some(id)) => portal.staff_editor(&c, id).await,
+                    _ => Ok(None),
+                }
+            },
+            |editor| match editor {
+                Some(e) => view! { <EditorView e/> }.into_any(),
+                None => view! { <NotStaff/> }.into_any(),
+            },
+        )}
+    }
+}
+
+#[component]
+fn EditorView(e: StaffEditor) -> impl IntoView {
+    let published = use_query_map().get_untracked().get("da-xuat-ban").is_some();
+    let action = format!("/quan-tri/tin/{}", e.id);
+    view! {
+        <a class="mc-back-link" href="/quan-tri">"Quản trị"</a>
+        <span class="mc-caption-l">{e.agency.clone()}</span>
+        <h1 class="mc-heading-l">{e.title.clone()}</h1>
+        {published.then(|| view! {
+            <div class="mc-notification-banner mc-notification-banner--success" role="status">
+                <p class="mc-body">"Đã xuất bản."</p>
+            </div>
+        })}
+        {e.public_path.clone().map(|p| view! {
+            <p class="mc-body">"Trang công khai: " <a class="mc-link" href=p.clone()>{p.clone()}</a></p>
+        })}
+        <Problem/>
+        <form method="post" action=action>
+            <input type="hidden" name="_csrf" value=e.csrf.clone()/>
+            <div class="mc-form-group">
+                <label class="mc-label" for="tieu-de">"Tiêu đề"</label>
+                <input class="mc-input" id="tieu-de" name="tieu-de" type="text" maxlength="300" value=e.title.clone()/>
+            </div>
+            <div class="mc-form-group">
+                <label class="mc-label" for="tom-tat">"Tóm tắt"</label>
+                <textarea class="mc-textarea" id="tom-tat" name="tom-tat" rows="3">{textarea_text(&e.summary)}</textarea>
+            </div>
+            <div class="mc-form-group">
+                <label class="mc-label" for="noi-dung">"Nội dung"</label>
+                <div class="mc-hint">"Viết theo Markdown: **đậm**, *nghiêng*, # tiêu đề, - danh sách, [liên kết](https://…)."</div>
+                <textarea class="mc-textarea" id="noi-dung" name="noi-dung" rows="16">{textarea_text(&e.body_markdown)}</textarea>
+            </div>
+            {e.needs_change_note.then(|| view! {
+                <div class="mc-form-group">
+                    <label class="mc-label" for="ghi-chu-thay-doi">"Ghi chú thay đổi (hiện trong lịch sử)"</label>
+                    <input class="mc-input" id="ghi-chu-thay-doi" name="ghi-chu-thay-doi" type="text" value=e.change_note.clone()/>
+                </div>
+            })}
+            <div class="mc-button-group">
+                <button class="mc-button mc-button--secondary" type="submit" name="hanh-dong" value="luu">"Lưu bản nháp"</button>
+                {e.can_publish.then(|| view! {
+                    <button class="mc-button" type="submit" name="hanh-dong" value="xuat-ban">"Lưu và xuất bản"</button>
+                })}
+            </div>
+        </form>
+        <h2 class="mc-heading-m">"Xem trước"</h2>
+        <div class="mc-preview mc-body" inner_html=e.preview_html.clone()></div>
+        <h2 class="mc-heading-m">"Lịch sử"</h2>
+        <ol class="mc-list">
+            {e.history.into_iter().map(|h| view! {
+                <li>
+                    {format!("Phiên bản {}: {}", h.number, state_name(&h.state))}
+                    {h.published_at.map(|t| format!(", xuất bản {}", format_date(&t)))}
+                    {h.change_note.map(|n| view! { <br/><span class="mc-hint">{n}</span> })}
+                </li>
+            }).collect_view()}
+        </ol>
+    }
+}

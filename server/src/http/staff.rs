@@ -1,0 +1,179 @@
+//! The staff's form posts ("Quản trị"): create a draft, save it, publish it. Each checks the
+//! session, the form's CSRF token, and the staff member's role for the agency, whatever the
+//! page offered; each change goes to the audit log.
+
+use std::collections::HashMap;
+
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::post;
+use chrono::Utc;
+use motcua_app::ports::session_cookie;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+use super::{AppState, ClientIp};
+use crate::staff::csrf;
+use crate::staff::publishing::{self, Draft, PublishError};
+use crate::storage::audit::Event;
+use crate::storage::entity::{account, agency, session};
+use crate::storage::roles::{Role, allows};
+
+/// The routes, on the shared state.
+pub fn routes(state: AppState) -> Router {
+    Router::new().route("/quan-tri/tin", post(create)).route("/quan-tri/tin/{id}", post(save)).with_state(state)
+}
+
+fn see_other(location: &str) -> Response {
+    (StatusCode::SEE_OTHER, [(axum::http::header::LOCATION, location.to_string())]).into_response()
+}
+
+fn forbidden(why: &str) -> Response {
+    let page = format!(
+        "<!doctype html><html lang=\"vi\"><head><meta charset=\"utf-8\"><title>Không được phép</title>\
+         <link rel=\"stylesheet\" href=\"/style/motcua.css\"></head><body><main class=\"mc-width-container\">\
+         <h1 class=\"mc-heading-l\">Không được phép</h1><p class=\"mc-body\">{}</p>\
+         <p><a class=\"mc-link\" href=\"/quan-tri\">Về trang Quản trị</a></p></main></body></html>",
+        html_escape::encode_text(why)
+    );
+    (StatusCode::FORBIDDEN, Html(page)).into_response()
+}
+
+fn unavailable(what: &str, e: impl std::fmt::Display) -> Response {
+    tracing::error!("{what}: {e}");
+    (StatusCode::SERVICE_UNAVAILABLE, "Hệ thống đang gián đoạn, vui lòng thử lại sau ít phút.").into_response()
+}
+
+/// The signed-in staff member behind a form, after its CSRF token is checked.
+async fn staff(
+    state: &AppState,
+    headers: &HeaderMap,
+    form: &HashMap<String, String>,
+) -> Result<(session::Model, account::Model), Response> {
+    let Some(cookie) = session_cookie(headers) else { return Err(see_other("/dang-nhap?ve=/quan-tri")) };
+    let idle = chrono::Duration::minutes(i64::try_from(state.config.identity.session_idle_minutes).unwrap_or(30));
+    let live = crate::storage::identity::live_session(&state.db, &cookie, idle, Utc::now())
+        .await
+        .map_err(|e| unavailable("reading the session", e))?;
+    let Some((s, a)) = live else { return Err(see_other("/dang-nhap?ve=/quan-tri")) };
+    let good = csrf::check(&state.db, &s.id, form.get("_csrf").map(String::as_str))
+        .await
+        .map_err(|e| unavailable("checking the form token", e))?;
+    if !good {
+        tracing::warn!(account = a.id, "a staff form with a missing or forged CSRF token was refused");
+        return Err(forbidden("Biểu mẫu đã hết hạn hoặc không phải của phiên này. Hãy tải lại trang và thử lại."));
+    }
+    Ok((s, a))
+}
+
+fn draft_of(form: &HashMap<String, String>) -> Draft {
+    let field = |k: &str| form.get(k).cloned().unwrap_or_default();
+    Draft {
+        title: field("tieu-de"),
+        summary: field("tom-tat"),
+        body_markdown: field("noi-dung").replace("\r\n", "\n"),
+        change_note: form.get("ghi-chu-thay-doi").cloned(),
+    }
+}
+
+async fn create(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ClientIp(ip): ClientIp,
+    axum::Form(form): axum::Form<HashMap<String, String>>,
+) -> Response {
+    let (_, account) = match staff(&state, &headers, &form).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let Some(slug) = form.get("co-quan") else { return see_other("/quan-tri?loi=co-quan") };
+    let found = agency::Entity::find().filter(agency::Column::Slug.eq(slug)).one(&state.db).await;
+    let agency = match found {
+        Ok(Some(a)) => a,
+        Ok(None) => return see_other("/quan-tri?loi=co-quan"),
+        Err(e) => return unavailable("finding an agency", e),
+    };
+    match allows(&state.db, account.id, agency.id, Role::Editor).await {
+        Ok(true) => {}
+        Ok(false) => return forbidden("Bạn không được giao quyền biên tập cho cơ quan này."),
+        Err(e) => return unavailable("checking a role", e),
+    }
+    match publishing::create(&state.db, agency.id, account.id, &draft_of(&form), Utc::now()).await {
+        Ok(id) => {
+            let event = Event {
+                actor: format!("account:{}", account.id),
+                action: "publication.create",
+                target: Some(format!("publication:{id}")),
+                detail: serde_json::json!({ "agency": agency.slug }),
+                source_ip: ip,
+            };
+            super::audit(&state.db, event).await;
+            see_other(&format!("/quan-tri/tin/{id}"))
+        }
+        Err(PublishError::Field(e)) => see_other(&format!("/quan-tri?loi={}", e.field)),
+        Err(e) => unavailable("creating a publication", e),
+    }
+}
+
+async fn save(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<i32>,
+    axum::Form(form): axum::Form<HashMap<String, String>>,
+) -> Response {
+    let (_, account) = match staff(&state, &headers, &form).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let publication = match publishing::get(&state.db, id).await {
+        Ok(Some((p, _))) => p,
+        Ok(None) => return (StatusCode::NOT_FOUND, "Không có bản tin này.").into_response(),
+        Err(e) => return unavailable("reading a publication", e),
+    };
+    let to_publish = form.get("hanh-dong").map(String::as_str) == Some("xuat-ban");
+    let needed = if to_publish { Role::Publisher } else { Role::Editor };
+    match allows(&state.db, account.id, publication.agency_id, needed).await {
+        Ok(true) => {}
+        Ok(false) if to_publish => return forbidden("Bạn không được giao quyền xuất bản cho cơ quan này."),
+        Ok(false) => return forbidden("Bạn không được giao quyền biên tập cho cơ quan này."),
+        Err(e) => return unavailable("checking a role", e),
+    }
+    let now = Utc::now();
+    let here = format!("/quan-tri/tin/{id}");
+    let refused = |e: PublishError| match e {
+        PublishError::Field(f) => see_other(&format!("{here}?loi={}", f.field)),
+        PublishError::NotFound(what) => see_other(&format!("{here}?loi={what}")),
+        PublishError::Storage(e) => unavailable("saving a publication", e),
+    };
+    if let Err(e) = publishing::save(&state.db, id, account.id, &draft_of(&form), now).await {
+        return refused(e);
+    }
+    let actor = format!("account:{}", account.id);
+    if !to_publish {
+        let event = Event {
+            actor,
+            action: "publication.save",
+            target: Some(format!("publication:{id}")),
+            detail: serde_json::json!({}),
+            source_ip: ip,
+        };
+        super::audit(&state.db, event).await;
+        return see_other(&here);
+    }
+    match publishing::publish(&state.db, id, now).await {
+        Ok(path) => {
+            let event = Event {
+                actor,
+                action: "publication.publish",
+                target: Some(format!("publication:{id}")),
+                detail: serde_json::json!({ "path": path }),
+                source_ip: ip,
+            };
+            super::audit(&state.db, event).await;
+            see_other(&format!("{here}?da-xuat-ban=1"))
+        }
+        Err(e) => refused(e),
+    }
+}

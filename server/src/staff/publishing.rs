@@ -1,0 +1,319 @@
+//! Announcements published straight into the portal: a publication with editions. Drafts
+//! are written in Markdown (rendered and sanitised on the way out, so an editor can do no
+//! more harm than a link); publishing goes through `documents::upsert`, the one path in, so a
+//! published edition is in search as soon as the index tails the change log.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+};
+
+use crate::storage::StorageError;
+use crate::storage::documents::{self, DocumentInput};
+use crate::storage::entity::{edition, publication};
+
+/// A draft as the editor's form sends it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Draft {
+    /// Title.
+    pub title: String,
+    /// One-paragraph summary.
+    pub summary: String,
+    /// Body, Markdown.
+    pub body_markdown: String,
+    /// What changed (for a new edition of published content).
+    pub change_note: Option<String>,
+}
+
+/// A field of the form that is wrong, and why, in the editor's language.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {message}")]
+pub struct FieldError {
+    /// The form field's name.
+    pub field: &'static str,
+    /// What to fix.
+    pub message: &'static str,
+}
+
+/// Why publishing could not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum PublishError {
+    /// A field is wrong.
+    #[error(transparent)]
+    Field(#[from] FieldError),
+    /// No such publication (`tin`), or no draft to publish (`nhap`).
+    #[error("not found: {0}")]
+    NotFound(&'static str),
+    /// The database failed.
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
+
+impl From<sea_orm::DbErr> for PublishError {
+    fn from(e: sea_orm::DbErr) -> Self {
+        PublishError::Storage(StorageError::Db(e))
+    }
+}
+
+impl Draft {
+    /// Checks the fields. A draft may be saved unfinished (a title is enough); to publish,
+    /// it needs a body, and a change note when it is a new edition of published content.
+    pub fn validate(&self, to_publish: bool, needs_change_note: bool) -> Result<(), FieldError> {
+        let title = self.title.trim().chars().count();
+        if title == 0 {
+            return Err(FieldError { field: "tieu-de", message: "Nhập tiêu đề." });
+        }
+        if title > 300 {
+            return Err(FieldError { field: "tieu-de", message: "Tiêu đề dài quá 300 ký tự." });
+        }
+        if self.summary.chars().count() > 1000 {
+            return Err(FieldError { field: "tom-tat", message: "Tóm tắt dài quá 1.000 ký tự." });
+        }
+        if self.body_markdown.len() > 200_000 {
+            return Err(FieldError { field: "noi-dung", message: "Nội dung dài quá 200.000 byte." });
+        }
+        if to_publish && self.body_markdown.trim().is_empty() {
+            return Err(FieldError { field: "noi-dung", message: "Nhập nội dung." });
+        }
+        if to_publish && needs_change_note && self.change_note.as_deref().is_none_or(|n| n.trim().is_empty()) {
+            return Err(FieldError {
+                field: "ghi-chu-thay-doi",
+                message: "Ghi rõ điều gì đã thay đổi trong phiên bản này.",
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Markdown to safe HTML: CommonMark with tables and strikethrough, then `ammonia`.
+pub fn render(markdown: &str) -> String {
+    let mut options = pulldown_cmark::Options::empty();
+    options.insert(pulldown_cmark::Options::ENABLE_TABLES);
+    options.insert(pulldown_cmark::Options::ENABLE_STRIKETHROUGH);
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, pulldown_cmark::Parser::new_ext(markdown, options));
+    crate::text::sanitize_html(&html)
+}
+
+/// Creates a publication with its first draft; returns its id.
+pub async fn create(
+    db: &DatabaseConnection,
+    agency_id: i32,
+    author: i32,
+    draft: &Draft,
+    now: DateTime<Utc>,
+) -> Result<i32, PublishError> {
+    draft.validate(false, false)?;
+    let base = motcua_search::normalize::slugify(&motcua_search::normalize::normalize(&draft.title));
+    let base = if base.is_empty() { "tin".to_string() } else { base.chars().take(80).collect() };
+    let mut slug = base.clone();
+    for n in 2.. {
+        let taken = publication::Entity::find().filter(publication::Column::Slug.eq(&slug)).one(db).await?.is_some()
+            || crate::storage::entity::document::Entity::find()
+                .filter(crate::storage::entity::document::Column::Path.eq(format!("/tin-tuc/{slug}")))
+                .one(db)
+                .await?
+                .is_some();
+        if !taken {
+            break;
+        }
+        slug = format!("{base}-{n}");
+    }
+    let txn = crate::storage::begin_write(db).await?;
+    let p = publication::ActiveModel {
+        agency_id: Set(agency_id),
+        slug: Set(slug),
+        state: Set("draft".into()),
+        document_id: Set(None),
+        created_by: Set(author),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    new_edition(&txn, p.id, 1, author, draft, now).await?;
+    txn.commit().await?;
+    Ok(p.id)
+}
+
+async fn new_edition(
+    db: &impl sea_orm::ConnectionTrait,
+    publication_id: i32,
+    number: i32,
+    author: i32,
+    draft: &Draft,
+    now: DateTime<Utc>,
+) -> Result<(), sea_orm::DbErr> {
+    edition::ActiveModel {
+        publication_id: Set(publication_id),
+        number: Set(number),
+        title: Set(draft.title.trim().to_string()),
+        summary: Set(draft.summary.trim().to_string()),
+        body_markdown: Set(draft.body_markdown.clone()),
+        change_note: Set(draft.change_note.clone().filter(|n| !n.trim().is_empty())),
+        state: Set("draft".into()),
+        author_account_id: Set(author),
+        created_at: Set(now),
+        published_at: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// A publication and its editions, newest first.
+pub async fn get(
+    db: &DatabaseConnection,
+    id: i32,
+) -> Result<Option<(publication::Model, Vec<edition::Model>)>, PublishError> {
+    let Some(p) = publication::Entity::find_by_id(id).one(db).await? else { return Ok(None) };
+    let editions = edition::Entity::find()
+        .filter(edition::Column::PublicationId.eq(id))
+        .order_by_desc(edition::Column::Number)
+        .all(db)
+        .await?;
+    Ok(Some((p, editions)))
+}
+
+/// Saves the draft: the open draft edition is updated, or (for published content) a new
+/// edition is begun, which then needs a change note.
+pub async fn save(
+    db: &DatabaseConnection,
+    id: i32,
+    author: i32,
+    draft: &Draft,
+    now: DateTime<Utc>,
+) -> Result<(), PublishError> {
+    let (p, editions) = get(db, id).await?.ok_or(PublishError::NotFound("tin"))?;
+    draft.validate(false, false)?;
+    let txn = crate::storage::begin_write(db).await?;
+    match editions.iter().find(|e| e.state == "draft") {
+        Some(open) => {
+            let mut e: edition::ActiveModel = open.clone().into();
+            e.title = Set(draft.title.trim().to_string());
+            e.summary = Set(draft.summary.trim().to_string());
+            e.body_markdown = Set(draft.body_markdown.clone());
+            e.change_note = Set(draft.change_note.clone().filter(|n| !n.trim().is_empty()));
+            e.author_account_id = Set(author);
+            e.update(&txn).await?;
+        }
+        None => {
+            let number = editions.first().map_or(1, |e| e.number + 1);
+            new_edition(&txn, id, number, author, draft, now).await?;
+        }
+    }
+    let mut p: publication::ActiveModel = p.into();
+    p.updated_at = Set(now);
+    p.update(&txn).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Publishes the open draft: it becomes the published edition, the one before is
+/// superseded, and the public page and search follow. Returns the public path.
+pub async fn publish(db: &DatabaseConnection, id: i32, now: DateTime<Utc>) -> Result<String, PublishError> {
+    let (p, editions) = get(db, id).await?.ok_or(PublishError::NotFound("tin"))?;
+    let draft = editions.iter().find(|e| e.state == "draft").ok_or(PublishError::NotFound("nhap"))?;
+    let ever_published = editions.iter().any(|e| e.published_at.is_some());
+    let as_draft = Draft {
+        title: draft.title.clone(),
+        summary: draft.summary.clone(),
+        body_markdown: draft.body_markdown.clone(),
+        change_note: draft.change_note.clone(),
+    };
+    as_draft.validate(true, ever_published)?;
+    let first_published = editions.iter().filter_map(|e| e.published_at).min().unwrap_or(now);
+    let path = format!("/tin-tuc/{}", p.slug);
+    let body_html = render(&draft.body_markdown);
+    let input = DocumentInput {
+        kind: "announcement".into(),
+        agency_id: p.agency_id,
+        title: motcua_search::normalize::normalize(&draft.title),
+        summary: draft.summary.clone(),
+        body_text: crate::crawl::extract::html_to_text(&body_html),
+        body_html,
+        path: path.clone(),
+        origin_key: format!("motcua:publication:{}", p.id),
+        origin_url: None,
+        published_at: Some(first_published),
+        state: "published".into(),
+        procedure: None,
+    };
+    let document_id = match documents::upsert(db, &input, now).await? {
+        documents::Upserted::Created(d) | documents::Upserted::Updated(d) | documents::Upserted::Unchanged(d) => d,
+    };
+    let txn = crate::storage::begin_write(db).await?;
+    for old in editions.iter().filter(|e| e.state == "published") {
+        let mut e: edition::ActiveModel = old.clone().into();
+        e.state = Set("superseded".into());
+        e.update(&txn).await?;
+    }
+    let mut e: edition::ActiveModel = draft.clone().into();
+    e.state = Set("published".into());
+    e.published_at = Set(Some(now));
+    e.update(&txn).await?;
+    let mut p: publication::ActiveModel = p.into();
+    p.state = Set("published".into());
+    p.document_id = Set(Some(document_id));
+    p.updated_at = Set(now);
+    p.update(&txn).await?;
+    txn.commit().await?;
+    Ok(path)
+}
+
+/// The publications of these agencies, most recently changed first.
+pub async fn list(
+    db: &DatabaseConnection,
+    agency_ids: &[i32],
+) -> Result<Vec<(publication::Model, Option<edition::Model>)>, PublishError> {
+    let ps = publication::Entity::find()
+        .filter(publication::Column::AgencyId.is_in(agency_ids.to_vec()))
+        .order_by_desc(publication::Column::UpdatedAt)
+        .all(db)
+        .await?;
+    let mut out = Vec::with_capacity(ps.len());
+    for p in ps {
+        let latest = edition::Entity::find()
+            .filter(edition::Column::PublicationId.eq(p.id))
+            .order_by_desc(edition::Column::Number)
+            .one(db)
+            .await?;
+        out.push((p, latest));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_renders_and_hostile_html_does_not_survive() {
+        let html = render(
+            "# Thông báo\n\nLịch **tiếp công dân** [xem](https://hue.gov.vn)\n\n<script>alert(1)</script>\n\n[x](javascript:alert(1))",
+        );
+        assert!(html.contains("<h1>Thông báo</h1>") && html.contains("<strong>tiếp công dân</strong>"), "{html}");
+        assert!(!html.contains("<script") && !html.contains("javascript:"), "{html}");
+    }
+
+    #[test]
+    fn each_wrong_field_is_named() {
+        let ok = Draft {
+            title: "Lịch tiếp dân".into(),
+            summary: String::new(),
+            body_markdown: "Nội dung".into(),
+            change_note: None,
+        };
+        assert_eq!(ok.validate(true, false), Ok(()));
+        assert_eq!(
+            Draft { title: " ".into(), ..ok.clone() }.validate(false, false).map_err(|e| e.field),
+            Err("tieu-de")
+        );
+        let unfinished = Draft { body_markdown: String::new(), ..ok.clone() };
+        assert_eq!(unfinished.validate(false, false), Ok(()), "a draft may be saved unfinished");
+        assert_eq!(unfinished.validate(true, false).map_err(|e| e.field), Err("noi-dung"));
+        assert_eq!(ok.validate(true, true).map_err(|e| e.field), Err("ghi-chu-thay-doi"));
+    }
+}
