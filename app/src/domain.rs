@@ -267,6 +267,8 @@ pub struct Announcement {
     pub origin_url: Option<String>,
     /// Set when the announcement was withdrawn (its origin removed it): why, for the reader.
     pub withdrawn: Option<String>,
+    /// Deleted for good by its agency: the page answers 410 and shows nothing of it.
+    pub gone: bool,
 }
 
 /// An agency in a listing, with how much it publishes.
@@ -571,6 +573,8 @@ pub struct StaffEditor {
     pub has_draft: bool,
     /// The public address, once published.
     pub public_path: Option<String>,
+    /// `draft`, `published`, `withdrawn` or `gone`.
+    pub state: String,
     /// Every edition, newest first.
     pub history: Vec<EditionSummary>,
     /// The form token of this session (CSRF).

@@ -384,7 +384,7 @@ impl PortalBackend for PortalService {
             .filter(document::Column::Path.eq(format!("/tin-tuc/{slug}")))
             .filter(document::Column::Kind.eq("announcement"))
             // A withdrawn announcement keeps its page, saying why (GOV.UK's withdrawal).
-            .filter(document::Column::State.is_in(["published", "withdrawn"]))
+            .filter(document::Column::State.is_in(["published", "withdrawn", "gone"]))
             .find_also_related(agency::Entity)
             .one(&self.db)
             .await
@@ -398,6 +398,7 @@ impl PortalBackend for PortalService {
                 agency: agency_ref(&a),
                 published_at: d.published_at,
                 origin_url: d.origin_url,
+                gone: d.state == "gone",
                 withdrawn: (d.state == "withdrawn")
                     .then(|| d.state_note.unwrap_or_else(|| "Nội dung này đã được gỡ bỏ.".to_string())),
             })
@@ -564,6 +565,7 @@ impl PortalBackend for PortalService {
             can_publish,
             has_draft: open.is_some(),
             public_path: (p.state != "draft").then(|| format!("/tin-tuc/{}", p.slug)),
+            state: p.state.clone(),
             history: editions
                 .iter()
                 .map(|e| EditionSummary {

@@ -185,4 +185,36 @@ fn an_editor_drafts_a_publisher_publishes_and_search_finds_it_with_every_post_ch
     assert!(article.contains("(cập nhật)"), "the same address shows the new edition");
     let log = run(&site, &["audit", "list", "--action", "publication"]);
     assert_eq!(log.lines().filter(|l| l.contains("publication.publish")).count(), 2, "{log}");
+
+    // Withdrawn: out of search, the page says why. Gone: 410.
+    let unpublish = format!("{editor}/go");
+    let r = post(&steps, &unpublish, &[("_csrf", &csrf), ("cach", "rut"), ("ghi-chu-go", "")]);
+    assert!(location(&r).ends_with("?loi=ghi-chu-go"), "a withdrawal needs its reason: {}", location(&r));
+    let r = post(
+        &steps,
+        &unpublish,
+        &[("_csrf", &csrf), ("cach", "rut"), ("ghi-chu-go", "Lịch đã thay đổi, xem thông báo mới")],
+    );
+    assert_eq!(r.status(), 303);
+    let page = browser.get(format!("{}{public}", portal.base)).send().expect("withdrawn page");
+    assert_eq!(page.status(), 200);
+    let page = page.text().expect("text");
+    assert!(page.contains("Đã gỡ bỏ") && page.contains("Lịch đã thay đổi, xem thông báo mới"), "{page}");
+    let gone_from_search = (0..40).any(|_| {
+        let (_, hits) = portal.json("/api/v1/search?q=lich%20tiep%20cong%20dan%20dinh%20ky");
+        let still = hits["hits"].as_array().is_some_and(|h| h.iter().any(|h| h["url"] == public.as_str()));
+        if still {
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        !still
+    });
+    assert!(gone_from_search, "a withdrawn announcement leaves search");
+    let r = post(&steps, &unpublish, &[("_csrf", &csrf), ("cach", "xoa")]);
+    assert_eq!(r.status(), 303);
+    let page = browser.get(format!("{}{public}", portal.base)).send().expect("gone page");
+    assert_eq!(page.status(), 410);
+    assert!(!page.text().expect("text").contains("tiếp công dân</strong>"), "nothing of it is shown");
+    run(&site, &["roles", "revoke", &account, "publisher", "thanh-pho-hue"]);
+    let r = post(&steps, &unpublish, &[("_csrf", &csrf), ("cach", "xoa")]);
+    assert_eq!(r.status(), 403, "an editor may not unpublish, even by a direct POST");
 }

@@ -5,7 +5,7 @@ use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_params_map;
 
 use super::awaited_lookup;
-use crate::components::{Breadcrumbs, format_date};
+use crate::components::{Breadcrumbs, format_date, set_status};
 use crate::domain::Announcement;
 
 /// `/tin-tuc/{slug}`
@@ -13,7 +13,20 @@ use crate::domain::Announcement;
 pub fn AnnouncementPage() -> impl IntoView {
     let portal = super::portal();
     let slug = use_params_map().get_untracked().get("slug").unwrap_or_default();
-    awaited_lookup(async move { portal.announcement(&slug).await }, |a| view! { <AnnouncementView a/> })
+    awaited_lookup(async move { portal.announcement(&slug).await }, |a| {
+        if a.gone {
+            set_status(410);
+            view! {
+                <Title text="Không còn nội dung"/>
+                <h1 class="mc-heading-l">"Nội dung này không còn nữa"</h1>
+                <p class="mc-body">"Cơ quan đăng tin đã xoá nội dung này khỏi Cổng."</p>
+                <p class="mc-body"><a class="mc-link" href="/tim-kiem?kind=announcement">"Xem các tin khác"</a></p>
+            }
+            .into_any()
+        } else {
+            view! { <AnnouncementView a/> }.into_any()
+        }
+    })
 }
 
 #[component]

@@ -35,6 +35,8 @@ fn problem(code: &str) -> &'static str {
         "ghi-chu-thay-doi" => "Ghi rõ điều gì đã thay đổi trong phiên bản này.",
         "co-quan" => "Chọn cơ quan đăng tin.",
         "nhap" => "Không có bản nháp để xuất bản: hãy sửa và lưu trước.",
+        "ghi-chu-go" => "Ghi lý do gỡ cho người đọc.",
+        "chua-xuat-ban" => "Tin chưa xuất bản nên không có gì để gỡ.",
         _ => "Không lưu được. Vui lòng thử lại.",
     }
 }
@@ -205,6 +207,27 @@ fn EditorView(e: StaffEditor) -> impl IntoView {
                 })}
             </div>
         </form>
+        {(e.can_publish && matches!(e.state.as_str(), "published" | "withdrawn")).then(|| view! {
+            <h2 class="mc-heading-m">"Gỡ tin"</h2>
+            <form method="post" action=format!("/quan-tri/tin/{}/go", e.id)>
+                <input type="hidden" name="_csrf" value=e.csrf.clone()/>
+                <div class="mc-radios">
+                    <div class="mc-radios__item">
+                        <input class="mc-radios__input" id="cach-rut" name="cach" type="radio" value="rut" checked/>
+                        <label class="mc-label mc-radios__label" for="cach-rut">"Gỡ và để lại trang nói rõ lý do"</label>
+                    </div>
+                    <div class="mc-radios__item">
+                        <input class="mc-radios__input" id="cach-xoa" name="cach" type="radio" value="xoa"/>
+                        <label class="mc-label mc-radios__label" for="cach-xoa">"Xoá hẳn (trang báo không còn nội dung)"</label>
+                    </div>
+                </div>
+                <div class="mc-form-group">
+                    <label class="mc-label" for="ghi-chu-go">"Lý do gỡ (hiện cho người đọc)"</label>
+                    <input class="mc-input" id="ghi-chu-go" name="ghi-chu-go" type="text"/>
+                </div>
+                <button class="mc-button mc-button--warning" type="submit">"Gỡ tin"</button>
+            </form>
+        })}
         <h2 class="mc-heading-m">"Xem trước"</h2>
         <div class="mc-preview mc-body" inner_html=e.preview_html.clone()></div>
         <h2 class="mc-heading-m">"Lịch sử"</h2>

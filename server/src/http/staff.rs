@@ -15,14 +15,18 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::{AppState, ClientIp};
 use crate::staff::csrf;
-use crate::staff::publishing::{self, Draft, PublishError};
+use crate::staff::publishing::{self, Draft, PublishError, Unpublish};
 use crate::storage::audit::Event;
 use crate::storage::entity::{account, agency, session};
 use crate::storage::roles::{Role, allows};
 
 /// The routes, on the shared state.
 pub fn routes(state: AppState) -> Router {
-    Router::new().route("/quan-tri/tin", post(create)).route("/quan-tri/tin/{id}", post(save)).with_state(state)
+    Router::new()
+        .route("/quan-tri/tin", post(create))
+        .route("/quan-tri/tin/{id}", post(save))
+        .route("/quan-tri/tin/{id}/go", post(unpublish))
+        .with_state(state)
 }
 
 fn see_other(location: &str) -> Response {
@@ -175,5 +179,54 @@ async fn save(
             see_other(&format!("{here}?da-xuat-ban=1"))
         }
         Err(e) => refused(e),
+    }
+}
+
+/// "Gỡ tin": withdraw with a public note, or delete for good (410). Publishers only.
+async fn unpublish(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<i32>,
+    axum::Form(form): axum::Form<HashMap<String, String>>,
+) -> Response {
+    let (_, account) = match staff(&state, &headers, &form).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let publication = match publishing::get(&state.db, id).await {
+        Ok(Some((p, _))) => p,
+        Ok(None) => return (StatusCode::NOT_FOUND, "Không có bản tin này.").into_response(),
+        Err(e) => return unavailable("reading a publication", e),
+    };
+    match allows(&state.db, account.id, publication.agency_id, Role::Publisher).await {
+        Ok(true) => {}
+        Ok(false) => return forbidden("Bạn không được giao quyền gỡ tin cho cơ quan này."),
+        Err(e) => return unavailable("checking a role", e),
+    }
+    let how = match form.get("cach").map(String::as_str) {
+        Some("xoa") => Unpublish::Gone,
+        _ => Unpublish::Withdraw { note: form.get("ghi-chu-go").cloned().unwrap_or_default() },
+    };
+    let here = format!("/quan-tri/tin/{id}");
+    match publishing::unpublish(&state.db, id, &how, Utc::now()).await {
+        Ok(()) => {
+            let (action, detail) = match &how {
+                Unpublish::Withdraw { note } => ("publication.withdraw", serde_json::json!({ "note": note })),
+                Unpublish::Gone => ("publication.gone", serde_json::json!({})),
+            };
+            let event = Event {
+                actor: format!("account:{}", account.id),
+                action,
+                target: Some(format!("publication:{id}")),
+                detail,
+                source_ip: ip,
+            };
+            super::audit(&state.db, event).await;
+            see_other(&here)
+        }
+        Err(PublishError::Field(f)) => see_other(&format!("{here}?loi={}", f.field)),
+        Err(PublishError::NotFound(what)) => see_other(&format!("{here}?loi={what}")),
+        Err(PublishError::Storage(e)) => unavailable("unpublishing", e),
     }
 }

@@ -263,6 +263,42 @@ pub async fn publish(db: &DatabaseConnection, id: i32, now: DateTime<Utc>) -> Re
     Ok(path)
 }
 
+/// How published content leaves the public.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Unpublish {
+    /// Withdrawn: the page stays, saying why (GOV.UK's withdrawal).
+    Withdraw {
+        /// Why, for the public.
+        note: String,
+    },
+    /// Gone: the page answers 410.
+    Gone,
+}
+
+/// Takes published (or withdrawn) content out of search and listings.
+pub async fn unpublish(
+    db: &DatabaseConnection,
+    id: i32,
+    how: &Unpublish,
+    now: DateTime<Utc>,
+) -> Result<(), PublishError> {
+    let (p, _) = get(db, id).await?.ok_or(PublishError::NotFound("tin"))?;
+    let document_id = p.document_id.ok_or(PublishError::NotFound("chua-xuat-ban"))?;
+    let (state, note) = match how {
+        Unpublish::Withdraw { note } if note.trim().is_empty() => {
+            return Err(FieldError { field: "ghi-chu-go", message: "Ghi lý do gỡ cho người đọc." }.into());
+        }
+        Unpublish::Withdraw { note } => ("withdrawn", Some(note.trim())),
+        Unpublish::Gone => ("gone", None),
+    };
+    documents::retire(db, document_id, state, note, now).await?;
+    let mut p: publication::ActiveModel = p.into();
+    p.state = Set(state.to_string());
+    p.updated_at = Set(now);
+    p.update(db).await?;
+    Ok(())
+}
+
 /// The publications of these agencies, most recently changed first.
 pub async fn list(
     db: &DatabaseConnection,

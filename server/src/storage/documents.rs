@@ -160,22 +160,35 @@ fn fill(
 /// says why instead of vanishing. Its hash is changed so that the item coming back at its
 /// origin is an update, not a no-op. `false` when it was not published.
 pub async fn withdraw(db: &DatabaseConnection, id: i32, note: &str, now: DateTime<Utc>) -> Result<bool, StorageError> {
+    retire(db, id, "withdrawn", Some(note), now).await
+}
+
+/// Takes a document out of search and listings into `state`: `withdrawn` (its page stays,
+/// saying why) or `gone` (its page answers 410). `false` when it was neither published nor
+/// withdrawn, or is in that state already.
+pub async fn retire(
+    db: &DatabaseConnection,
+    id: i32,
+    state: &str,
+    note: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<bool, StorageError> {
     let txn = super::begin_write(db).await?;
     if txn.get_database_backend() == DbBackend::Postgres {
         txn.execute_unprepared("SELECT pg_advisory_xact_lock(7283001)").await?;
     }
     let Some(row) = document::Entity::find_by_id(id).one(&txn).await? else { return Ok(false) };
-    if row.state != "published" {
+    if !matches!(row.state.as_str(), "published" | "withdrawn") || row.state == state {
         return Ok(false);
     }
-    let hash = format!("withdrawn:{}", row.content_hash);
+    let hash = format!("{state}:{}", row.content_hash);
     let mut active: document::ActiveModel = row.into();
-    active.state = Set("withdrawn".into());
-    active.state_note = Set(Some(note.to_string()));
+    active.state = Set(state.to_string());
+    active.state_note = Set(note.map(str::to_string));
     active.content_hash = Set(hash);
     active.updated_at = Set(now);
     active.update(&txn).await?;
-    log_change(&txn, id, "withdrawn", now).await?;
+    log_change(&txn, id, state, now).await?;
     txn.commit().await?;
     Ok(true)
 }
