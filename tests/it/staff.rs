@@ -157,6 +157,8 @@ fn an_editor_drafts_a_publisher_publishes_and_search_finds_it_with_every_post_ch
         yes
     });
     assert!(found, "searchable within 4 s of publishing");
+    let agency_page = browser.get(format!("{}/co-quan/thanh-pho-hue", portal.base)).send().expect("agency").text().expect("text");
+    assert!(agency_page.contains(&public), "on the agency's page: {agency_page}");
 
     // A new edition needs a change note, then shows in the history.
     let retitled = format!("{title} (cập nhật)");
