@@ -157,7 +157,8 @@ fn an_editor_drafts_a_publisher_publishes_and_search_finds_it_with_every_post_ch
         yes
     });
     assert!(found, "searchable within 4 s of publishing");
-    let agency_page = browser.get(format!("{}/co-quan/thanh-pho-hue", portal.base)).send().expect("agency").text().expect("text");
+    let agency_page =
+        browser.get(format!("{}/co-quan/thanh-pho-hue", portal.base)).send().expect("agency").text().expect("text");
     assert!(agency_page.contains(&public), "on the agency's page: {agency_page}");
 
     // A new edition needs a change note, then shows in the history.
@@ -219,4 +220,102 @@ fn an_editor_drafts_a_publisher_publishes_and_search_finds_it_with_every_post_ch
     run(&site, &["roles", "revoke", &account, "publisher", "thanh-pho-hue"]);
     let r = post(&steps, &unpublish, &[("_csrf", &csrf), ("cach", "xoa")]);
     assert_eq!(r.status(), 403, "an editor may not unpublish, even by a direct POST");
+}
+
+#[test]
+fn every_staff_page_and_post_answers_as_the_role_allows_including_posts_the_ui_never_offers() {
+    let port = free_port();
+    let provider = provider_for(port);
+    let (site, portal) = portal_serving(
+        &provider.issuer,
+        port,
+        "client_secret_env = \"MOTCUA_TEST_VNEID_SECRET\"\nsigning_algs = [\"ES256\"]",
+        "",
+        &[],
+        |_| {},
+    );
+    let (browser, jar) = browser_with_jar();
+    let login = browser.get(format!("{}/dang-nhap/vneid", portal.base)).send().expect("start");
+    let (steps, callback) = consent_and_come_back(&browser, jar, login, &provider.issuer);
+    assert_eq!(steps.get(&callback).send().expect("callback").status(), 303);
+    let account = format!("vneid:{CITIZEN}");
+    let home = format!("{}/quan-tri", portal.base);
+    let (province, commune) = ("thanh-pho-hue", "phuong-vy-da-hue");
+    let grant = |role: &str, agency: &str| run(&site, &["roles", "grant", &account, role, agency]);
+    let revoke_all = || {
+        for line in run(&site, &["roles", "list"]).lines() {
+            let fields: Vec<&str> = line.split('\t').collect();
+            if fields.len() > 3 {
+                run(&site, &["roles", "revoke", fields[0], fields[2], fields[3]]);
+            }
+        }
+    };
+
+    // The province's published announcement P, and this session's form token.
+    grant("publisher", province);
+    let csrf = hidden_field(&browser.get(&home).send().expect("home").text().expect("text"), "_csrf");
+    let created =
+        post(&steps, &format!("{home}/tin"), &[("_csrf", &csrf), ("co-quan", province), ("tieu-de", "Thông báo P")]);
+    let p = format!("{}{}", portal.base, location(&created));
+    let r = post(
+        &steps,
+        &p,
+        &[("_csrf", &csrf), ("tieu-de", "Thông báo P"), ("noi-dung", "Nội dung."), ("hanh-dong", "xuat-ban")],
+    );
+    assert!(location(&r).ends_with("?da-xuat-ban=1"), "{}", location(&r));
+    revoke_all();
+
+    // Each row: the role held, then what each page and POST answers.
+    let status = |r: reqwest::blocking::Response| r.status().as_u16();
+    let check = |who: &str, expected: [u16; 8]| {
+        let got = [
+            status(browser.get(&home).send().expect("home")),
+            status(browser.get(&p).send().expect("editor")),
+            status(post(
+                &steps,
+                &format!("{home}/tin"),
+                &[("_csrf", &csrf), ("co-quan", province), ("tieu-de", "Mới")],
+            )),
+            status(post(&steps, &format!("{home}/tin"), &[("_csrf", &csrf), ("co-quan", commune), ("tieu-de", "Mới")])),
+            status(post(
+                &steps,
+                &p,
+                &[("_csrf", &csrf), ("tieu-de", "Thông báo P"), ("noi-dung", "Sửa."), ("hanh-dong", "luu")],
+            )),
+            status(post(
+                &steps,
+                &p,
+                &[
+                    ("_csrf", &csrf),
+                    ("tieu-de", "Thông báo P"),
+                    ("noi-dung", "Sửa."),
+                    ("ghi-chu-thay-doi", "Sửa nội dung"),
+                    ("hanh-dong", "xuat-ban"),
+                ],
+            )),
+            status(post(
+                &steps,
+                &format!("{p}/go"),
+                &[("_csrf", &csrf), ("cach", "rut"), ("ghi-chu-go", "Hết hiệu lực")],
+            )),
+            status(post(&steps, &format!("{p}/go"), &[("_csrf", "forged"), ("cach", "xoa")])),
+        ];
+        assert_eq!(
+            got, expected,
+            "{who}: home, editor page, create (province), create (commune), save, publish, withdraw, forged"
+        );
+    };
+    //                                         home editor c-prov c-comm save publish withdraw forged
+    check("no role", [403, 403, 403, 403, 403, 403, 403, 403]);
+    grant("editor", commune);
+    check("editor of a commune (P is the province's)", [200, 403, 403, 303, 403, 403, 403, 403]);
+    revoke_all();
+    grant("editor", province);
+    check("editor of the province (the commune is under it)", [200, 200, 303, 303, 303, 403, 403, 403]);
+    revoke_all();
+    grant("publisher", province);
+    check("publisher of the province", [200, 200, 303, 303, 303, 303, 303, 403]);
+    revoke_all();
+    grant("administrator", province);
+    check("administrator of the province", [200, 200, 303, 303, 303, 303, 303, 403]);
 }
