@@ -575,6 +575,8 @@ pub struct StaffEditor {
     pub public_path: Option<String>,
     /// `draft`, `published`, `withdrawn` or `gone`.
     pub state: String,
+    /// Attached files: (address, name, bytes).
+    pub attachments: Vec<AttachmentLink>,
     /// Every edition, newest first.
     pub history: Vec<EditionSummary>,
     /// The form token of this session (CSRF).
@@ -592,4 +594,15 @@ pub struct EditionSummary {
     pub change_note: Option<String>,
     /// When published.
     pub published_at: Option<DateTime<Utc>>,
+}
+
+/// A file attached to a publication.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttachmentLink {
+    /// Its address on the portal.
+    pub url: String,
+    /// Its file name.
+    pub name: String,
+    /// Bytes.
+    pub size: i64,
 }

@@ -5,9 +5,9 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use motcua_app::domain::{
-    AccountView, Agency, AgencyLevel, AgencyListing, AgencyPage, AgencyRef, Announcement, ConnectedService,
-    ConsentRequest, DocumentKind, DocumentSummary, EditionSummary, FacetValue, HandOff, HomeData, OnlineService,
-    Procedure, SearchHit, SearchPage, SearchParams, SignInOption, StaffEditor, StaffHome, StaffItem,
+    AccountView, Agency, AgencyLevel, AgencyListing, AgencyPage, AgencyRef, Announcement, AttachmentLink,
+    ConnectedService, ConsentRequest, DocumentKind, DocumentSummary, EditionSummary, FacetValue, HandOff, HomeData,
+    OnlineService, Procedure, SearchHit, SearchPage, SearchParams, SignInOption, StaffEditor, StaffHome, StaffItem,
 };
 use motcua_app::ports::{BackendError, PortalBackend};
 use motcua_search::{SearchIndex, SearchRequest};
@@ -566,6 +566,16 @@ impl PortalBackend for PortalService {
             has_draft: open.is_some(),
             public_path: (p.state != "draft").then(|| format!("/tin-tuc/{}", p.slug)),
             state: p.state.clone(),
+            attachments: crate::staff::attachments::of(&self.db, p.id)
+                .await
+                .map_err(unavailable)?
+                .iter()
+                .map(|a| AttachmentLink {
+                    url: crate::staff::attachments::url(a),
+                    name: a.file_name.clone(),
+                    size: a.size,
+                })
+                .collect(),
             history: editions
                 .iter()
                 .map(|e| EditionSummary {

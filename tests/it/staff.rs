@@ -319,3 +319,67 @@ fn every_staff_page_and_post_answers_as_the_role_allows_including_posts_the_ui_n
     grant("administrator", province);
     check("administrator of the province", [200, 200, 303, 303, 303, 303, 303, 403]);
 }
+
+#[test]
+fn attachments_are_checked_by_their_content_and_served_with_their_real_type() {
+    let port = free_port();
+    let provider = provider_for(port);
+    let (site, portal) = portal_serving(
+        &provider.issuer,
+        port,
+        "client_secret_env = \"MOTCUA_TEST_VNEID_SECRET\"\nsigning_algs = [\"ES256\"]",
+        "",
+        &[],
+        |_| {},
+    );
+    let (browser, jar) = browser_with_jar();
+    let login = browser.get(format!("{}/dang-nhap/vneid", portal.base)).send().expect("start");
+    let (steps, callback) = consent_and_come_back(&browser, jar, login, &provider.issuer);
+    assert_eq!(steps.get(&callback).send().expect("callback").status(), 303);
+    run(&site, &["roles", "grant", &format!("vneid:{CITIZEN}"), "editor", "thanh-pho-hue"]);
+    let home = format!("{}/quan-tri", portal.base);
+    let csrf = hidden_field(&browser.get(&home).send().expect("home").text().expect("text"), "_csrf");
+    let created = post(
+        &steps,
+        &format!("{home}/tin"),
+        &[("_csrf", &csrf), ("co-quan", "thanh-pho-hue"), ("tieu-de", "Kế hoạch")],
+    );
+    let editor = format!("{}{}", portal.base, location(&created));
+
+    let upload = |token: &str, name: &str, bytes: &[u8]| {
+        let form = reqwest::blocking::multipart::Form::new()
+            .text("_csrf", token.to_string())
+            .part("tep", reqwest::blocking::multipart::Part::bytes(bytes.to_vec()).file_name(name.to_string()));
+        steps.post(format!("{editor}/tep")).multipart(form).send().expect("upload")
+    };
+    let pdf = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+    let png = [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D, b'I', b'H', b'D', b'R', 0, 0, 0, 1];
+
+    // A real PDF is taken; the editor page links it.
+    let r = upload(&csrf, "Kế hoạch 2026.pdf", pdf);
+    assert_eq!(r.status(), 303);
+    let page = browser.get(&editor).send().expect("editor").text().expect("text");
+    let url = Regex::new(r#"href="(/tep/\d+/[^"]+)""#).expect("regex").captures(&page).expect("a link")[1].to_string();
+    let served = browser.get(format!("{}{url}", portal.base)).send().expect("download");
+    assert_eq!(served.status(), 200);
+    assert_eq!(served.headers()["content-type"], "application/pdf");
+    assert_eq!(served.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(served.bytes().expect("bytes").as_ref(), pdf);
+
+    // Content that is not what the name says, or not an accepted type, is refused with why.
+    for (name, bytes, says) in [
+        ("thong-bao.pdf", b"<html><script>alert(1)</script></html>".as_slice(), "không phải là PDF"),
+        ("bao-cao.docx", png.as_slice(), "không phải là DOCX"),
+        ("anh.pdf", png.as_slice(), "không phải là PDF"),
+        ("chuong-trinh.exe", b"MZ\x90\x00\x03".as_slice(), "Chỉ nhận tệp"),
+        ("rong.pdf", b"".as_slice(), "rỗng"),
+    ] {
+        let r = upload(&csrf, name, bytes);
+        assert_eq!(r.status(), 400, "{name}");
+        let text = r.text().expect("text");
+        assert!(text.contains(says), "{name}: {text}");
+    }
+    assert_eq!(upload("forged", "Kế hoạch.pdf", pdf).status(), 403, "the form token is checked on uploads too");
+    let log = run(&site, &["audit", "list", "--action", "attachment"]);
+    assert_eq!(log.lines().count(), 1, "only the accepted file: {log}");
+}

@@ -228,6 +228,24 @@ fn EditorView(e: StaffEditor) -> impl IntoView {
                 <button class="mc-button mc-button--warning" type="submit">"Gỡ tin"</button>
             </form>
         })}
+        <h2 class="mc-heading-m">"Tệp đính kèm"</h2>
+        <ul class="mc-list">
+            {e.attachments.into_iter().map(|a| view! {
+                <li>
+                    <a class="mc-link" href=a.url.clone()>{a.name.clone()}</a>
+                    {format!(" ({} KB) — chèn vào nội dung: ", (a.size + 1023) / 1024)}
+                    <code>{format!("[{}]({})", a.name, a.url)}</code>
+                </li>
+            }).collect_view()}
+        </ul>
+        <form method="post" action=format!("/quan-tri/tin/{}/tep", e.id) enctype="multipart/form-data">
+            <input type="hidden" name="_csrf" value=e.csrf.clone()/>
+            <div class="mc-form-group">
+                <label class="mc-label" for="tep">"Tải lên tệp PDF, DOCX, XLSX hoặc ảnh (tối đa 20 MB)"</label>
+                <input class="mc-file-upload" id="tep" name="tep" type="file" accept=".pdf,.docx,.xlsx,.png,.jpg,.jpeg,.webp"/>
+            </div>
+            <button class="mc-button mc-button--secondary" type="submit">"Tải lên"</button>
+        </form>
         <h2 class="mc-heading-m">"Xem trước"</h2>
         <div class="mc-preview mc-body" inner_html=e.preview_html.clone()></div>
         <h2 class="mc-heading-m">"Lịch sử"</h2>

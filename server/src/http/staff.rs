@@ -14,8 +14,8 @@ use motcua_app::ports::session_cookie;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::{AppState, ClientIp};
-use crate::staff::csrf;
 use crate::staff::publishing::{self, Draft, PublishError, Unpublish};
+use crate::staff::{attachments, csrf};
 use crate::storage::audit::Event;
 use crate::storage::entity::{account, agency, session};
 use crate::storage::roles::{Role, allows};
@@ -26,6 +26,11 @@ pub fn routes(state: AppState) -> Router {
         .route("/quan-tri/tin", post(create))
         .route("/quan-tri/tin/{id}", post(save))
         .route("/quan-tri/tin/{id}/go", post(unpublish))
+        .route(
+            "/quan-tri/tin/{id}/tep",
+            post(upload).layer(axum::extract::DefaultBodyLimit::max(attachments::MAX_BYTES + 64 * 1024)),
+        )
+        .route("/tep/{id}/{name}", axum::routing::get(download))
         .with_state(state)
 }
 
@@ -34,14 +39,18 @@ fn see_other(location: &str) -> Response {
 }
 
 fn forbidden(why: &str) -> Response {
+    message_page(StatusCode::FORBIDDEN, "Không được phép", why)
+}
+
+fn message_page(status: StatusCode, title: &str, why: &str) -> Response {
     let page = format!(
-        "<!doctype html><html lang=\"vi\"><head><meta charset=\"utf-8\"><title>Không được phép</title>\
+        "<!doctype html><html lang=\"vi\"><head><meta charset=\"utf-8\"><title>{title}</title>\
          <link rel=\"stylesheet\" href=\"/style/motcua.css\"></head><body><main class=\"mc-width-container\">\
-         <h1 class=\"mc-heading-l\">Không được phép</h1><p class=\"mc-body\">{}</p>\
+         <h1 class=\"mc-heading-l\">{title}</h1><p class=\"mc-body\">{}</p>\
          <p><a class=\"mc-link\" href=\"/quan-tri\">Về trang Quản trị</a></p></main></body></html>",
         html_escape::encode_text(why)
     );
-    (StatusCode::FORBIDDEN, Html(page)).into_response()
+    (status, Html(page)).into_response()
 }
 
 fn unavailable(what: &str, e: impl std::fmt::Display) -> Response {
@@ -228,5 +237,101 @@ async fn unpublish(
         Err(PublishError::Field(f)) => see_other(&format!("{here}?loi={}", f.field)),
         Err(PublishError::NotFound(what)) => see_other(&format!("{here}?loi={what}")),
         Err(PublishError::Storage(e)) => unavailable("unpublishing", e),
+    }
+}
+
+/// An attachment uploaded from the editor page (multipart, with the form token first).
+async fn upload(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<i32>,
+    mut multipart: axum::extract::Multipart,
+) -> Response {
+    let mut form = HashMap::new();
+    let mut file: Option<(String, Vec<u8>)> = None;
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(field)) => {
+                let name = field.name().unwrap_or_default().to_string();
+                let file_name = field.file_name().map(str::to_string);
+                match (name.as_str(), file_name) {
+                    ("tep", Some(file_name)) => match field.bytes().await {
+                        Ok(b) => file = Some((file_name, b.to_vec())),
+                        Err(e) => return message_page(StatusCode::BAD_REQUEST, "Không tải lên được", &e.body_text()),
+                    },
+                    _ => {
+                        if let Ok(text) = field.text().await {
+                            form.insert(name, text);
+                        }
+                    }
+                }
+            }
+            Ok(None) => break,
+            Err(e) => return message_page(StatusCode::BAD_REQUEST, "Không tải lên được", &e.body_text()),
+        }
+    }
+    let (_, account) = match staff(&state, &headers, &form).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let publication = match publishing::get(&state.db, id).await {
+        Ok(Some((p, _))) => p,
+        Ok(None) => return (StatusCode::NOT_FOUND, "Không có bản tin này.").into_response(),
+        Err(e) => return unavailable("reading a publication", e),
+    };
+    match allows(&state.db, account.id, publication.agency_id, Role::Editor).await {
+        Ok(true) => {}
+        Ok(false) => return forbidden("Bạn không được giao quyền biên tập cho cơ quan này."),
+        Err(e) => return unavailable("checking a role", e),
+    }
+    let Some((file_name, bytes)) = file else {
+        return message_page(StatusCode::BAD_REQUEST, "Không tải lên được", "Chọn một tệp để tải lên.");
+    };
+    match attachments::store(&state.db, &state.config.data_dir, id, account.id, &file_name, &bytes, Utc::now()).await {
+        Ok(row) => {
+            let event = Event {
+                actor: format!("account:{}", account.id),
+                action: "attachment.upload",
+                target: Some(format!("publication:{id}")),
+                detail: serde_json::json!({ "file": row.file_name, "type": row.content_type, "size": row.size }),
+                source_ip: ip,
+            };
+            super::audit(&state.db, event).await;
+            see_other(&format!("/quan-tri/tin/{id}"))
+        }
+        Err(attachments::UploadError::Refused(why)) => {
+            tracing::warn!(publication = id, file = file_name, "upload refused: {why}");
+            message_page(StatusCode::BAD_REQUEST, "Không nhận tệp này", &why)
+        }
+        Err(e) => unavailable("storing an attachment", e),
+    }
+}
+
+/// An attachment, with the type its content showed and no sniffing by the browser.
+async fn download(State(state): State<AppState>, Path((id, _name)): Path<(i32, String)>) -> Response {
+    match attachments::read(&state.db, &state.config.data_dir, id).await {
+        Ok(Some((row, bytes))) => {
+            let disposition = if row.content_type.starts_with("image/") || row.content_type == "application/pdf" {
+                "inline"
+            } else {
+                "attachment"
+            };
+            (
+                [
+                    (axum::http::header::CONTENT_TYPE, row.content_type.clone()),
+                    (axum::http::header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
+                    (
+                        axum::http::header::CONTENT_DISPOSITION,
+                        format!("{disposition}; filename=\"{}\"", row.file_name.replace('"', "")),
+                    ),
+                    (axum::http::header::CACHE_CONTROL, "public, max-age=86400".to_string()),
+                ],
+                bytes,
+            )
+                .into_response()
+        }
+        Ok(None) => (StatusCode::NOT_FOUND, "Không có tệp này.").into_response(),
+        Err(e) => unavailable("reading an attachment", e),
     }
 }

@@ -2,6 +2,7 @@
 //! what was done. The roles are checked by `storage::roles::allows`; the editor pages and the
 //! push API build on them.
 
+pub mod attachments;
 pub mod commands;
 pub mod csrf;
 pub mod publishing;

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod agency;
+pub mod attachment;
 pub mod audit_entry;
 pub mod best_bet;
 pub mod change_log;

@@ -12,6 +12,7 @@ mod m20261205_000001_index_session_expiry;
 mod m20261206_000001_create_hub_tables;
 mod m20261207_000001_create_staff_roles_and_audit_log;
 mod m20261208_000001_create_publishing_tables;
+mod m20261209_000001_create_attachments;
 
 /// All migrations in order.
 pub struct Migrator;
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000001_create_hub_tables::Migration),
             Box::new(m20261207_000001_create_staff_roles_and_audit_log::Migration),
             Box::new(m20261208_000001_create_publishing_tables::Migration),
+            Box::new(m20261209_000001_create_attachments::Migration),
         ]
     }
 }
