@@ -606,3 +606,58 @@ pub struct AttachmentLink {
     /// Bytes.
     pub size: i64,
 }
+
+/// The roles page of an administrator ("Phân quyền"): the grants of the agencies they
+/// administer, and what they may grant.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RolesPage {
+    /// Agencies they administer, with sub-agencies: (slug, name).
+    pub agencies: Vec<(String, String)>,
+    /// The grants for those agencies.
+    pub grants: Vec<GrantRow>,
+    /// The form token of this session (CSRF).
+    pub csrf: String,
+}
+
+/// One role grant.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GrantRow {
+    /// Its id (the revoke form names it).
+    pub id: i32,
+    /// `PROVIDER:SUBJECT`.
+    pub account: String,
+    /// The person's name, if known.
+    pub name: Option<String>,
+    /// `administrator`, `publisher`, `editor`.
+    pub role: String,
+    /// The agency's name.
+    pub agency: String,
+    /// Who granted it.
+    pub granted_by: String,
+    /// When.
+    pub granted_at: DateTime<Utc>,
+}
+
+/// The audit log as a provincial administrator reads it ("Nhật ký").
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditPage {
+    /// Newest first.
+    pub entries: Vec<AuditRow>,
+}
+
+/// One audit event.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditRow {
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Who.
+    pub actor: String,
+    /// What.
+    pub action: String,
+    /// On what.
+    pub target: Option<String>,
+    /// From where.
+    pub source_ip: Option<String>,
+    /// The particulars, JSON.
+    pub detail: String,
+}

@@ -19,8 +19,9 @@ use leptos_router::{SsrMode, path};
 
 use crate::components::{Footer, Header};
 use crate::pages::{
-    AccountPage, AgencyDetailPage, AgencyIndexPage, AnnouncementPage, ConsentPage, HandOffPage, HomePage, NotFoundPage,
-    ProcedurePage, SearchResultsPage, SignInPage, SignOutPage, StaffEditorPage, StaffHomePage,
+    AccountPage, AgencyDetailPage, AgencyIndexPage, AnnouncementPage, AuditLogPage, ConsentPage, HandOffPage, HomePage,
+    NotFoundPage, ProcedurePage, RolesAdminPage, SearchResultsPage, SignInPage, SignOutPage, StaffEditorPage,
+    StaffHomePage,
 };
 
 /// Path of the one stylesheet, served from `style/`.
@@ -82,6 +83,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/dang-xuat") view=SignOutPage ssr=SsrMode::Async/>
                         <Route path=path!("/quan-tri") view=StaffHomePage ssr=SsrMode::Async/>
                         <Route path=path!("/quan-tri/tin/:id") view=StaffEditorPage ssr=SsrMode::Async/>
+                        <Route path=path!("/quan-tri/phan-quyen") view=RolesAdminPage ssr=SsrMode::Async/>
+                        <Route path=path!("/quan-tri/nhat-ky") view=AuditLogPage ssr=SsrMode::Async/>
                         <Route path=path!("/*any") view=NotFoundPage/>
                     </Routes>
                 </Router>

@@ -4,8 +4,8 @@
 use std::sync::Arc;
 
 use crate::domain::{
-    AccountView, AgencyListing, AgencyPage, Announcement, ConsentRequest, HandOff, HomeData, Procedure, SearchPage,
-    SearchParams, SignInOption, StaffEditor, StaffHome,
+    AccountView, AgencyListing, AgencyPage, Announcement, AuditPage, ConsentRequest, HandOff, HomeData, Procedure,
+    RolesPage, SearchPage, SearchParams, SignInOption, StaffEditor, StaffHome,
 };
 
 /// Why the backend could not answer. Pages show a "try again" message, never the detail.
@@ -41,6 +41,11 @@ pub trait PortalBackend: Send + Sync + 'static {
     /// The editor of a publication; `None` when it does not exist or this staff member may
     /// not edit it.
     async fn staff_editor(&self, session_cookie: &str, id: i32) -> Result<Option<StaffEditor>, BackendError>;
+    /// The roles page; `None` unless the session is an administrator's.
+    async fn roles_page(&self, session_cookie: &str) -> Result<Option<RolesPage>, BackendError>;
+    /// The audit log, filtered by action (`role` matches `role.grant`); `None` unless the
+    /// session is a provincial administrator's.
+    async fn audit_page(&self, session_cookie: &str, action: Option<&str>) -> Result<Option<AuditPage>, BackendError>;
     /// The hand-off to the online service of a procedure; `None` when it has none.
     async fn hand_off(&self, code: &str, session_cookie: Option<&str>) -> Result<Option<HandOff>, BackendError>;
     /// The names of the services this session signed in to; `None` when it is not a live

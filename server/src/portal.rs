@@ -5,9 +5,10 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use motcua_app::domain::{
-    AccountView, Agency, AgencyLevel, AgencyListing, AgencyPage, AgencyRef, Announcement, AttachmentLink,
-    ConnectedService, ConsentRequest, DocumentKind, DocumentSummary, EditionSummary, FacetValue, HandOff, HomeData,
-    OnlineService, Procedure, SearchHit, SearchPage, SearchParams, SignInOption, StaffEditor, StaffHome, StaffItem,
+    AccountView, Agency, AgencyLevel, AgencyListing, AgencyPage, AgencyRef, Announcement, AttachmentLink, AuditPage,
+    AuditRow, ConnectedService, ConsentRequest, DocumentKind, DocumentSummary, EditionSummary, FacetValue, GrantRow,
+    HandOff, HomeData, OnlineService, Procedure, RolesPage, SearchHit, SearchPage, SearchParams, SignInOption,
+    StaffEditor, StaffHome, StaffItem,
 };
 use motcua_app::ports::{BackendError, PortalBackend};
 use motcua_search::{SearchIndex, SearchRequest};
@@ -512,7 +513,9 @@ impl PortalBackend for PortalService {
 
     async fn staff_home(&self, session_cookie: &str) -> Result<Option<StaffHome>, BackendError> {
         let Some((session, account)) = self.live_session(session_cookie).await? else { return Ok(None) };
-        let agencies = crate::storage::roles::agencies_of(&self.db, account.id).await.map_err(unavailable)?;
+        let agencies = crate::storage::roles::agencies_of(&self.db, account.id, crate::storage::roles::Role::Editor)
+            .await
+            .map_err(unavailable)?;
         if agencies.is_empty() {
             return Ok(None);
         }
@@ -587,6 +590,60 @@ impl PortalBackend for PortalService {
                 .collect(),
             csrf: crate::staff::csrf::token(&self.db, &session.id).await.map_err(unavailable)?,
         }))
+    }
+
+    async fn roles_page(&self, session_cookie: &str) -> Result<Option<RolesPage>, BackendError> {
+        use crate::storage::roles;
+        let Some((session, me)) = self.live_session(session_cookie).await? else { return Ok(None) };
+        let agencies = roles::agencies_of(&self.db, me.id, roles::Role::Administrator).await.map_err(unavailable)?;
+        if agencies.is_empty() {
+            return Ok(None);
+        }
+        let names: HashMap<i32, String> = agencies.iter().map(|a| (a.id, a.name.clone())).collect();
+        let ids: Vec<i32> = agencies.iter().map(|a| a.id).collect();
+        let mut grants = Vec::new();
+        for g in roles::grants_for(&self.db, &ids).await.map_err(unavailable)? {
+            let who = crate::storage::entity::account::Entity::find_by_id(g.account_id)
+                .one(&self.db)
+                .await
+                .map_err(unavailable)?;
+            grants.push(GrantRow {
+                id: g.id,
+                account: who.as_ref().map(|a| format!("{}:{}", a.provider_id, a.subject)).unwrap_or_default(),
+                name: who.and_then(|a| a.name),
+                role: g.role,
+                agency: names.get(&g.agency_id).cloned().unwrap_or_default(),
+                granted_by: g.granted_by,
+                granted_at: g.granted_at,
+            });
+        }
+        Ok(Some(RolesPage {
+            agencies: agencies.into_iter().map(|a| (a.slug, a.name)).collect(),
+            grants,
+            csrf: crate::staff::csrf::token(&self.db, &session.id).await.map_err(unavailable)?,
+        }))
+    }
+
+    async fn audit_page(&self, session_cookie: &str, action: Option<&str>) -> Result<Option<AuditPage>, BackendError> {
+        let Some((_, me)) = self.live_session(session_cookie).await? else { return Ok(None) };
+        if !crate::storage::roles::administers_top_level(&self.db, me.id).await.map_err(unavailable)? {
+            return Ok(None);
+        }
+        let filter = crate::storage::audit::Filter { action: action.map(str::to_string), actor: None, limit: 200 };
+        let entries = crate::storage::audit::list(&self.db, &filter)
+            .await
+            .map_err(unavailable)?
+            .into_iter()
+            .map(|e| AuditRow {
+                at: e.at,
+                actor: e.actor,
+                action: e.action,
+                target: e.target,
+                source_ip: e.source_ip,
+                detail: e.detail,
+            })
+            .collect();
+        Ok(Some(AuditPage { entries }))
     }
 
     async fn signed_in_services(&self, session_cookie: &str) -> Result<Option<Vec<String>>, BackendError> {

@@ -383,3 +383,66 @@ fn attachments_are_checked_by_their_content_and_served_with_their_real_type() {
     let log = run(&site, &["audit", "list", "--action", "attachment"]);
     assert_eq!(log.lines().count(), 1, "only the accepted file: {log}");
 }
+
+#[test]
+fn administrators_grant_and_revoke_in_the_admin_pages_and_read_the_audit_log() {
+    let port = free_port();
+    let provider = provider_for(port);
+    let (site, portal) = portal_serving(
+        &provider.issuer,
+        port,
+        "client_secret_env = \"MOTCUA_TEST_VNEID_SECRET\"\nsigning_algs = [\"ES256\"]",
+        "",
+        &[],
+        |_| {},
+    );
+    let (browser, jar) = browser_with_jar();
+    let login = browser.get(format!("{}/dang-nhap/vneid", portal.base)).send().expect("start");
+    let (steps, callback) = consent_and_come_back(&browser, jar, login, &provider.issuer);
+    assert_eq!(steps.get(&callback).send().expect("callback").status(), 303);
+    let account = format!("vneid:{CITIZEN}");
+    let roles = format!("{}/quan-tri/phan-quyen", portal.base);
+    let audit = format!("{}/quan-tri/nhat-ky", portal.base);
+
+    // An editor sees neither page and cannot grant by a direct POST.
+    run(&site, &["roles", "grant", &account, "editor", "thanh-pho-hue"]);
+    let csrf = hidden_field(
+        &browser.get(format!("{}/quan-tri", portal.base)).send().expect("home").text().expect("text"),
+        "_csrf",
+    );
+    assert_eq!(browser.get(&roles).send().expect("roles").status(), 403);
+    assert_eq!(browser.get(&audit).send().expect("audit").status(), 403);
+    let grant = |agency: &str, who: &str| {
+        post(&steps, &roles, &[("_csrf", &csrf), ("tai-khoan", who), ("vai-tro", "publisher"), ("co-quan", agency)])
+    };
+    assert_eq!(grant("phuong-vy-da-hue", &account).status(), 403);
+
+    // The province's administrator grants for a commune under it, sees it, and revokes it.
+    run(&site, &["roles", "grant", &account, "administrator", "thanh-pho-hue"]);
+    assert_eq!(location(&grant("phuong-vy-da-hue", &account)), "/quan-tri/phan-quyen");
+    assert!(location(&grant("phuong-vy-da-hue", "vneid:000000000000")).ends_with("?loi=tai-khoan"));
+    // The grants table (the form above it names every role too).
+    let granted = || {
+        let page = browser.get(&roles).send().expect("roles").text().expect("text");
+        page.split("<tbody").nth(1).expect("the grants table").to_string()
+    };
+    let table = granted();
+    assert!(table.contains("Người xuất bản") && table.contains("Phường Vỹ Dạ"), "{table}");
+    let row = Regex::new(r#"name="quyen" value="(\d+)""#).expect("regex");
+    assert_eq!(
+        row.captures_iter(&table).count(),
+        3,
+        "editor and administrator of the province, publisher of the commune"
+    );
+    let publisher_row = table.split("<tr").find(|r| r.contains("Người xuất bản")).expect("the new grant");
+    let id = row.captures(publisher_row).expect("its id")[1].to_string();
+    let r = post(&steps, &format!("{roles}/thu-hoi"), &[("_csrf", &csrf), ("quyen", &id)]);
+    assert_eq!(location(&r), "/quan-tri/phan-quyen");
+    assert!(!granted().contains("Người xuất bản"), "revoked");
+
+    // The audit log, whole and filtered.
+    let log = browser.get(&audit).send().expect("audit").text().expect("text");
+    assert!(log.contains("sign_in") && log.contains("role.grant") && log.contains("role.revoke"), "{log}");
+    let only = browser.get(format!("{audit}?hanh-dong=role.revoke")).send().expect("audit").text().expect("text");
+    assert!(only.contains("role.revoke") && !only.contains(">sign_in<"), "{only}");
+}

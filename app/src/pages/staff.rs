@@ -8,7 +8,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::{awaited, session_cookie};
 use crate::components::{format_date, set_status};
-use crate::domain::{StaffEditor, StaffHome};
+use crate::domain::{RolesPage, StaffEditor, StaffHome};
 
 /// Text for inside a `<textarea>`, escaped here: Leptos writes a textarea's children as
 /// they are, so `</textarea><script>` in a draft would otherwise end the element.
@@ -34,6 +34,8 @@ fn problem(code: &str) -> &'static str {
         "noi-dung" => "Nhập nội dung (tối đa 200.000 byte).",
         "ghi-chu-thay-doi" => "Ghi rõ điều gì đã thay đổi trong phiên bản này.",
         "co-quan" => "Chọn cơ quan đăng tin.",
+        "tai-khoan" => "Không có tài khoản này: người được giao quyền cần đăng nhập vào Cổng một lần trước.",
+        "vai-tro" => "Chọn vai trò.",
         "nhap" => "Không có bản nháp để xuất bản: hãy sửa và lưu trước.",
         "ghi-chu-go" => "Ghi lý do gỡ cho người đọc.",
         "chua-xuat-ban" => "Tin chưa xuất bản nên không có gì để gỡ.",
@@ -92,6 +94,11 @@ fn StaffHomeView(h: StaffHome) -> impl IntoView {
     view! {
         <h1 class="mc-heading-l">"Quản trị"</h1>
         <p class="mc-body">{format!("Xin chào {}.", h.name)}</p>
+        <p class="mc-body">
+            <a class="mc-link" href="/quan-tri/phan-quyen">"Phân quyền"</a>
+            " · "
+            <a class="mc-link" href="/quan-tri/nhat-ky">"Nhật ký"</a>
+        </p>
         <Problem/>
         <h2 class="mc-heading-m">"Tạo tin mới"</h2>
         <form method="post" action="/quan-tri/tin">
@@ -258,5 +265,150 @@ fn EditorView(e: StaffEditor) -> impl IntoView {
                 </li>
             }).collect_view()}
         </ol>
+    }
+}
+
+fn role_name(role: &str) -> &'static str {
+    match role {
+        "administrator" => "Quản trị viên",
+        "publisher" => "Người xuất bản",
+        _ => "Biên tập viên",
+    }
+}
+
+/// `/quan-tri/phan-quyen`: an administrator grants and revokes roles for their agencies.
+#[component]
+pub fn RolesAdminPage() -> impl IntoView {
+    let portal = super::portal();
+    let cookie = session_cookie();
+    view! {
+        <Title text="Phân quyền"/>
+        {awaited(
+            async move {
+                match cookie {
+                    Some(c) => portal.roles_page(&c).await,
+                    None => Ok(None),
+                }
+            },
+            |page| match page {
+                Some(p) => view! { <RolesView p/> }.into_any(),
+                None => view! { <NotStaff/> }.into_any(),
+            },
+        )}
+    }
+}
+
+#[component]
+fn RolesView(p: RolesPage) -> impl IntoView {
+    let csrf = p.csrf.clone();
+    view! {
+        <a class="mc-back-link" href="/quan-tri">"Quản trị"</a>
+        <h1 class="mc-heading-l">"Phân quyền"</h1>
+        <Problem/>
+        <h2 class="mc-heading-m">"Giao quyền"</h2>
+        <p class="mc-body mc-hint">"Người được giao quyền cần đăng nhập vào Cổng một lần trước."</p>
+        <form method="post" action="/quan-tri/phan-quyen">
+            <input type="hidden" name="_csrf" value=p.csrf.clone()/>
+            <div class="mc-form-group">
+                <label class="mc-label" for="tai-khoan">"Tài khoản (nhà cung cấp:mã định danh, ví dụ vneid:079090001234)"</label>
+                <input class="mc-input" id="tai-khoan" name="tai-khoan" type="text" required/>
+            </div>
+            <div class="mc-form-group">
+                <label class="mc-label" for="vai-tro">"Vai trò"</label>
+                <select class="mc-select" id="vai-tro" name="vai-tro">
+                    <option value="editor">"Biên tập viên"</option>
+                    <option value="publisher">"Người xuất bản"</option>
+                    <option value="administrator">"Quản trị viên"</option>
+                </select>
+            </div>
+            <div class="mc-form-group">
+                <label class="mc-label" for="co-quan">"Cơ quan"</label>
+                <select class="mc-select" id="co-quan" name="co-quan">
+                    {p.agencies.into_iter().map(|(slug, name)| view! { <option value=slug>{name}</option> }).collect_view()}
+                </select>
+            </div>
+            <button class="mc-button" type="submit">"Giao quyền"</button>
+        </form>
+        <h2 class="mc-heading-m">"Quyền đã giao"</h2>
+        <table class="mc-table">
+            <thead class="mc-table__head"><tr class="mc-table__row">
+                <th class="mc-table__header" scope="col">"Người"</th>
+                <th class="mc-table__header" scope="col">"Vai trò"</th>
+                <th class="mc-table__header" scope="col">"Cơ quan"</th>
+                <th class="mc-table__header" scope="col">"Giao ngày"</th>
+                <th class="mc-table__header" scope="col"></th>
+            </tr></thead>
+            <tbody class="mc-table__body">
+                {p.grants.into_iter().map(|g| view! {
+                    <tr class="mc-table__row">
+                        <td class="mc-table__cell">{g.name.clone().unwrap_or_default()} " " <span class="mc-hint">{g.account.clone()}</span></td>
+                        <td class="mc-table__cell">{role_name(&g.role)}</td>
+                        <td class="mc-table__cell">{g.agency.clone()}</td>
+                        <td class="mc-table__cell">{format_date(&g.granted_at)} " (" {g.granted_by.clone()} ")"</td>
+                        <td class="mc-table__cell">
+                            <form method="post" action="/quan-tri/phan-quyen/thu-hoi">
+                                <input type="hidden" name="_csrf" value=csrf.clone()/>
+                                <input type="hidden" name="quyen" value=g.id.to_string()/>
+                                <button class="mc-button mc-button--warning" type="submit">"Thu hồi"</button>
+                            </form>
+                        </td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+/// `/quan-tri/nhat-ky`: the audit log, for provincial administrators, filtered by action.
+#[component]
+pub fn AuditLogPage() -> impl IntoView {
+    let action = use_query_map().get_untracked().get("hanh-dong").filter(|a| !a.is_empty());
+    let shown = action.clone().unwrap_or_default();
+    let portal = super::portal();
+    let cookie = session_cookie();
+    view! {
+        <Title text="Nhật ký"/>
+        {awaited(
+            async move {
+                match cookie {
+                    Some(c) => portal.audit_page(&c, action.as_deref()).await,
+                    None => Ok(None),
+                }
+            },
+            move |page| match page {
+                Some(p) => view! {
+                    <a class="mc-back-link" href="/quan-tri">"Quản trị"</a>
+                    <h1 class="mc-heading-l">"Nhật ký"</h1>
+                    <form method="get" action="/quan-tri/nhat-ky">
+                        <label class="mc-label" for="hanh-dong">"Hành động (ví dụ sign_in, role, publication.publish)"</label>
+                        <input class="mc-input" id="hanh-dong" name="hanh-dong" type="text" value=shown.clone()/>
+                        <button class="mc-button mc-button--secondary" type="submit">"Lọc"</button>
+                    </form>
+                    <table class="mc-table">
+                        <thead class="mc-table__head"><tr class="mc-table__row">
+                            <th class="mc-table__header" scope="col">"Lúc"</th>
+                            <th class="mc-table__header" scope="col">"Ai"</th>
+                            <th class="mc-table__header" scope="col">"Hành động"</th>
+                            <th class="mc-table__header" scope="col">"Đối tượng"</th>
+                            <th class="mc-table__header" scope="col">"Từ"</th>
+                            <th class="mc-table__header" scope="col">"Chi tiết"</th>
+                        </tr></thead>
+                        <tbody class="mc-table__body">
+                            {p.entries.into_iter().map(|e| view! {
+                                <tr class="mc-table__row">
+                                    <td class="mc-table__cell">{e.at.format("%d/%m/%Y %H:%M:%S").to_string()}</td>
+                                    <td class="mc-table__cell">{e.actor}</td>
+                                    <td class="mc-table__cell">{e.action}</td>
+                                    <td class="mc-table__cell">{e.target.unwrap_or_default()}</td>
+                                    <td class="mc-table__cell">{e.source_ip.unwrap_or_default()}</td>
+                                    <td class="mc-table__cell"><code>{e.detail}</code></td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any(),
+                None => view! { <NotStaff/> }.into_any(),
+            },
+        )}
     }
 }

@@ -31,6 +31,8 @@ pub fn routes(state: AppState) -> Router {
             post(upload).layer(axum::extract::DefaultBodyLimit::max(attachments::MAX_BYTES + 64 * 1024)),
         )
         .route("/tep/{id}/{name}", axum::routing::get(download))
+        .route("/quan-tri/phan-quyen", post(grant_role))
+        .route("/quan-tri/phan-quyen/thu-hoi", post(revoke_role))
         .with_state(state)
 }
 
@@ -333,5 +335,106 @@ async fn download(State(state): State<AppState>, Path((id, _name)): Path<(i32, S
         }
         Ok(None) => (StatusCode::NOT_FOUND, "Không có tệp này.").into_response(),
         Err(e) => unavailable("reading an attachment", e),
+    }
+}
+
+/// "Giao quyền": an administrator of the agency (or of its parent) grants a role.
+async fn grant_role(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ClientIp(ip): ClientIp,
+    axum::Form(form): axum::Form<HashMap<String, String>>,
+) -> Response {
+    let (_, me) = match staff(&state, &headers, &form).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let back = "/quan-tri/phan-quyen";
+    let Some(role) = form.get("vai-tro").and_then(|r| Role::parse(r)) else {
+        return see_other(&format!("{back}?loi=vai-tro"));
+    };
+    let agency = match form.get("co-quan") {
+        Some(slug) => match agency::Entity::find().filter(agency::Column::Slug.eq(slug)).one(&state.db).await {
+            Ok(Some(a)) => a,
+            Ok(None) => return see_other(&format!("{back}?loi=co-quan")),
+            Err(e) => return unavailable("finding an agency", e),
+        },
+        None => return see_other(&format!("{back}?loi=co-quan")),
+    };
+    match allows(&state.db, me.id, agency.id, Role::Administrator).await {
+        Ok(true) => {}
+        Ok(false) => return forbidden("Chỉ quản trị viên của cơ quan mới giao quyền được."),
+        Err(e) => return unavailable("checking a role", e),
+    }
+    let who = form.get("tai-khoan").and_then(|a| a.trim().split_once(':').map(|(p, s)| (p.to_string(), s.to_string())));
+    let Some((provider, subject)) = who else { return see_other(&format!("{back}?loi=tai-khoan")) };
+    let found = account::Entity::find()
+        .filter(account::Column::ProviderId.eq(provider))
+        .filter(account::Column::Subject.eq(subject))
+        .one(&state.db)
+        .await;
+    let target = match found {
+        Ok(Some(a)) => a,
+        Ok(None) => return see_other(&format!("{back}?loi=tai-khoan")),
+        Err(e) => return unavailable("finding an account", e),
+    };
+    match crate::storage::roles::grant(&state.db, target.id, agency.id, role, &format!("account:{}", me.id), Utc::now())
+        .await
+    {
+        Ok(new) => {
+            if new {
+                let event = Event {
+                    actor: format!("account:{}", me.id),
+                    action: "role.grant",
+                    target: Some(format!("account:{}", target.id)),
+                    detail: serde_json::json!({ "role": role.name(), "agency": agency.slug }),
+                    source_ip: ip,
+                };
+                super::audit(&state.db, event).await;
+            }
+            see_other(back)
+        }
+        Err(e) => unavailable("granting a role", e),
+    }
+}
+
+/// "Thu hồi": an administrator of the grant's agency revokes it.
+async fn revoke_role(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ClientIp(ip): ClientIp,
+    axum::Form(form): axum::Form<HashMap<String, String>>,
+) -> Response {
+    let (_, me) = match staff(&state, &headers, &form).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let Some(id) = form.get("quyen").and_then(|v| v.parse::<i32>().ok()) else {
+        return see_other("/quan-tri/phan-quyen?loi=quyen");
+    };
+    let grant = match crate::storage::roles::grant_by_id(&state.db, id).await {
+        Ok(Some(g)) => g,
+        Ok(None) => return see_other("/quan-tri/phan-quyen"),
+        Err(e) => return unavailable("reading a grant", e),
+    };
+    match allows(&state.db, me.id, grant.agency_id, Role::Administrator).await {
+        Ok(true) => {}
+        Ok(false) => return forbidden("Chỉ quản trị viên của cơ quan mới thu hồi quyền được."),
+        Err(e) => return unavailable("checking a role", e),
+    }
+    let Some(role) = Role::parse(&grant.role) else { return see_other("/quan-tri/phan-quyen") };
+    match crate::storage::roles::revoke(&state.db, grant.account_id, grant.agency_id, role).await {
+        Ok(_) => {
+            let event = Event {
+                actor: format!("account:{}", me.id),
+                action: "role.revoke",
+                target: Some(format!("account:{}", grant.account_id)),
+                detail: serde_json::json!({ "role": grant.role, "agency_id": grant.agency_id }),
+                source_ip: ip,
+            };
+            super::audit(&state.db, event).await;
+            see_other("/quan-tri/phan-quyen")
+        }
+        Err(e) => unavailable("revoking a role", e),
     }
 }

@@ -99,14 +99,19 @@ pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<(staff_role::Model, O
     Ok(out)
 }
 
-/// The agencies an account works for: those it holds a role for, and their sub-agencies
-/// (one level down: a province's communes), by name.
-pub async fn agencies_of(db: &impl ConnectionTrait, account_id: i32) -> Result<Vec<agency::Model>, StorageError> {
+/// The agencies an account holds at least `at_least` for, and their sub-agencies (one level
+/// down: a province's communes), by name.
+pub async fn agencies_of(
+    db: &impl ConnectionTrait,
+    account_id: i32,
+    at_least: Role,
+) -> Result<Vec<agency::Model>, StorageError> {
     let direct: Vec<i32> = staff_role::Entity::find()
         .filter(staff_role::Column::AccountId.eq(account_id))
         .all(db)
         .await?
         .into_iter()
+        .filter(|g| Role::parse(&g.role).is_some_and(|r| r >= at_least))
         .map(|g| g.agency_id)
         .collect();
     if direct.is_empty() {
@@ -117,6 +122,34 @@ pub async fn agencies_of(db: &impl ConnectionTrait, account_id: i32) -> Result<V
         .order_by_asc(agency::Column::Name)
         .all(db)
         .await?)
+}
+
+/// The grants for these agencies.
+pub async fn grants_for(db: &impl ConnectionTrait, agency_ids: &[i32]) -> Result<Vec<staff_role::Model>, StorageError> {
+    Ok(staff_role::Entity::find()
+        .filter(staff_role::Column::AgencyId.is_in(agency_ids.to_vec()))
+        .order_by_asc(staff_role::Column::AgencyId)
+        .order_by_asc(staff_role::Column::AccountId)
+        .all(db)
+        .await?)
+}
+
+/// A grant by id.
+pub async fn grant_by_id(db: &impl ConnectionTrait, id: i32) -> Result<Option<staff_role::Model>, StorageError> {
+    Ok(staff_role::Entity::find_by_id(id).one(db).await?)
+}
+
+/// Whether the account administers a top-level agency (a province, a ministry): they read the
+/// whole audit log.
+pub async fn administers_top_level(db: &impl ConnectionTrait, account_id: i32) -> Result<bool, StorageError> {
+    for g in staff_role::Entity::find().filter(staff_role::Column::AccountId.eq(account_id)).all(db).await? {
+        if Role::parse(&g.role) == Some(Role::Administrator)
+            && agency::Entity::find_by_id(g.agency_id).one(db).await?.is_some_and(|a| a.parent_id.is_none())
+        {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// Whether the account holds at least `needed` for this agency, directly or through one of
