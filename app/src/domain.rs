@@ -577,6 +577,8 @@ pub struct StaffEditor {
     pub state: String,
     /// Attached files: (address, name, bytes).
     pub attachments: Vec<AttachmentLink>,
+    /// When the open draft will publish itself, if scheduled.
+    pub scheduled_at: Option<DateTime<Utc>>,
     /// Every edition, newest first.
     pub history: Vec<EditionSummary>,
     /// The form token of this session (CSRF).

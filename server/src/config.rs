@@ -32,6 +32,22 @@ pub struct Config {
     pub identity: IdentityConfig,
     /// The portal as the sign-on hub (an OpenID provider) for department services.
     pub hub: HubConfig,
+    /// Publishing straight into the portal.
+    pub publishing: PublishingConfig,
+}
+
+/// Publishing straight into the portal.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct PublishingConfig {
+    /// How often scheduled drafts are checked, in seconds. Default 30.
+    pub schedule_check_secs: u64,
+}
+
+impl Default for PublishingConfig {
+    fn default() -> Self {
+        Self { schedule_check_secs: 30 }
+    }
 }
 
 /// The sign-on hub: department services that sign citizens in through the portal, and how
@@ -403,6 +419,7 @@ impl Default for Config {
             legacy: LegacyConfig::default(),
             identity: IdentityConfig::default(),
             hub: HubConfig::default(),
+            publishing: PublishingConfig::default(),
             crawler: CrawlerConfig {
                 enabled: true,
                 user_agent: concat!("MotCuaBot/", env!("CARGO_PKG_VERSION"), " (+https://example.invalid/motcua)")

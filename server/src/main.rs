@@ -576,6 +576,12 @@ async fn serve(mut config: Config, bind: Option<std::net::SocketAddr>, demo: boo
         Shutdown(stop_rx.clone()),
     ));
 
+    let scheduler = tokio::spawn(staff::publishing::run_schedule(
+        db.clone(),
+        Duration::from_secs(config.publishing.schedule_check_secs.max(1)),
+        Shutdown(stop_rx.clone()),
+    ));
+
     crawl::sync_config_sources(&db, &config.crawler).await.context("invalid crawler source")?;
     let crawler = if config.crawler.enabled {
         let crawler = Arc::new(crawl::Crawler::new(
@@ -617,6 +623,7 @@ async fn serve(mut config: Config, bind: Option<std::net::SocketAddr>, demo: boo
     if let Some(crawler) = crawler {
         let _ = crawler.await;
     }
+    let _ = scheduler.await;
     let _ = sync.await;
     db.close().await?;
     Ok(ExitCode::SUCCESS)

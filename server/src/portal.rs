@@ -569,6 +569,7 @@ impl PortalBackend for PortalService {
             has_draft: open.is_some(),
             public_path: (p.state != "draft").then(|| format!("/tin-tuc/{}", p.slug)),
             state: p.state.clone(),
+            scheduled_at: open.and_then(|e| e.scheduled_at),
             attachments: crate::staff::attachments::of(&self.db, p.id)
                 .await
                 .map_err(unavailable)?

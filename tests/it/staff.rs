@@ -446,3 +446,67 @@ fn administrators_grant_and_revoke_in_the_admin_pages_and_read_the_audit_log() {
     let only = browser.get(format!("{audit}?hanh-dong=role.revoke")).send().expect("audit").text().expect("text");
     assert!(only.contains("role.revoke") && !only.contains(">sign_in<"), "{only}");
 }
+
+#[test]
+fn a_draft_scheduled_for_a_time_publishes_itself_then() {
+    let port = free_port();
+    let provider = provider_for(port);
+    let (site, portal) = portal_serving(
+        &provider.issuer,
+        port,
+        "client_secret_env = \"MOTCUA_TEST_VNEID_SECRET\"\nsigning_algs = [\"ES256\"]",
+        "",
+        &[("MOTCUA_PUBLISHING__SCHEDULE_CHECK_SECS", "1")],
+        |_| {},
+    );
+    let (browser, jar) = browser_with_jar();
+    let login = browser.get(format!("{}/dang-nhap/vneid", portal.base)).send().expect("start");
+    let (steps, callback) = consent_and_come_back(&browser, jar, login, &provider.issuer);
+    assert_eq!(steps.get(&callback).send().expect("callback").status(), 303);
+    run(&site, &["roles", "grant", &format!("vneid:{CITIZEN}"), "publisher", "thanh-pho-hue"]);
+    let home = format!("{}/quan-tri", portal.base);
+    let csrf = hidden_field(&browser.get(&home).send().expect("home").text().expect("text"), "_csrf");
+    let created = post(
+        &steps,
+        &format!("{home}/tin"),
+        &[("_csrf", &csrf), ("co-quan", "thanh-pho-hue"), ("tieu-de", "Thông báo nghỉ Tết")],
+    );
+    let editor = format!("{}{}", portal.base, location(&created));
+    // Vietnam's time, as the form's datetime-local field gives it.
+    let vietnam = |seconds: i64| {
+        (chrono::Utc::now() + chrono::Duration::seconds(seconds) + chrono::Duration::hours(7))
+            .format("%Y-%m-%dT%H:%M:%S")
+            .to_string()
+    };
+    let schedule = |at: &str| {
+        post(
+            &steps,
+            &editor,
+            &[
+                ("_csrf", &csrf),
+                ("tieu-de", "Thông báo nghỉ Tết"),
+                ("noi-dung", "Bộ phận một cửa nghỉ Tết từ 28 tháng Chạp."),
+                ("xuat-ban-luc", at),
+                ("hanh-dong", "hen-gio"),
+            ],
+        )
+    };
+    assert!(location(&schedule(&vietnam(-60))).ends_with("?loi=xuat-ban-luc"), "a time in the past is refused");
+    assert!(location(&schedule("ngày mai")).ends_with("?loi=xuat-ban-luc"), "so is a time that is not one");
+    assert_eq!(location(&schedule(&vietnam(3))), editor.trim_start_matches(&portal.base));
+    let page = browser.get(&editor).send().expect("editor").text().expect("text");
+    assert!(page.contains("sẽ tự xuất bản lúc") && !page.contains("href=\"/tin-tuc/"), "{page}");
+
+    let public = (0..150).find_map(|_| {
+        let page = browser.get(&editor).send().expect("editor").text().expect("text");
+        let found = Regex::new(r#"href="(/tin-tuc/[^"]+)""#).expect("regex").captures(&page).map(|c| c[1].to_string());
+        if found.is_none() {
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        found
+    });
+    let public = public.expect("published by itself within 15 s");
+    assert_eq!(browser.get(format!("{}{public}", portal.base)).send().expect("public").status(), 200);
+    let log = run(&site, &["audit", "list", "--actor", "scheduler"]);
+    assert!(log.contains("publication.publish"), "{log}");
+}

@@ -16,6 +16,14 @@ fn textarea_text(text: &str) -> String {
     html_escape::encode_text(text).into_owned()
 }
 
+/// A moment as Vietnam reads it (UTC+7, no daylight saving).
+fn vietnam_time(t: &chrono::DateTime<chrono::Utc>) -> String {
+    match chrono::FixedOffset::east_opt(7 * 3600) {
+        Some(offset) => t.with_timezone(&offset).format("%H:%M ngày %d/%m/%Y").to_string(),
+        None => t.format("%H:%M UTC ngày %d/%m/%Y").to_string(),
+    }
+}
+
 fn state_name(state: &str) -> &'static str {
     match state {
         "published" => "Đã xuất bản",
@@ -38,6 +46,7 @@ fn problem(code: &str) -> &'static str {
         "vai-tro" => "Chọn vai trò.",
         "nhap" => "Không có bản nháp để xuất bản: hãy sửa và lưu trước.",
         "ghi-chu-go" => "Ghi lý do gỡ cho người đọc.",
+        "xuat-ban-luc" => "Chọn ngày giờ xuất bản trong tương lai.",
         "chua-xuat-ban" => "Tin chưa xuất bản nên không có gì để gỡ.",
         _ => "Không lưu được. Vui lòng thử lại.",
     }
@@ -182,6 +191,11 @@ fn EditorView(e: StaffEditor) -> impl IntoView {
                 <p class="mc-body">"Đã xuất bản."</p>
             </div>
         })}
+        {e.scheduled_at.map(|t| view! {
+            <div class="mc-notification-banner" role="status">
+                <p class="mc-body">{format!("Bản nháp sẽ tự xuất bản lúc {} (giờ Việt Nam).", vietnam_time(&t))}</p>
+            </div>
+        })}
         {e.public_path.clone().map(|p| view! {
             <p class="mc-body">"Trang công khai: " <a class="mc-link" href=p.clone()>{p.clone()}</a></p>
         })}
@@ -213,6 +227,13 @@ fn EditorView(e: StaffEditor) -> impl IntoView {
                     <button class="mc-button" type="submit" name="hanh-dong" value="xuat-ban">"Lưu và xuất bản"</button>
                 })}
             </div>
+            {e.can_publish.then(|| view! {
+                <div class="mc-form-group">
+                    <label class="mc-label" for="xuat-ban-luc">"Hoặc hẹn giờ xuất bản (giờ Việt Nam)"</label>
+                    <input class="mc-input mc-input--width-20" id="xuat-ban-luc" name="xuat-ban-luc" type="datetime-local"/>
+                    <button class="mc-button mc-button--secondary" type="submit" name="hanh-dong" value="hen-gio">"Lưu và hẹn giờ"</button>
+                </div>
+            })}
         </form>
         {(e.can_publish && matches!(e.state.as_str(), "published" | "withdrawn")).then(|| view! {
             <h2 class="mc-heading-m">"Gỡ tin"</h2>

@@ -147,7 +147,8 @@ async fn save(
         Ok(None) => return (StatusCode::NOT_FOUND, "Không có bản tin này.").into_response(),
         Err(e) => return unavailable("reading a publication", e),
     };
-    let to_publish = form.get("hanh-dong").map(String::as_str) == Some("xuat-ban");
+    let action = form.get("hanh-dong").map(String::as_str).unwrap_or("luu");
+    let to_publish = matches!(action, "xuat-ban" | "hen-gio");
     let needed = if to_publish { Role::Publisher } else { Role::Editor };
     match allows(&state.db, account.id, publication.agency_id, needed).await {
         Ok(true) => {}
@@ -162,6 +163,25 @@ async fn save(
         PublishError::NotFound(what) => see_other(&format!("{here}?loi={what}")),
         PublishError::Storage(e) => unavailable("saving a publication", e),
     };
+    if action == "hen-gio" {
+        let Some(at) = form.get("xuat-ban-luc").and_then(|v| vietnam_time(v)) else {
+            return see_other(&format!("{here}?loi=xuat-ban-luc"));
+        };
+        return match publishing::schedule(&state.db, id, account.id, &draft_of(&form), at, now).await {
+            Ok(()) => {
+                let event = Event {
+                    actor: format!("account:{}", account.id),
+                    action: "publication.schedule",
+                    target: Some(format!("publication:{id}")),
+                    detail: serde_json::json!({ "at": at }),
+                    source_ip: ip,
+                };
+                super::audit(&state.db, event).await;
+                see_other(&here)
+            }
+            Err(e) => refused(e),
+        };
+    }
     if let Err(e) = publishing::save(&state.db, id, account.id, &draft_of(&form), now).await {
         return refused(e);
     }
@@ -437,4 +457,13 @@ async fn revoke_role(
         }
         Err(e) => unavailable("revoking a role", e),
     }
+}
+
+/// A `datetime-local` value ("2026-12-24T08:00") read as Vietnam's time (UTC+7).
+fn vietnam_time(value: &str) -> Option<chrono::DateTime<Utc>> {
+    let local = chrono::NaiveDateTime::parse_from_str(value.trim(), "%Y-%m-%dT%H:%M")
+        .or_else(|_| chrono::NaiveDateTime::parse_from_str(value.trim(), "%Y-%m-%dT%H:%M:%S"))
+        .ok()?;
+    let offset = chrono::FixedOffset::east_opt(7 * 3600)?;
+    local.and_local_timezone(offset).single().map(|t| t.with_timezone(&Utc))
 }

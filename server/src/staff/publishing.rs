@@ -156,6 +156,7 @@ async fn new_edition(
         author_account_id: Set(author),
         created_at: Set(now),
         published_at: Set(None),
+        scheduled_at: Set(None),
         ..Default::default()
     }
     .insert(db)
@@ -197,6 +198,8 @@ pub async fn save(
             e.body_markdown = Set(draft.body_markdown.clone());
             e.change_note = Set(draft.change_note.clone().filter(|n| !n.trim().is_empty()));
             e.author_account_id = Set(author);
+            // Saving a draft takes it off the schedule; scheduling is asked for again.
+            e.scheduled_at = Set(None);
             e.update(&txn).await?;
         }
         None => {
@@ -253,6 +256,7 @@ pub async fn publish(db: &DatabaseConnection, id: i32, now: DateTime<Utc>) -> Re
     let mut e: edition::ActiveModel = draft.clone().into();
     e.state = Set("published".into());
     e.published_at = Set(Some(now));
+    e.scheduled_at = Set(None);
     e.update(&txn).await?;
     let mut p: publication::ActiveModel = p.into();
     p.state = Set("published".into());
@@ -261,6 +265,71 @@ pub async fn publish(db: &DatabaseConnection, id: i32, now: DateTime<Utc>) -> Re
     p.update(&txn).await?;
     txn.commit().await?;
     Ok(path)
+}
+
+/// Saves the draft and schedules it to publish itself at `at` (checked now as for
+/// publishing, so the schedule cannot fail later for a missing field).
+pub async fn schedule(
+    db: &DatabaseConnection,
+    id: i32,
+    author: i32,
+    draft: &Draft,
+    at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<(), PublishError> {
+    if at <= now {
+        return Err(FieldError { field: "xuat-ban-luc", message: "Chọn một thời điểm trong tương lai." }.into());
+    }
+    let (_, editions) = get(db, id).await?.ok_or(PublishError::NotFound("tin"))?;
+    draft.validate(true, editions.iter().any(|e| e.published_at.is_some()))?;
+    save(db, id, author, draft, now).await?;
+    let (_, editions) = get(db, id).await?.ok_or(PublishError::NotFound("tin"))?;
+    let open = editions.into_iter().find(|e| e.state == "draft").ok_or(PublishError::NotFound("nhap"))?;
+    let mut e: edition::ActiveModel = open.into();
+    e.scheduled_at = Set(Some(at));
+    e.update(db).await?;
+    Ok(())
+}
+
+/// Publishes every draft whose time has come; returns the publications published.
+pub async fn publish_due(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<Vec<i32>, PublishError> {
+    let due = edition::Entity::find()
+        .filter(edition::Column::State.eq("draft"))
+        .filter(edition::Column::ScheduledAt.lte(now))
+        .all(db)
+        .await?;
+    let mut published = Vec::new();
+    for e in due {
+        match publish(db, e.publication_id, now).await {
+            Ok(path) => {
+                let event = crate::storage::audit::Event {
+                    actor: "scheduler".into(),
+                    action: "publication.publish",
+                    target: Some(format!("publication:{}", e.publication_id)),
+                    detail: serde_json::json!({ "path": path, "scheduled_at": e.scheduled_at }),
+                    source_ip: None,
+                };
+                crate::storage::audit::record(db, event, now).await?;
+                published.push(e.publication_id);
+            }
+            Err(err) => tracing::error!(publication = e.publication_id, "scheduled publishing failed: {err}"),
+        }
+    }
+    Ok(published)
+}
+
+/// Runs inside `serve`: publishes scheduled drafts when their time comes, checking every
+/// `every`, until shutdown.
+pub async fn run_schedule(db: DatabaseConnection, every: std::time::Duration, shutdown: crate::shutdown::Shutdown) {
+    loop {
+        if let Err(e) = publish_due(&db, Utc::now()).await {
+            tracing::error!("scheduled publishing: {e}");
+        }
+        tokio::select! {
+            () = tokio::time::sleep(every) => {}
+            () = shutdown.wait() => return,
+        }
+    }
 }
 
 /// How published content leaves the public.

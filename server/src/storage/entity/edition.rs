@@ -33,6 +33,8 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     /// When published.
     pub published_at: Option<DateTimeUtc>,
+    /// When a draft is to publish itself, if scheduled.
+    pub scheduled_at: Option<DateTimeUtc>,
 }
 
 /// Relations of `editions`.

@@ -13,6 +13,7 @@ mod m20261206_000001_create_hub_tables;
 mod m20261207_000001_create_staff_roles_and_audit_log;
 mod m20261208_000001_create_publishing_tables;
 mod m20261209_000001_create_attachments;
+mod m20261210_000001_add_edition_schedule;
 
 /// All migrations in order.
 pub struct Migrator;
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000001_create_staff_roles_and_audit_log::Migration),
             Box::new(m20261208_000001_create_publishing_tables::Migration),
             Box::new(m20261209_000001_create_attachments::Migration),
+            Box::new(m20261210_000001_add_edition_schedule::Migration),
         ]
     }
 }
