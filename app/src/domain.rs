@@ -457,6 +457,17 @@ pub struct AccountView {
     pub signed_in_at: DateTime<Utc>,
     /// Department services the citizen agreed to sign in to ("Dịch vụ đã kết nối").
     pub connected: Vec<ConnectedService>,
+    /// The form token of this session (CSRF), for signing out and withdrawing consents.
+    pub csrf: String,
+}
+
+/// The "sign out of every service?" page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignOutView {
+    /// Names of the services this session signed in to.
+    pub services: Vec<String>,
+    /// The form token of this session (CSRF).
+    pub csrf: String,
 }
 
 /// A department's online service, as a procedure page names it.

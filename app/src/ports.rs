@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use crate::domain::{
     AccountView, AgencyListing, AgencyPage, Announcement, AuditPage, ConsentRequest, HandOff, HomeData, Procedure,
-    RolesPage, SearchPage, SearchParams, SignInOption, StaffEditor, StaffHome,
+    RolesPage, SearchPage, SearchParams, SignInOption, SignOutView, StaffEditor, StaffHome,
 };
 
 /// Why the backend could not answer. Pages show a "try again" message, never the detail.
@@ -48,9 +48,9 @@ pub trait PortalBackend: Send + Sync + 'static {
     async fn audit_page(&self, session_cookie: &str, action: Option<&str>) -> Result<Option<AuditPage>, BackendError>;
     /// The hand-off to the online service of a procedure; `None` when it has none.
     async fn hand_off(&self, code: &str, session_cookie: Option<&str>) -> Result<Option<HandOff>, BackendError>;
-    /// The names of the services this session signed in to; `None` when it is not a live
-    /// session.
-    async fn signed_in_services(&self, session_cookie: &str) -> Result<Option<Vec<String>>, BackendError>;
+    /// The services this session signed in to, for the sign-out page; `None` when it is not
+    /// a live session.
+    async fn sign_out_view(&self, session_cookie: &str) -> Result<Option<SignOutView>, BackendError>;
     /// A service's request waiting for this session's consent; `None` when the token is
     /// unknown, stale, or another session's.
     async fn consent_request(&self, session_cookie: &str, token: &str) -> Result<Option<ConsentRequest>, BackendError>;

@@ -3,6 +3,7 @@
 
 mod config;
 mod crawl;
+mod csrf;
 mod demo_service;
 mod frequent_queries;
 mod http;

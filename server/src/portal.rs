@@ -8,7 +8,7 @@ use motcua_app::domain::{
     AccountView, Agency, AgencyLevel, AgencyListing, AgencyPage, AgencyRef, Announcement, AttachmentLink, AuditPage,
     AuditRow, ConnectedService, ConsentRequest, DocumentKind, DocumentSummary, EditionSummary, FacetValue, GrantRow,
     HandOff, HomeData, OnlineService, Procedure, RolesPage, SearchHit, SearchPage, SearchParams, SignInOption,
-    StaffEditor, StaffHome, StaffItem,
+    SignOutView, StaffEditor, StaffHome, StaffItem,
 };
 use motcua_app::ports::{BackendError, PortalBackend};
 use motcua_search::{SearchIndex, SearchRequest};
@@ -508,6 +508,9 @@ impl PortalBackend for PortalService {
             created_at: account.created_at,
             signed_in_at: session.created_at,
             connected,
+            csrf: crate::csrf::token(&self.db, &session.id)
+                .await
+                .map_err(|e| BackendError::Unavailable(e.to_string()))?,
         }))
     }
 
@@ -538,7 +541,7 @@ impl PortalBackend for PortalService {
             name: account.name.clone().unwrap_or_else(|| format!("{}:{}", account.provider_id, account.subject)),
             agencies: agencies.into_iter().map(|a| (a.slug, a.name)).collect(),
             items,
-            csrf: crate::staff::csrf::token(&self.db, &session.id).await.map_err(unavailable)?,
+            csrf: crate::csrf::token(&self.db, &session.id).await.map_err(unavailable)?,
         }))
     }
 
@@ -589,7 +592,7 @@ impl PortalBackend for PortalService {
                     published_at: e.published_at,
                 })
                 .collect(),
-            csrf: crate::staff::csrf::token(&self.db, &session.id).await.map_err(unavailable)?,
+            csrf: crate::csrf::token(&self.db, &session.id).await.map_err(unavailable)?,
         }))
     }
 
@@ -621,7 +624,7 @@ impl PortalBackend for PortalService {
         Ok(Some(RolesPage {
             agencies: agencies.into_iter().map(|a| (a.slug, a.name)).collect(),
             grants,
-            csrf: crate::staff::csrf::token(&self.db, &session.id).await.map_err(unavailable)?,
+            csrf: crate::csrf::token(&self.db, &session.id).await.map_err(unavailable)?,
         }))
     }
 
@@ -647,7 +650,7 @@ impl PortalBackend for PortalService {
         Ok(Some(AuditPage { entries }))
     }
 
-    async fn signed_in_services(&self, session_cookie: &str) -> Result<Option<Vec<String>>, BackendError> {
+    async fn sign_out_view(&self, session_cookie: &str) -> Result<Option<SignOutView>, BackendError> {
         let unavailable = |e: &dyn std::fmt::Display| BackendError::Unavailable(e.to_string());
         let Some((session, _)) = self.live_session(session_cookie).await? else { return Ok(None) };
         let mut names = Vec::new();
@@ -655,7 +658,8 @@ impl PortalBackend for PortalService {
             let service = crate::hub::services::find(&self.db, &row.client_id).await.map_err(|e| unavailable(&e))?;
             names.push(service.map_or(row.client_id, |s| s.name));
         }
-        Ok(Some(names))
+        let csrf = crate::csrf::token(&self.db, &session.id).await.map_err(|e| unavailable(&e))?;
+        Ok(Some(SignOutView { services: names, csrf }))
     }
 
     async fn consent_request(&self, session_cookie: &str, token: &str) -> Result<Option<ConsentRequest>, BackendError> {

@@ -334,9 +334,15 @@ fn a_citizen_signs_in_once_and_goes_on_into_two_services_that_see_different_iden
     {
         assert!(account.contains(shown), "{shown}:\n{account}");
     }
+    let forged = steps
+        .post(format!("{}/tai-khoan/dich-vu/thu-hoi", j.portal.base))
+        .form(&[("_csrf", "forged"), ("dich-vu", "dat-dai")])
+        .send()
+        .expect("forged withdrawal");
+    assert_eq!(forged.status(), 403, "a withdrawal needs the account page's form token");
     let withdrawn = steps
         .post(format!("{}/tai-khoan/dich-vu/thu-hoi", j.portal.base))
-        .form(&[("dich-vu", "dat-dai")])
+        .form(&[("_csrf", hidden_field(&account, "_csrf").as_str()), ("dich-vu", "dat-dai")])
         .send()
         .expect("withdraw");
     assert_eq!(location(&withdrawn), "/tai-khoan");
@@ -371,7 +377,7 @@ fn signing_out_at_one_service_signs_out_of_the_portal_every_service_and_the_nati
     let hidden = |name: &str| hidden_field(&page, name);
     let out = steps
         .post(format!("{}/dang-xuat", j.portal.base))
-        .form(&[("dich-vu", hidden("dich-vu")), ("ve", hidden("ve"))])
+        .form(&[("_csrf", hidden("_csrf")), ("dich-vu", hidden("dich-vu")), ("ve", hidden("ve"))])
         .send()
         .expect("sign out");
     let to_provider = location(&out);
@@ -735,7 +741,7 @@ fn the_demo_department_service_shows_the_whole_journey() {
     let hidden = |name: &str| hidden_field(&page, name);
     let out = steps
         .post(format!("{}/dang-xuat", portal.base))
-        .form(&[("dich-vu", hidden("dich-vu")), ("ve", hidden("ve"))])
+        .form(&[("_csrf", hidden("_csrf")), ("dich-vu", hidden("dich-vu")), ("ve", hidden("ve"))])
         .send()
         .expect("confirm");
     assert!(location(&out).starts_with(&format!("{}/session/end?", provider.issuer)), "{}", location(&out));
@@ -872,7 +878,7 @@ fn signing_out_at_the_rust_service_signs_out_everywhere_too() {
     assert_eq!(hidden("dich-vu"), "dat-dai");
     let out = steps
         .post(format!("{}/dang-xuat", j.portal.base))
-        .form(&[("dich-vu", hidden("dich-vu")), ("ve", hidden("ve"))])
+        .form(&[("_csrf", hidden("_csrf")), ("dich-vu", hidden("dich-vu")), ("ve", hidden("ve"))])
         .send()
         .expect("sign out");
     let provider_page = browser.get(location(&out)).send().expect("provider logout").text().expect("text");

@@ -300,7 +300,12 @@ fn a_citizen_signs_in_sees_the_account_and_signs_out() {
     assert!(!replay.headers().contains_key("set-cookie"));
 
     // Signing out ends the session here and goes on to the provider's logout.
-    let out = steps.post(format!("{}/dang-xuat", portal.base)).send().expect("sign out");
+    // Signing out needs the account page's form token: a forged one changes nothing.
+    let csrf = crate::hub::hidden_field(&account, "_csrf");
+    let forged = steps.post(format!("{}/dang-xuat", portal.base)).form(&[("_csrf", "forged")]).send().expect("forged");
+    assert_eq!(forged.status(), 403);
+    let out =
+        steps.post(format!("{}/dang-xuat", portal.base)).form(&[("_csrf", csrf.as_str())]).send().expect("sign out");
     assert_eq!(out.status(), 303);
     let to = out.headers()["location"].to_str().expect("location").to_string();
     assert!(to.starts_with(&format!("{}/session/end?id_token_hint=", provider.issuer)), "{to}");

@@ -109,8 +109,9 @@ fn AccountDetails(a: AccountView) -> impl IntoView {
                 </div>
             }).collect_view()}
         </dl>
-        <ConnectedServices services=a.connected/>
+        <ConnectedServices services=a.connected csrf=a.csrf.clone()/>
         <form method="post" action="/dang-xuat">
+            <input type="hidden" name="_csrf" value=a.csrf.clone()/>
             <button class="mc-button mc-button--secondary" type="submit">"Đăng xuất"</button>
         </form>
     }
@@ -119,7 +120,7 @@ fn AccountDetails(a: AccountView) -> impl IntoView {
 /// "Dịch vụ đã kết nối": each service the citizen let sign them in, what it may learn, and
 /// a button that withdraws the consent (the service must ask again).
 #[component]
-fn ConnectedServices(services: Vec<ConnectedService>) -> impl IntoView {
+fn ConnectedServices(services: Vec<ConnectedService>, csrf: String) -> impl IntoView {
     view! {
         <h2 class="mc-heading-m">"Dịch vụ đã kết nối"</h2>
         {if services.is_empty() {
@@ -135,6 +136,7 @@ fn ConnectedServices(services: Vec<ConnectedService>) -> impl IntoView {
                                 "Đồng ý ngày " {format_date(&s.granted_at)} "; đăng nhập gần nhất " {format_date(&s.last_used_at)}
                             </p>
                             <form method="post" action="/tai-khoan/dich-vu/thu-hoi">
+                                <input type="hidden" name="_csrf" value=csrf.clone()/>
                                 <input type="hidden" name="dich-vu" value=s.client_id/>
                                 <button class="mc-button mc-button--warning" type="submit">"Thu hồi quyền truy cập"</button>
                             </form>
@@ -160,13 +162,14 @@ pub fn SignOutPage() -> impl IntoView {
         {awaited(
             async move {
                 match cookie {
-                    Some(c) => portal.signed_in_services(&c).await,
+                    Some(c) => portal.sign_out_view(&c).await,
                     None => Ok(None),
                 }
             },
-            move |services| match services {
-                Some(services) => {
+            move |view| match view {
+                Some(v) => {
                     let hidden = hidden.clone();
+                    let services = v.services;
                     view! {
                         <h1 class="mc-heading-l">"Đăng xuất khỏi tất cả dịch vụ?"</h1>
                         {if services.is_empty() {
@@ -180,6 +183,7 @@ pub fn SignOutPage() -> impl IntoView {
                             }.into_any()
                         }}
                         <form method="post" action="/dang-xuat">
+                            <input type="hidden" name="_csrf" value=v.csrf/>
                             {hidden.into_iter().map(|(k, v)| view! { <input type="hidden" name=k value=v/> }).collect_view()}
                             <div class="mc-button-group">
                                 <button class="mc-button" type="submit">"Đăng xuất khỏi tất cả"</button>

@@ -469,11 +469,19 @@ async fn withdraw_consent(
     ClientIp(ip): ClientIp,
     axum::Form(form): axum::Form<HashMap<String, String>>,
 ) -> Response {
-    let account = match current_session(&state, &headers).await {
-        Ok(Some((_, a))) => a,
+    let (session, account) = match current_session(&state, &headers).await {
+        Ok(Some(c)) => c,
         Ok(None) => return see_other("/tai-khoan"),
         Err(e) => return unavailable("reading the session", e),
     };
+    match crate::csrf::check(&state.db, &session.id, form.get("_csrf").map(String::as_str)).await {
+        Ok(true) => {}
+        Ok(false) => {
+            return (StatusCode::FORBIDDEN, "Biểu mẫu đã hết hạn. Hãy tải lại trang Tài khoản và thử lại.")
+                .into_response();
+        }
+        Err(e) => return unavailable("checking a form token", e),
+    }
     let Some(client_id) = form.get("dich-vu") else { return see_other("/tai-khoan") };
     match store::revoke_consent(&state.db, account.id, client_id).await {
         Ok(true) => {

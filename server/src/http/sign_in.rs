@@ -166,6 +166,36 @@ async fn sign_out(
         }
     }
     let service_state = form.get("state").map(String::as_str);
+    // A live session is ended only by a form of its own (CSRF): a cross-site POST cannot sign
+    // the citizen out. Without a live session there is nothing to protect.
+    if let Some(cookie) = session_cookie(&headers) {
+        let idle = chrono::Duration::minutes(i64::try_from(state.config.identity.session_idle_minutes).unwrap_or(30));
+        match store::live_session(&state.db, &cookie, idle, Utc::now()).await {
+            Ok(Some((session, _))) => {
+                match crate::csrf::check(&state.db, &session.id, form.get("_csrf").map(String::as_str)).await {
+                    Ok(true) => {}
+                    Ok(false) => {
+                        return (
+                            StatusCode::FORBIDDEN,
+                            "Biểu mẫu đã hết hạn. Hãy tải lại trang Tài khoản và đăng xuất lại.",
+                        )
+                            .into_response();
+                    }
+                    Err(e) => {
+                        tracing::error!("checking a form token: {e}");
+                        return (StatusCode::SERVICE_UNAVAILABLE, "Không đăng xuất được lúc này, vui lòng thử lại.")
+                            .into_response();
+                    }
+                }
+            }
+            Ok(None) => {}
+            Err(e) => {
+                tracing::error!("reading a session: {e}");
+                return (StatusCode::SERVICE_UNAVAILABLE, "Không đăng xuất được lúc này, vui lòng thử lại.")
+                    .into_response();
+            }
+        }
+    }
     let ended = match session_cookie(&headers) {
         Some(c) => match store::end_session(&state.db, &c).await {
             Ok(s) => s,

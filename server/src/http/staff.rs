@@ -14,8 +14,9 @@ use motcua_app::ports::session_cookie;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::{AppState, ClientIp};
+use crate::csrf;
+use crate::staff::attachments;
 use crate::staff::publishing::{self, Draft, PublishError, Unpublish};
-use crate::staff::{attachments, csrf};
 use crate::storage::audit::Event;
 use crate::storage::entity::{account, agency, session};
 use crate::storage::roles::{Role, allows};

@@ -4,5 +4,4 @@
 
 pub mod attachments;
 pub mod commands;
-pub mod csrf;
 pub mod publishing;

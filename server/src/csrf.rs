@@ -1,4 +1,4 @@
-//! CSRF tokens for the staff's forms: a keyed hash of the session, so a token is good for
+//! CSRF tokens for every state-changing form: a keyed hash of the session, so a token is good for
 //! its session only and needs no storage. The key is made once and kept in the database,
 //! shared by every node.
 
