@@ -9,21 +9,8 @@ use crate::identity::{CITIZEN, browser_with_jar, consent_and_come_back, portal_s
 
 #[test]
 fn roles_are_granted_to_signed_in_accounts_and_every_change_is_in_the_audit_log() {
-    let port = free_port();
-    let provider = provider_for(port);
-    let (site, portal) = portal_serving(
-        &provider.issuer,
-        port,
-        "client_secret_env = \"MOTCUA_TEST_VNEID_SECRET\"\nsigning_algs = [\"ES256\"]",
-        "",
-        &[],
-        |_| {},
-    );
     // The staff member signs in once; then an administrator can name them.
-    let (browser, jar) = browser_with_jar();
-    let login = browser.get(format!("{}/dang-nhap/vneid", portal.base)).send().expect("start");
-    let (steps, callback) = consent_and_come_back(&browser, jar, login, &provider.issuer);
-    assert_eq!(steps.get(&callback).send().expect("callback").status(), 303);
+    let Staffed { site, .. } = signed_in(&[]);
     let account = format!("vneid:{CITIZEN}");
     let accounts = run(&site, &["roles", "accounts"]);
     assert!(accounts.contains(&account) && accounts.contains("Nguyễn Thị Hoà"), "{accounts}");
@@ -64,6 +51,36 @@ fn roles_are_granted_to_signed_in_accounts_and_every_change_is_in_the_audit_log(
     assert!(!run(&site, &["roles", "list"]).contains(&account));
 }
 
+/// A portal with the stand-in national login, and a browser signed in to it as [`CITIZEN`]
+/// (with no role yet).
+struct Staffed {
+    _provider: motcua_tests::oidc_peers::NationalLogin,
+    site: motcua_tests::Site,
+    portal: motcua_tests::Server,
+    /// Follows redirects.
+    browser: reqwest::blocking::Client,
+    /// Does not: shows where a POST leads.
+    steps: reqwest::blocking::Client,
+}
+
+fn signed_in(env: &[(&str, &str)]) -> Staffed {
+    let port = free_port();
+    let provider = provider_for(port);
+    let (site, portal) = portal_serving(
+        &provider.issuer,
+        port,
+        "client_secret_env = \"MOTCUA_TEST_VNEID_SECRET\"\nsigning_algs = [\"ES256\"]",
+        "",
+        env,
+        |_| {},
+    );
+    let (browser, jar) = browser_with_jar();
+    let login = browser.get(format!("{}/dang-nhap/vneid", portal.base)).send().expect("start");
+    let (steps, callback) = consent_and_come_back(&browser, jar, login, &provider.issuer);
+    assert_eq!(steps.get(&callback).send().expect("callback").status(), 303);
+    Staffed { _provider: provider, site, portal, browser, steps }
+}
+
 /// POSTs a staff form without following the answer.
 fn post(client: &reqwest::blocking::Client, url: &str, form: &[(&str, &str)]) -> reqwest::blocking::Response {
     client.post(url).form(form).send().expect("post")
@@ -75,20 +92,7 @@ fn location(r: &reqwest::blocking::Response) -> String {
 
 #[test]
 fn an_editor_drafts_a_publisher_publishes_and_search_finds_it_with_every_post_checked() {
-    let port = free_port();
-    let provider = provider_for(port);
-    let (site, portal) = portal_serving(
-        &provider.issuer,
-        port,
-        "client_secret_env = \"MOTCUA_TEST_VNEID_SECRET\"\nsigning_algs = [\"ES256\"]",
-        "",
-        &[],
-        |_| {},
-    );
-    let (browser, jar) = browser_with_jar();
-    let login = browser.get(format!("{}/dang-nhap/vneid", portal.base)).send().expect("start");
-    let (steps, callback) = consent_and_come_back(&browser, jar, login, &provider.issuer);
-    assert_eq!(steps.get(&callback).send().expect("callback").status(), 303);
+    let Staffed { site, portal, browser, steps, .. } = signed_in(&[]);
     let account = format!("vneid:{CITIZEN}");
     let home = format!("{}/quan-tri", portal.base);
 
@@ -224,20 +228,7 @@ fn an_editor_drafts_a_publisher_publishes_and_search_finds_it_with_every_post_ch
 
 #[test]
 fn every_staff_page_and_post_answers_as_the_role_allows_including_posts_the_ui_never_offers() {
-    let port = free_port();
-    let provider = provider_for(port);
-    let (site, portal) = portal_serving(
-        &provider.issuer,
-        port,
-        "client_secret_env = \"MOTCUA_TEST_VNEID_SECRET\"\nsigning_algs = [\"ES256\"]",
-        "",
-        &[],
-        |_| {},
-    );
-    let (browser, jar) = browser_with_jar();
-    let login = browser.get(format!("{}/dang-nhap/vneid", portal.base)).send().expect("start");
-    let (steps, callback) = consent_and_come_back(&browser, jar, login, &provider.issuer);
-    assert_eq!(steps.get(&callback).send().expect("callback").status(), 303);
+    let Staffed { site, portal, browser, steps, .. } = signed_in(&[]);
     let account = format!("vneid:{CITIZEN}");
     let home = format!("{}/quan-tri", portal.base);
     let (province, commune) = ("thanh-pho-hue", "phuong-vy-da-hue");
@@ -322,20 +313,7 @@ fn every_staff_page_and_post_answers_as_the_role_allows_including_posts_the_ui_n
 
 #[test]
 fn attachments_are_checked_by_their_content_and_served_with_their_real_type() {
-    let port = free_port();
-    let provider = provider_for(port);
-    let (site, portal) = portal_serving(
-        &provider.issuer,
-        port,
-        "client_secret_env = \"MOTCUA_TEST_VNEID_SECRET\"\nsigning_algs = [\"ES256\"]",
-        "",
-        &[],
-        |_| {},
-    );
-    let (browser, jar) = browser_with_jar();
-    let login = browser.get(format!("{}/dang-nhap/vneid", portal.base)).send().expect("start");
-    let (steps, callback) = consent_and_come_back(&browser, jar, login, &provider.issuer);
-    assert_eq!(steps.get(&callback).send().expect("callback").status(), 303);
+    let Staffed { site, portal, browser, steps, .. } = signed_in(&[]);
     run(&site, &["roles", "grant", &format!("vneid:{CITIZEN}"), "editor", "thanh-pho-hue"]);
     let home = format!("{}/quan-tri", portal.base);
     let csrf = hidden_field(&browser.get(&home).send().expect("home").text().expect("text"), "_csrf");
@@ -386,20 +364,7 @@ fn attachments_are_checked_by_their_content_and_served_with_their_real_type() {
 
 #[test]
 fn administrators_grant_and_revoke_in_the_admin_pages_and_read_the_audit_log() {
-    let port = free_port();
-    let provider = provider_for(port);
-    let (site, portal) = portal_serving(
-        &provider.issuer,
-        port,
-        "client_secret_env = \"MOTCUA_TEST_VNEID_SECRET\"\nsigning_algs = [\"ES256\"]",
-        "",
-        &[],
-        |_| {},
-    );
-    let (browser, jar) = browser_with_jar();
-    let login = browser.get(format!("{}/dang-nhap/vneid", portal.base)).send().expect("start");
-    let (steps, callback) = consent_and_come_back(&browser, jar, login, &provider.issuer);
-    assert_eq!(steps.get(&callback).send().expect("callback").status(), 303);
+    let Staffed { site, portal, browser, steps, .. } = signed_in(&[]);
     let account = format!("vneid:{CITIZEN}");
     let roles = format!("{}/quan-tri/phan-quyen", portal.base);
     let audit = format!("{}/quan-tri/nhat-ky", portal.base);
@@ -449,20 +414,7 @@ fn administrators_grant_and_revoke_in_the_admin_pages_and_read_the_audit_log() {
 
 #[test]
 fn a_draft_scheduled_for_a_time_publishes_itself_then() {
-    let port = free_port();
-    let provider = provider_for(port);
-    let (site, portal) = portal_serving(
-        &provider.issuer,
-        port,
-        "client_secret_env = \"MOTCUA_TEST_VNEID_SECRET\"\nsigning_algs = [\"ES256\"]",
-        "",
-        &[("MOTCUA_PUBLISHING__SCHEDULE_CHECK_SECS", "1")],
-        |_| {},
-    );
-    let (browser, jar) = browser_with_jar();
-    let login = browser.get(format!("{}/dang-nhap/vneid", portal.base)).send().expect("start");
-    let (steps, callback) = consent_and_come_back(&browser, jar, login, &provider.issuer);
-    assert_eq!(steps.get(&callback).send().expect("callback").status(), 303);
+    let Staffed { site, portal, browser, steps, .. } = signed_in(&[("MOTCUA_PUBLISHING__SCHEDULE_CHECK_SECS", "1")]);
     run(&site, &["roles", "grant", &format!("vneid:{CITIZEN}"), "publisher", "thanh-pho-hue"]);
     let home = format!("{}/quan-tri", portal.base);
     let csrf = hidden_field(&browser.get(&home).send().expect("home").text().expect("text"), "_csrf");

@@ -132,6 +132,28 @@ async fn create(
     }
 }
 
+/// The publication a form acts on, if this staff member holds `needed` for its agency.
+async fn publication_for(
+    state: &AppState,
+    account_id: i32,
+    id: i32,
+    needed: Role,
+) -> Result<crate::storage::entity::publication::Model, Response> {
+    let publication = match publishing::get(&state.db, id).await {
+        Ok(Some((p, _))) => p,
+        Ok(None) => return Err((StatusCode::NOT_FOUND, "Không có bản tin này.").into_response()),
+        Err(e) => return Err(unavailable("reading a publication", e)),
+    };
+    match allows(&state.db, account_id, publication.agency_id, needed).await {
+        Ok(true) => Ok(publication),
+        Ok(false) => Err(forbidden(match needed {
+            Role::Editor => "Bạn không được giao quyền biên tập cho cơ quan này.",
+            _ => "Bạn không được giao quyền xuất bản hay gỡ tin cho cơ quan này.",
+        })),
+        Err(e) => Err(unavailable("checking a role", e)),
+    }
+}
+
 async fn save(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -143,19 +165,11 @@ async fn save(
         Ok(s) => s,
         Err(r) => return r,
     };
-    let publication = match publishing::get(&state.db, id).await {
-        Ok(Some((p, _))) => p,
-        Ok(None) => return (StatusCode::NOT_FOUND, "Không có bản tin này.").into_response(),
-        Err(e) => return unavailable("reading a publication", e),
-    };
     let action = form.get("hanh-dong").map(String::as_str).unwrap_or("luu");
     let to_publish = matches!(action, "xuat-ban" | "hen-gio");
     let needed = if to_publish { Role::Publisher } else { Role::Editor };
-    match allows(&state.db, account.id, publication.agency_id, needed).await {
-        Ok(true) => {}
-        Ok(false) if to_publish => return forbidden("Bạn không được giao quyền xuất bản cho cơ quan này."),
-        Ok(false) => return forbidden("Bạn không được giao quyền biên tập cho cơ quan này."),
-        Err(e) => return unavailable("checking a role", e),
+    if let Err(refused) = publication_for(&state, account.id, id, needed).await {
+        return refused;
     }
     let now = Utc::now();
     let here = format!("/quan-tri/tin/{id}");
@@ -226,15 +240,8 @@ async fn unpublish(
         Ok(s) => s,
         Err(r) => return r,
     };
-    let publication = match publishing::get(&state.db, id).await {
-        Ok(Some((p, _))) => p,
-        Ok(None) => return (StatusCode::NOT_FOUND, "Không có bản tin này.").into_response(),
-        Err(e) => return unavailable("reading a publication", e),
-    };
-    match allows(&state.db, account.id, publication.agency_id, Role::Publisher).await {
-        Ok(true) => {}
-        Ok(false) => return forbidden("Bạn không được giao quyền gỡ tin cho cơ quan này."),
-        Err(e) => return unavailable("checking a role", e),
+    if let Err(refused) = publication_for(&state, account.id, id, Role::Publisher).await {
+        return refused;
     }
     let how = match form.get("cach").map(String::as_str) {
         Some("xoa") => Unpublish::Gone,
@@ -298,15 +305,8 @@ async fn upload(
         Ok(s) => s,
         Err(r) => return r,
     };
-    let publication = match publishing::get(&state.db, id).await {
-        Ok(Some((p, _))) => p,
-        Ok(None) => return (StatusCode::NOT_FOUND, "Không có bản tin này.").into_response(),
-        Err(e) => return unavailable("reading a publication", e),
-    };
-    match allows(&state.db, account.id, publication.agency_id, Role::Editor).await {
-        Ok(true) => {}
-        Ok(false) => return forbidden("Bạn không được giao quyền biên tập cho cơ quan này."),
-        Err(e) => return unavailable("checking a role", e),
+    if let Err(refused) = publication_for(&state, account.id, id, Role::Editor).await {
+        return refused;
     }
     let Some((file_name, bytes)) = file else {
         return message_page(StatusCode::BAD_REQUEST, "Không tải lên được", "Chọn một tệp để tải lên.");
