@@ -67,6 +67,13 @@ pub struct HubConfig {
     pub services: Vec<ServiceConfig>,
 }
 
+impl HubConfig {
+    /// How long access and ID tokens live.
+    pub fn token_lifetime(&self) -> chrono::Duration {
+        chrono::Duration::minutes(i64::try_from(self.token_minutes).unwrap_or(10))
+    }
+}
+
 impl Default for HubConfig {
     fn default() -> Self {
         Self {
@@ -89,6 +96,17 @@ pub enum ServiceAuth {
     ClientSecretPost,
     /// A JWT signed with the service's key, checked against its JWKS.
     PrivateKeyJwt,
+}
+
+impl ServiceAuth {
+    /// The method's name, as registrations and discovery spell it.
+    pub fn name(self) -> &'static str {
+        match self {
+            ServiceAuth::ClientSecretBasic => "client_secret_basic",
+            ServiceAuth::ClientSecretPost => "client_secret_post",
+            ServiceAuth::PrivateKeyJwt => "private_key_jwt",
+        }
+    }
 }
 
 /// Whether a service sees the citizen under an identifier of its own sector (so services
@@ -289,6 +307,11 @@ impl Default for IdentityConfig {
 }
 
 impl IdentityConfig {
+    /// Time without a request after which a session ends.
+    pub fn session_idle(&self) -> chrono::Duration {
+        chrono::Duration::minutes(i64::try_from(self.session_idle_minutes).unwrap_or(i64::MAX / 60_000))
+    }
+
     /// The provider with this id.
     pub fn provider(&self, id: &str) -> Option<&ProviderConfig> {
         self.providers.iter().find(|p| p.id == id)

@@ -28,5 +28,5 @@ pub async fn token(db: &impl ConnectionTrait, session_id: &str) -> Result<String
 pub async fn check(db: &impl ConnectionTrait, session_id: &str, sent: Option<&str>) -> Result<bool, StorageError> {
     let Some(sent) = sent else { return Ok(false) };
     let expected = token(db, session_id).await?;
-    Ok(sent.len() == expected.len() && sent.bytes().zip(expected.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0)
+    Ok(crate::storage::identity::same_secret(sent, &expected))
 }

@@ -61,9 +61,7 @@ impl PortalService {
         cookie: &str,
     ) -> Result<Option<(crate::storage::entity::session::Model, crate::storage::entity::account::Model)>, BackendError>
     {
-        let idle =
-            chrono::Duration::minutes(i64::try_from(self.identity.session_idle_minutes).unwrap_or(i64::MAX / 60_000));
-        crate::storage::identity::live_session(&self.db, cookie, idle, chrono::Utc::now())
+        crate::storage::identity::live_session(&self.db, cookie, self.identity.session_idle(), chrono::Utc::now())
             .await
             .map_err(|e| BackendError::Unavailable(e.to_string()))
     }

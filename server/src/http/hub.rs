@@ -10,10 +10,9 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use chrono::Utc;
-use motcua_app::ports::session_cookie;
 use sea_orm::EntityTrait;
 
-use super::{AppState, ClientIp};
+use super::{AppState, ClientIp, current_session, no_store, see_other};
 use crate::hub::authorize::{self, AuthRequest, AuthorizeError, Decision, LOGIN_AFTER, SessionFacts};
 use crate::hub::services::{self, SCOPES};
 use crate::hub::token::{self, TokenError};
@@ -21,7 +20,6 @@ use crate::hub::{Hub, keys};
 use crate::storage::audit::Event;
 use crate::storage::entity::{account, hub_code, session};
 use crate::storage::hub as store;
-use crate::storage::identity as sessions;
 
 /// The routes, on the shared state.
 pub fn routes(state: AppState) -> Router {
@@ -38,20 +36,6 @@ pub fn routes(state: AppState) -> Router {
         .route("/oidc/logout", get(end_session_endpoint).post(end_session_endpoint))
         .route("/nop-truc-tuyen/{code}/tiep-tuc", get(hand_off))
         .with_state(state)
-}
-
-fn no_store(mut response: Response) -> Response {
-    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response.headers_mut().insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
-    response
-}
-
-fn see_other(location: &str) -> Response {
-    let mut response = StatusCode::SEE_OTHER.into_response();
-    if let Ok(value) = HeaderValue::from_str(location) {
-        response.headers_mut().insert(header::LOCATION, value);
-    }
-    no_store(response)
 }
 
 fn json(status: StatusCode, body: serde_json::Value) -> Response {
@@ -146,16 +130,6 @@ async fn authorize_endpoint(
     axum::Form(params): axum::Form<HashMap<String, String>>,
 ) -> Response {
     authorize(state, headers, params).await
-}
-
-/// The citizen's live session and account, if any.
-async fn current_session(
-    state: &AppState,
-    headers: &HeaderMap,
-) -> Result<Option<(session::Model, account::Model)>, crate::storage::StorageError> {
-    let Some(cookie) = session_cookie(headers) else { return Ok(None) };
-    let idle = chrono::Duration::minutes(i64::try_from(state.config.identity.session_idle_minutes).unwrap_or(30));
-    sessions::live_session(&state.db, &cookie, idle, Utc::now()).await
 }
 
 async fn authorize(state: AppState, headers: HeaderMap, params: HashMap<String, String>) -> Response {

@@ -89,6 +89,36 @@ async fn embedded_autocomplete() -> impl IntoResponse {
     ([(header::CONTENT_TYPE, HeaderValue::from_static("text/javascript; charset=utf-8"))], EMBEDDED_AUTOCOMPLETE)
 }
 
+/// Marks a response as never to be cached (tokens, redirects carrying codes, session pages).
+pub fn no_store(mut response: axum::response::Response) -> axum::response::Response {
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response.headers_mut().insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
+    response
+}
+
+/// A 303 to `location`, not cached: the answer to every form post and sign-in step.
+pub fn see_other(location: &str) -> axum::response::Response {
+    let mut response = axum::http::StatusCode::SEE_OTHER.into_response();
+    if let Ok(value) = HeaderValue::from_str(location) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    no_store(response)
+}
+
+/// The live session of the request's cookie and its account, if any (an idle or expired
+/// session is ended on the way).
+pub async fn current_session(
+    state: &AppState,
+    headers: &axum::http::HeaderMap,
+) -> Result<
+    Option<(crate::storage::entity::session::Model, crate::storage::entity::account::Model)>,
+    crate::storage::StorageError,
+> {
+    let Some(cookie) = motcua_app::ports::session_cookie(headers) else { return Ok(None) };
+    crate::storage::identity::live_session(&state.db, &cookie, state.config.identity.session_idle(), chrono::Utc::now())
+        .await
+}
+
 /// The client's address, for the audit log (absent when the router runs without
 /// connection info, as in some tests).
 pub struct ClientIp(pub Option<String>);

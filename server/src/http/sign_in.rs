@@ -14,7 +14,7 @@ use axum::routing::{get, post};
 use chrono::Utc;
 use motcua_app::ports::{return_path, session_cookie, session_cookie_name};
 
-use super::{AppState, ClientIp};
+use super::{AppState, ClientIp, see_other};
 use crate::identity::relying_party::{LoginError, RelyingParty, StartOptions};
 use crate::storage::audit::Event;
 use crate::storage::identity::{self as store, NewSession};
@@ -52,15 +52,6 @@ pub fn routes(state: AppState) -> Router {
         .route(SIGNED_OUT_PATH, get(signed_out))
         .route("/.well-known/jwks.json", get(public_keys))
         .with_state(state)
-}
-
-fn see_other(location: &str) -> Response {
-    let mut response = StatusCode::SEE_OTHER.into_response();
-    if let Ok(value) = HeaderValue::from_str(location) {
-        response.headers_mut().insert(header::LOCATION, value);
-    }
-    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
 }
 
 /// Back to the sign-in page with the reason, keeping nothing of the failed attempt.
@@ -168,32 +159,29 @@ async fn sign_out(
     let service_state = form.get("state").map(String::as_str);
     // A live session is ended only by a form of its own (CSRF): a cross-site POST cannot sign
     // the citizen out. Without a live session there is nothing to protect.
-    if let Some(cookie) = session_cookie(&headers) {
-        let idle = chrono::Duration::minutes(i64::try_from(state.config.identity.session_idle_minutes).unwrap_or(30));
-        match store::live_session(&state.db, &cookie, idle, Utc::now()).await {
-            Ok(Some((session, _))) => {
-                match crate::csrf::check(&state.db, &session.id, form.get("_csrf").map(String::as_str)).await {
-                    Ok(true) => {}
-                    Ok(false) => {
-                        return (
-                            StatusCode::FORBIDDEN,
-                            "Biểu mẫu đã hết hạn. Hãy tải lại trang Tài khoản và đăng xuất lại.",
-                        )
-                            .into_response();
-                    }
-                    Err(e) => {
-                        tracing::error!("checking a form token: {e}");
-                        return (StatusCode::SERVICE_UNAVAILABLE, "Không đăng xuất được lúc này, vui lòng thử lại.")
-                            .into_response();
-                    }
+    match super::current_session(&state, &headers).await {
+        Ok(Some((session, _))) => {
+            match crate::csrf::check(&state.db, &session.id, form.get("_csrf").map(String::as_str)).await {
+                Ok(true) => {}
+                Ok(false) => {
+                    return (
+                        StatusCode::FORBIDDEN,
+                        "Biểu mẫu đã hết hạn. Hãy tải lại trang Tài khoản và đăng xuất lại.",
+                    )
+                        .into_response();
+                }
+                Err(e) => {
+                    tracing::error!("checking a form token: {e}");
+                    return (StatusCode::SERVICE_UNAVAILABLE, "Không đăng xuất được lúc này, vui lòng thử lại.")
+                        .into_response();
                 }
             }
-            Ok(None) => {}
-            Err(e) => {
-                tracing::error!("reading a session: {e}");
-                return (StatusCode::SERVICE_UNAVAILABLE, "Không đăng xuất được lúc này, vui lòng thử lại.")
-                    .into_response();
-            }
+        }
+        Ok(None) => {}
+        Err(e) => {
+            tracing::error!("reading a session: {e}");
+            return (StatusCode::SERVICE_UNAVAILABLE, "Không đăng xuất được lúc này, vui lòng thử lại.")
+                .into_response();
         }
     }
     let ended = match session_cookie(&headers) {

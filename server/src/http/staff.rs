@@ -10,10 +10,9 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::post;
 use chrono::Utc;
-use motcua_app::ports::session_cookie;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
-use super::{AppState, ClientIp};
+use super::{AppState, ClientIp, current_session, see_other};
 use crate::csrf;
 use crate::staff::attachments;
 use crate::staff::publishing::{self, Draft, PublishError, Unpublish};
@@ -35,10 +34,6 @@ pub fn routes(state: AppState) -> Router {
         .route("/quan-tri/phan-quyen", post(grant_role))
         .route("/quan-tri/phan-quyen/thu-hoi", post(revoke_role))
         .with_state(state)
-}
-
-fn see_other(location: &str) -> Response {
-    (StatusCode::SEE_OTHER, [(axum::http::header::LOCATION, location.to_string())]).into_response()
 }
 
 fn forbidden(why: &str) -> Response {
@@ -67,11 +62,7 @@ async fn staff(
     headers: &HeaderMap,
     form: &HashMap<String, String>,
 ) -> Result<(session::Model, account::Model), Response> {
-    let Some(cookie) = session_cookie(headers) else { return Err(see_other("/dang-nhap?ve=/quan-tri")) };
-    let idle = chrono::Duration::minutes(i64::try_from(state.config.identity.session_idle_minutes).unwrap_or(30));
-    let live = crate::storage::identity::live_session(&state.db, &cookie, idle, Utc::now())
-        .await
-        .map_err(|e| unavailable("reading the session", e))?;
+    let live = current_session(state, headers).await.map_err(|e| unavailable("reading the session", e))?;
     let Some((s, a)) = live else { return Err(see_other("/dang-nhap?ve=/quan-tri")) };
     let good = csrf::check(&state.db, &s.id, form.get("_csrf").map(String::as_str))
         .await

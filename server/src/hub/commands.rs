@@ -209,7 +209,7 @@ pub async fn run_services(db: &DatabaseConnection, action: ServiceCommand) -> an
                     "{}\t{}\t{}\t{}\t{}\t{}",
                     s.client_id,
                     s.name,
-                    serde_json::to_value(s.auth)?.as_str().unwrap_or_default(),
+                    s.auth.name(),
                     s.scopes.join(" "),
                     s.redirect_uris.join(" "),
                     s.source
@@ -251,10 +251,7 @@ pub async fn run_services(db: &DatabaseConnection, action: ServiceCommand) -> an
 
 /// Runs `motcua keys …`.
 pub async fn run_keys(db: &DatabaseConnection, config: &Config, action: KeyCommand) -> anyhow::Result<ExitCode> {
-    let kek = keys::KeyEncryptionKey::load(
-        &config.hub.key_encryption_key_env,
-        &config.data_dir.join("hub-key-encryption.key"),
-    )?;
+    let kek = keys::KeyEncryptionKey::from_config(config)?;
     let now = Utc::now();
     keys::ensure(db, &kek, now).await?;
     match action {
@@ -265,7 +262,7 @@ pub async fn run_keys(db: &DatabaseConnection, config: &Config, action: KeyComma
             }
         }
         KeyCommand::Rotate => {
-            let signing = keys::rotate(db, &kek, now).await?;
+            let signing = keys::rotate(db, &kek, config.hub.token_lifetime(), now).await?;
             record(db, "keys.rotate", "hub", serde_json::json!({ "now_signing": signing })).await?;
             println!("now signing with {}", signing.join(", "));
             println!(

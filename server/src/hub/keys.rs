@@ -14,7 +14,9 @@ use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use chrono::{DateTime, Duration, Utc};
 use openidconnect::core::{CoreJsonWebKey, CoreJwsSigningAlgorithm, CoreRsaPrivateSigningKey};
 use openidconnect::{JsonWebKeyId, PrivateSigningKey};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter, QueryOrder,
+};
 use sha2::{Digest, Sha256};
 
 use super::HubError;
@@ -38,6 +40,12 @@ impl KeyEncryptionKey {
             .try_into()
             .map_err(|_| HubError::Config("the key-encryption key must be 32 bytes (64 hex digits)".into()))?;
         Ok(Self(key))
+    }
+
+    /// The key the configuration names: `[hub] key_encryption_key_env`, or the key file in
+    /// the data directory.
+    pub fn from_config(config: &crate::config::Config) -> Result<Self, HubError> {
+        Self::load(&config.hub.key_encryption_key_env, &config.data_dir.join("hub-key-encryption.key"))
     }
 
     /// From the environment variable `env`, or else from `file`, made (readable by the
@@ -178,14 +186,25 @@ pub async fn ensure(db: &impl ConnectionTrait, kek: &KeyEncryptionKey, now: Date
     Ok(())
 }
 
-/// Rotates every algorithm's keys: current → retired, next → current, a new next. Returns
-/// the kids that now sign.
+/// How long a retired key is kept: past this, neither a token nor an `id_token_hint` it
+/// signed is accepted (hints are read up to a day after their key retired).
+pub const RETIRED_KEPT: Duration = Duration::days(1);
+
+/// Rotates every algorithm's keys: current → retired, next → current, a new next; keys
+/// retired longer than [`RETIRED_KEPT`] (or the token lifetime, if longer) are deleted.
+/// Returns the kids that now sign.
 pub async fn rotate(
     db: &impl ConnectionTrait,
     kek: &KeyEncryptionKey,
+    token_lifetime: Duration,
     now: DateTime<Utc>,
 ) -> Result<Vec<String>, HubError> {
     ensure(db, kek, now).await?;
+    hub_key::Entity::delete_many()
+        .filter(hub_key::Column::State.eq("retired"))
+        .filter(hub_key::Column::RetiredAt.lt(now - token_lifetime.max(RETIRED_KEPT) - Duration::minutes(1)))
+        .exec(db)
+        .await?;
     let mut signing = Vec::new();
     for alg in ALGORITHMS {
         for old in of_state(db, alg, "current").await? {
@@ -206,19 +225,19 @@ pub async fn rotate(
 }
 
 /// The JWKS services verify with: next, current, and retired keys whose tokens may still be
-/// alive (retired less than `token_lifetime` ago, plus a minute); older retired keys go.
+/// alive (retired less than `token_lifetime` ago, plus a minute). A read only: retired keys
+/// are deleted by [`rotate`].
 pub async fn published(
     db: &impl ConnectionTrait,
     token_lifetime: Duration,
     now: DateTime<Utc>,
 ) -> Result<Vec<serde_json::Value>, HubError> {
     let horizon = now - token_lifetime - Duration::minutes(1);
-    hub_key::Entity::delete_many()
-        .filter(hub_key::Column::State.eq("retired"))
-        .filter(hub_key::Column::RetiredAt.lt(horizon))
-        .exec(db)
+    let keys = hub_key::Entity::find()
+        .filter(hub_key::Column::RetiredAt.is_null().or(hub_key::Column::RetiredAt.gte(horizon)))
+        .order_by_asc(hub_key::Column::CreatedAt)
+        .all(db)
         .await?;
-    let keys = hub_key::Entity::find().order_by_asc(hub_key::Column::CreatedAt).all(db).await?;
     keys.into_iter()
         .map(|k| {
             let mut jwk: serde_json::Value =

@@ -189,7 +189,7 @@ pub async fn hinted_client(hub: &Hub, db: &DatabaseConnection, hint: &str) -> Re
     let token: jws::Compact<HintClaims> = jws::parse(hint)?;
     let alg = token.algorithm(&keys::ALGORITHMS.map(str::to_string))?;
     let published =
-        keys::published(db, hub.token_lifetime.max(Duration::days(1)), Utc::now()).await.map_err(|e| e.to_string())?;
+        keys::published(db, hub.token_lifetime.max(keys::RETIRED_KEPT), Utc::now()).await.map_err(|e| e.to_string())?;
     let keys: Vec<CoreJsonWebKey> = published.into_iter().filter_map(|k| serde_json::from_value(k).ok()).collect();
     if token.verify(&alg, &keys) != jws::Verdict::Verified {
         return Err("id_token_hint is not signed by the hub".into());

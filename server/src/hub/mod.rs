@@ -59,10 +59,7 @@ impl Hub {
     /// first start, and brings the config-file services into the database.
     pub async fn open(db: &DatabaseConnection, config: &crate::config::Config, issuer: &str) -> Result<Self, HubError> {
         let now = chrono::Utc::now();
-        let kek = keys::KeyEncryptionKey::load(
-            &config.hub.key_encryption_key_env,
-            &config.data_dir.join("hub-key-encryption.key"),
-        )?;
+        let kek = keys::KeyEncryptionKey::from_config(config)?;
         keys::ensure(db, &kek, now).await?;
         services::sync_config(db, &config.hub.services, now).await?;
         let salt = match hub_setting::Entity::find_by_id("subject_salt").one(db).await? {
@@ -84,7 +81,7 @@ impl Hub {
         Ok(Hub {
             issuer: issuer.trim_end_matches('/').to_string(),
             kek,
-            token_lifetime: Duration::minutes(i64::try_from(config.hub.token_minutes).unwrap_or(10)),
+            token_lifetime: config.hub.token_lifetime(),
             code_lifetime: Duration::seconds(i64::try_from(config.hub.code_seconds).unwrap_or(60)),
             salt,
             http,
@@ -120,7 +117,7 @@ pub fn level_of(acr: &str) -> Option<i32> {
 
 /// The hub's `sid` for a portal session: stable for the session, and not its database key.
 pub fn sid_of(session_id: &str) -> String {
-    crate::storage::hub::digest(&format!("sid\n{session_id}"))[..32].to_string()
+    crate::storage::identity::digest(&format!("sid\n{session_id}"))[..32].to_string()
 }
 
 #[cfg(test)]

@@ -82,8 +82,7 @@ impl Service {
     /// Whether `secret` is its secret (compared in constant time over the hashes).
     pub fn secret_matches(&self, secret: &str) -> bool {
         let Some((salt, expected)) = self.secret_hash.as_deref().and_then(|h| h.split_once('$')) else { return false };
-        let got = hash_with(salt, secret);
-        got.len() == expected.len() && got.bytes().zip(expected.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+        crate::storage::identity::same_secret(&hash_with(salt, secret), expected)
     }
 }
 
@@ -96,14 +95,6 @@ fn hash_secret(secret: &str) -> Result<String, HubError> {
     getrandom::fill(&mut salt).map_err(|e| HubError::Crypto(e.to_string()))?;
     let salt = hex::encode(salt);
     Ok(format!("{salt}${}", hash_with(&salt, secret)))
-}
-
-fn auth_name(auth: ServiceAuth) -> &'static str {
-    match auth {
-        ServiceAuth::ClientSecretBasic => "client_secret_basic",
-        ServiceAuth::ClientSecretPost => "client_secret_post",
-        ServiceAuth::PrivateKeyJwt => "private_key_jwt",
-    }
 }
 
 impl TryFrom<service::Model> for Service {
@@ -222,7 +213,7 @@ pub async fn upsert(
         agency: Set(config.agency.clone()),
         redirect_uris: Set(json(&config.redirect_uris)?),
         post_logout_redirect_uris: Set(json(&config.post_logout_redirect_uris)?),
-        client_auth: Set(auth_name(config.client_auth).into()),
+        client_auth: Set(config.client_auth.name().into()),
         secret_hash: Set(secret_hash),
         jwks: Set(config.jwks.clone()),
         jwks_uri: Set(config.jwks_uri.clone()),

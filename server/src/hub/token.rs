@@ -141,12 +141,7 @@ pub async fn authenticate(
         .await?
         .ok_or_else(|| TokenError::InvalidClient(format!("no service {client_id} is registered")))?;
     let wrong_method = || {
-        let registered = match service.auth {
-            ServiceAuth::ClientSecretBasic => "client_secret_basic",
-            ServiceAuth::ClientSecretPost => "client_secret_post",
-            ServiceAuth::PrivateKeyJwt => "private_key_jwt",
-        };
-        TokenError::InvalidClient(format!("this service is registered to authenticate with {registered}"))
+        TokenError::InvalidClient(format!("this service is registered to authenticate with {}", service.auth.name()))
     };
     let secret_ok = match service.auth {
         ServiceAuth::ClientSecretBasic => service.secret_matches(&basic.as_ref().ok_or_else(wrong_method)?.1),

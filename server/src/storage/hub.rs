@@ -6,16 +6,9 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
-use sha2::{Digest, Sha256};
-
 use super::StorageError;
 use super::entity::{hub_code, hub_consent, hub_pending, hub_session_service, hub_token, hub_used_assertion, service};
-use super::identity::random_token;
-
-/// Hex SHA-256: how codes, tokens and form tokens are stored.
-pub fn digest(secret: &str) -> String {
-    hex::encode(Sha256::digest(secret.as_bytes()))
-}
+use super::identity::{digest, random_token};
 
 /// Whether the citizen has agreed to every one of `scopes` for this service.
 pub async fn consented(

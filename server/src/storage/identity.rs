@@ -70,8 +70,19 @@ pub fn random_token() -> Result<String, StorageError> {
     Ok(hex::encode(bytes))
 }
 
+/// Hex SHA-256 of a secret: how session cookies, codes, tokens and form tokens are stored,
+/// so a copy of the database holds none of them.
+pub fn digest(secret: &str) -> String {
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
+/// Whether two secrets (or their hashes) are equal, compared in constant time.
+pub fn same_secret(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
 fn session_id(cookie: &str) -> String {
-    hex::encode(Sha256::digest(cookie.as_bytes()))
+    digest(cookie)
 }
 
 /// A session being opened.
