@@ -269,6 +269,8 @@ pub struct Announcement {
     pub withdrawn: Option<String>,
     /// Deleted for good by its agency: the page answers 410 and shows nothing of it.
     pub gone: bool,
+    /// Moved by its agency to another page: the page answers 301 there.
+    pub moved_to: Option<String>,
 }
 
 /// An agency in a listing, with how much it publishes.

@@ -171,6 +171,20 @@ pub struct ServiceConfig {
     /// login for more when a session has less. Default 2.
     #[serde(default = "default_service_level")]
     pub assurance_level: u8,
+    /// Makes it a machine client of the push API: it may take client-credentials tokens and
+    /// act for `agency` and its sub-agencies with this role. A machine-only client needs no
+    /// redirect URI.
+    pub api_role: Option<ApiRole>,
+}
+
+/// What a machine client may do through the push API.
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum ApiRole {
+    /// Write drafts.
+    Editor,
+    /// Write drafts, publish and unpublish.
+    Publisher,
 }
 
 fn default_service_level() -> u8 {

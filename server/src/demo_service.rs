@@ -69,6 +69,7 @@ pub async fn register(db: &impl ConnectionTrait, data_dir: &Path, now: DateTime<
         procedures: vec![PROCEDURE.into()],
         start_url: Some(format!("{DEFAULT_URL}/")),
         assurance_level: 2,
+        api_role: None,
     };
     services::upsert(db, &config, Some(&secret), "demo", now).await
 }

@@ -383,7 +383,7 @@ impl PortalBackend for PortalService {
             .filter(document::Column::Path.eq(format!("/tin-tuc/{slug}")))
             .filter(document::Column::Kind.eq("announcement"))
             // A withdrawn announcement keeps its page, saying why (GOV.UK's withdrawal).
-            .filter(document::Column::State.is_in(["published", "withdrawn", "gone"]))
+            .filter(document::Column::State.is_in(["published", "withdrawn", "gone", "redirected"]))
             .find_also_related(agency::Entity)
             .one(&self.db)
             .await
@@ -398,6 +398,7 @@ impl PortalBackend for PortalService {
                 published_at: d.published_at,
                 origin_url: d.origin_url,
                 gone: d.state == "gone",
+                moved_to: (d.state == "redirected").then(|| d.state_note.clone()).flatten(),
                 withdrawn: (d.state == "withdrawn")
                     .then(|| d.state_note.unwrap_or_else(|| "Nội dung này đã được gỡ bỏ.".to_string())),
             })

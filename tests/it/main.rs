@@ -6,6 +6,7 @@ mod hub;
 mod identity;
 mod import;
 mod pages;
+mod push_api;
 mod relevance;
 mod search_api;
 mod search_features;

@@ -13,6 +13,17 @@ pub use pagination::Pagination;
 pub use search_box::SearchBox;
 pub use text::{Paragraphs, format_date};
 
+/// Answers the page being rendered with a 301 to `to` (content its agency moved), so
+/// browsers, bookmarks and search engines follow it.
+pub fn redirect_permanently(to: &str) {
+    if let (Some(response), Ok(location)) =
+        (leptos::prelude::use_context::<leptos_axum::ResponseOptions>(), http::HeaderValue::from_str(to))
+    {
+        response.set_status(http::StatusCode::MOVED_PERMANENTLY);
+        response.insert_header(http::header::LOCATION, location);
+    }
+}
+
 /// Sets the HTTP status of the page being rendered (404 for a missing procedure, 503 when
 /// the backend fails), so crawlers and monitors see what a reader sees.
 pub fn set_status(code: u16) {

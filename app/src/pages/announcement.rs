@@ -5,7 +5,7 @@ use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_params_map;
 
 use super::awaited_lookup;
-use crate::components::{Breadcrumbs, format_date, set_status};
+use crate::components::{Breadcrumbs, format_date, redirect_permanently, set_status};
 use crate::domain::Announcement;
 
 /// `/tin-tuc/{slug}`
@@ -14,7 +14,15 @@ pub fn AnnouncementPage() -> impl IntoView {
     let portal = super::portal();
     let slug = use_params_map().get_untracked().get("slug").unwrap_or_default();
     awaited_lookup(async move { portal.announcement(&slug).await }, |a| {
-        if a.gone {
+        if let Some(to) = &a.moved_to {
+            redirect_permanently(to);
+            view! {
+                <Title text="Đã chuyển"/>
+                <h1 class="mc-heading-l">"Nội dung này đã chuyển"</h1>
+                <p class="mc-body"><a class="mc-link" href=to.clone()>"Xem ở trang mới"</a></p>
+            }
+            .into_any()
+        } else if a.gone {
             set_status(410);
             view! {
                 <Title text="Không còn nội dung"/>

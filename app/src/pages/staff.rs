@@ -29,6 +29,7 @@ fn state_name(state: &str) -> &'static str {
         "published" => "Đã xuất bản",
         "withdrawn" => "Đã gỡ",
         "gone" => "Đã xoá",
+        "redirected" => "Đã chuyển",
         "superseded" => "Phiên bản cũ",
         _ => "Bản nháp",
     }
@@ -39,13 +40,16 @@ fn problem(code: &str) -> &'static str {
     match code {
         "tieu-de" => "Nhập tiêu đề (tối đa 300 ký tự).",
         "tom-tat" => "Tóm tắt dài quá 1.000 ký tự.",
-        "noi-dung" => "Nhập nội dung (tối đa 200.000 byte).",
+        "noi-dung" => "Nhập nội dung (tối đa 200.000 ký tự).",
         "ghi-chu-thay-doi" => "Ghi rõ điều gì đã thay đổi trong phiên bản này.",
         "co-quan" => "Chọn cơ quan đăng tin.",
         "tai-khoan" => "Không có tài khoản này: người được giao quyền cần đăng nhập vào Cổng một lần trước.",
         "vai-tro" => "Chọn vai trò.",
         "nhap" => "Không có bản nháp để xuất bản: hãy sửa và lưu trước.",
         "ghi-chu-go" => "Ghi lý do gỡ cho người đọc.",
+        "chuyen-den" => {
+            "Nhập trang thay thế: đường dẫn trên Cổng (bắt đầu bằng /) hoặc địa chỉ http(s), khác trang này."
+        }
         "xuat-ban-luc" => "Chọn ngày giờ xuất bản trong tương lai.",
         "chua-xuat-ban" => "Tin chưa xuất bản nên không có gì để gỡ.",
         _ => "Không lưu được. Vui lòng thử lại.",
@@ -245,6 +249,10 @@ fn EditorView(e: StaffEditor) -> impl IntoView {
                         <label class="mc-label mc-radios__label" for="cach-rut">"Gỡ và để lại trang nói rõ lý do"</label>
                     </div>
                     <div class="mc-radios__item">
+                        <input class="mc-radios__input" id="cach-chuyen" name="cach" type="radio" value="chuyen"/>
+                        <label class="mc-label mc-radios__label" for="cach-chuyen">"Chuyển người đọc sang trang khác (nhập bên dưới)"</label>
+                    </div>
+                    <div class="mc-radios__item">
                         <input class="mc-radios__input" id="cach-xoa" name="cach" type="radio" value="xoa"/>
                         <label class="mc-label mc-radios__label" for="cach-xoa">"Xoá hẳn (trang báo không còn nội dung)"</label>
                     </div>
@@ -252,6 +260,10 @@ fn EditorView(e: StaffEditor) -> impl IntoView {
                 <div class="mc-form-group">
                     <label class="mc-label" for="ghi-chu-go">"Lý do gỡ (hiện cho người đọc)"</label>
                     <input class="mc-input" id="ghi-chu-go" name="ghi-chu-go" type="text"/>
+                </div>
+                <div class="mc-form-group">
+                    <label class="mc-label" for="chuyen-den">"Trang thay thế (khi chuyển), ví dụ /tin-tuc/lich-tiep-cong-dan-2027"</label>
+                    <input class="mc-input" id="chuyen-den" name="chuyen-den" type="text"/>
                 </div>
                 <button class="mc-button mc-button--warning" type="submit">"Gỡ tin"</button>
             </form>

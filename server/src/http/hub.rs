@@ -72,7 +72,7 @@ async fn discovery(State(state): State<AppState>) -> Response {
         "claims_supported": claims,
         "response_types_supported": ["code"],
         "response_modes_supported": ["query"],
-        "grant_types_supported": ["authorization_code"],
+        "grant_types_supported": ["authorization_code", "client_credentials"],
         "subject_types_supported": ["pairwise", "public"],
         "id_token_signing_alg_values_supported": keys::ALGORITHMS,
         "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "private_key_jwt"],

@@ -4,6 +4,8 @@ pub mod api;
 pub mod error;
 pub mod hub;
 pub mod legacy;
+pub mod openapi;
+pub mod push_api;
 pub mod sign_in;
 pub mod staff;
 
@@ -70,6 +72,8 @@ pub fn router(state: AppState) -> Router {
         .merge(sign_in::routes(state.clone()))
         .merge(hub::routes(state.clone()))
         .merge(staff::routes(state.clone()))
+        .merge(push_api::routes(state.clone()))
+        .merge(openapi::routes(state.clone()))
         .merge(api::routes(state))
         .merge(style)
         .route("/healthz", get(|| async { "ok" }))

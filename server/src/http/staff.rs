@@ -76,12 +76,7 @@ async fn staff(
 
 fn draft_of(form: &HashMap<String, String>) -> Draft {
     let field = |k: &str| form.get(k).cloned().unwrap_or_default();
-    Draft {
-        title: field("tieu-de"),
-        summary: field("tom-tat"),
-        body_markdown: field("noi-dung").replace("\r\n", "\n"),
-        change_note: form.get("ghi-chu-thay-doi").cloned(),
-    }
+    Draft::new(field("tieu-de"), field("tom-tat"), field("noi-dung"), form.get("ghi-chu-thay-doi").cloned())
 }
 
 async fn create(
@@ -106,7 +101,7 @@ async fn create(
         Ok(false) => return forbidden("Bạn không được giao quyền biên tập cho cơ quan này."),
         Err(e) => return unavailable("checking a role", e),
     }
-    match publishing::create(&state.db, agency.id, account.id, &draft_of(&form), Utc::now()).await {
+    match publishing::create(&state.db, agency.id, None, account.id, &draft_of(&form), Utc::now()).await {
         Ok(id) => {
             let event = Event {
                 actor: format!("account:{}", account.id),
@@ -236,15 +231,13 @@ async fn unpublish(
     }
     let how = match form.get("cach").map(String::as_str) {
         Some("xoa") => Unpublish::Gone,
+        Some("chuyen") => Unpublish::Redirect { to: form.get("chuyen-den").cloned().unwrap_or_default() },
         _ => Unpublish::Withdraw { note: form.get("ghi-chu-go").cloned().unwrap_or_default() },
     };
     let here = format!("/quan-tri/tin/{id}");
     match publishing::unpublish(&state.db, id, &how, Utc::now()).await {
         Ok(()) => {
-            let (action, detail) = match &how {
-                Unpublish::Withdraw { note } => ("publication.withdraw", serde_json::json!({ "note": note })),
-                Unpublish::Gone => ("publication.gone", serde_json::json!({})),
-            };
+            let (action, detail) = how.audit();
             let event = Event {
                 actor: format!("account:{}", account.id),
                 action,

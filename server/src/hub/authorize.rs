@@ -252,6 +252,7 @@ mod tests {
             procedures: vec![],
             start_url: None,
             assurance_level: 2,
+            api_role: None,
             source: "config".into(),
             secret_hash: None,
         }

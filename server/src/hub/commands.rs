@@ -9,7 +9,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use sea_orm::DatabaseConnection;
 
 use super::{keys, services};
-use crate::config::{Config, ServiceAuth, ServiceConfig, SubjectType};
+use crate::config::{ApiRole, Config, ServiceAuth, ServiceConfig, SubjectType};
 use crate::storage::audit;
 
 /// `motcua services …`
@@ -53,8 +53,8 @@ pub struct AddService {
     /// Slug of the agency that runs it.
     #[arg(long)]
     agency: Option<String>,
-    /// A redirect URI (repeat for more), matched exactly.
-    #[arg(long = "redirect-uri", required = true)]
+    /// A redirect URI (repeat for more), matched exactly; a machine-only client has none.
+    #[arg(long = "redirect-uri", required_unless_present = "api_role")]
     redirect_uris: Vec<String>,
     /// A post-logout redirect URI (repeat for more).
     #[arg(long = "post-logout-redirect-uri")]
@@ -95,6 +95,18 @@ pub struct AddService {
     /// Assurance level it needs: 1, 2 or 3.
     #[arg(long, default_value_t = 2)]
     assurance_level: u8,
+    /// Make it a machine client of the push API acting for --agency with this role.
+    #[arg(long, value_enum, requires = "agency")]
+    api_role: Option<ApiRoleArg>,
+}
+
+/// Push API roles, as the command line spells them.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum ApiRoleArg {
+    /// Writes drafts.
+    Editor,
+    /// Writes drafts, publishes and unpublishes.
+    Publisher,
 }
 
 /// Client authentication methods, as the command line spells them.
@@ -153,6 +165,7 @@ pub async fn run_services(db: &DatabaseConnection, action: ServiceCommand) -> an
                 procedures,
                 start_url,
                 assurance_level,
+                api_role,
             } = *add;
             if let Some(existing) = services::find(db, &client_id).await? {
                 refuse_config_service(&existing)?;
@@ -185,6 +198,10 @@ pub async fn run_services(db: &DatabaseConnection, action: ServiceCommand) -> an
                 procedures,
                 start_url,
                 assurance_level,
+                api_role: api_role.map(|r| match r {
+                    ApiRoleArg::Editor => ApiRole::Editor,
+                    ApiRoleArg::Publisher => ApiRole::Publisher,
+                }),
             };
             let secret = match client_auth {
                 ServiceAuth::PrivateKeyJwt => None,
@@ -195,7 +212,12 @@ pub async fn run_services(db: &DatabaseConnection, action: ServiceCommand) -> an
                 db,
                 "service.add",
                 &client_id,
-                serde_json::json!({ "redirect_uris": config.redirect_uris, "scopes": config.scopes }),
+                serde_json::json!({
+                    "redirect_uris": config.redirect_uris,
+                    "scopes": config.scopes,
+                    "api_role": config.api_role,
+                    "agency": config.agency,
+                }),
             )
             .await?;
             println!("registered {client_id}");
@@ -205,8 +227,14 @@ pub async fn run_services(db: &DatabaseConnection, action: ServiceCommand) -> an
         }
         ServiceCommand::List => {
             for s in services::list(db).await? {
+                let api = match (s.api_role, &s.agency) {
+                    (Some(role), Some(agency)) => {
+                        format!("\tapi {} for {agency}", crate::storage::roles::Role::from(role).name())
+                    }
+                    _ => String::new(),
+                };
                 println!(
-                    "{}\t{}\t{}\t{}\t{}\t{}",
+                    "{}\t{}\t{}\t{}\t{}\t{}{api}",
                     s.client_id,
                     s.name,
                     s.auth.name(),

@@ -145,6 +145,7 @@ mod tests {
             procedures: vec![],
             start_url: None,
             assurance_level: 2,
+            api_role: None,
             source: "config".into(),
         }
     }

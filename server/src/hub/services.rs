@@ -8,8 +8,10 @@ use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, 
 use sha2::{Digest, Sha256};
 
 use super::HubError;
-use crate::config::{ServiceAuth, ServiceConfig, SubjectType};
-use crate::storage::entity::service;
+use crate::config::{ApiRole, ServiceAuth, ServiceConfig, SubjectType};
+use crate::storage::entity::{agency, api_token, service, staff_role};
+use crate::storage::identity::{Profile, sign_in_account};
+use crate::storage::roles::{self, Role};
 
 /// Scopes the hub knows, and the claims each one releases.
 pub const SCOPES: [(&str, &[&str]); 5] = [
@@ -74,6 +76,8 @@ pub struct Service {
     pub start_url: Option<String>,
     /// The assurance level it needs.
     pub assurance_level: i32,
+    /// The push API role of a machine client (acting for `agency`).
+    pub api_role: Option<ApiRole>,
     /// `config` or `cli`.
     pub source: String,
 }
@@ -118,6 +122,12 @@ impl TryFrom<service::Model> for Service {
             procedures: list(&m.procedures)?,
             start_url: m.start_url,
             assurance_level: m.assurance_level,
+            api_role: match m.api_role.as_deref() {
+                None => None,
+                Some("editor") => Some(ApiRole::Editor),
+                Some("publisher") => Some(ApiRole::Publisher),
+                Some(other) => return Err(HubError::Config(format!("{}: api_role {other}", m.client_id))),
+            },
             client_id: m.client_id,
             name: m.name,
             agency: m.agency,
@@ -140,8 +150,11 @@ pub fn validate(config: &ServiceConfig) -> Result<String, HubError> {
     {
         return bad("client_id must be letters, digits, '-', '_' or '.'".into());
     }
-    if config.redirect_uris.is_empty() {
-        return bad("redirect_uris is empty".into());
+    if config.redirect_uris.is_empty() && config.api_role.is_none() {
+        return bad("redirect_uris is empty (only a machine client, with api_role, may have none)".into());
+    }
+    if config.api_role.is_some() && config.agency.as_deref().is_none_or(str::is_empty) {
+        return bad("a machine client (api_role) acts for an agency: give agency".into());
     }
     if !(1..=3).contains(&config.assurance_level) {
         return bad(format!("assurance_level {} (1, 2 or 3)", config.assurance_level));
@@ -174,9 +187,11 @@ pub fn validate(config: &ServiceConfig) -> Result<String, HubError> {
             _ => return bad("private_key_jwt needs exactly one of jwks and jwks_uri".into()),
         }
     }
-    match &config.sector {
-        Some(s) if !s.is_empty() => Ok(s.clone()),
-        _ => url::Url::parse(&config.redirect_uris[0])
+    match (&config.sector, config.redirect_uris.first()) {
+        (Some(s), _) if !s.is_empty() => Ok(s.clone()),
+        // A machine-only client signs no citizen in; its sector is never used.
+        (_, None) => Ok(config.client_id.clone()),
+        (_, Some(first)) => url::Url::parse(first)
             .ok()
             .and_then(|u| u.host_str().map(str::to_string))
             .map_or_else(|| bad("no sector and no host in the first redirect URI".into()), Ok),
@@ -226,6 +241,7 @@ pub async fn upsert(
         procedures: Set(json(&config.procedures)?),
         start_url: Set(config.start_url.clone()),
         assurance_level: Set(i32::from(config.assurance_level)),
+        api_role: Set(config.api_role.map(|r| Role::from(r).name().to_string())),
         source: Set(source.to_string()),
         created_at: Set(now),
         updated_at: Set(now),
@@ -236,6 +252,76 @@ pub async fn upsert(
     } else {
         row.insert(db).await?;
     }
+    bind_machine_account(db, config, now).await
+}
+
+/// Issuer of machine accounts: the push API's clients are accounts of the portal itself, so
+/// what they write has an author and their role is an ordinary staff grant, checked by the
+/// same `roles::allows` as the editor pages.
+pub const MACHINE_ISSUER: &str = "urn:motcua:service";
+
+/// `provider_id` of machine accounts (`service:{client_id}` in `motcua roles list`).
+pub const MACHINE_PROVIDER: &str = "service";
+
+impl From<ApiRole> for Role {
+    fn from(r: ApiRole) -> Role {
+        match r {
+            ApiRole::Editor => Role::Editor,
+            ApiRole::Publisher => Role::Publisher,
+        }
+    }
+}
+
+/// The machine account of a client, if it was ever a machine client.
+pub async fn machine_account(db: &impl ConnectionTrait, client_id: &str) -> Result<Option<i32>, HubError> {
+    use crate::storage::entity::account;
+    Ok(account::Entity::find()
+        .filter(account::Column::Issuer.eq(MACHINE_ISSUER))
+        .filter(account::Column::Subject.eq(client_id))
+        .one(db)
+        .await?
+        .map(|a| a.id))
+}
+
+/// Makes the registration's role the machine account's only grant (none when it is no
+/// longer a machine client), and ends its tokens when that takes something away.
+async fn bind_machine_account(
+    db: &impl ConnectionTrait,
+    config: &ServiceConfig,
+    now: DateTime<Utc>,
+) -> Result<(), HubError> {
+    let existing = machine_account(db, &config.client_id).await?;
+    let (Some(role), Some(slug)) = (config.api_role, config.agency.as_deref()) else {
+        if let Some(account_id) = existing {
+            unbind(db, account_id).await?;
+        }
+        return Ok(());
+    };
+    let agency = agency::Entity::find()
+        .filter(agency::Column::Slug.eq(slug))
+        .one(db)
+        .await?
+        .ok_or_else(|| HubError::Config(format!("service {}: no agency {slug}", config.client_id)))?;
+    let profile = Profile { name: Some(config.name.clone()), assurance_level: 0, ..Profile::default() };
+    let account = sign_in_account(db, MACHINE_ISSUER, &config.client_id, MACHINE_PROVIDER, &profile, now)
+        .await
+        .map_err(|e| HubError::Config(e.to_string()))?;
+    let role = Role::from(role);
+    let held = staff_role::Entity::find().filter(staff_role::Column::AccountId.eq(account.id)).all(db).await?;
+    if held.len() == 1 && held[0].agency_id == agency.id && held[0].role == role.name() {
+        return Ok(());
+    }
+    unbind(db, account.id).await?;
+    roles::grant(db, account.id, agency.id, role, &format!("registration:{}", config.client_id), now)
+        .await
+        .map_err(|e| HubError::Config(e.to_string()))?;
+    Ok(())
+}
+
+/// Takes a machine account's grants and ends its tokens.
+async fn unbind(db: &impl ConnectionTrait, account_id: i32) -> Result<(), HubError> {
+    staff_role::Entity::delete_many().filter(staff_role::Column::AccountId.eq(account_id)).exec(db).await?;
+    api_token::Entity::delete_many().filter(api_token::Column::AccountId.eq(account_id)).exec(db).await?;
     Ok(())
 }
 
@@ -256,11 +342,14 @@ pub async fn sync_config(
         upsert(db, s, secret.as_deref(), "config", now).await?;
     }
     let kept: Vec<String> = services.iter().map(|s| s.client_id.clone()).collect();
-    service::Entity::delete_many()
+    let dropped = service::Entity::find()
         .filter(service::Column::Source.eq("config"))
         .filter(service::Column::ClientId.is_not_in(kept))
-        .exec(db)
+        .all(db)
         .await?;
+    for s in dropped {
+        remove(db, &s.client_id).await?;
+    }
     Ok(())
 }
 
@@ -291,6 +380,9 @@ pub async fn for_procedure(db: &impl ConnectionTrait, code: &str) -> Result<Opti
 
 /// Removes a service; false if there was none.
 pub async fn remove(db: &impl ConnectionTrait, client_id: &str) -> Result<bool, HubError> {
+    if let Some(account_id) = machine_account(db, client_id).await? {
+        unbind(db, account_id).await?;
+    }
     Ok(service::Entity::delete_by_id(client_id.to_string()).exec(db).await?.rows_affected == 1)
 }
 
@@ -335,6 +427,7 @@ mod tests {
             procedures: vec![],
             start_url: None,
             assurance_level: 2,
+            api_role: None,
         }
     }
 
@@ -374,6 +467,7 @@ mod tests {
             procedures: "[]".into(),
             start_url: None,
             assurance_level: 2,
+            api_role: None,
             source: "cli".into(),
             created_at: Utc::now(),
             updated_at: Utc::now(),

@@ -46,9 +46,16 @@ pub enum TokenError {
     /// A parameter is missing or wrong.
     #[error("invalid_request: {0}")]
     InvalidRequest(String),
-    /// Only `authorization_code` is offered.
+    /// Only `authorization_code` and `client_credentials` are offered.
     #[error("unsupported_grant_type: {0}")]
     UnsupportedGrantType(String),
+    /// The service may not use this grant (a citizen-facing service asking for a machine
+    /// token).
+    #[error("unauthorized_client: {0}")]
+    UnauthorizedClient(String),
+    /// A scope it may not have.
+    #[error("invalid_scope: {0}")]
+    InvalidScope(String),
     /// The hub failed.
     #[error("server_error: {0}")]
     Server(#[from] HubError),
@@ -74,6 +81,8 @@ impl TokenError {
             TokenError::InvalidGrant(_) => "invalid_grant",
             TokenError::InvalidRequest(_) => "invalid_request",
             TokenError::UnsupportedGrantType(_) => "unsupported_grant_type",
+            TokenError::UnauthorizedClient(_) => "unauthorized_client",
+            TokenError::InvalidScope(_) => "invalid_scope",
             TokenError::Server(_) => "server_error",
         }
     }
@@ -224,15 +233,17 @@ pub struct TokenResponse {
     pub token_type: &'static str,
     /// Seconds.
     pub expires_in: i64,
-    /// Signed with the service's registered algorithm.
-    pub id_token: String,
+    /// Signed with the service's registered algorithm (none for a machine token).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id_token: Option<String>,
     /// The granted scopes.
     pub scope: String,
 }
 
-/// Exchanges a code: single use, for the service it was issued to, at the redirect URI it
-/// was sent to, with the PKCE verifier of its challenge. A replayed code revokes the tokens
-/// its first use issued.
+/// Answers a token request. A code is exchanged once, for the service it was issued to, at
+/// the redirect URI it was sent to, with the PKCE verifier of its challenge; a replayed code
+/// revokes the tokens its first use issued. A machine client's client-credentials request
+/// gets a push API token.
 pub async fn exchange(
     hub: &Hub,
     db: &impl ConnectionTrait,
@@ -242,6 +253,7 @@ pub async fn exchange(
 ) -> Result<TokenResponse, TokenError> {
     match form.get("grant_type").map(String::as_str) {
         Some("authorization_code") => {}
+        Some("client_credentials") => return client_credentials(hub, db, service, form, now).await,
         Some(other) => return Err(TokenError::UnsupportedGrantType(format!("{other} is not offered"))),
         None => return Err(TokenError::InvalidRequest("grant_type is missing".into())),
     }
@@ -296,8 +308,45 @@ pub async fn exchange(
         access_token,
         token_type: "Bearer",
         expires_in: hub.token_lifetime.num_seconds(),
-        id_token,
+        id_token: Some(id_token),
         scope: scopes.join(" "),
+    })
+}
+
+/// The one scope of push API tokens.
+pub const API_SCOPE: &str = "publishing";
+
+/// The client-credentials grant (RFC 6749 §4.4): a machine client registered with an
+/// `api_role` gets a token for the push API, acting as its machine account.
+async fn client_credentials(
+    hub: &Hub,
+    db: &impl ConnectionTrait,
+    service: &Service,
+    form: &HashMap<String, String>,
+    now: DateTime<Utc>,
+) -> Result<TokenResponse, TokenError> {
+    if service.api_role.is_none() {
+        return Err(TokenError::UnauthorizedClient(format!(
+            "{} is not registered as a machine client (api_role)",
+            service.client_id
+        )));
+    }
+    if let Some(asked) = form.get("scope").filter(|s| !s.trim().is_empty())
+        && asked.split_whitespace().any(|s| s != API_SCOPE)
+    {
+        return Err(TokenError::InvalidScope(format!("a machine client may ask for {API_SCOPE} only")));
+    }
+    let account_id = services::machine_account(db, &service.client_id)
+        .await?
+        .ok_or_else(|| TokenError::UnauthorizedClient("the machine client has no account yet".into()))?;
+    let access_token =
+        store::issue_api_token(db, &service.client_id, account_id, API_SCOPE, now + hub.token_lifetime, now).await?;
+    Ok(TokenResponse {
+        access_token,
+        token_type: "Bearer",
+        expires_in: hub.token_lifetime.num_seconds(),
+        id_token: None,
+        scope: API_SCOPE.into(),
     })
 }
 

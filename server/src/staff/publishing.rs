@@ -35,6 +35,22 @@ pub struct FieldError {
     pub message: &'static str,
 }
 
+impl FieldError {
+    /// The same field as the push API's JSON bodies name it.
+    pub fn api_field(&self) -> &'static str {
+        match self.field {
+            "tieu-de" => "title",
+            "tom-tat" => "summary",
+            "noi-dung" => "body_markdown",
+            "ghi-chu-thay-doi" => "change_note",
+            "xuat-ban-luc" => "publish_at",
+            "ghi-chu-go" => "note",
+            "chuyen-den" => "redirect_to",
+            other => other,
+        }
+    }
+}
+
 /// Why publishing could not happen.
 #[derive(Debug, thiserror::Error)]
 pub enum PublishError {
@@ -55,7 +71,28 @@ impl From<sea_orm::DbErr> for PublishError {
     }
 }
 
+/// Text as stored: line ends as `\n`, and no control characters (they carry nothing a reader
+/// sees, and PostgreSQL cannot store NUL).
+fn clean(text: String) -> String {
+    let text = text.replace("\r\n", "\n");
+    if text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        text.chars().filter(|c| !c.is_control() || *c == '\n' || *c == '\t').collect()
+    } else {
+        text
+    }
+}
+
 impl Draft {
+    /// A draft from what a form or the push API sent, its text cleaned.
+    pub fn new(title: String, summary: String, body_markdown: String, change_note: Option<String>) -> Draft {
+        Draft {
+            title: clean(title).replace(['\n', '\t'], " "),
+            summary: clean(summary),
+            body_markdown: clean(body_markdown),
+            change_note: change_note.map(clean),
+        }
+    }
+
     /// Checks the fields. A draft may be saved unfinished (a title is enough); to publish,
     /// it needs a body, and a change note when it is a new edition of published content.
     pub fn validate(&self, to_publish: bool, needs_change_note: bool) -> Result<(), FieldError> {
@@ -69,8 +106,13 @@ impl Draft {
         if self.summary.chars().count() > 1000 {
             return Err(FieldError { field: "tom-tat", message: "Tóm tắt dài quá 1.000 ký tự." });
         }
-        if self.body_markdown.len() > 200_000 {
-            return Err(FieldError { field: "noi-dung", message: "Nội dung dài quá 200.000 byte." });
+        if self.body_markdown.chars().count() > 200_000 {
+            return Err(FieldError { field: "noi-dung", message: "Nội dung dài quá 200.000 ký tự." });
+        }
+        if self.change_note.as_deref().is_some_and(|n| n.chars().count() > 1000) {
+            return Err(FieldError {
+                field: "ghi-chu-thay-doi", message: "Ghi chú thay đổi dài quá 1.000 ký tự."
+            });
         }
         if to_publish && self.body_markdown.trim().is_empty() {
             return Err(FieldError { field: "noi-dung", message: "Nhập nội dung." });
@@ -95,10 +137,12 @@ pub fn render(markdown: &str) -> String {
     crate::text::sanitize_html(&html)
 }
 
-/// Creates a publication with its first draft; returns its id.
+/// Creates a publication with its first draft; returns its id. `external_id` is the key the
+/// agency's own system knows it by, when it came through the push API.
 pub async fn create(
     db: &DatabaseConnection,
     agency_id: i32,
+    external_id: Option<&str>,
     author: i32,
     draft: &Draft,
     now: DateTime<Utc>,
@@ -125,6 +169,7 @@ pub async fn create(
         slug: Set(slug),
         state: Set("draft".into()),
         document_id: Set(None),
+        external_id: Set(external_id.map(str::to_string)),
         created_by: Set(author),
         created_at: Set(now),
         updated_at: Set(now),
@@ -162,6 +207,66 @@ async fn new_edition(
     .insert(db)
     .await?;
     Ok(())
+}
+
+/// What a push by external id did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Put {
+    /// A new publication.
+    Created,
+    /// Its draft changed (or a new edition was begun).
+    Updated,
+    /// The content was already so: nothing was written.
+    Unchanged,
+}
+
+/// The publication an agency's system knows by `external_id`.
+pub async fn find_external(
+    db: &DatabaseConnection,
+    agency_id: i32,
+    external_id: &str,
+) -> Result<Option<publication::Model>, PublishError> {
+    Ok(publication::Entity::find()
+        .filter(publication::Column::AgencyId.eq(agency_id))
+        .filter(publication::Column::ExternalId.eq(external_id))
+        .one(db)
+        .await?)
+}
+
+/// Creates or updates the publication of an external id: idempotent, so a department's
+/// system may send the same content again (after a timeout, say) without a duplicate or a
+/// needless new edition.
+pub async fn put_external(
+    db: &DatabaseConnection,
+    agency_id: i32,
+    external_id: &str,
+    author: i32,
+    draft: &Draft,
+    now: DateTime<Utc>,
+) -> Result<(i32, Put), PublishError> {
+    draft.validate(false, false)?;
+    let existing = match find_external(db, agency_id, external_id).await? {
+        Some(p) => p,
+        None => match create(db, agency_id, Some(external_id), author, draft, now).await {
+            Ok(id) => return Ok((id, Put::Created)),
+            // A concurrent push of the same id won the race: update what it created.
+            Err(PublishError::Storage(e)) => find_external(db, agency_id, external_id).await?.ok_or(e)?,
+            Err(e) => return Err(e),
+        },
+    };
+    let (_, editions) = get(db, existing.id).await?.ok_or(PublishError::NotFound("tin"))?;
+    let current = editions.iter().find(|e| e.state == "draft").or_else(|| editions.first());
+    let same = current.is_some_and(|e| {
+        e.title == draft.title.trim()
+            && e.summary == draft.summary.trim()
+            && e.body_markdown == draft.body_markdown
+            && e.change_note.as_deref().unwrap_or_default() == draft.change_note.as_deref().unwrap_or_default().trim()
+    });
+    if same {
+        return Ok((existing.id, Put::Unchanged));
+    }
+    save(db, existing.id, author, draft, now).await?;
+    Ok((existing.id, Put::Updated))
 }
 
 /// A publication and its editions, newest first.
@@ -340,11 +445,54 @@ pub enum Unpublish {
         /// Why, for the public.
         note: String,
     },
+    /// Moved: the page answers 301 to `to` (a portal path or an http(s) address), for
+    /// content that another page now carries.
+    Redirect {
+        /// Where readers go now.
+        to: String,
+    },
     /// Gone: the page answers 410.
     Gone,
 }
 
-/// Takes published (or withdrawn) content out of search and listings.
+impl Unpublish {
+    /// The audit log's action and detail for it.
+    pub fn audit(&self) -> (&'static str, serde_json::Value) {
+        match self {
+            Unpublish::Withdraw { note } => ("publication.withdraw", serde_json::json!({ "note": note })),
+            Unpublish::Redirect { to } => ("publication.redirect", serde_json::json!({ "to": to })),
+            Unpublish::Gone => ("publication.gone", serde_json::json!({})),
+        }
+    }
+}
+
+/// What a redirect may point at: a portal path, or an http(s) address whose host is a name
+/// (not a bare number, which browsers would read as an IPv4 address). No spaces, control
+/// characters or backslashes anywhere. The push API's OpenAPI document declares the same
+/// pattern (a test holds them equal).
+pub const REDIRECT_PATTERN: &str = r"^(/([^/\\\s\x00-\x1f\x7f-\x9f][^\\\s\x00-\x1f\x7f-\x9f]*)?|https?://[A-Za-z][A-Za-z0-9-]*(\.[A-Za-z][A-Za-z0-9-]*)*(:[0-9]{1,4})?(/[^\\\s\x00-\x1f\x7f-\x9f]*)?)$";
+
+/// Whether `to` may be a redirect's target (never the page itself).
+fn redirect_target(to: &str, from: &str) -> Result<String, FieldError> {
+    static PATTERN: std::sync::LazyLock<Option<regex::Regex>> =
+        std::sync::LazyLock::new(|| regex::Regex::new(REDIRECT_PATTERN).ok());
+    let bad = FieldError {
+        field: "chuyen-den",
+        message: "Nhập đường dẫn trên Cổng (bắt đầu bằng /) hoặc địa chỉ http(s).",
+    };
+    let to = to.trim();
+    let web_ok = !to.starts_with("http") || url::Url::parse(to).is_ok();
+    if to.chars().count() > 2000 || !web_ok || !PATTERN.as_ref().is_some_and(|p| p.is_match(to)) {
+        return Err(bad);
+    }
+    if to == from {
+        return Err(FieldError { field: "chuyen-den", message: "Không thể chuyển một trang về chính nó." });
+    }
+    Ok(to.to_string())
+}
+
+/// Takes published (or withdrawn) content out of search and listings: withdrawn, moved or
+/// gone.
 pub async fn unpublish(
     db: &DatabaseConnection,
     id: i32,
@@ -354,13 +502,14 @@ pub async fn unpublish(
     let (p, _) = get(db, id).await?.ok_or(PublishError::NotFound("tin"))?;
     let document_id = p.document_id.ok_or(PublishError::NotFound("chua-xuat-ban"))?;
     let (state, note) = match how {
-        Unpublish::Withdraw { note } if note.trim().is_empty() => {
-            return Err(FieldError { field: "ghi-chu-go", message: "Ghi lý do gỡ cho người đọc." }.into());
-        }
-        Unpublish::Withdraw { note } => ("withdrawn", Some(note.trim())),
+        Unpublish::Withdraw { note } => match clean(note.clone()).trim() {
+            "" => return Err(FieldError { field: "ghi-chu-go", message: "Ghi lý do gỡ cho người đọc." }.into()),
+            note => ("withdrawn", Some(note.to_string())),
+        },
+        Unpublish::Redirect { to } => ("redirected", Some(redirect_target(to, &format!("/tin-tuc/{}", p.slug))?)),
         Unpublish::Gone => ("gone", None),
     };
-    documents::retire(db, document_id, state, note, now).await?;
+    documents::retire(db, document_id, state, note.as_deref(), now).await?;
     let mut p: publication::ActiveModel = p.into();
     p.state = Set(state.to_string());
     p.updated_at = Set(now);

@@ -164,8 +164,8 @@ pub async fn withdraw(db: &DatabaseConnection, id: i32, note: &str, now: DateTim
 }
 
 /// Takes a document out of search and listings into `state`: `withdrawn` (its page stays,
-/// saying why) or `gone` (its page answers 410). `false` when it was neither published nor
-/// withdrawn, or is in that state already.
+/// saying why, the `note`), `redirected` (its page answers 301 to the `note`) or `gone` (its
+/// page answers 410). `false` when it was not public, or is in that state already.
 pub async fn retire(
     db: &DatabaseConnection,
     id: i32,
@@ -178,7 +178,7 @@ pub async fn retire(
         txn.execute_unprepared("SELECT pg_advisory_xact_lock(7283001)").await?;
     }
     let Some(row) = document::Entity::find_by_id(id).one(&txn).await? else { return Ok(false) };
-    if !matches!(row.state.as_str(), "published" | "withdrawn") || row.state == state {
+    if !matches!(row.state.as_str(), "published" | "withdrawn" | "redirected") || row.state == state {
         return Ok(false);
     }
     let hash = format!("{state}:{}", row.content_hash);

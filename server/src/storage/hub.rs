@@ -7,7 +7,9 @@ use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::StorageError;
-use super::entity::{hub_code, hub_consent, hub_pending, hub_session_service, hub_token, hub_used_assertion, service};
+use super::entity::{
+    api_token, hub_code, hub_consent, hub_pending, hub_session_service, hub_token, hub_used_assertion, service,
+};
 use super::identity::{digest, random_token};
 
 /// Whether the citizen has agreed to every one of `scopes` for this service.
@@ -184,6 +186,40 @@ pub async fn issue_token(db: &impl ConnectionTrait, mut row: hub_token::Model) -
         .await?;
     hub_token::ActiveModel::from(row).insert(db).await?;
     Ok(token)
+}
+
+/// Issues a push API token to a machine client; returns the token (only its hash is kept).
+pub async fn issue_api_token(
+    db: &impl ConnectionTrait,
+    client_id: &str,
+    account_id: i32,
+    scope: &str,
+    expires_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<String, StorageError> {
+    let token = random_token()?;
+    api_token::Entity::delete_many().filter(api_token::Column::ExpiresAt.lt(now)).exec(db).await?;
+    api_token::ActiveModel {
+        token_hash: Set(digest(&token)),
+        client_id: Set(client_id.to_string()),
+        account_id: Set(account_id),
+        scope: Set(scope.to_string()),
+        issued_at: Set(now),
+        expires_at: Set(expires_at),
+    }
+    .insert(db)
+    .await?;
+    Ok(token)
+}
+
+/// A push API token that has not expired.
+pub async fn live_api_token(
+    db: &impl ConnectionTrait,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<api_token::Model>, StorageError> {
+    let found = api_token::Entity::find_by_id(digest(token)).one(db).await?;
+    Ok(found.filter(|t| t.expires_at > now))
 }
 
 /// An access token that is neither expired nor revoked, and whose session is still open.

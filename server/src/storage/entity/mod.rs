@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod agency;
+pub mod api_token;
 pub mod attachment;
 pub mod audit_entry;
 pub mod best_bet;

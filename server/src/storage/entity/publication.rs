@@ -14,10 +14,12 @@ pub struct Model {
     pub agency_id: i32,
     /// Its address: `/tin-tuc/{slug}`.
     pub slug: String,
-    /// `draft` (never published), `published`, `withdrawn` or `gone`.
+    /// `draft` (never published), `published`, `withdrawn`, `redirected` or `gone`.
     pub state: String,
     /// The public document, once published.
     pub document_id: Option<i32>,
+    /// The key the agency's own system knows it by (push API), unique per agency.
+    pub external_id: Option<String>,
     /// The account that created it.
     pub created_by: i32,
     /// When created.

@@ -49,6 +49,8 @@ pub struct Model {
     pub start_url: Option<String>,
     /// The assurance level it needs (the hub steps up to it).
     pub assurance_level: i32,
+    /// `editor` or `publisher` for a machine client of the push API (its agency is `agency`).
+    pub api_role: Option<String>,
     /// `config` or `cli`: config rows follow the file.
     pub source: String,
     /// When registered.

@@ -14,6 +14,7 @@ mod m20261207_000001_create_staff_roles_and_audit_log;
 mod m20261208_000001_create_publishing_tables;
 mod m20261209_000001_create_attachments;
 mod m20261210_000001_add_edition_schedule;
+mod m20261211_000001_create_publishing_api;
 
 /// All migrations in order.
 pub struct Migrator;
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261208_000001_create_publishing_tables::Migration),
             Box::new(m20261209_000001_create_attachments::Migration),
             Box::new(m20261210_000001_add_edition_schedule::Migration),
+            Box::new(m20261211_000001_create_publishing_api::Migration),
         ]
     }
 }
