@@ -381,7 +381,7 @@ fn the_openapi_document_describes_the_api_and_schemathesis_finds_no_fault_in_it(
         .args(["--header", &format!("Authorization: Bearer {}", p.publisher)])
         .args(["--max-examples", "40", "--workers", "2", "--no-color"])
         // A fixed seed keeps CI repeatable; set another to explore.
-        .args(["--seed", &std::env::var("MOTCUA_SCHEMATHESIS_SEED").unwrap_or_else(|_| "20261205".into())])
+        .args(["--seed", &std::env::var("MOTCUA_TEST_SCHEMATHESIS_SEED").unwrap_or_else(|_| "20261205".into())])
         .args(["--generation-database", "none"])
         .arg("--report-dir")
         .arg(&report)
