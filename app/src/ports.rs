@@ -33,6 +33,8 @@ pub trait PortalBackend: Send + Sync + 'static {
     async fn agencies(&self) -> Result<Vec<AgencyListing>, BackendError>;
     /// The login providers citizens may choose, in order.
     fn sign_in_options(&self) -> Vec<SignInOption>;
+    /// The login providers staff sign in with (a staff-only directory, when one is set up).
+    fn staff_sign_in_options(&self) -> Vec<SignInOption>;
     /// The signed-in citizen of a session cookie's value; `None` when it is not a live
     /// session (never signed in, signed out, idle or expired).
     async fn account(&self, session_cookie: &str) -> Result<Option<AccountView>, BackendError>;

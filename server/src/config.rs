@@ -275,6 +275,11 @@ pub struct ProviderConfig {
     /// PKCS#1 PEM RSA private key opening encrypted ID tokens (RSA-OAEP-256); its public
     /// part is published at `/.well-known/jwks.json` for the provider to encrypt with.
     pub decryption_key_file: Option<PathBuf>,
+    /// Signs in staff only (an agency's own directory, say): offered on the staff's sign-in,
+    /// not on the citizens'. Once one provider is staff-only, staff roles count only in
+    /// sessions signed in through a staff-only provider. Default false.
+    #[serde(default)]
+    pub staff_only: bool,
 }
 
 fn default_scopes() -> Vec<String> {
@@ -329,6 +334,17 @@ impl IdentityConfig {
     /// The provider with this id.
     pub fn provider(&self, id: &str) -> Option<&ProviderConfig> {
         self.providers.iter().find(|p| p.id == id)
+    }
+
+    /// The providers staff sign in with: the staff-only ones, or every one when there are none.
+    pub fn staff_providers(&self) -> Vec<&ProviderConfig> {
+        let only: Vec<&ProviderConfig> = self.providers.iter().filter(|p| p.staff_only).collect();
+        if only.is_empty() { self.providers.iter().collect() } else { only }
+    }
+
+    /// Whether a session signed in through `provider_id` may use its account's staff roles.
+    pub fn staff_may_use(&self, provider_id: &str) -> bool {
+        self.staff_providers().iter().any(|p| p.id == provider_id)
     }
 }
 
@@ -583,6 +599,10 @@ mod tests {
             assert_eq!(service.client_auth, ServiceAuth::PrivateKeyJwt);
             assert_eq!(service.procedures, ["1.001193", "1.000656"]);
             crate::hub::services::validate(service).map_err(|e| e.to_string())?;
+            let machine = c.hub.services.get(1).ok_or("the example machine client")?;
+            assert_eq!((machine.api_role, machine.redirect_uris.len()), (Some(ApiRole::Publisher), 0));
+            crate::hub::services::validate(machine).map_err(|e| e.to_string())?;
+            assert!(!vneid.staff_only);
             Ok(())
         });
     }

@@ -66,6 +66,17 @@ impl PortalService {
             .map_err(|e| BackendError::Unavailable(e.to_string()))
     }
 
+    /// The live session of a cookie, if its sign-in lets it act as staff (see
+    /// `IdentityConfig::staff_may_use`).
+    async fn staff_session(
+        &self,
+        cookie: &str,
+    ) -> Result<Option<(crate::storage::entity::session::Model, crate::storage::entity::account::Model)>, BackendError>
+    {
+        let live = self.live_session(cookie).await?;
+        Ok(live.filter(|(s, _)| self.identity.staff_may_use(&s.provider_id)))
+    }
+
     /// The hub service that takes applications for a procedure, and how pages name it.
     async fn online_service(
         &self,
@@ -469,7 +480,13 @@ impl PortalBackend for PortalService {
     }
 
     fn sign_in_options(&self) -> Vec<SignInOption> {
-        self.identity.providers.iter().map(|p| SignInOption { id: p.id.clone(), name: p.name.clone() }).collect()
+        let citizens = self.identity.providers.iter().filter(|p| !p.staff_only);
+        citizens.map(|p| SignInOption { id: p.id.clone(), name: p.name.clone() }).collect()
+    }
+
+    fn staff_sign_in_options(&self) -> Vec<SignInOption> {
+        let staff = self.identity.staff_providers().into_iter();
+        staff.map(|p| SignInOption { id: p.id.clone(), name: p.name.clone() }).collect()
     }
 
     async fn account(&self, session_cookie: &str) -> Result<Option<AccountView>, BackendError> {
@@ -514,7 +531,7 @@ impl PortalBackend for PortalService {
     }
 
     async fn staff_home(&self, session_cookie: &str) -> Result<Option<StaffHome>, BackendError> {
-        let Some((session, account)) = self.live_session(session_cookie).await? else { return Ok(None) };
+        let Some((session, account)) = self.staff_session(session_cookie).await? else { return Ok(None) };
         let agencies = crate::storage::roles::agencies_of(&self.db, account.id, crate::storage::roles::Role::Editor)
             .await
             .map_err(unavailable)?;
@@ -546,7 +563,7 @@ impl PortalBackend for PortalService {
 
     async fn staff_editor(&self, session_cookie: &str, id: i32) -> Result<Option<StaffEditor>, BackendError> {
         use crate::storage::roles::{Role, allows};
-        let Some((session, account)) = self.live_session(session_cookie).await? else { return Ok(None) };
+        let Some((session, account)) = self.staff_session(session_cookie).await? else { return Ok(None) };
         let Some((p, editions)) = crate::staff::publishing::get(&self.db, id).await.map_err(unavailable)? else {
             return Ok(None);
         };
@@ -597,7 +614,7 @@ impl PortalBackend for PortalService {
 
     async fn roles_page(&self, session_cookie: &str) -> Result<Option<RolesPage>, BackendError> {
         use crate::storage::roles;
-        let Some((session, me)) = self.live_session(session_cookie).await? else { return Ok(None) };
+        let Some((session, me)) = self.staff_session(session_cookie).await? else { return Ok(None) };
         let agencies = roles::agencies_of(&self.db, me.id, roles::Role::Administrator).await.map_err(unavailable)?;
         if agencies.is_empty() {
             return Ok(None);
@@ -628,7 +645,7 @@ impl PortalBackend for PortalService {
     }
 
     async fn audit_page(&self, session_cookie: &str, action: Option<&str>) -> Result<Option<AuditPage>, BackendError> {
-        let Some((_, me)) = self.live_session(session_cookie).await? else { return Ok(None) };
+        let Some((_, me)) = self.staff_session(session_cookie).await? else { return Ok(None) };
         if !crate::storage::roles::administers_top_level(&self.db, me.id).await.map_err(unavailable)? {
             return Ok(None);
         }

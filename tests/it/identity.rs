@@ -223,6 +223,12 @@ pub(crate) fn provider_with(port: u16, features: serde_json::Value) -> NationalL
             "backchannel_logout_uri": format!("http://127.0.0.1:{port}/dang-nhap/vneid/backchannel-logout"),
             "backchannel_logout_session_required": true,
             "id_token_signed_response_alg": "ES256"
+        }, {
+            // The same directory registered a second time as the staff's sign-in ("noi-bo").
+            "client_id": "motcua-staff",
+            "client_secret": SECRET,
+            "redirect_uris": [format!("http://127.0.0.1:{port}/dang-nhap/noi-bo/callback")],
+            "id_token_signed_response_alg": "ES256"
         }],
         "accounts": { CITIZEN: {
             "name": "Nguyễn Thị Hoà", "birthdate": "1990-05-17", "phone_number": "+84905123456", "citizen_id": CITIZEN
@@ -254,7 +260,7 @@ pub(crate) fn consent_and_come_back(
     for _ in 0..5 {
         let location = next.headers().get("location").and_then(|l| l.to_str().ok()).expect("redirect").to_string();
         let location = if location.starts_with('/') { format!("{}{location}", issuer) } else { location };
-        if location.contains("/dang-nhap/vneid/callback") {
+        if location.contains("/dang-nhap/") && location.contains("/callback?") {
             callback = Some(location);
             break;
         }

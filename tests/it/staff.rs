@@ -462,3 +462,62 @@ fn a_draft_scheduled_for_a_time_publishes_itself_then() {
     let log = run(&site, &["audit", "list", "--actor", "scheduler"]);
     assert!(log.contains("publication.publish"), "{log}");
 }
+
+#[test]
+fn a_staff_only_provider_is_the_one_door_to_the_editor_pages() {
+    let port = free_port();
+    let provider = provider_for(port);
+    let staff_provider = format!(
+        "[[identity.providers]]\nid = \"noi-bo\"\nname = \"Tài khoản cán bộ\"\nissuer = \"{}\"\n\
+         client_id = \"motcua-staff\"\nclient_secret_env = \"MOTCUA_TEST_VNEID_SECRET\"\n\
+         signing_algs = [\"ES256\"]\nstaff_only = true",
+        provider.issuer
+    );
+    let (site, portal) = portal_serving(
+        &provider.issuer,
+        port,
+        "client_secret_env = \"MOTCUA_TEST_VNEID_SECRET\"\nsigning_algs = [\"ES256\"]",
+        &staff_provider,
+        &[],
+        |_| {},
+    );
+    // Citizens are offered the national login only.
+    let (_, page) = portal.page("/dang-nhap");
+    assert!(page.contains("/dang-nhap/vneid") && !page.contains("/dang-nhap/noi-bo"), "{page}");
+
+    // Signed in through the citizens' provider, a staff member's role does not count.
+    let (browser, jar) = browser_with_jar();
+    let login = browser.get(format!("{}/dang-nhap/vneid", portal.base)).send().expect("start");
+    let (steps, callback) = consent_and_come_back(&browser, jar, login, &provider.issuer);
+    assert_eq!(steps.get(&callback).send().expect("callback").status(), 303);
+    run(&site, &["roles", "grant", &format!("vneid:{CITIZEN}"), "editor", "thanh-pho-hue"]);
+    let home = format!("{}/quan-tri", portal.base);
+    let page = browser.get(&home).send().expect("staff page");
+    assert_eq!(page.status(), 403);
+    let page = page.text().expect("text");
+    assert!(
+        page.contains("/dang-nhap/noi-bo?ve=/quan-tri") && page.contains("Đăng nhập bằng Tài khoản cán bộ"),
+        "{page}"
+    );
+    let refused =
+        post(&steps, &format!("{home}/tin"), &[("_csrf", "x"), ("co-quan", "thanh-pho-hue"), ("tieu-de", "T")]);
+    assert_eq!(refused.status(), 403);
+    assert!(refused.text().expect("text").contains("cần đăng nhập bằng Tài khoản cán bộ"));
+
+    // Through the staff's provider, the same person works.
+    let (staff_browser, staff_jar) = browser_with_jar();
+    let login = staff_browser.get(format!("{}/dang-nhap/noi-bo?ve=/quan-tri", portal.base)).send().expect("start");
+    let (staff_steps, callback) = consent_and_come_back(&staff_browser, staff_jar, login, &provider.issuer);
+    assert!(callback.contains("/dang-nhap/noi-bo/callback"), "{callback}");
+    let back = staff_steps.get(&callback).send().expect("callback");
+    assert_eq!(location(&back), "/quan-tri");
+    let page = staff_browser.get(&home).send().expect("staff page").text().expect("text");
+    assert!(page.contains("Tạo tin mới"), "{page}");
+    let csrf = hidden_field(&page, "_csrf");
+    let created = post(
+        &staff_steps,
+        &format!("{home}/tin"),
+        &[("_csrf", &csrf), ("co-quan", "thanh-pho-hue"), ("tieu-de", "Tin nội bộ")],
+    );
+    assert_eq!(created.status(), 303);
+}

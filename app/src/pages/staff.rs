@@ -73,10 +73,13 @@ fn Problem() -> impl IntoView {
 #[component]
 fn NotStaff() -> impl IntoView {
     set_status(403);
+    let options = super::portal().staff_sign_in_options();
     view! {
         <h1 class="mc-heading-l">"Quản trị"</h1>
         <p class="mc-body">"Trang này dành cho cán bộ được giao quyền biên tập của cơ quan. Hãy đăng nhập bằng tài khoản đã được giao quyền."</p>
-        <p><a class="mc-button" role="button" href="/dang-nhap?ve=/quan-tri">"Đăng nhập"</a></p>
+        {options.into_iter().map(|o| view! {
+            <p><a class="mc-button" role="button" href=format!("/dang-nhap/{}?ve=/quan-tri", o.id)>{format!("Đăng nhập bằng {}", o.name)}</a></p>
+        }).collect_view()}
     }
 }
 

@@ -158,6 +158,9 @@ async fn authorize(state: AppState, headers: HeaderMap, params: HashMap<String, 
         Ok(c) => c,
         Err(e) => return unavailable("reading the session", e),
     };
+    // A staff directory's sign-in is not a citizen's: department services see citizens only.
+    let staff_only = |provider_id: &str| state.config.identity.provider(provider_id).is_some_and(|p| p.staff_only);
+    let current = current.filter(|(s, _)| !staff_only(&s.provider_id));
     let consented = match &current {
         Some((_, a)) => match store::consented(&state.db, a.id, &service.client_id, &request.scopes).await {
             Ok(c) => c,

@@ -64,6 +64,10 @@ async fn staff(
 ) -> Result<(session::Model, account::Model), Response> {
     let live = current_session(state, headers).await.map_err(|e| unavailable("reading the session", e))?;
     let Some((s, a)) = live else { return Err(see_other("/dang-nhap?ve=/quan-tri")) };
+    if !state.config.identity.staff_may_use(&s.provider_id) {
+        let names: Vec<&str> = state.config.identity.staff_providers().iter().map(|p| p.name.as_str()).collect();
+        return Err(forbidden(&format!("Trang quản trị cần đăng nhập bằng {}.", names.join(" hoặc "))));
+    }
     let good = csrf::check(&state.db, &s.id, form.get("_csrf").map(String::as_str))
         .await
         .map_err(|e| unavailable("checking the form token", e))?;
