@@ -174,7 +174,7 @@ pub struct DocumentSummary {
 }
 
 /// One way to submit a procedure's file, with its time and fee.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SubmissionChannel {
     /// "Trực tiếp", "Trực tuyến", "Dịch vụ bưu chính".
     pub channel: String,
@@ -187,7 +187,7 @@ pub struct SubmissionChannel {
 }
 
 /// A document the applicant must bring.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RequiredDocument {
     /// What it is.
     pub name: String,
@@ -198,12 +198,83 @@ pub struct RequiredDocument {
 }
 
 /// A law or decree the procedure rests on.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LegalReference {
     /// Title of the text.
     pub title: String,
     /// Its number ("123/2015/NĐ-CP"), if given.
     pub number: Option<String>,
+}
+
+/// The levels a procedure may be carried out at: the editor's checkbox names and the words
+/// the national data uses.
+pub const PROCEDURE_LEVELS: [(&str, &str); 3] = [("cap-bo", "Cấp bộ"), ("cap-tinh", "Cấp tỉnh"), ("cap-xa", "Cấp xã")];
+
+/// The structured part of a procedure, as a door hands it in (the import, the editor's
+/// form) and as an edition of a procedure keeps it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProcedureDetails {
+    /// National code.
+    pub code: String,
+    /// Field.
+    pub field: Option<String>,
+    /// Levels.
+    pub levels: Vec<String>,
+    /// Audience.
+    pub audience: Option<String>,
+    /// Steps.
+    pub steps: Vec<String>,
+    /// Documents to bring.
+    pub required_documents: Vec<RequiredDocument>,
+    /// Channels with time and fees.
+    pub channels: Vec<SubmissionChannel>,
+    /// Conditions.
+    pub conditions: Option<String>,
+    /// Result.
+    pub result: Option<String>,
+    /// Legal basis.
+    pub legal_basis: Vec<LegalReference>,
+    /// Implementing agency.
+    pub implementing_agency: Option<String>,
+    /// Competent agency.
+    pub competent_agency: Option<String>,
+    /// Publishing decision.
+    pub decision: Option<String>,
+    /// Type.
+    pub procedure_type: Option<String>,
+}
+
+impl ProcedureDetails {
+    /// The line under a procedure's title in listings: field, levels, time.
+    pub fn summary(&self) -> String {
+        let mut summary = Vec::new();
+        if let Some(f) = &self.field {
+            summary.push(format!("Lĩnh vực: {f}"));
+        }
+        if !self.levels.is_empty() {
+            summary.push(format!("Cấp thực hiện: {}", self.levels.join(", ")));
+        }
+        if let Some(time) = self.channels.iter().find_map(|c| c.processing_time.clone()) {
+            summary.push(format!("Thời hạn: {time}"));
+        }
+        summary.join(". ")
+    }
+
+    /// What search reads of it besides the title.
+    pub fn search_text(&self) -> String {
+        let mut body = Vec::new();
+        body.extend(self.audience.clone());
+        body.extend(self.steps.iter().cloned());
+        body.extend(self.required_documents.iter().map(|d| d.name.clone()));
+        body.extend(self.conditions.clone());
+        body.extend(self.result.clone());
+        // Title and number, so a search for "123/2015/NĐ-CP" finds the procedures it governs.
+        body.extend(self.legal_basis.iter().map(|l| match &l.number {
+            Some(number) if !l.title.contains(number.as_str()) => format!("{} {number}", l.title),
+            _ => l.title.clone(),
+        }));
+        body.join("\n")
+    }
 }
 
 /// A procedure with every field its page shows.
@@ -576,6 +647,8 @@ pub struct StaffEditor {
     pub body_markdown: String,
     /// Change note of the open draft.
     pub change_note: String,
+    /// A procedure's fields (its form replaces the Markdown body); `None` for an announcement.
+    pub procedure: Option<ProcedureDetails>,
     /// The body rendered as the public will see it.
     pub preview_html: String,
     /// Whether saving needs a change note (published before).

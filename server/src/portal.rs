@@ -548,7 +548,7 @@ impl PortalBackend for PortalService {
                 title: latest.as_ref().map(|e| e.title.clone()).unwrap_or_default(),
                 agency: names.get(&p.agency_id).cloned().unwrap_or_default(),
                 has_draft: latest.as_ref().is_some_and(|e| e.state == "draft"),
-                public_path: (p.state != "draft").then(|| format!("/tin-tuc/{}", p.slug)),
+                public_path: (p.state != "draft").then(|| crate::staff::publishing::public_path(&p)),
                 state: p.state,
                 updated_at: p.updated_at,
             })
@@ -582,11 +582,12 @@ impl PortalBackend for PortalService {
             summary: shown.summary.clone(),
             body_markdown: shown.body_markdown.clone(),
             change_note: open.and_then(|e| e.change_note.clone()).unwrap_or_default(),
+            procedure: crate::staff::publishing::Draft::of(shown).procedure,
             preview_html: crate::staff::publishing::render(&shown.body_markdown),
             needs_change_note: editions.iter().any(|e| e.published_at.is_some()),
             can_publish,
             has_draft: open.is_some(),
-            public_path: (p.state != "draft").then(|| format!("/tin-tuc/{}", p.slug)),
+            public_path: (p.state != "draft").then(|| crate::staff::publishing::public_path(&p)),
             state: p.state.clone(),
             scheduled_at: open.and_then(|e| e.scheduled_at),
             attachments: crate::staff::attachments::of(&self.db, p.id)

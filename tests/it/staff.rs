@@ -521,3 +521,105 @@ fn a_staff_only_provider_is_the_one_door_to_the_editor_pages() {
     );
     assert_eq!(created.status(), 303);
 }
+
+#[test]
+fn a_procedure_is_written_field_by_field_and_published_at_its_code() {
+    let Staffed { site, portal, browser, steps, .. } = signed_in(&[]);
+    run(&site, &["roles", "grant", &format!("vneid:{CITIZEN}"), "publisher", "thanh-pho-hue"]);
+    let home = format!("{}/quan-tri", portal.base);
+    let page = browser.get(&home).send().expect("staff page").text().expect("text");
+    assert!(page.contains("Tạo thủ tục mới"), "{page}");
+    let csrf = hidden_field(&page, "_csrf");
+    let new = |code: &str| {
+        let form = [
+            ("_csrf", csrf.as_str()),
+            ("loai", "thu-tuc"),
+            ("co-quan", "phuong-vy-da-hue"),
+            ("ma", code),
+            ("tieu-de", "Cấp giấy phép tổ chức lễ hội truyền thống ở phường"),
+        ];
+        post(&steps, &format!("{home}/tin"), &form)
+    };
+    // A code already on the portal (an imported procedure) or not a code is refused.
+    assert_eq!(location(&new("1.001193")), "/quan-tri?loi=ma");
+    assert_eq!(location(&new("le-hoi")), "/quan-tri?loi=ma");
+    let created = new("9.000123");
+    let editor = format!("{}{}", portal.base, location(&created));
+    assert!(editor.contains("/quan-tri/tin/"), "{editor}");
+
+    // The structured form, with empty rows to fill.
+    let page = browser.get(&editor).send().expect("editor").text().expect("text");
+    for field in ["buoc-1", "buoc-2", "cach-nop-1-thoi-han", "cach-nop-2-phi", "giay-to-1-ten", "can-cu-1-so-hieu"] {
+        assert!(page.contains(&format!("name=\"{field}\"")), "{field}: {page}");
+    }
+    assert!(page.contains("name=\"cap-xa\"") && !page.contains("name=\"noi-dung\""), "{page}");
+    let title = ("tieu-de", "Cấp giấy phép tổ chức lễ hội truyền thống ở phường");
+    let refused = post(&steps, &editor, &[("_csrf", &csrf), title, ("ma", "9.000123"), ("hanh-dong", "xuat-ban")]);
+    assert!(location(&refused).ends_with("?loi=buoc-1"), "steps are needed to publish: {}", location(&refused));
+
+    // Every field of the procedure model, then publish.
+    let mut form = vec![
+        ("_csrf", csrf.as_str()),
+        title,
+        ("ma", "9.000123"),
+        ("linh-vuc", "Văn hóa cơ sở"),
+        ("cap-xa", "1"),
+        ("loai-thu-tuc", "Loại khác"),
+        ("doi-tuong", "Cá nhân, tổ chức"),
+        ("co-quan-thuc-hien", "Ủy ban nhân dân phường Vỹ Dạ"),
+        ("co-quan-tham-quyen", "Chủ tịch Ủy ban nhân dân phường"),
+        ("quyet-dinh", "123/QĐ-UBND"),
+        ("buoc-1", "Nộp hồ sơ tại Bộ phận một cửa của phường"),
+        ("buoc-2", "Nhận giấy phép theo giấy hẹn"),
+        ("cach-nop-1-hinh-thuc", "Trực tiếp"),
+        ("cach-nop-1-thoi-han", "5 ngày làm việc"),
+        ("cach-nop-1-phi", "Miễn phí"),
+        ("cach-nop-1-mo-ta", "Nộp tại trụ sở phường"),
+        ("giay-to-1-ten", "Đơn đề nghị cấp phép tổ chức lễ hội"),
+        ("giay-to-1-so-luong", "1 bản chính"),
+        ("giay-to-1-mau", "Mẫu 01"),
+        ("dieu-kien", "Lễ hội có trong danh mục của địa phương"),
+        ("ket-qua", "Giấy phép tổ chức lễ hội"),
+        ("can-cu-1-so-hieu", "110/2018/NĐ-CP"),
+        ("can-cu-1-ten", "Nghị định quy định về quản lý và tổ chức lễ hội"),
+        ("hanh-dong", "xuat-ban"),
+    ];
+    let published = post(&steps, &editor, &form);
+    assert!(location(&published).ends_with("?da-xuat-ban=1"), "{}", location(&published));
+
+    // The public page at its code shows every field; search finds it by its code.
+    let (status, page) = portal.page("/thu-tuc/9.000123");
+    assert_eq!(status, 200, "{page}");
+    for shown in [
+        "Cấp giấy phép tổ chức lễ hội truyền thống ở phường",
+        "Phường Vỹ Dạ",
+        "Cấp xã",
+        "Văn hóa cơ sở",
+        "Nộp hồ sơ tại Bộ phận một cửa của phường",
+        "5 ngày làm việc",
+        "Miễn phí",
+        "Đơn đề nghị cấp phép tổ chức lễ hội",
+        "1 bản chính",
+        "Giấy phép tổ chức lễ hội",
+        "110/2018/NĐ-CP",
+        "Chủ tịch Ủy ban nhân dân phường",
+    ] {
+        assert!(page.contains(shown), "{shown}: {page}");
+    }
+    let found = (0..40).any(|_| {
+        let (_, hits) = portal.json("/api/v1/search?q=9.000123");
+        let first = hits["hits"][0]["url"] == "/thu-tuc/9.000123";
+        if !first {
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        first
+    });
+    assert!(found, "the code goes straight to the new procedure");
+
+    // The saved rows come back with two empty ones; the code cannot change.
+    let page = browser.get(&editor).send().expect("editor").text().expect("text");
+    assert!(page.contains("name=\"buoc-4\"") && page.contains("Nhận giấy phép theo giấy hẹn"), "{page}");
+    form.retain(|(k, _)| *k != "hanh-dong");
+    form.iter_mut().filter(|(k, _)| *k == "ma").for_each(|f| f.1 = "9.000124");
+    assert!(location(&post(&steps, &editor, &form)).ends_with("?loi=ma"));
+}

@@ -8,7 +8,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::{awaited, session_cookie};
 use crate::components::{format_date, set_status};
-use crate::domain::{RolesPage, StaffEditor, StaffHome};
+use crate::domain::{ProcedureDetails, RolesPage, StaffEditor, StaffHome};
 
 /// Text for inside a `<textarea>`, escaped here: Leptos writes a textarea's children as
 /// they are, so `</textarea><script>` in a draft would otherwise end the element.
@@ -52,6 +52,11 @@ fn problem(code: &str) -> &'static str {
         }
         "xuat-ban-luc" => "Chọn ngày giờ xuất bản trong tương lai.",
         "chua-xuat-ban" => "Tin chưa xuất bản nên không có gì để gỡ.",
+        "ma" => "Nhập mã thủ tục (ví dụ 1.001193) chưa có trên Cổng; mã đã tạo không đổi được.",
+        "buoc-1" => "Ghi ít nhất một bước thực hiện.",
+        "cach-nop-1-hinh-thuc" => "Ghi ít nhất một cách nộp hồ sơ, với thời hạn và phí.",
+        "thu-tuc" => "Một mục dài quá 20.000 ký tự.",
+        "loai" => "Bản nháp không cùng loại với nội dung này.",
         _ => "Không lưu được. Vui lòng thử lại.",
     }
 }
@@ -118,11 +123,11 @@ fn StaffHomeView(h: StaffHome) -> impl IntoView {
         <Problem/>
         <h2 class="mc-heading-m">"Tạo tin mới"</h2>
         <form method="post" action="/quan-tri/tin">
-            <input type="hidden" name="_csrf" value=h.csrf/>
+            <input type="hidden" name="_csrf" value=h.csrf.clone()/>
             <div class="mc-form-group">
                 <label class="mc-label" for="co-quan">"Cơ quan đăng tin"</label>
                 <select class="mc-select" id="co-quan" name="co-quan">
-                    {h.agencies.into_iter().map(|(slug, name)| view! { <option value=slug>{name}</option> }).collect_view()}
+                    {h.agencies.clone().into_iter().map(|(slug, name)| view! { <option value=slug>{name}</option> }).collect_view()}
                 </select>
             </div>
             <div class="mc-form-group">
@@ -131,7 +136,28 @@ fn StaffHomeView(h: StaffHome) -> impl IntoView {
             </div>
             <button class="mc-button" type="submit">"Tạo bản nháp"</button>
         </form>
-        <h2 class="mc-heading-m">"Tin của cơ quan"</h2>
+        <h2 class="mc-heading-m">"Tạo thủ tục mới"</h2>
+        <form method="post" action="/quan-tri/tin">
+            <input type="hidden" name="_csrf" value=h.csrf.clone()/>
+            <input type="hidden" name="loai" value="thu-tuc"/>
+            <div class="mc-form-group">
+                <label class="mc-label" for="co-quan-thu-tuc">"Cơ quan ban hành"</label>
+                <select class="mc-select" id="co-quan-thu-tuc" name="co-quan">
+                    {h.agencies.clone().into_iter().map(|(slug, name)| view! { <option value=slug>{name}</option> }).collect_view()}
+                </select>
+            </div>
+            <div class="mc-form-group">
+                <label class="mc-label" for="ma">"Mã thủ tục"</label>
+                <div class="mc-hint">"Ví dụ 1.001193; là địa chỉ của thủ tục trên Cổng."</div>
+                <input class="mc-input mc-input--width-20" id="ma" name="ma" type="text" maxlength="40" required/>
+            </div>
+            <div class="mc-form-group">
+                <label class="mc-label" for="tieu-de-thu-tuc">"Tên thủ tục"</label>
+                <input class="mc-input" id="tieu-de-thu-tuc" name="tieu-de" type="text" maxlength="300" required/>
+            </div>
+            <button class="mc-button" type="submit">"Tạo bản nháp thủ tục"</button>
+        </form>
+        <h2 class="mc-heading-m">"Tin và thủ tục của cơ quan"</h2>
         {if h.items.is_empty() {
             view! { <p class="mc-body">"Chưa có tin nào."</p> }.into_any()
         } else {
@@ -213,15 +239,20 @@ fn EditorView(e: StaffEditor) -> impl IntoView {
                 <label class="mc-label" for="tieu-de">"Tiêu đề"</label>
                 <input class="mc-input" id="tieu-de" name="tieu-de" type="text" maxlength="300" value=e.title.clone()/>
             </div>
-            <div class="mc-form-group">
-                <label class="mc-label" for="tom-tat">"Tóm tắt"</label>
-                <textarea class="mc-textarea" id="tom-tat" name="tom-tat" rows="3">{textarea_text(&e.summary)}</textarea>
-            </div>
-            <div class="mc-form-group">
-                <label class="mc-label" for="noi-dung">"Nội dung"</label>
-                <div class="mc-hint">"Viết theo Markdown: **đậm**, *nghiêng*, # tiêu đề, - danh sách, [liên kết](https://…)."</div>
-                <textarea class="mc-textarea" id="noi-dung" name="noi-dung" rows="16">{textarea_text(&e.body_markdown)}</textarea>
-            </div>
+            {match e.procedure.clone() {
+                Some(p) => view! { <ProcedureFields p/> }.into_any(),
+                None => view! {
+                    <div class="mc-form-group">
+                        <label class="mc-label" for="tom-tat">"Tóm tắt"</label>
+                        <textarea class="mc-textarea" id="tom-tat" name="tom-tat" rows="3">{textarea_text(&e.summary)}</textarea>
+                    </div>
+                    <div class="mc-form-group">
+                        <label class="mc-label" for="noi-dung">"Nội dung"</label>
+                        <div class="mc-hint">"Viết theo Markdown: **đậm**, *nghiêng*, # tiêu đề, - danh sách, [liên kết](https://…)."</div>
+                        <textarea class="mc-textarea" id="noi-dung" name="noi-dung" rows="16">{textarea_text(&e.body_markdown)}</textarea>
+                    </div>
+                }.into_any(),
+            }}
             {e.needs_change_note.then(|| view! {
                 <div class="mc-form-group">
                     <label class="mc-label" for="ghi-chu-thay-doi">"Ghi chú thay đổi (hiện trong lịch sử)"</label>
@@ -290,7 +321,11 @@ fn EditorView(e: StaffEditor) -> impl IntoView {
             <button class="mc-button mc-button--secondary" type="submit">"Tải lên"</button>
         </form>
         <h2 class="mc-heading-m">"Xem trước"</h2>
-        <div class="mc-preview mc-body" inner_html=e.preview_html.clone()></div>
+        {match &e.procedure {
+            // A procedure's page is made from its fields; its listing shows this line.
+            Some(_) => view! { <p class="mc-preview mc-body">{e.summary.clone()}</p> }.into_any(),
+            None => view! { <div class="mc-preview mc-body" inner_html=e.preview_html.clone()></div> }.into_any(),
+        }}
         <h2 class="mc-heading-m">"Lịch sử"</h2>
         <ol class="mc-list">
             {e.history.into_iter().map(|h| view! {
@@ -446,5 +481,102 @@ pub fn AuditLogPage() -> impl IntoView {
                 None => view! { <NotStaff/> }.into_any(),
             },
         )}
+    }
+}
+
+/// A text input of the procedure form.
+#[component]
+fn Field(name: String, label: &'static str, value: Option<String>) -> impl IntoView {
+    view! {
+        <div class="mc-form-group">
+            <label class="mc-label" for=name.clone()>{label}</label>
+            <input class="mc-input" id=name.clone() name=name type="text" value=value.unwrap_or_default()/>
+        </div>
+    }
+}
+
+/// A multi-line field of the procedure form.
+#[component]
+fn Area(name: String, label: &'static str, value: Option<String>) -> impl IntoView {
+    view! {
+        <div class="mc-form-group">
+            <label class="mc-label" for=name.clone()>{label}</label>
+            <textarea class="mc-textarea" id=name.clone() name=name rows="3">{textarea_text(&value.unwrap_or_default())}</textarea>
+        </div>
+    }
+}
+
+/// Rows shown for a list: the saved ones and two empty ones (saving gives two more), so lists
+/// grow without JavaScript.
+fn with_blanks<T: Clone + Default>(saved: &[T]) -> Vec<(usize, T)> {
+    saved.iter().cloned().chain([T::default(), T::default()]).enumerate().map(|(i, t)| (i + 1, t)).collect()
+}
+
+/// Every field of the procedure model, as the national portal publishes them.
+#[component]
+fn ProcedureFields(p: ProcedureDetails) -> impl IntoView {
+    use crate::domain::{LegalReference, PROCEDURE_LEVELS, RequiredDocument, SubmissionChannel};
+    let levels = p.levels.clone();
+    let steps = with_blanks(&p.steps);
+    let channels = with_blanks::<SubmissionChannel>(&p.channels);
+    let documents = with_blanks::<RequiredDocument>(&p.required_documents);
+    let laws = with_blanks::<LegalReference>(&p.legal_basis);
+    view! {
+        <div class="mc-form-group">
+            <label class="mc-label" for="ma">"Mã thủ tục"</label>
+            <div class="mc-hint">"Địa chỉ của thủ tục trên Cổng: /thu-tuc/" {p.code.clone()} ". Không đổi được sau khi tạo."</div>
+            <input class="mc-input mc-input--width-20" id="ma" name="ma" type="text" value=p.code.clone() readonly/>
+        </div>
+        <Field name="linh-vuc".into() label="Lĩnh vực" value=p.field.clone()/>
+        <fieldset class="mc-fieldset">
+            <legend class="mc-fieldset__legend">"Cấp thực hiện"</legend>
+            <div class="mc-checkboxes">
+                {PROCEDURE_LEVELS.iter().map(|(name, label)| view! {
+                    <div class="mc-checkboxes__item">
+                        <input class="mc-checkboxes__input" id=*name name=*name type="checkbox" value="1" checked=levels.iter().any(|l| l == label)/>
+                        <label class="mc-label mc-checkboxes__label" for=*name>{*label}</label>
+                    </div>
+                }).collect_view()}
+            </div>
+        </fieldset>
+        <Field name="loai-thu-tuc".into() label="Loại thủ tục" value=p.procedure_type.clone()/>
+        <Area name="doi-tuong".into() label="Đối tượng thực hiện" value=p.audience.clone()/>
+        <Field name="co-quan-thuc-hien".into() label="Cơ quan thực hiện" value=p.implementing_agency.clone()/>
+        <Field name="co-quan-tham-quyen".into() label="Cơ quan có thẩm quyền" value=p.competent_agency.clone()/>
+        <Field name="quyet-dinh".into() label="Quyết định công bố" value=p.decision.clone()/>
+        <h2 class="mc-heading-m">"Trình tự thực hiện"</h2>
+        <p class="mc-hint">"Mỗi ô một bước. Cần thêm ô: lưu bản nháp."</p>
+        {steps.into_iter().map(|(i, step)| view! {
+            <Area name=format!("buoc-{i}") label="Bước" value=Some(step)/>
+        }).collect_view()}
+        <h2 class="mc-heading-m">"Cách thức thực hiện"</h2>
+        {channels.into_iter().map(|(i, c)| view! {
+            <fieldset class="mc-fieldset">
+                <legend class="mc-fieldset__legend">{format!("Cách nộp {i}")}</legend>
+                <Field name=format!("cach-nop-{i}-hinh-thuc") label="Hình thức (Trực tiếp, Trực tuyến, Dịch vụ bưu chính)" value=Some(c.channel)/>
+                <Field name=format!("cach-nop-{i}-thoi-han") label="Thời hạn giải quyết" value=c.processing_time/>
+                <Field name=format!("cach-nop-{i}-phi") label="Phí, lệ phí" value=c.fee/>
+                <Area name=format!("cach-nop-{i}-mo-ta") label="Mô tả" value=c.description/>
+            </fieldset>
+        }).collect_view()}
+        <h2 class="mc-heading-m">"Thành phần hồ sơ"</h2>
+        {documents.into_iter().map(|(i, d)| view! {
+            <fieldset class="mc-fieldset">
+                <legend class="mc-fieldset__legend">{format!("Giấy tờ {i}")}</legend>
+                <Field name=format!("giay-to-{i}-ten") label="Tên giấy tờ" value=Some(d.name)/>
+                <Field name=format!("giay-to-{i}-so-luong") label="Số lượng (1 bản chính…)" value=d.quantity/>
+                <Field name=format!("giay-to-{i}-mau") label="Mẫu đơn, tờ khai" value=d.form/>
+            </fieldset>
+        }).collect_view()}
+        <Area name="dieu-kien".into() label="Yêu cầu, điều kiện" value=p.conditions.clone()/>
+        <Area name="ket-qua".into() label="Kết quả thực hiện" value=p.result.clone()/>
+        <h2 class="mc-heading-m">"Căn cứ pháp lý"</h2>
+        {laws.into_iter().map(|(i, l)| view! {
+            <fieldset class="mc-fieldset">
+                <legend class="mc-fieldset__legend">{format!("Văn bản {i}")}</legend>
+                <Field name=format!("can-cu-{i}-so-hieu") label="Số hiệu (123/2015/NĐ-CP)" value=l.number/>
+                <Field name=format!("can-cu-{i}-ten") label="Tên văn bản" value=Some(l.title)/>
+            </fieldset>
+        }).collect_view()}
     }
 }

@@ -352,7 +352,7 @@ async fn shown(state: &AppState, a: &agency::Model, p: publication::Model) -> Re
 fn announcement(a: &agency::Model, p: publication::Model, editions: &[edition::Model]) -> Announcement {
     let latest = editions.first();
     Announcement {
-        external_id: p.external_id,
+        external_id: p.external_id.clone(),
         agency: a.slug.clone(),
         state: match p.state.as_str() {
             "published" => AnnouncementState::Published,
@@ -361,7 +361,7 @@ fn announcement(a: &agency::Model, p: publication::Model, editions: &[edition::M
             "gone" => AnnouncementState::Gone,
             _ => AnnouncementState::Draft,
         },
-        url: format!("/tin-tuc/{}", p.slug),
+        url: publishing::public_path(&p),
         title: latest.map(|e| e.title.clone()).unwrap_or_default(),
         edition: latest.map_or(0, |e| e.number),
         draft_pending: latest.is_some_and(|e| e.state == "draft"),
@@ -426,7 +426,7 @@ async fn list(
     let agency = agency_for(&state, &caller, &slug, Role::Editor).await?;
     let rows = publishing::list(&state.db, &[agency.id]).await.map_err(field_error)?;
     let mut items = Vec::with_capacity(rows.len());
-    for (p, _) in rows {
+    for (p, _) in rows.into_iter().filter(|(p, _)| p.kind == "announcement") {
         items.push(shown(&state, &agency, p).await?);
     }
     Ok(Json(AnnouncementList { items }))
@@ -555,12 +555,7 @@ async fn publish(
     // A time already come means now.
     match input.publish_at.filter(|at| *at > now) {
         Some(at) => {
-            let draft = Draft {
-                title: open.title.clone(),
-                summary: open.summary.clone(),
-                body_markdown: open.body_markdown.clone(),
-                change_note: open.change_note.clone(),
-            };
+            let draft = Draft::of(open);
             publishing::schedule(&state.db, p.id, caller.account_id, &draft, at, now).await.map_err(state_error)?;
             let detail = serde_json::json!({ "at": at, "detail": detail });
             record(&state, &caller, ip, "publication.schedule", p.id, detail).await;

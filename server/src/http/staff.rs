@@ -83,6 +83,63 @@ fn draft_of(form: &HashMap<String, String>) -> Draft {
     Draft::new(field("tieu-de"), field("tom-tat"), field("noi-dung"), form.get("ghi-chu-thay-doi").cloned())
 }
 
+/// The procedure form: every field of the procedure model. Lists come as numbered rows
+/// (`buoc-1`, `giay-to-1-ten`, …), so the form works without JavaScript: the page shows the
+/// saved rows and two empty ones, and saving gives two more.
+fn procedure_draft_of(form: &HashMap<String, String>) -> Draft {
+    use motcua_app::domain::{LegalReference, RequiredDocument, SubmissionChannel};
+    let text = |k: &str| form.get(k).cloned().unwrap_or_default();
+    let opt = |k: &str| form.get(k).cloned().filter(|v| !v.trim().is_empty());
+    let rows = |prefix: &str| -> Vec<usize> {
+        (1..=MAX_ROWS).filter(|i| form.keys().any(|k| k.starts_with(&format!("{prefix}-{i}")))).collect()
+    };
+    let levels = motcua_app::domain::PROCEDURE_LEVELS
+        .iter()
+        .filter(|(name, _)| form.contains_key(*name))
+        .map(|(_, label)| label.to_string());
+    let details = motcua_app::domain::ProcedureDetails {
+        code: text("ma"),
+        field: opt("linh-vuc"),
+        levels: levels.collect(),
+        audience: opt("doi-tuong"),
+        steps: rows("buoc").into_iter().map(|i| text(&format!("buoc-{i}"))).collect(),
+        required_documents: rows("giay-to")
+            .into_iter()
+            .map(|i| RequiredDocument {
+                name: text(&format!("giay-to-{i}-ten")),
+                quantity: opt(&format!("giay-to-{i}-so-luong")),
+                form: opt(&format!("giay-to-{i}-mau")),
+            })
+            .collect(),
+        channels: rows("cach-nop")
+            .into_iter()
+            .map(|i| SubmissionChannel {
+                channel: text(&format!("cach-nop-{i}-hinh-thuc")),
+                processing_time: opt(&format!("cach-nop-{i}-thoi-han")),
+                fee: opt(&format!("cach-nop-{i}-phi")),
+                description: opt(&format!("cach-nop-{i}-mo-ta")),
+            })
+            .collect(),
+        conditions: opt("dieu-kien"),
+        result: opt("ket-qua"),
+        legal_basis: rows("can-cu")
+            .into_iter()
+            .map(|i| LegalReference {
+                title: text(&format!("can-cu-{i}-ten")),
+                number: opt(&format!("can-cu-{i}-so-hieu")),
+            })
+            .collect(),
+        implementing_agency: opt("co-quan-thuc-hien"),
+        competent_agency: opt("co-quan-tham-quyen"),
+        decision: opt("quyet-dinh"),
+        procedure_type: opt("loai-thu-tuc"),
+    };
+    Draft::procedure(text("tieu-de"), details, form.get("ghi-chu-thay-doi").cloned())
+}
+
+/// Most rows of one list a form may send.
+const MAX_ROWS: usize = 200;
+
 async fn create(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -105,7 +162,9 @@ async fn create(
         Ok(false) => return forbidden("Bạn không được giao quyền biên tập cho cơ quan này."),
         Err(e) => return unavailable("checking a role", e),
     }
-    match publishing::create(&state.db, agency.id, None, account.id, &draft_of(&form), Utc::now()).await {
+    let draft =
+        if form.get("loai").is_some_and(|k| k == "thu-tuc") { procedure_draft_of(&form) } else { draft_of(&form) };
+    match publishing::create(&state.db, agency.id, None, account.id, &draft, Utc::now()).await {
         Ok(id) => {
             let event = Event {
                 actor: format!("account:{}", account.id),
@@ -158,9 +217,11 @@ async fn save(
     let action = form.get("hanh-dong").map(String::as_str).unwrap_or("luu");
     let to_publish = matches!(action, "xuat-ban" | "hen-gio");
     let needed = if to_publish { Role::Publisher } else { Role::Editor };
-    if let Err(refused) = publication_for(&state, account.id, id, needed).await {
-        return refused;
-    }
+    let publication = match publication_for(&state, account.id, id, needed).await {
+        Ok(p) => p,
+        Err(refused) => return refused,
+    };
+    let draft = if publication.kind == "procedure" { procedure_draft_of(&form) } else { draft_of(&form) };
     let now = Utc::now();
     let here = format!("/quan-tri/tin/{id}");
     let refused = |e: PublishError| match e {
@@ -172,7 +233,7 @@ async fn save(
         let Some(at) = form.get("xuat-ban-luc").and_then(|v| vietnam_time(v)) else {
             return see_other(&format!("{here}?loi=xuat-ban-luc"));
         };
-        return match publishing::schedule(&state.db, id, account.id, &draft_of(&form), at, now).await {
+        return match publishing::schedule(&state.db, id, account.id, &draft, at, now).await {
             Ok(()) => {
                 let event = Event {
                     actor: format!("account:{}", account.id),
@@ -187,7 +248,7 @@ async fn save(
             Err(e) => refused(e),
         };
     }
-    if let Err(e) = publishing::save(&state.db, id, account.id, &draft_of(&form), now).await {
+    if let Err(e) = publishing::save(&state.db, id, account.id, &draft, now).await {
         return refused(e);
     }
     let actor = format!("account:{}", account.id);

@@ -12,7 +12,9 @@ use regex::Regex;
 use serde::Deserialize;
 
 use crate::storage::agencies::AgencyInput;
-use crate::storage::documents::{DocumentInput, ProcedureInput};
+use motcua_app::domain::ProcedureDetails;
+
+use crate::storage::documents::DocumentInput;
 
 /// The portal's placeholder for an empty field.
 const NO_INFORMATION: &str = "Không có thông tin";
@@ -119,57 +121,36 @@ pub fn parse(raw: RawProcedure) -> Result<ParsedProcedure, RecordError> {
     let conditions = clean(&raw.yeu_cau_dieu_kien);
     let audience = clean(&raw.doi_tuong_thuc_hien);
 
-    let mut summary = Vec::new();
-    if let Some(f) = &field {
-        summary.push(format!("Lĩnh vực: {f}"));
-    }
-    if !levels.is_empty() {
-        summary.push(format!("Cấp thực hiện: {}", levels.join(", ")));
-    }
-    if let Some(c) = channels.iter().find(|c| c.processing_time.is_some()) {
-        summary.push(format!("Thời hạn: {}", c.processing_time.clone().unwrap_or_default()));
-    }
-    let mut body = Vec::new();
-    body.extend(audience.clone());
-    body.extend(steps.iter().cloned());
-    body.extend(required_documents.iter().map(|d| d.name.clone()));
-    body.extend(conditions.clone());
-    body.extend(result.clone());
-    // Title and number, so a search for "123/2015/NĐ-CP" finds the procedures it governs.
-    body.extend(legal_basis.iter().map(|l| match &l.number {
-        Some(number) if !l.title.contains(number.as_str()) => format!("{} {number}", l.title),
-        _ => l.title.clone(),
-    }));
-
     let source_url = clean(&raw.detail_url).filter(|u| u.starts_with("https://") || u.starts_with("http://"));
+    let procedure = ProcedureDetails {
+        code: code.clone(),
+        field,
+        levels,
+        audience,
+        steps,
+        required_documents,
+        channels,
+        conditions,
+        result,
+        legal_basis,
+        implementing_agency: clean(&raw.co_quan_thuc_hien),
+        competent_agency: clean(&raw.co_quan_co_tham_quyen),
+        decision: clean(&raw.so_quyet_dinh),
+        procedure_type: clean(&raw.loai_thu_tuc),
+    };
     let document = DocumentInput {
         kind: "procedure".into(),
         agency_id: 0,
         title,
-        summary: summary.join(". "),
+        summary: procedure.summary(),
         body_html: String::new(),
-        body_text: body.join("\n"),
+        body_text: procedure.search_text(),
         path: format!("/thu-tuc/{code}"),
         origin_key: format!("dvcqg:procedure:{code}"),
         origin_url: source_url,
         published_at: None,
         state: "published".into(),
-        procedure: Some(ProcedureInput {
-            code,
-            field,
-            levels,
-            audience,
-            steps,
-            required_documents,
-            channels,
-            conditions,
-            result,
-            legal_basis,
-            implementing_agency: clean(&raw.co_quan_thuc_hien),
-            competent_agency: clean(&raw.co_quan_co_tham_quyen),
-            decision: clean(&raw.so_quyet_dinh),
-            procedure_type: clean(&raw.loai_thu_tuc),
-        }),
+        procedure: Some(procedure),
     };
     Ok(ParsedProcedure { agency, document })
 }

@@ -9,6 +9,8 @@ use sea_orm::{
 };
 
 use crate::storage::StorageError;
+use motcua_app::domain::ProcedureDetails;
+
 use crate::storage::documents::{self, DocumentInput};
 use crate::storage::entity::{edition, publication};
 
@@ -23,6 +25,17 @@ pub struct Draft {
     pub body_markdown: String,
     /// What changed (for a new edition of published content).
     pub change_note: Option<String>,
+    /// A procedure's structured fields; `None` for an announcement.
+    pub procedure: Option<ProcedureDetails>,
+}
+
+/// Where a publication is read: `/tin-tuc/{slug}` for an announcement, `/thu-tuc/{code}` for
+/// a procedure.
+pub fn public_path(p: &publication::Model) -> String {
+    match p.kind.as_str() {
+        "procedure" => format!("/thu-tuc/{}", p.slug),
+        _ => format!("/tin-tuc/{}", p.slug),
+    }
 }
 
 /// A field of the form that is wrong, and why, in the editor's language.
@@ -90,6 +103,61 @@ impl Draft {
             summary: clean(summary),
             body_markdown: clean(body_markdown),
             change_note: change_note.map(clean),
+            procedure: None,
+        }
+    }
+
+    /// A procedure's draft: its summary is made from its fields.
+    pub fn procedure(title: String, details: ProcedureDetails, change_note: Option<String>) -> Draft {
+        let one = |t: String| clean(t).replace(['\n', '\t'], " ").trim().to_string();
+        let many = |t: String| clean(t).trim().to_string();
+        let opt = |t: Option<String>| t.map(many).filter(|t| !t.is_empty());
+        let details = ProcedureDetails {
+            code: one(details.code),
+            field: opt(details.field),
+            levels: details.levels.into_iter().map(one).filter(|l| !l.is_empty()).collect(),
+            audience: opt(details.audience),
+            steps: details.steps.into_iter().map(many).filter(|l| !l.is_empty()).collect(),
+            required_documents: details
+                .required_documents
+                .into_iter()
+                .map(|d| motcua_app::domain::RequiredDocument {
+                    name: many(d.name),
+                    form: opt(d.form),
+                    quantity: opt(d.quantity),
+                })
+                .filter(|d| !d.name.is_empty())
+                .collect(),
+            channels: details
+                .channels
+                .into_iter()
+                .map(|c| motcua_app::domain::SubmissionChannel {
+                    channel: one(c.channel),
+                    processing_time: opt(c.processing_time),
+                    fee: opt(c.fee),
+                    description: opt(c.description),
+                })
+                .filter(|c| !c.channel.is_empty())
+                .collect(),
+            conditions: opt(details.conditions),
+            result: opt(details.result),
+            legal_basis: details
+                .legal_basis
+                .into_iter()
+                .map(|l| motcua_app::domain::LegalReference { title: many(l.title), number: opt(l.number) })
+                .filter(|l| !l.title.is_empty())
+                .collect(),
+            implementing_agency: opt(details.implementing_agency),
+            competent_agency: opt(details.competent_agency),
+            decision: opt(details.decision),
+            procedure_type: opt(details.procedure_type),
+        };
+        Draft {
+            title: one(title),
+            summary: details.summary(),
+            body_markdown: String::new(),
+            change_note: change_note.map(clean),
+            procedure: Some(details),
         }
     }
 
@@ -114,9 +182,16 @@ impl Draft {
                 field: "ghi-chu-thay-doi", message: "Ghi chú thay đổi dài quá 1.000 ký tự."
             });
         }
+        if let Some(p) = &self.procedure {
+            return p_validate(p, to_publish).and_then(|()| self.validate_change_note(to_publish, needs_change_note));
+        }
         if to_publish && self.body_markdown.trim().is_empty() {
             return Err(FieldError { field: "noi-dung", message: "Nhập nội dung." });
         }
+        self.validate_change_note(to_publish, needs_change_note)
+    }
+
+    fn validate_change_note(&self, to_publish: bool, needs_change_note: bool) -> Result<(), FieldError> {
         if to_publish && needs_change_note && self.change_note.as_deref().is_none_or(|n| n.trim().is_empty()) {
             return Err(FieldError {
                 field: "ghi-chu-thay-doi",
@@ -124,6 +199,42 @@ impl Draft {
             });
         }
         Ok(())
+    }
+}
+
+/// A procedure's fields: a code always (it is its address); to publish, the steps and at
+/// least one way to apply, which are what a citizen comes for.
+fn p_validate(p: &ProcedureDetails, to_publish: bool) -> Result<(), FieldError> {
+    if !motcua_search::query::looks_like_code(&p.code) || p.code.len() > 40 {
+        return Err(FieldError { field: "ma", message: "Nhập mã thủ tục, ví dụ 1.001193." });
+    }
+    let long = |t: &str| t.chars().count() > 20_000;
+    let texts = [&p.audience, &p.conditions, &p.result].into_iter().flatten();
+    if texts.chain(&p.steps).any(|t| long(t)) {
+        return Err(FieldError { field: "thu-tuc", message: "Một mục dài quá 20.000 ký tự." });
+    }
+    if to_publish && p.steps.is_empty() {
+        return Err(FieldError { field: "buoc-1", message: "Ghi ít nhất một bước thực hiện." });
+    }
+    if to_publish && p.channels.is_empty() {
+        return Err(FieldError {
+            field: "cach-nop-1-hinh-thuc",
+            message: "Ghi ít nhất một cách nộp hồ sơ, với thời hạn và phí.",
+        });
+    }
+    Ok(())
+}
+
+impl Draft {
+    /// The draft an edition holds.
+    pub fn of(e: &edition::Model) -> Draft {
+        Draft {
+            title: e.title.clone(),
+            summary: e.summary.clone(),
+            body_markdown: e.body_markdown.clone(),
+            change_note: e.change_note.clone(),
+            procedure: e.details.as_deref().and_then(|d| serde_json::from_str(d).ok()),
+        }
     }
 }
 
@@ -148,24 +259,44 @@ pub async fn create(
     now: DateTime<Utc>,
 ) -> Result<i32, PublishError> {
     draft.validate(false, false)?;
-    let base = motcua_search::normalize::slugify(&motcua_search::normalize::normalize(&draft.title));
-    let base = if base.is_empty() { "tin".to_string() } else { base.chars().take(80).collect() };
-    let mut slug = base.clone();
-    for n in 2.. {
-        let taken = publication::Entity::find().filter(publication::Column::Slug.eq(&slug)).one(db).await?.is_some()
-            || crate::storage::entity::document::Entity::find()
-                .filter(crate::storage::entity::document::Column::Path.eq(format!("/tin-tuc/{slug}")))
-                .one(db)
-                .await?
-                .is_some();
-        if !taken {
-            break;
+    let document_at = |path: String| async move {
+        use crate::storage::entity::document;
+        document::Entity::find().filter(document::Column::Path.eq(path)).one(db).await.map(|d| d.is_some())
+    };
+    let taken = |kind: &'static str, slug: String| async move {
+        publication::Entity::find()
+            .filter(publication::Column::Kind.eq(kind))
+            .filter(publication::Column::Slug.eq(slug))
+            .one(db)
+            .await
+            .map(|p| p.is_some())
+    };
+    let (kind, slug) = match &draft.procedure {
+        // A procedure lives at its code: one page per code, whoever wrote it.
+        Some(details) => {
+            let code = details.code.clone();
+            if taken("procedure", code.clone()).await? || document_at(format!("/thu-tuc/{code}")).await? {
+                return Err(FieldError { field: "ma", message: "Mã thủ tục này đã có trên Cổng." }.into());
+            }
+            ("procedure", code)
         }
-        slug = format!("{base}-{n}");
-    }
+        None => {
+            let base = motcua_search::normalize::slugify(&motcua_search::normalize::normalize(&draft.title));
+            let base = if base.is_empty() { "tin".to_string() } else { base.chars().take(80).collect() };
+            let mut slug = base.clone();
+            for n in 2.. {
+                if !taken("announcement", slug.clone()).await? && !document_at(format!("/tin-tuc/{slug}")).await? {
+                    break;
+                }
+                slug = format!("{base}-{n}");
+            }
+            ("announcement", slug)
+        }
+    };
     let txn = crate::storage::begin_write(db).await?;
     let p = publication::ActiveModel {
         agency_id: Set(agency_id),
+        kind: Set(kind.into()),
         slug: Set(slug),
         state: Set("draft".into()),
         document_id: Set(None),
@@ -182,6 +313,10 @@ pub async fn create(
     Ok(p.id)
 }
 
+fn details_json(draft: &Draft) -> Result<Option<String>, sea_orm::DbErr> {
+    draft.procedure.as_ref().map(serde_json::to_string).transpose().map_err(|e| sea_orm::DbErr::Custom(e.to_string()))
+}
+
 async fn new_edition(
     db: &impl sea_orm::ConnectionTrait,
     publication_id: i32,
@@ -196,6 +331,7 @@ async fn new_edition(
         title: Set(draft.title.trim().to_string()),
         summary: Set(draft.summary.trim().to_string()),
         body_markdown: Set(draft.body_markdown.clone()),
+        details: Set(details_json(draft)?),
         change_note: Set(draft.change_note.clone().filter(|n| !n.trim().is_empty())),
         state: Set("draft".into()),
         author_account_id: Set(author),
@@ -261,6 +397,7 @@ pub async fn put_external(
             && e.summary == draft.summary.trim()
             && e.body_markdown == draft.body_markdown
             && e.change_note.as_deref().unwrap_or_default() == draft.change_note.as_deref().unwrap_or_default().trim()
+            && Draft::of(e).procedure == draft.procedure
     });
     if same {
         return Ok((existing.id, Put::Unchanged));
@@ -294,6 +431,15 @@ pub async fn save(
 ) -> Result<(), PublishError> {
     let (p, editions) = get(db, id).await?.ok_or(PublishError::NotFound("tin"))?;
     draft.validate(false, false)?;
+    match (&draft.procedure, p.kind.as_str()) {
+        (Some(d), "procedure") if d.code != p.slug => {
+            return Err(FieldError { field: "ma", message: "Mã thủ tục đã tạo không đổi được." }.into());
+        }
+        (Some(_), "procedure") | (None, "announcement") => {}
+        _ => {
+            return Err(FieldError { field: "loai", message: "Bản nháp không cùng loại với nội dung này." }.into());
+        }
+    }
     let txn = crate::storage::begin_write(db).await?;
     match editions.iter().find(|e| e.state == "draft") {
         Some(open) => {
@@ -301,6 +447,7 @@ pub async fn save(
             e.title = Set(draft.title.trim().to_string());
             e.summary = Set(draft.summary.trim().to_string());
             e.body_markdown = Set(draft.body_markdown.clone());
+            e.details = Set(details_json(draft)?);
             e.change_note = Set(draft.change_note.clone().filter(|n| !n.trim().is_empty()));
             e.author_account_id = Set(author);
             // Saving a draft takes it off the schedule; scheduling is asked for again.
@@ -325,29 +472,31 @@ pub async fn publish(db: &DatabaseConnection, id: i32, now: DateTime<Utc>) -> Re
     let (p, editions) = get(db, id).await?.ok_or(PublishError::NotFound("tin"))?;
     let draft = editions.iter().find(|e| e.state == "draft").ok_or(PublishError::NotFound("nhap"))?;
     let ever_published = editions.iter().any(|e| e.published_at.is_some());
-    let as_draft = Draft {
-        title: draft.title.clone(),
-        summary: draft.summary.clone(),
-        body_markdown: draft.body_markdown.clone(),
-        change_note: draft.change_note.clone(),
-    };
+    let as_draft = Draft::of(draft);
     as_draft.validate(true, ever_published)?;
     let first_published = editions.iter().filter_map(|e| e.published_at).min().unwrap_or(now);
-    let path = format!("/tin-tuc/{}", p.slug);
-    let body_html = render(&draft.body_markdown);
+    let path = public_path(&p);
+    let (kind, summary, body_html, body_text) = match &as_draft.procedure {
+        Some(details) => ("procedure", details.summary(), String::new(), details.search_text()),
+        None => {
+            let body_html = render(&draft.body_markdown);
+            let text = crate::crawl::extract::html_to_text(&body_html);
+            ("announcement", draft.summary.clone(), body_html, text)
+        }
+    };
     let input = DocumentInput {
-        kind: "announcement".into(),
+        kind: kind.into(),
         agency_id: p.agency_id,
         title: motcua_search::normalize::normalize(&draft.title),
-        summary: draft.summary.clone(),
-        body_text: crate::crawl::extract::html_to_text(&body_html),
+        summary,
+        body_text,
         body_html,
         path: path.clone(),
         origin_key: format!("motcua:publication:{}", p.id),
         origin_url: None,
         published_at: Some(first_published),
         state: "published".into(),
-        procedure: None,
+        procedure: as_draft.procedure,
     };
     let document_id = match documents::upsert(db, &input, now).await? {
         documents::Upserted::Created(d) | documents::Upserted::Updated(d) | documents::Upserted::Unchanged(d) => d,
@@ -506,7 +655,7 @@ pub async fn unpublish(
             "" => return Err(FieldError { field: "ghi-chu-go", message: "Ghi lý do gỡ cho người đọc." }.into()),
             note => ("withdrawn", Some(note.to_string())),
         },
-        Unpublish::Redirect { to } => ("redirected", Some(redirect_target(to, &format!("/tin-tuc/{}", p.slug))?)),
+        Unpublish::Redirect { to } => ("redirected", Some(redirect_target(to, &public_path(&p))?)),
         Unpublish::Gone => ("gone", None),
     };
     documents::retire(db, document_id, state, note.as_deref(), now).await?;
@@ -554,12 +703,7 @@ mod tests {
 
     #[test]
     fn each_wrong_field_is_named() {
-        let ok = Draft {
-            title: "Lịch tiếp dân".into(),
-            summary: String::new(),
-            body_markdown: "Nội dung".into(),
-            change_note: None,
-        };
+        let ok = Draft::new("Lịch tiếp dân".into(), String::new(), "Nội dung".into(), None);
         assert_eq!(ok.validate(true, false), Ok(()));
         assert_eq!(
             Draft { title: " ".into(), ..ok.clone() }.validate(false, false).map_err(|e| e.field),
@@ -569,5 +713,33 @@ mod tests {
         assert_eq!(unfinished.validate(false, false), Ok(()), "a draft may be saved unfinished");
         assert_eq!(unfinished.validate(true, false).map_err(|e| e.field), Err("noi-dung"));
         assert_eq!(ok.validate(true, true).map_err(|e| e.field), Err("ghi-chu-thay-doi"));
+    }
+
+    #[test]
+    fn a_procedure_draft_needs_a_code_and_to_publish_steps_and_a_channel() {
+        use motcua_app::domain::SubmissionChannel;
+        let details = ProcedureDetails {
+            code: " 2.000123 ".into(),
+            steps: vec!["Nộp hồ sơ\u{0}".into(), "  ".into()],
+            ..ProcedureDetails::default()
+        };
+        let draft = Draft::procedure("Cấp phép\ntổ chức lễ hội".into(), details, None);
+        let p = draft.procedure.clone().expect("details");
+        assert_eq!((p.code.as_str(), p.steps.clone()), ("2.000123", vec!["Nộp hồ sơ".to_string()]), "cleaned");
+        assert_eq!(draft.title, "Cấp phép tổ chức lễ hội");
+        assert_eq!(draft.validate(false, false), Ok(()), "a draft may be saved unfinished");
+        assert_eq!(draft.validate(true, false).map_err(|e| e.field), Err("cach-nop-1-hinh-thuc"));
+        let channel = SubmissionChannel {
+            channel: "Trực tiếp".into(),
+            processing_time: Some("5 ngày".into()),
+            fee: None,
+            description: None,
+        };
+        let ready =
+            Draft::procedure(draft.title.clone(), ProcedureDetails { channels: vec![channel], ..p.clone() }, None);
+        assert_eq!(ready.validate(true, false), Ok(()));
+        assert!(ready.summary.contains("Thời hạn: 5 ngày"), "{}", ready.summary);
+        let no_code = Draft::procedure("T".into(), ProcedureDetails { code: "thu tuc".into(), ..p }, None);
+        assert_eq!(no_code.validate(false, false).map_err(|e| e.field), Err("ma"));
     }
 }

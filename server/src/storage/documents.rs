@@ -2,7 +2,7 @@
 //! unchanged item a no-op, and a change-log row in the same transaction as every change.
 
 use chrono::{DateTime, Utc};
-use motcua_app::domain::{LegalReference, RequiredDocument, SubmissionChannel};
+use motcua_app::domain::ProcedureDetails;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, QueryFilter, Set,
 };
@@ -38,40 +38,7 @@ pub struct DocumentInput {
     /// Lifecycle state.
     pub state: String,
     /// Structured details of a procedure.
-    pub procedure: Option<ProcedureInput>,
-}
-
-/// The structured part of a procedure.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct ProcedureInput {
-    /// National code.
-    pub code: String,
-    /// Field.
-    pub field: Option<String>,
-    /// Levels.
-    pub levels: Vec<String>,
-    /// Audience.
-    pub audience: Option<String>,
-    /// Steps.
-    pub steps: Vec<String>,
-    /// Documents to bring.
-    pub required_documents: Vec<RequiredDocument>,
-    /// Channels with time and fees.
-    pub channels: Vec<SubmissionChannel>,
-    /// Conditions.
-    pub conditions: Option<String>,
-    /// Result.
-    pub result: Option<String>,
-    /// Legal basis.
-    pub legal_basis: Vec<LegalReference>,
-    /// Implementing agency.
-    pub implementing_agency: Option<String>,
-    /// Competent agency.
-    pub competent_agency: Option<String>,
-    /// Publishing decision.
-    pub decision: Option<String>,
-    /// Type.
-    pub procedure_type: Option<String>,
+    pub procedure: Option<ProcedureDetails>,
 }
 
 /// What an upsert did.

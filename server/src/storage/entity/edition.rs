@@ -22,6 +22,9 @@ pub struct Model {
     /// The body as written (Markdown).
     #[sea_orm(column_type = "Text")]
     pub body_markdown: String,
+    /// A procedure's structured fields, JSON (`ProcedureDetails`); none for an announcement.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub details: Option<String>,
     /// What changed, shown in the history (none for the first).
     #[sea_orm(column_type = "Text", nullable)]
     pub change_note: Option<String>,

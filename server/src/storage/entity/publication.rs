@@ -12,6 +12,8 @@ pub struct Model {
     pub id: i32,
     /// The publishing agency.
     pub agency_id: i32,
+    /// `announcement` or `procedure`.
+    pub kind: String,
     /// Its address: `/tin-tuc/{slug}`.
     pub slug: String,
     /// `draft` (never published), `published`, `withdrawn`, `redirected` or `gone`.
