@@ -607,10 +607,25 @@ pub struct StaffHome {
     pub name: String,
     /// Agencies they may create content for: (slug, name).
     pub agencies: Vec<(String, String)>,
-    /// Their agencies' publications, most recently changed first.
+    /// Their agencies' publications that pass the filter, most recently changed first.
     pub items: Vec<StaffItem>,
+    /// The filter in force.
+    pub filter: StaffFilter,
     /// The form token of this session (CSRF).
     pub csrf: String,
+}
+
+/// What the staff's list is narrowed to (`/quan-tri?co-quan=…&loai=…&trang-thai=…&q=…`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffFilter {
+    /// An agency's slug.
+    pub agency: Option<String>,
+    /// `announcement` or `procedure`.
+    pub kind: Option<String>,
+    /// `draft`, `published`, `withdrawn`, `redirected` or `gone`.
+    pub state: Option<String>,
+    /// Words of the title, with or without diacritics.
+    pub text: Option<String>,
 }
 
 /// One publication in the staff's list.
@@ -622,7 +637,9 @@ pub struct StaffItem {
     pub title: String,
     /// Publishing agency's name.
     pub agency: String,
-    /// `draft`, `published`, `withdrawn`, `gone`.
+    /// `announcement` or `procedure`.
+    pub kind: String,
+    /// `draft`, `published`, `withdrawn`, `redirected`, `gone`.
     pub state: String,
     /// Whether an unpublished draft is open.
     pub has_draft: bool,

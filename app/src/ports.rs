@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use crate::domain::{
     AccountView, AgencyListing, AgencyPage, Announcement, AuditPage, ConsentRequest, HandOff, HomeData, Procedure,
-    RolesPage, SearchPage, SearchParams, SignInOption, SignOutView, StaffEditor, StaffHome,
+    RolesPage, SearchPage, SearchParams, SignInOption, SignOutView, StaffEditor, StaffFilter, StaffHome,
 };
 
 /// Why the backend could not answer. Pages show a "try again" message, never the detail.
@@ -39,7 +39,7 @@ pub trait PortalBackend: Send + Sync + 'static {
     /// session (never signed in, signed out, idle or expired).
     async fn account(&self, session_cookie: &str) -> Result<Option<AccountView>, BackendError>;
     /// The staff start page; `None` when the session is not a live one of staff (no role).
-    async fn staff_home(&self, session_cookie: &str) -> Result<Option<StaffHome>, BackendError>;
+    async fn staff_home(&self, session_cookie: &str, filter: &StaffFilter) -> Result<Option<StaffHome>, BackendError>;
     /// The editor of a publication; `None` when it does not exist or this staff member may
     /// not edit it.
     async fn staff_editor(&self, session_cookie: &str, id: i32) -> Result<Option<StaffEditor>, BackendError>;

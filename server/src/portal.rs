@@ -8,7 +8,7 @@ use motcua_app::domain::{
     AccountView, Agency, AgencyLevel, AgencyListing, AgencyPage, AgencyRef, Announcement, AttachmentLink, AuditPage,
     AuditRow, ConnectedService, ConsentRequest, DocumentKind, DocumentSummary, EditionSummary, FacetValue, GrantRow,
     HandOff, HomeData, OnlineService, Procedure, RolesPage, SearchHit, SearchPage, SearchParams, SignInOption,
-    SignOutView, StaffEditor, StaffHome, StaffItem,
+    SignOutView, StaffEditor, StaffFilter, StaffHome, StaffItem,
 };
 use motcua_app::ports::{BackendError, PortalBackend};
 use motcua_search::{SearchIndex, SearchRequest};
@@ -530,7 +530,7 @@ impl PortalBackend for PortalService {
         }))
     }
 
-    async fn staff_home(&self, session_cookie: &str) -> Result<Option<StaffHome>, BackendError> {
+    async fn staff_home(&self, session_cookie: &str, filter: &StaffFilter) -> Result<Option<StaffHome>, BackendError> {
         let Some((session, account)) = self.staff_session(session_cookie).await? else { return Ok(None) };
         let agencies = crate::storage::roles::agencies_of(&self.db, account.id, crate::storage::roles::Role::Editor)
             .await
@@ -538,15 +538,25 @@ impl PortalBackend for PortalService {
         if agencies.is_empty() {
             return Ok(None);
         }
-        let ids: Vec<i32> = agencies.iter().map(|a| a.id).collect();
+        let shown: Vec<&agency::Model> =
+            agencies.iter().filter(|a| filter.agency.as_ref().is_none_or(|slug| *slug == a.slug)).collect();
+        let ids: Vec<i32> = shown.iter().map(|a| a.id).collect();
         let names: HashMap<i32, String> = agencies.iter().map(|a| (a.id, a.name.clone())).collect();
         let listed = crate::staff::publishing::list(&self.db, &ids).await.map_err(unavailable)?;
+        let words = filter.text.as_deref().map(motcua_search::normalize::fold).unwrap_or_default();
         let items = listed
             .into_iter()
+            .filter(|(p, _)| filter.kind.as_ref().is_none_or(|k| *k == p.kind))
+            .filter(|(p, _)| filter.state.as_ref().is_none_or(|s| *s == p.state))
+            .filter(|(_, latest)| {
+                let title = latest.as_ref().map(|e| motcua_search::normalize::fold(&e.title)).unwrap_or_default();
+                words.split_whitespace().all(|w| title.contains(w))
+            })
             .map(|(p, latest)| StaffItem {
                 id: p.id,
                 title: latest.as_ref().map(|e| e.title.clone()).unwrap_or_default(),
                 agency: names.get(&p.agency_id).cloned().unwrap_or_default(),
+                kind: p.kind.clone(),
                 has_draft: latest.as_ref().is_some_and(|e| e.state == "draft"),
                 public_path: (p.state != "draft").then(|| crate::staff::publishing::public_path(&p)),
                 state: p.state,
@@ -557,6 +567,7 @@ impl PortalBackend for PortalService {
             name: account.name.clone().unwrap_or_else(|| format!("{}:{}", account.provider_id, account.subject)),
             agencies: agencies.into_iter().map(|a| (a.slug, a.name)).collect(),
             items,
+            filter: filter.clone(),
             csrf: crate::csrf::token(&self.db, &session.id).await.map_err(unavailable)?,
         }))
     }

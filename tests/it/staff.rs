@@ -616,6 +616,20 @@ fn a_procedure_is_written_field_by_field_and_published_at_its_code() {
     });
     assert!(found, "the code goes straight to the new procedure");
 
+    // The staff's list filters by kind, state, agency and title words (typed without accents).
+    for (query, listed) in [
+        ("loai=thu-tuc", true),
+        ("loai=tin", false),
+        ("q=le+hoi+truyen+thong", true),
+        ("q=khai+sinh", false),
+        ("trang-thai=published&co-quan=phuong-vy-da-hue", true),
+        ("trang-thai=draft", false),
+        ("co-quan=thanh-pho-hue", false),
+    ] {
+        let page = browser.get(format!("{home}?{query}")).send().expect("list").text().expect("text");
+        assert_eq!(page.contains("Cấp giấy phép tổ chức lễ hội truyền thống ở phường</a>"), listed, "{query}: {page}");
+    }
+
     // The saved rows come back with two empty ones; the code cannot change.
     let page = browser.get(&editor).send().expect("editor").text().expect("text");
     assert!(page.contains("name=\"buoc-4\"") && page.contains("Nhận giấy phép theo giấy hẹn"), "{page}");
