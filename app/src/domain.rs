@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 /// What a document is. Procedures are the portal's core; announcements come from agencies'
 /// sites or their editors; pages are standing information.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum DocumentKind {
     /// An administrative procedure (thủ tục hành chính).
@@ -58,6 +59,7 @@ impl DocumentKind {
 /// Where an agency sits. Since 1 July 2025 Vietnam has no district level; levels are data so
 /// that the next reform is a data change, not a code change.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum AgencyLevel {
     /// A ministry or central body (cấp bộ).
@@ -123,6 +125,7 @@ impl AgencyLevel {
 
 /// Enough of an agency to link to it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AgencyRef {
     /// URL slug, unique.
     pub slug: String,
@@ -175,6 +178,7 @@ pub struct DocumentSummary {
 
 /// One way to submit a procedure's file, with its time and fee.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SubmissionChannel {
     /// "Trực tiếp", "Trực tuyến", "Dịch vụ bưu chính".
     pub channel: String,
@@ -188,6 +192,7 @@ pub struct SubmissionChannel {
 
 /// A document the applicant must bring.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RequiredDocument {
     /// What it is.
     pub name: String,
@@ -199,6 +204,7 @@ pub struct RequiredDocument {
 
 /// A law or decree the procedure rests on.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LegalReference {
     /// Title of the text.
     pub title: String,
@@ -279,6 +285,7 @@ impl ProcedureDetails {
 
 /// A procedure with every field its page shows.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Procedure {
     /// National code, e.g. "1.001193".
     pub code: String,
@@ -457,6 +464,7 @@ pub struct SearchHit {
 
 /// A facet value with its label and count.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FacetValue {
     /// Value to filter on.
     pub value: String,
@@ -545,6 +553,7 @@ pub struct SignOutView {
 
 /// A department's online service, as a procedure page names it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OnlineService {
     /// Its name ("Đăng ký khai sinh trực tuyến").
     pub name: String,

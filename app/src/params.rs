@@ -19,12 +19,14 @@ impl ParamError {
     }
 }
 
-/// How strictly to treat parameters the search does not know.
+/// How strictly to treat parameters the search does not know, and empty ones.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum UnknownParams {
-    /// Reject them (the JSON API: a typo must not silently change the answer).
+    /// Reject them (the JSON API: a typo must not silently change the answer, and an empty
+    /// filter is a caller's mistake).
     Reject,
-    /// Ignore them (pages: links from elsewhere carry tracking parameters).
+    /// Ignore them (pages: links from elsewhere carry tracking parameters, and the search
+    /// form sends its empty choices).
     Ignore,
 }
 
@@ -42,9 +44,15 @@ pub fn parse_search_params(pairs: &[(String, String)], unknown: UnknownParams) -
             return Err(ParamError::new(key, "chỉ được truyền một lần"));
         }
         seen.push(key);
+        // Lengths are checked as sent, so the limit the API documents is the one it keeps.
+        let sent = value.as_str();
         let value = value.trim();
+        // The search form sends its empty choices; a program calling the API means something.
+        if value.is_empty() && key != "q" && unknown == UnknownParams::Reject {
+            return Err(ParamError::new(key, "không được để trống (bỏ tham số đi nếu không lọc)"));
+        }
         match key.as_str() {
-            "q" => params.q = query_text(value)?,
+            "q" => params.q = query_text(sent)?.trim().to_string(),
             "kind" => {
                 if !value.is_empty() {
                     params.kind =
@@ -72,7 +80,7 @@ pub fn parse_search_params(pairs: &[(String, String)], unknown: UnknownParams) -
             }
             "topic" => {
                 if !value.is_empty() {
-                    if value.chars().count() > MAX_TOPIC_CHARS || value.chars().any(char::is_control) {
+                    if sent.chars().count() > MAX_TOPIC_CHARS || value.chars().any(char::is_control) {
                         return Err(ParamError::new("topic", "không phải tên lĩnh vực hợp lệ"));
                     }
                     params.topic = Some(value.to_string());
@@ -206,6 +214,8 @@ mod tests {
             (vec![("topic", "a\u{0}b")], "topic"),
             (vec![("sort", "date")], "sort"),
             (vec![("q", "a"), ("q", "b")], "q"),
+            (vec![("kind", "")], "kind"),
+            (vec![("year", " ")], "year"),
         ] {
             let err = parse_search_params(&pairs(&list), UnknownParams::Reject).expect_err("invalid");
             assert_eq!(err.parameter, name);
@@ -216,6 +226,8 @@ mod tests {
     fn pages_ignore_unknown_parameters() {
         let p = parse_search_params(&pairs(&[("q", "x"), ("utm_source", "zalo")]), UnknownParams::Ignore).expect("ok");
         assert_eq!(p.q, "x");
+        let form = parse_search_params(&pairs(&[("kind", ""), ("year", "")]), UnknownParams::Ignore).expect("ok");
+        assert_eq!((form.kind, form.year), (None, None), "the form's empty choices");
     }
 
     #[test]

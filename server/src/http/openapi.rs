@@ -11,7 +11,7 @@ use utoipa::openapi::server::Server;
 
 use super::AppState;
 use super::error::{ErrorBody, ErrorDetail};
-use super::push_api;
+use super::{api, push_api};
 use crate::hub::token::API_SCOPE;
 
 /// The description, less what depends on where the portal runs.
@@ -23,6 +23,9 @@ use crate::hub::token::API_SCOPE;
                        (grant_type=client_credentials) bằng tài khoản máy của cơ quan.",
     ),
     paths(
+        api::search_get,
+        api::suggest_get,
+        api::procedure_get,
         push_api::list,
         push_api::show,
         push_api::put,
@@ -31,6 +34,8 @@ use crate::hub::token::API_SCOPE;
     ),
     components(schemas(
         ErrorBody,
+        api::ApiSearchResponse,
+        api::ApiCompletions,
         ErrorDetail,
         push_api::AnnouncementInput,
         push_api::PublishInput,
@@ -39,7 +44,10 @@ use crate::hub::token::API_SCOPE;
         push_api::AnnouncementState,
         push_api::AnnouncementList,
     )),
-    tags((name = "publishing", description = "A department's own system publishes into the portal")),
+    tags(
+        (name = "search", description = "Procedures and announcements, as citizens search them"),
+        (name = "publishing", description = "A department's own system publishes into the portal"),
+    ),
 )]
 struct ApiDoc;
 
