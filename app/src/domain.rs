@@ -219,34 +219,35 @@ pub const PROCEDURE_LEVELS: [(&str, &str); 3] = [("cap-bo", "Cấp bộ"), ("cap
 /// The structured part of a procedure, as a door hands it in (the import, the editor's
 /// form) and as an edition of a procedure keeps it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProcedureDetails {
-    /// National code.
+    /// National code, e.g. "1.001193".
     pub code: String,
-    /// Field.
+    /// Field (lĩnh vực).
     pub field: Option<String>,
-    /// Levels.
+    /// Levels that implement it ("Cấp bộ", "Cấp tỉnh", "Cấp xã").
     pub levels: Vec<String>,
-    /// Audience.
+    /// Who may use it.
     pub audience: Option<String>,
-    /// Steps.
+    /// Steps in order.
     pub steps: Vec<String>,
     /// Documents to bring.
     pub required_documents: Vec<RequiredDocument>,
-    /// Channels with time and fees.
+    /// Ways to submit, with time and fees.
     pub channels: Vec<SubmissionChannel>,
-    /// Conditions.
+    /// Conditions to meet.
     pub conditions: Option<String>,
-    /// Result.
+    /// What the applicant receives.
     pub result: Option<String>,
     /// Legal basis.
     pub legal_basis: Vec<LegalReference>,
-    /// Implementing agency.
+    /// Agency that carries it out.
     pub implementing_agency: Option<String>,
-    /// Competent agency.
+    /// Agency with the authority to decide.
     pub competent_agency: Option<String>,
-    /// Publishing decision.
+    /// Decision that published it.
     pub decision: Option<String>,
-    /// Type.
+    /// Its type as published.
     pub procedure_type: Option<String>,
 }
 
@@ -287,38 +288,13 @@ impl ProcedureDetails {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Procedure {
-    /// National code, e.g. "1.001193".
-    pub code: String,
     /// Name.
     pub title: String,
     /// Responsible agency.
     pub agency: AgencyRef,
-    /// Field (lĩnh vực).
-    pub field: Option<String>,
-    /// Levels that implement it ("Cấp bộ", "Cấp tỉnh", "Cấp xã").
-    pub levels: Vec<String>,
-    /// Who may use it.
-    pub audience: Option<String>,
-    /// Steps in order.
-    pub steps: Vec<String>,
-    /// Documents to bring.
-    pub required_documents: Vec<RequiredDocument>,
-    /// Ways to submit, with time and fees.
-    pub channels: Vec<SubmissionChannel>,
-    /// Conditions to meet.
-    pub conditions: Option<String>,
-    /// What the applicant receives.
-    pub result: Option<String>,
-    /// Legal basis.
-    pub legal_basis: Vec<LegalReference>,
-    /// Agency that carries it out.
-    pub implementing_agency: Option<String>,
-    /// Agency with the authority to decide.
-    pub competent_agency: Option<String>,
-    /// Decision that published it.
-    pub decision: Option<String>,
-    /// Its type as published.
-    pub procedure_type: Option<String>,
+    /// Code, steps, documents, channels, legal basis and the rest, as the data gives them.
+    #[serde(flatten)]
+    pub details: ProcedureDetails,
     /// The page of the national portal it came from.
     pub source_url: Option<String>,
     /// The department's online service that takes applications for it, if one is

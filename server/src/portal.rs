@@ -7,7 +7,7 @@ use std::sync::Arc;
 use motcua_app::domain::{
     AccountView, Agency, AgencyLevel, AgencyListing, AgencyPage, AgencyRef, Announcement, AttachmentLink, AuditPage,
     AuditRow, ConnectedService, ConsentRequest, DocumentKind, DocumentSummary, EditionSummary, FacetValue, GrantRow,
-    HandOff, HomeData, OnlineService, Procedure, RolesPage, SearchHit, SearchPage, SearchParams, SignInOption,
+    HandOff, HomeData, OnlineService, Procedure, ProcedureDetails, RolesPage, SearchHit, SearchPage, SearchParams, SignInOption,
     SignOutView, StaffEditor, StaffFilter, StaffHome, StaffItem,
 };
 use motcua_app::ports::{BackendError, PortalBackend};
@@ -337,22 +337,24 @@ impl PortalBackend for PortalService {
         };
         let json = |s: &str| serde_json::from_str(s).map_err(unavailable);
         Ok(Some(Procedure {
-            code: details.code,
             title: doc.title,
             agency: agency_ref(&agency),
-            field: details.field,
-            levels: json(&details.levels)?,
-            audience: details.audience,
-            steps: json(&details.steps)?,
-            required_documents: serde_json::from_str(&details.required_documents).map_err(unavailable)?,
-            channels: serde_json::from_str(&details.channels).map_err(unavailable)?,
-            conditions: details.conditions,
-            result: details.result,
-            legal_basis: serde_json::from_str(&details.legal_basis).map_err(unavailable)?,
-            implementing_agency: details.implementing_agency,
-            competent_agency: details.competent_agency,
-            decision: details.decision,
-            procedure_type: details.procedure_type,
+            details: ProcedureDetails {
+                code: details.code,
+                field: details.field,
+                levels: json(&details.levels)?,
+                audience: details.audience,
+                steps: json(&details.steps)?,
+                required_documents: serde_json::from_str(&details.required_documents).map_err(unavailable)?,
+                channels: serde_json::from_str(&details.channels).map_err(unavailable)?,
+                conditions: details.conditions,
+                result: details.result,
+                legal_basis: serde_json::from_str(&details.legal_basis).map_err(unavailable)?,
+                implementing_agency: details.implementing_agency,
+                competent_agency: details.competent_agency,
+                decision: details.decision,
+                procedure_type: details.procedure_type,
+            },
             online_service: self.online_service(code).await?.map(|(_, s)| s),
             source_url: doc.origin_url,
             updated_at: doc.updated_at,

@@ -34,18 +34,18 @@ fn ProcedureView(p: Procedure) -> impl IntoView {
         ("Thủ tục".to_string(), "/tim-kiem?kind=procedure".to_string()),
         (p.agency.name.clone(), agency_href.clone()),
     ];
-    let description = format!("Thủ tục {} (mã {}): hồ sơ, thời hạn, lệ phí, trình tự.", p.title, p.code);
-    let levels = (!p.levels.is_empty()).then(|| p.levels.join(", "));
-    let has_channels = !p.channels.is_empty();
-    let has_descriptions = p.channels.iter().any(|c| c.description.is_some());
-    let has_documents = !p.required_documents.is_empty();
-    let has_steps = !p.steps.is_empty();
-    let has_legal = !p.legal_basis.is_empty();
+    let description = format!("Thủ tục {} (mã {}): hồ sơ, thời hạn, lệ phí, trình tự.", p.title, p.details.code);
+    let levels = (!p.details.levels.is_empty()).then(|| p.details.levels.join(", "));
+    let has_channels = !p.details.channels.is_empty();
+    let has_descriptions = p.details.channels.iter().any(|c| c.description.is_some());
+    let has_documents = !p.details.required_documents.is_empty();
+    let has_steps = !p.details.steps.is_empty();
+    let has_legal = !p.details.legal_basis.is_empty();
     view! {
         <Title text=p.title.clone()/>
         <Meta name="description" content=description/>
         <Breadcrumbs trail/>
-        <span class="mc-caption-m">"Thủ tục hành chính · Mã " {p.code.clone()}</span>
+        <span class="mc-caption-m">"Thủ tục hành chính · Mã " {p.details.code.clone()}</span>
         <h1 class="mc-heading-l">{p.title.clone()}</h1>
         <dl class="mc-summary-list">
             <div class="mc-summary-list__row">
@@ -53,12 +53,12 @@ fn ProcedureView(p: Procedure) -> impl IntoView {
                 <dd class="mc-summary-list__value"><a class="mc-link" href=agency_href>{p.agency.name.clone()}</a></dd>
             </div>
             {row("Cấp thực hiện", levels)}
-            {row("Lĩnh vực", p.field.clone())}
-            {row("Cơ quan thực hiện", p.implementing_agency.clone())}
-            {row("Cơ quan có thẩm quyền", p.competent_agency.clone())}
-            {row("Đối tượng thực hiện", p.audience.clone())}
-            {row("Loại thủ tục", p.procedure_type.clone())}
-            {row("Quyết định công bố", p.decision.clone())}
+            {row("Lĩnh vực", p.details.field.clone())}
+            {row("Cơ quan thực hiện", p.details.implementing_agency.clone())}
+            {row("Cơ quan có thẩm quyền", p.details.competent_agency.clone())}
+            {row("Đối tượng thực hiện", p.details.audience.clone())}
+            {row("Loại thủ tục", p.details.procedure_type.clone())}
+            {row("Quyết định công bố", p.details.decision.clone())}
             {row("Cập nhật", Some(format_date(&p.updated_at)))}
         </dl>
         {p.online_service.clone().map(|s| {
@@ -66,7 +66,7 @@ fn ProcedureView(p: Procedure) -> impl IntoView {
             view! {
                 <div class="mc-inset-text">
                     <p class="mc-body">{format!("Thủ tục này nộp được trực tuyến qua {}{by}.", s.name)}</p>
-                    <a class="mc-button mc-button--start" role="button" href=format!("/nop-truc-tuyen/{}", p.code)>"Nộp hồ sơ trực tuyến"</a>
+                    <a class="mc-button mc-button--start" role="button" href=format!("/nop-truc-tuyen/{}", p.details.code)>"Nộp hồ sơ trực tuyến"</a>
                 </div>
             }
         })}
@@ -84,7 +84,7 @@ fn ProcedureView(p: Procedure) -> impl IntoView {
                         </tr>
                     </thead>
                     <tbody>
-                        {p.channels.iter().map(|c| view! {
+                        {p.details.channels.iter().map(|c| view! {
                             <tr class="mc-table__row">
                                 <th class="mc-table__header" scope="row">{c.channel.clone()}</th>
                                 <td class="mc-table__cell">{c.processing_time.clone().unwrap_or_else(|| "Không có thông tin".into())}</td>
@@ -100,7 +100,7 @@ fn ProcedureView(p: Procedure) -> impl IntoView {
         {has_documents.then(|| view! {
             <h2 class="mc-heading-m">"Hồ sơ cần chuẩn bị"</h2>
             <ul class="mc-checklist">
-                {p.required_documents.iter().map(|d| view! {
+                {p.details.required_documents.iter().map(|d| view! {
                     <li class="mc-checklist__item">
                         {d.name.clone()}
                         {d.quantity.clone().map(|q| view! { " " <span class="mc-hint">"(" {q} ")"</span> })}
@@ -112,23 +112,23 @@ fn ProcedureView(p: Procedure) -> impl IntoView {
 
         {has_steps.then(|| view! {
             <h2 class="mc-heading-m">"Trình tự thực hiện"</h2>
-            {if p.steps.len() == 1 {
-                view! { <Paragraphs text=p.steps[0].clone()/> }.into_any()
+            {if p.details.steps.len() == 1 {
+                view! { <Paragraphs text=p.details.steps[0].clone()/> }.into_any()
             } else {
                 view! {
                     <ol class="mc-steps">
-                        {p.steps.iter().map(|s| view! { <li class="mc-steps__item"><Paragraphs text=s.clone()/></li> }).collect_view()}
+                        {p.details.steps.iter().map(|s| view! { <li class="mc-steps__item"><Paragraphs text=s.clone()/></li> }).collect_view()}
                     </ol>
                 }.into_any()
             }}
         })}
 
-        {p.conditions.clone().filter(|c| !c.trim().is_empty()).map(|c| view! {
+        {p.details.conditions.clone().filter(|c| !c.trim().is_empty()).map(|c| view! {
             <h2 class="mc-heading-m">"Yêu cầu, điều kiện"</h2>
             <Paragraphs text=c/>
         })}
 
-        {p.result.clone().filter(|c| !c.trim().is_empty()).map(|c| view! {
+        {p.details.result.clone().filter(|c| !c.trim().is_empty()).map(|c| view! {
             <h2 class="mc-heading-m">"Kết quả"</h2>
             <Paragraphs text=c/>
         })}
@@ -136,7 +136,7 @@ fn ProcedureView(p: Procedure) -> impl IntoView {
         {has_legal.then(|| view! {
             <h2 class="mc-heading-m">"Căn cứ pháp lý"</h2>
             <ul class="mc-list mc-list--bullet">
-                {p.legal_basis.iter().map(|l| view! {
+                {p.details.legal_basis.iter().map(|l| view! {
                     <li>{l.title.clone()}{l.number.clone().map(|n| view! { " " <span class="mc-hint">"(" {n} ")"</span> })}</li>
                 }).collect_view()}
             </ul>
