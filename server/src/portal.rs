@@ -7,8 +7,8 @@ use std::sync::Arc;
 use motcua_app::domain::{
     AccountView, Agency, AgencyLevel, AgencyListing, AgencyPage, AgencyRef, Announcement, AttachmentLink, AuditPage,
     AuditRow, ConnectedService, ConsentRequest, DocumentKind, DocumentSummary, EditionSummary, FacetValue, GrantRow,
-    HandOff, HomeData, OnlineService, Procedure, ProcedureDetails, RolesPage, SearchHit, SearchPage, SearchParams, SignInOption,
-    SignOutView, StaffEditor, StaffFilter, StaffHome, StaffItem,
+    HandOff, HomeData, OnlineService, Procedure, ProcedureDetails, RolesPage, SearchHit, SearchPage, SearchParams,
+    SignInOption, SignOutView, StaffEditor, StaffFilter, StaffHome, StaffItem,
 };
 use motcua_app::ports::{BackendError, PortalBackend};
 use motcua_search::{SearchIndex, SearchRequest};

@@ -132,12 +132,7 @@ fn StaffHomeView(h: StaffHome) -> impl IntoView {
         <h2 class="mc-heading-m">"Tạo tin mới"</h2>
         <form method="post" action="/quan-tri/tin">
             <input type="hidden" name="_csrf" value=h.csrf.clone()/>
-            <div class="mc-form-group">
-                <label class="mc-label" for="co-quan">"Cơ quan đăng tin"</label>
-                <select class="mc-select" id="co-quan" name="co-quan">
-                    {h.agencies.clone().into_iter().map(|(slug, name)| view! { <option value=slug>{name}</option> }).collect_view()}
-                </select>
-            </div>
+            <AgencySelect id="co-quan" label="Cơ quan đăng tin" agencies=h.agencies.clone()/>
             <div class="mc-form-group">
                 <label class="mc-label" for="tieu-de">"Tiêu đề"</label>
                 <input class="mc-input" id="tieu-de" name="tieu-de" type="text" maxlength="300" required/>
@@ -148,12 +143,7 @@ fn StaffHomeView(h: StaffHome) -> impl IntoView {
         <form method="post" action="/quan-tri/tin">
             <input type="hidden" name="_csrf" value=h.csrf.clone()/>
             <input type="hidden" name="loai" value="thu-tuc"/>
-            <div class="mc-form-group">
-                <label class="mc-label" for="co-quan-thu-tuc">"Cơ quan ban hành"</label>
-                <select class="mc-select" id="co-quan-thu-tuc" name="co-quan">
-                    {h.agencies.clone().into_iter().map(|(slug, name)| view! { <option value=slug>{name}</option> }).collect_view()}
-                </select>
-            </div>
+            <AgencySelect id="co-quan-thu-tuc" label="Cơ quan ban hành" agencies=h.agencies.clone()/>
             <div class="mc-form-group">
                 <label class="mc-label" for="ma">"Mã thủ tục"</label>
                 <div class="mc-hint">"Ví dụ 1.001193; là địa chỉ của thủ tục trên Cổng."</div>
@@ -641,5 +631,18 @@ fn StaffFilterForm(f: StaffFilter, agencies: Vec<(String, String)>) -> impl Into
             </div>
             <button class="mc-button mc-button--secondary" type="submit">"Lọc"</button>
         </form>
+    }
+}
+
+/// The agencies a staff member may create content for, as a `co-quan` choice.
+#[component]
+fn AgencySelect(id: &'static str, label: &'static str, agencies: Vec<(String, String)>) -> impl IntoView {
+    view! {
+        <div class="mc-form-group">
+            <label class="mc-label" for=id>{label}</label>
+            <select class="mc-select" id=id name="co-quan">
+                {agencies.into_iter().map(|(slug, name)| view! { <option value=slug>{name}</option> }).collect_view()}
+            </select>
+        </div>
     }
 }
