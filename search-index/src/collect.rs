@@ -150,7 +150,8 @@ pub(crate) fn run(
     } else if tally.exact {
         std::mem::take(&mut tally.top).into_iter().skip(request.offset).collect()
     } else {
-        let candidates = execute::top_by_candidates(searcher, &*query, &built.terms, &built.filter_values, keep, ranking, budget)?;
+        let candidates =
+            execute::top_by_candidates(searcher, &*query, &built.terms, &built.filter_values, keep, ranking, budget)?;
         let mut top = match candidates {
             Some(top) => top,
             None => {
@@ -164,7 +165,10 @@ pub(crate) fn run(
             // query then halves) crowd out procedures: the best procedures join them.
             let procedures = BooleanQuery::new(vec![
                 (Occur::Must, query.box_clone()),
-                (Occur::Must, Box::new(TermQuery::new(Term::from_field_text(fields.kind, "procedure"), IndexRecordOption::Basic))),
+                (
+                    Occur::Must,
+                    Box::new(TermQuery::new(Term::from_field_text(fields.kind, "procedure"), IndexRecordOption::Basic)),
+                ),
             ]);
             execute::merge_best_of(searcher, &procedures, &mut top, keep, ranking, budget)?;
         }
@@ -177,7 +181,8 @@ pub(crate) fn run(
     // Each filtered facet counts without its own filter, so choosing a value never hides
     // the alternatives.
     for (facet, _) in &built.filters {
-        let without = execute::tally(searcher, &*built.with_filters(relaxed, Some(*facet)), &[*facet], 0, ranking, budget)?;
+        let without =
+            execute::tally(searcher, &*built.with_filters(relaxed, Some(*facet)), &[*facet], 0, ranking, budget)?;
         facets.estimated |= !without.exact;
         for (facet, counts) in without.facets {
             *facets.slot(facet) = facet_counts(facet, counts);
@@ -207,7 +212,8 @@ pub(crate) fn run(
         };
         let id = doc.get_first(fields.id).and_then(|v| v.as_i64()).unwrap_or_default();
         let title = text(fields.title);
-        let title_html = highlight_whole(&title, &titles.snippet_from_doc(&doc));
+        // The published title only, not the acronyms spelt out beside it in the index.
+        let title_html = highlight_whole(&title, &titles.snippet(&title));
         hits.push(SearchHit {
             id,
             kind: text(fields.kind),
@@ -379,7 +385,12 @@ mod tests {
     fn facets_ignore_their_own_filter() {
         let index = index();
         let r = index
-            .search(&SearchRequest { text: "ky".into(), kind: Some("announcement".into()), limit: 10, ..Default::default() })
+            .search(&SearchRequest {
+                text: "ky".into(),
+                kind: Some("announcement".into()),
+                limit: 10,
+                ..Default::default()
+            })
             .expect("search");
         assert!(r.hits.iter().all(|h| h.kind == "announcement"));
         let procedures = r.facets.kind.iter().find(|f| f.value == "procedure").map(|f| f.count);
@@ -426,7 +437,12 @@ mod tests {
     fn level_field_and_year_facets_count_without_their_own_filter() {
         let index = index();
         let r = index
-            .search(&SearchRequest { text: "khai".into(), level: Some("commune".into()), limit: 10, ..Default::default() })
+            .search(&SearchRequest {
+                text: "khai".into(),
+                level: Some("commune".into()),
+                limit: 10,
+                ..Default::default()
+            })
             .expect("search");
         assert_eq!(r.hits.iter().map(|h| h.id).collect::<Vec<_>>(), vec![2], "only the even (commune) one");
         let count = |v: &[FacetCount], name: &str| v.iter().find(|f| f.value == name).map_or(0, |f| f.count);
@@ -474,7 +490,8 @@ mod tests {
     #[test]
     fn completes_half_typed_titles_starting_ones_first() {
         let index = index();
-        let titles: Vec<String> = index.complete("dang ky kh", 5).expect("complete").into_iter().map(|c| c.title).collect();
+        let titles: Vec<String> =
+            index.complete("dang ky kh", 5).expect("complete").into_iter().map(|c| c.title).collect();
         assert_eq!(titles.len(), 3, "{titles:?}");
         assert!(titles.iter().all(|t| t.starts_with("Đăng ký kh")), "{titles:?}");
         let titles: Vec<String> = index.complete("sao", 5).expect("complete").into_iter().map(|c| c.title).collect();
@@ -510,8 +527,7 @@ mod tests {
         index.apply(IndexBatch { upserts: vec![d], deletes: vec![], sequence: 1 }).expect("apply");
         let r = search(&index, "cap lai cccd");
         assert_eq!(
-            r.hits[0].title_html,
-            "<b>Cấp</b> thẻ <b>Căn</b> <b>cước</b> <b>công</b> <b>dân</b> &lt;mới&gt;",
+            r.hits[0].title_html, "<b>Cấp</b> thẻ <b>Căn</b> <b>cước</b> <b>công</b> <b>dân</b> &lt;mới&gt;",
             "the abbreviation's full form and the unaccented word are marked; the rest escaped"
         );
     }
@@ -524,7 +540,12 @@ mod tests {
         let mut docs: Vec<IndexDocument> = (0..600)
             .map(|i| IndexDocument {
                 year: Some(2020 + (i % 3) as i32),
-                ..doc(i + 10, "announcement", &format!("Thông báo số {i} của phường"), "Hướng dẫn khai sinh cho trẻ em tại phường.")
+                ..doc(
+                    i + 10,
+                    "announcement",
+                    &format!("Thông báo số {i} của phường"),
+                    "Hướng dẫn khai sinh cho trẻ em tại phường.",
+                )
             })
             .collect();
         docs.push(doc(1, "procedure", "Đăng ký khai sinh", "Tờ khai đăng ký khai sinh."));
@@ -541,8 +562,13 @@ mod tests {
         assert_eq!(ids(&bounded)[..2], ids(&exhaustive)[..2], "the two procedures lead either way");
         let years: u64 = bounded.facets.year.iter().map(|f| f.count).sum();
         assert!((400..=800).contains(&years), "year counts scaled like the total: {years}");
-        let filtered = index.search_within(&SearchRequest { year: Some(2021), ..request.clone() }, small).expect("search");
-        assert!(filtered.hits.len() == 5 && filtered.hits.iter().all(|h| h.id >= 10 && (h.id - 10) % 3 == 1), "{:?}", ids(&filtered));
+        let filtered =
+            index.search_within(&SearchRequest { year: Some(2021), ..request.clone() }, small).expect("search");
+        assert!(
+            filtered.hits.len() == 5 && filtered.hits.iter().all(|h| h.id >= 10 && (h.id - 10) % 3 == 1),
+            "{:?}",
+            ids(&filtered)
+        );
         // The year facet counts without its own filter: every year is still offered.
         assert_eq!(filtered.facets.year.len(), 3);
     }

@@ -168,6 +168,14 @@ impl SearchIndex {
             f.content_pairs => d.content.as_str(),
             f.url => d.url.as_str(),
         );
+        // A title's acronyms spelt out, as a second value of the title's indexed fields (the
+        // stored title stays the first value, as published).
+        let spelt = crate::query::LEXICON.spelt_out(&d.title).join(" ; ");
+        if !spelt.is_empty() {
+            for field in [f.title, f.title_pairs] {
+                doc.add_text(field, &spelt);
+            }
+        }
         if let Some(code) = &d.code {
             doc.add_text(f.code, code.to_lowercase());
         }

@@ -5,8 +5,8 @@ use motcua_tests::relevance::{Fts5Baseline, evaluate, table};
 use motcua_tests::{Database, Site, shared_data};
 
 /// Floors a change must not fall below (set a little under the measured figures).
-const NDCG_FLOOR: f64 = 0.80;
-const RECALL_FLOOR: f64 = 0.78;
+const NDCG_FLOOR: f64 = 0.81;
+const RECALL_FLOOR: f64 = 0.79;
 
 #[test]
 fn judged_queries_meet_the_floors_and_beat_fts5() {

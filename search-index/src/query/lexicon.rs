@@ -32,8 +32,8 @@ pub struct Rewrite {
 /// question words of `FILLERS` in `query/mod.rs`: those include words that carry meaning
 /// inside a phrase ("làm lại", "bố mẹ"), and these include words a question needs ("đã", "hết").
 const GAP_WORDS: &[&str] = &[
-    "bi", "het", "dang", "luc", "da", "roi", "cua", "minh", "toi", "thi", "la", "ma", "duoc", "o", "khi", "cho", "nhung",
-    "cac", "nhieu", "moi",
+    "bi", "het", "dang", "luc", "da", "roi", "cua", "minh", "toi", "thi", "la", "ma", "duoc", "o", "khi", "cho",
+    "nhung", "cac", "nhieu", "moi",
 ];
 /// Gap words one phrase may step over.
 const MAX_GAPS: usize = 2;
@@ -127,6 +127,27 @@ impl Lexicon {
         out
     }
 
+    /// The full forms of the acronyms a text writes in capitals ("thẻ BHYT" → "bảo hiểm y
+    /// tế", folded), so a document that abbreviates matches a query that spells out, as a
+    /// query that abbreviates already matches a document that spells out.
+    pub fn spelt_out(&self, text: &str) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for word in text.split(|c: char| !c.is_alphanumeric()) {
+            let acronym = word.chars().count() >= 2 && word.chars().all(|c| c.is_uppercase() || c.is_ascii_digit());
+            if !acronym {
+                continue;
+            }
+            let Some(list) = self.entries.get(&folded(word)) else { continue };
+            for (full, _) in list.iter().filter(|(_, reason)| *reason == "abbreviation") {
+                let full = full.join(" ");
+                if !out.contains(&full) {
+                    out.push(full);
+                }
+            }
+        }
+        out
+    }
+
     /// Extends `phrase` (begun at `start`) with the token at `at`, or steps over it if it
     /// is a gap word inside the phrase, collecting every known phrase found.
     fn walk(
@@ -169,13 +190,21 @@ pub static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| Lexicon::parse(ABBREVIA
 mod tests {
     use super::*;
 
+    #[test]
+    fn acronyms_in_capitals_are_spelt_out() {
+        let spelt = LEXICON.spelt_out("Đăng ký đóng, cấp thẻ BHYT đối với người chỉ tham gia BHYT");
+        assert_eq!(spelt, vec!["bao hiem y te".to_string()]);
+        assert!(LEXICON.spelt_out("Cấp giấy phép xây dựng").is_empty(), "no capitals, nothing");
+    }
+
     fn t(s: &str) -> Vec<String> {
         folded(s)
     }
 
     #[test]
     fn expands_both_ways_and_maps_everyday_words() {
-        let lex = Lexicon::parse("UBND\tủy ban nhân dân\nCCCD\tcăn cước công dân\n", "qua đời\tkhai tử\nmất\tkhai tử\n");
+        let lex =
+            Lexicon::parse("UBND\tủy ban nhân dân\nCCCD\tcăn cước công dân\n", "qua đời\tkhai tử\nmất\tkhai tử\n");
         let r = lex.rewrites(&t("cap lai cccd"), 10);
         assert_eq!(r, vec![Rewrite { span: (2, 3), replacement: t("căn cước công dân"), reason: "abbreviation" }]);
         let r = lex.rewrites(&t("uỷ ban nhân dân xã"), 10);
@@ -189,7 +218,10 @@ mod tests {
     fn phrases_match_across_gap_words_but_not_other_words() {
         let lex = Lexicon::parse("", "trừ điểm\tkiểm tra kiến thức pháp luật\nqua đời\tkhai tử\n");
         let r = lex.rewrites(&t("bị trừ hết điểm bằng lái"), 10);
-        assert_eq!(r, vec![Rewrite { span: (1, 4), replacement: t("kiểm tra kiến thức pháp luật"), reason: "synonym" }]);
+        assert_eq!(
+            r,
+            vec![Rewrite { span: (1, 4), replacement: t("kiểm tra kiến thức pháp luật"), reason: "synonym" }]
+        );
         // A word that carries meaning breaks a phrase; a gap word before it stays outside.
         assert!(lex.rewrites(&t("trừ tiền điểm"), 10).is_empty());
         assert_eq!(lex.rewrites(&t("bị qua đời"), 10)[0].span, (1, 3));
