@@ -46,6 +46,11 @@ impl std::fmt::Debug for SearchIndex {
     }
 }
 
+/// What a document is indexed as, versioned: bump it when a change to analysis or to the
+/// fields a document fills (2: a title's acronyms spelt out) makes older indexes stale, and
+/// every node rebuilds its index from the database at its next start.
+pub const ANALYSIS: u32 = 2;
+
 impl SearchIndex {
     /// Opens the index in `dir`, creating it (and the directory) when absent.
     ///
@@ -76,11 +81,17 @@ impl SearchIndex {
         Ok(Self { index, reader, writer: Mutex::new(writer), fields })
     }
 
-    /// The change-log sequence of the last committed batch, `None` for a new index.
+    /// The change-log sequence of the last committed batch; `None` for a new index, or one
+    /// whose documents were analysed by an older [`ANALYSIS`] (the caller then rebuilds it
+    /// from the database, as for a new one).
     pub fn applied_sequence(&self) -> Result<Option<i64>, SearchError> {
-        match self.index.load_metas()?.payload {
-            None => Ok(None),
-            Some(p) => p.trim().parse().map(Some).map_err(|_| SearchError::BadPayload(p)),
+        let Some(payload) = self.index.load_metas()?.payload else { return Ok(None) };
+        let current = format!("a{ANALYSIS}:");
+        match payload.trim().strip_prefix(&current) {
+            Some(sequence) => sequence.parse().map(Some).map_err(|_| SearchError::BadPayload(payload.clone())),
+            // An older analysis: a bare sequence (before versions) or another version.
+            None if payload.trim().parse::<i64>().is_ok() || payload.starts_with('a') => Ok(None),
+            None => Err(SearchError::BadPayload(payload)),
         }
     }
 
@@ -96,7 +107,7 @@ impl SearchIndex {
             writer.add_document(self.to_tantivy(d))?;
         }
         let mut commit = writer.prepare_commit()?;
-        commit.set_payload(&batch.sequence.to_string());
+        commit.set_payload(&format!("a{ANALYSIS}:{}", batch.sequence));
         commit.commit()?;
         drop(writer);
         self.reader.reload()?;
@@ -108,7 +119,7 @@ impl SearchIndex {
         let mut writer = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
         writer.delete_all_documents()?;
         let mut commit = writer.prepare_commit()?;
-        commit.set_payload("0");
+        commit.set_payload(&format!("a{ANALYSIS}:0"));
         commit.commit()?;
         drop(writer);
         self.reader.reload()?;
@@ -213,4 +224,30 @@ fn fields_of(schema: &Schema) -> Result<Fields, SearchError> {
         )));
     }
     Ok(fields)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn commit_payload(index: &SearchIndex, payload: &str) {
+        let mut writer = index.writer.lock().expect("writer");
+        let mut commit = writer.prepare_commit().expect("prepare");
+        commit.set_payload(payload);
+        commit.commit().expect("commit");
+    }
+
+    #[test]
+    fn an_index_of_an_older_analysis_reads_as_new_so_it_is_rebuilt() {
+        let index = SearchIndex::in_memory().expect("index");
+        assert_eq!(index.applied_sequence().expect("new"), None);
+        index.apply(IndexBatch { upserts: vec![], deletes: vec![], sequence: 42 }).expect("apply");
+        assert_eq!(index.applied_sequence().expect("current"), Some(42));
+        for older in ["42", "a1:42"] {
+            commit_payload(&index, older);
+            assert_eq!(index.applied_sequence().expect("older"), None, "{older}");
+        }
+        commit_payload(&index, "garbage");
+        assert!(index.applied_sequence().is_err(), "a payload of no version is an error, not a silent rebuild");
+    }
 }
