@@ -419,9 +419,7 @@ impl PortalBackend for PortalService {
     }
 
     async fn agency(&self, slug: &str) -> Result<Option<AgencyPage>, BackendError> {
-        let Some(a) =
-            agency::Entity::find().filter(agency::Column::Slug.eq(slug)).one(&self.db).await.map_err(unavailable)?
-        else {
+        let Some(a) = crate::storage::agencies::by_slug(&self.db, slug).await.map_err(unavailable)? else {
             return Ok(None);
         };
         let parent = match a.parent_id {

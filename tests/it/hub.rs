@@ -12,7 +12,9 @@ use openidconnect::{
 use regex::Regex;
 use serde_json::{Value, json};
 
-use crate::identity::{CITIZEN, browser_with_jar, consent_and_come_back, one_step, portal_serving, provider_for};
+use crate::identity::{
+    CITIZEN, SECRET_ES256, browser_with_jar, consent_and_come_back, one_step, portal_serving, provider_for,
+};
 
 const HO_TICH_SECRET: &str = "bi-mat-cua-dich-vu-ho-tich-0123456789abcdef";
 const DAT_DAI_SECRET: &str = "bi-mat-cua-dich-vu-dat-dai-0123456789abcdef";
@@ -103,7 +105,7 @@ fn journey(ho_tich_auth: &str) -> Journey {
     let (site, portal) = portal_serving(
         &provider.issuer,
         port,
-        "client_secret_env = \"MOTCUA_TEST_VNEID_SECRET\"\nsigning_algs = [\"ES256\"]",
+        SECRET_ES256,
         &services,
         &[("HO_TICH_SECRET", HO_TICH_SECRET), ("DAT_DAI_SECRET", DAT_DAI_SECRET)],
         |_| {},
@@ -687,14 +689,7 @@ fn the_demo_department_service_shows_the_whole_journey() {
     // runs it on 127.0.0.1:8090, as its registration says.
     let port = free_port();
     let provider = provider_for(port);
-    let (site, portal) = portal_serving(
-        &provider.issuer,
-        port,
-        "client_secret_env = \"MOTCUA_TEST_VNEID_SECRET\"\nsigning_algs = [\"ES256\"]",
-        "",
-        &[],
-        |_| {},
-    );
+    let (site, portal) = portal_serving(&provider.issuer, port, SECRET_ES256, "", &[], |_| {});
     /// Stops the demo service however the test ends.
     struct Running(std::process::Child);
     impl Drop for Running {

@@ -111,6 +111,8 @@ fn identity_check_passes_a_matching_provider_and_names_each_mismatch() {
 
 pub(crate) const SECRET: &str = "mot-bi-mat-du-dai-cho-kiem-thu-0123456789";
 pub(crate) const CITIZEN: &str = "079090001234";
+/// The portal's client at the stand-in login: a secret from the environment, ES256 ID tokens.
+pub(crate) const SECRET_ES256: &str = "client_secret_env = \"MOTCUA_TEST_VNEID_SECRET\"\nsigning_algs = [\"ES256\"]";
 
 /// A browser without JavaScript: keeps cookies, follows redirects, submits forms.
 pub(crate) fn browser() -> reqwest::blocking::Client {
@@ -159,12 +161,7 @@ pub(crate) fn form_action(page: &str) -> String {
 
 /// A portal whose one provider is `provider`, registered with the portal's address.
 fn portal_with(provider_issuer: &str, port: u16) -> (Site, motcua_tests::Server) {
-    portal_configured(
-        provider_issuer,
-        port,
-        "client_secret_env = \"MOTCUA_TEST_VNEID_SECRET\"\nsigning_algs = [\"ES256\"]",
-        |_| {},
-    )
+    portal_configured(provider_issuer, port, SECRET_ES256, |_| {})
 }
 
 /// A portal whose one provider is at `provider_issuer`, authenticating and accepting as
@@ -478,7 +475,7 @@ fn private_key_jwt_with_an_es256_client_key() {
 fn pushed_authorisation_requests_to_a_provider_that_requires_them() {
     let port = free_port();
     let provider = provider_with(port, json!({ "requirePar": true }));
-    let secret = "client_secret_env = \"MOTCUA_TEST_VNEID_SECRET\"\nsigning_algs = [\"ES256\"]";
+    let secret = SECRET_ES256;
     // Without PAR the provider refuses; the citizen is told the sign-in was refused.
     let (_site, portal) = portal_configured(&provider.issuer, port, secret, |_| {});
     let browser = browser();
@@ -522,7 +519,7 @@ fn an_encrypted_id_token_is_opened_with_the_portals_published_key() {
     let (_site, portal) = portal_configured(
         &provider.issuer,
         port,
-        "client_secret_env = \"MOTCUA_TEST_VNEID_SECRET\"\nsigning_algs = [\"ES256\"]\ndecryption_key_file = \"enc.pem\"",
+        &format!("{SECRET_ES256}\ndecryption_key_file = \"enc.pem\""),
         |dir| std::fs::write(dir.join("enc.pem"), &key).expect("key file"),
     );
     let (_, jwks) = portal.json("/.well-known/jwks.json");

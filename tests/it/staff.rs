@@ -5,7 +5,7 @@ use motcua_tests::free_port;
 use regex::Regex;
 
 use crate::hub::{hidden_field, run};
-use crate::identity::{CITIZEN, browser_with_jar, consent_and_come_back, portal_serving, provider_for};
+use crate::identity::{CITIZEN, SECRET_ES256, browser_with_jar, consent_and_come_back, portal_serving, provider_for};
 
 #[test]
 fn roles_are_granted_to_signed_in_accounts_and_every_change_is_in_the_audit_log() {
@@ -66,14 +66,7 @@ struct Staffed {
 fn signed_in(env: &[(&str, &str)]) -> Staffed {
     let port = free_port();
     let provider = provider_for(port);
-    let (site, portal) = portal_serving(
-        &provider.issuer,
-        port,
-        "client_secret_env = \"MOTCUA_TEST_VNEID_SECRET\"\nsigning_algs = [\"ES256\"]",
-        "",
-        env,
-        |_| {},
-    );
+    let (site, portal) = portal_serving(&provider.issuer, port, SECRET_ES256, "", env, |_| {});
     let (browser, jar) = browser_with_jar();
     let login = browser.get(format!("{}/dang-nhap/vneid", portal.base)).send().expect("start");
     let (steps, callback) = consent_and_come_back(&browser, jar, login, &provider.issuer);
@@ -469,18 +462,10 @@ fn a_staff_only_provider_is_the_one_door_to_the_editor_pages() {
     let provider = provider_for(port);
     let staff_provider = format!(
         "[[identity.providers]]\nid = \"noi-bo\"\nname = \"Tài khoản cán bộ\"\nissuer = \"{}\"\n\
-         client_id = \"motcua-staff\"\nclient_secret_env = \"MOTCUA_TEST_VNEID_SECRET\"\n\
-         signing_algs = [\"ES256\"]\nstaff_only = true",
+         client_id = \"motcua-staff\"\n{SECRET_ES256}\nstaff_only = true",
         provider.issuer
     );
-    let (site, portal) = portal_serving(
-        &provider.issuer,
-        port,
-        "client_secret_env = \"MOTCUA_TEST_VNEID_SECRET\"\nsigning_algs = [\"ES256\"]",
-        &staff_provider,
-        &[],
-        |_| {},
-    );
+    let (site, portal) = portal_serving(&provider.issuer, port, SECRET_ES256, &staff_provider, &[], |_| {});
     // Citizens are offered the national login only.
     let (_, page) = portal.page("/dang-nhap");
     assert!(page.contains("/dang-nhap/vneid") && !page.contains("/dang-nhap/noi-bo"), "{page}");

@@ -119,7 +119,7 @@ pub async fn define_source(db: &DatabaseConnection, spec: &SourceSpec<'_>) -> Re
     if interval_secs < 10 {
         return Err(bad("interval_secs must be at least 10".into()));
     }
-    let agency = agency::Entity::find().filter(agency::Column::Slug.eq(agency_slug)).one(db).await?;
+    let agency = crate::storage::agencies::by_slug(db, agency_slug).await?;
     let Some(agency) = agency else {
         return Err(bad(format!("no agency with slug {agency_slug:?} (agencies are listed at /co-quan)")));
     };

@@ -14,7 +14,6 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::{DateTime, Utc};
 use motcua_app::params::ParamError;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use utoipa::{IntoParams, ToSchema};
 
@@ -242,8 +241,7 @@ async fn agency_for(state: &AppState, caller: &Caller, slug: &str, needed: Role)
     {
         return Err(bad_parameter("agency", "mã cơ quan chỉ gồm chữ thường không dấu, số và dấu gạch ngang"));
     }
-    let found =
-        agency::Entity::find().filter(agency::Column::Slug.eq(slug)).one(&state.db).await.map_err(unavailable)?;
+    let found = crate::storage::agencies::by_slug(&state.db, slug).await.map_err(unavailable)?;
     let agency = found.ok_or_else(|| ApiError::NotFound(format!("không có cơ quan {slug}")))?;
     if !roles::allows(&state.db, caller.account_id, agency.id, needed).await.map_err(unavailable)? {
         return Err(ApiError::Forbidden(format!(
@@ -344,8 +342,9 @@ fn state_error(e: PublishError) -> ApiError {
     }
 }
 
-async fn shown(state: &AppState, a: &agency::Model, p: publication::Model) -> Result<Announcement, ApiError> {
-    let (_, editions) = publishing::get(&state.db, p.id).await.map_err(field_error)?.ok_or(ApiError::Unavailable)?;
+/// The publication as it stands now (after a write, too), read once with its editions.
+async fn shown(state: &AppState, a: &agency::Model, id: i32) -> Result<Announcement, ApiError> {
+    let (p, editions) = publishing::get(&state.db, id).await.map_err(field_error)?.ok_or(ApiError::Unavailable)?;
     Ok(announcement(a, p, &editions))
 }
 
@@ -427,7 +426,7 @@ async fn list(
     let rows = publishing::list(&state.db, &[agency.id]).await.map_err(field_error)?;
     let mut items = Vec::with_capacity(rows.len());
     for (p, _) in rows.into_iter().filter(|(p, _)| p.kind == "announcement") {
-        items.push(shown(&state, &agency, p).await?);
+        items.push(shown(&state, &agency, p.id).await?);
     }
     Ok(Json(AnnouncementList { items }))
 }
@@ -456,7 +455,7 @@ async fn show(
     let Path(AnnouncementPath { agency: slug, external_id }) = path.map_err(unreadable_path)?;
     let agency = agency_for(&state, &caller, &slug, Role::Editor).await?;
     let p = publication_of(&state, &agency, &external_id).await?;
-    Ok(Json(shown(&state, &agency, p).await?))
+    Ok(Json(shown(&state, &agency, p.id).await?))
 }
 
 /// Creates or updates the draft of an announcement, by the agency's own id. Sending the same
@@ -507,9 +506,8 @@ async fn put(
         let detail = serde_json::json!({ "via": "api", "agency": agency.slug, "external_id": external_id });
         record(&state, &caller, ip, action, id, detail).await;
     }
-    let p = publication_of(&state, &agency, &external_id).await?;
     let status = if what == Put::Created { StatusCode::CREATED } else { StatusCode::OK };
-    Ok((status, Json(shown(&state, &agency, p).await?)).into_response())
+    Ok((status, Json(shown(&state, &agency, id).await?)).into_response())
 }
 
 /// Publishes the draft now, or schedules it. Publishing what is already published, with no
@@ -546,10 +544,10 @@ async fn publish(
     let p = publication_of(&state, &agency, &external_id).await?;
     let input: PublishInput = body(&headers, bytes, Some(PublishInput::default))?;
     let now = Utc::now();
-    let (_, editions) = publishing::get(&state.db, p.id).await.map_err(field_error)?.ok_or(ApiError::Unavailable)?;
+    let (p, editions) = publishing::get(&state.db, p.id).await.map_err(field_error)?.ok_or(ApiError::Unavailable)?;
     let Some(open) = editions.iter().find(|e| e.state == "draft") else {
         // Nothing new to publish: already done.
-        return Ok(Json(shown(&state, &agency, p).await?));
+        return Ok(Json(announcement(&agency, p, &editions)));
     };
     let detail = serde_json::json!({ "via": "api", "external_id": external_id, "edition": open.number });
     // A time already come means now.
@@ -566,8 +564,7 @@ async fn publish(
             record(&state, &caller, ip, "publication.publish", p.id, detail).await;
         }
     }
-    let p = publication_of(&state, &agency, &external_id).await?;
-    Ok(Json(shown(&state, &agency, p).await?))
+    Ok(Json(shown(&state, &agency, p.id).await?))
 }
 
 /// Takes published content from the public: withdrawn (the page says why), redirected
@@ -624,6 +621,5 @@ async fn unpublish(
         serde_json::json!({ "via": "api", "external_id": external_id, "detail": detail }),
     )
     .await;
-    let p = publication_of(&state, &agency, &external_id).await?;
-    Ok(Json(shown(&state, &agency, p).await?))
+    Ok(Json(shown(&state, &agency, p.id).await?))
 }

@@ -10,14 +10,13 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::post;
 use chrono::Utc;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::{AppState, ClientIp, current_session, see_other};
 use crate::csrf;
 use crate::staff::attachments;
 use crate::staff::publishing::{self, Draft, PublishError, Unpublish};
 use crate::storage::audit::Event;
-use crate::storage::entity::{account, agency, session};
+use crate::storage::entity::{account, session};
 use crate::storage::roles::{Role, allows};
 
 /// The routes, on the shared state.
@@ -151,7 +150,7 @@ async fn create(
         Err(r) => return r,
     };
     let Some(slug) = form.get("co-quan") else { return see_other("/quan-tri?loi=co-quan") };
-    let found = agency::Entity::find().filter(agency::Column::Slug.eq(slug)).one(&state.db).await;
+    let found = crate::storage::agencies::by_slug(&state.db, slug).await;
     let agency = match found {
         Ok(Some(a)) => a,
         Ok(None) => return see_other("/quan-tri?loi=co-quan"),
@@ -424,7 +423,7 @@ async fn grant_role(
         return see_other(&format!("{back}?loi=vai-tro"));
     };
     let agency = match form.get("co-quan") {
-        Some(slug) => match agency::Entity::find().filter(agency::Column::Slug.eq(slug)).one(&state.db).await {
+        Some(slug) => match crate::storage::agencies::by_slug(&state.db, slug).await {
             Ok(Some(a)) => a,
             Ok(None) => return see_other(&format!("{back}?loi=co-quan")),
             Err(e) => return unavailable("finding an agency", e),
@@ -438,11 +437,7 @@ async fn grant_role(
     }
     let who = form.get("tai-khoan").and_then(|a| a.trim().split_once(':').map(|(p, s)| (p.to_string(), s.to_string())));
     let Some((provider, subject)) = who else { return see_other(&format!("{back}?loi=tai-khoan")) };
-    let found = account::Entity::find()
-        .filter(account::Column::ProviderId.eq(provider))
-        .filter(account::Column::Subject.eq(subject))
-        .one(&state.db)
-        .await;
+    let found = crate::storage::identity::account_by_handle(&state.db, &provider, &subject).await;
     let target = match found {
         Ok(Some(a)) => a,
         Ok(None) => return see_other(&format!("{back}?loi=tai-khoan")),

@@ -231,31 +231,9 @@ mod tests {
     use chrono::Duration;
 
     use super::*;
-    use crate::config::{ServiceAuth, SubjectType};
 
     fn service() -> Service {
-        Service {
-            client_id: "ho-tich".into(),
-            name: "Hộ tịch".into(),
-            agency: None,
-            redirect_uris: vec!["https://hotich.example/cb".into()],
-            post_logout_redirect_uris: vec![],
-            auth: ServiceAuth::ClientSecretBasic,
-            jwks: None,
-            jwks_uri: None,
-            scopes: vec!["openid".into(), "profile".into()],
-            backchannel_logout_uri: None,
-            initiate_login_uri: None,
-            sector: "hotich.example".into(),
-            subject_type: SubjectType::Pairwise,
-            id_token_alg: "ES256".into(),
-            procedures: vec![],
-            start_url: None,
-            assurance_level: 2,
-            api_role: None,
-            source: "config".into(),
-            secret_hash: None,
-        }
+        Service::example()
     }
 
     fn params(extra: &[(&str, &str)]) -> HashMap<String, String> {

@@ -123,30 +123,14 @@ pub fn sid_of(session_id: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{ServiceAuth, SubjectType};
+    use crate::config::SubjectType;
 
     fn service(sector: &str, subject_type: SubjectType) -> services::Service {
         services::Service {
             client_id: format!("svc-{sector}"),
-            name: "x".into(),
-            agency: None,
-            redirect_uris: vec![],
-            post_logout_redirect_uris: vec![],
-            auth: ServiceAuth::ClientSecretBasic,
-            secret_hash: None,
-            jwks: None,
-            jwks_uri: None,
-            scopes: vec![],
-            backchannel_logout_uri: None,
-            initiate_login_uri: None,
             sector: sector.into(),
             subject_type,
-            id_token_alg: "ES256".into(),
-            procedures: vec![],
-            start_url: None,
-            assurance_level: 2,
-            api_role: None,
-            source: "config".into(),
+            ..services::Service::example()
         }
     }
 

@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 
 use super::HubError;
 use crate::config::{ApiRole, ServiceAuth, ServiceConfig, SubjectType};
-use crate::storage::entity::{agency, api_token, service, staff_role};
+use crate::storage::entity::{api_token, service, staff_role};
 use crate::storage::identity::{Profile, sign_in_account};
 use crate::storage::roles::{self, Role};
 
@@ -83,6 +83,33 @@ pub struct Service {
 }
 
 impl Service {
+    /// A registered citizen-facing service for unit tests, changed by struct update.
+    #[cfg(test)]
+    pub(crate) fn example() -> Service {
+        Service {
+            client_id: "ho-tich".into(),
+            name: "Hộ tịch".into(),
+            agency: None,
+            redirect_uris: vec!["https://hotich.example/cb".into()],
+            post_logout_redirect_uris: vec![],
+            auth: ServiceAuth::ClientSecretBasic,
+            secret_hash: None,
+            jwks: None,
+            jwks_uri: None,
+            scopes: vec!["openid".into(), "profile".into()],
+            backchannel_logout_uri: None,
+            initiate_login_uri: None,
+            sector: "hotich.example".into(),
+            subject_type: SubjectType::Pairwise,
+            id_token_alg: "ES256".into(),
+            procedures: vec![],
+            start_url: None,
+            assurance_level: 2,
+            api_role: None,
+            source: "config".into(),
+        }
+    }
+
     /// Whether `secret` is its secret (compared in constant time over the hashes).
     pub fn secret_matches(&self, secret: &str) -> bool {
         let Some((salt, expected)) = self.secret_hash.as_deref().and_then(|h| h.split_once('$')) else { return false };
@@ -297,10 +324,9 @@ async fn bind_machine_account(
         }
         return Ok(());
     };
-    let agency = agency::Entity::find()
-        .filter(agency::Column::Slug.eq(slug))
-        .one(db)
-        .await?
+    let agency = crate::storage::agencies::by_slug(db, slug)
+        .await
+        .map_err(|e| HubError::Config(e.to_string()))?
         .ok_or_else(|| HubError::Config(format!("service {}: no agency {slug}", config.client_id)))?;
     let profile = Profile { name: Some(config.name.clone()), assurance_level: 0, ..Profile::default() };
     let account = sign_in_account(db, MACHINE_ISSUER, &config.client_id, MACHINE_PROVIDER, &profile, now)

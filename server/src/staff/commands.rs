@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 use chrono::Utc;
 use clap::Subcommand;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{DatabaseConnection, EntityTrait, QueryOrder};
 
 use crate::storage::entity::{account, agency};
 use crate::storage::roles::{self, Role};
@@ -59,13 +59,7 @@ pub enum AuditCommand {
 
 async fn find_account(db: &DatabaseConnection, spec: &str) -> anyhow::Result<account::Model> {
     let found = match spec.split_once(':') {
-        Some((provider, subject)) => {
-            account::Entity::find()
-                .filter(account::Column::ProviderId.eq(provider))
-                .filter(account::Column::Subject.eq(subject))
-                .one(db)
-                .await?
-        }
+        Some((provider, subject)) => crate::storage::identity::account_by_handle(db, provider, subject).await?,
         None => match spec.parse::<i32>() {
             Ok(id) => account::Entity::find_by_id(id).one(db).await?,
             Err(_) => bail!("{spec}: give PROVIDER:SUBJECT or an account number (see `motcua roles accounts`)"),
@@ -75,11 +69,7 @@ async fn find_account(db: &DatabaseConnection, spec: &str) -> anyhow::Result<acc
 }
 
 async fn find_agency(db: &DatabaseConnection, slug: &str) -> anyhow::Result<agency::Model> {
-    agency::Entity::find()
-        .filter(agency::Column::Slug.eq(slug))
-        .one(db)
-        .await?
-        .with_context(|| format!("no agency {slug}"))
+    crate::storage::agencies::by_slug(db, slug).await?.with_context(|| format!("no agency {slug}"))
 }
 
 fn parse_role(name: &str) -> anyhow::Result<Role> {

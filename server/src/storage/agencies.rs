@@ -69,7 +69,12 @@ pub async fn ensure(db: &impl ConnectionTrait, input: &AgencyInput, now: DateTim
     }
 }
 
+/// The agency with this slug (the key pages, forms, the API and the command line name it by).
+pub async fn by_slug(db: &impl ConnectionTrait, slug: &str) -> Result<Option<agency::Model>, StorageError> {
+    Ok(agency::Entity::find().filter(agency::Column::Slug.eq(slug)).one(db).await?)
+}
+
 /// The display name of the agency with this slug.
 pub async fn name_of(db: &impl ConnectionTrait, slug: &str) -> Result<Option<String>, StorageError> {
-    Ok(agency::Entity::find().filter(agency::Column::Slug.eq(slug)).one(db).await?.map(|a| a.name))
+    Ok(by_slug(db, slug).await?.map(|a| a.name))
 }

@@ -29,6 +29,20 @@ pub struct Profile {
     pub assurance_level: i32,
 }
 
+/// The account a configured provider knows by `subject`: the `PROVIDER:SUBJECT` handle
+/// administrators name staff by (in the admin pages and `motcua roles`).
+pub async fn account_by_handle(
+    db: &impl ConnectionTrait,
+    provider_id: &str,
+    subject: &str,
+) -> Result<Option<account::Model>, StorageError> {
+    Ok(account::Entity::find()
+        .filter(account::Column::ProviderId.eq(provider_id))
+        .filter(account::Column::Subject.eq(subject))
+        .one(db)
+        .await?)
+}
+
 /// Creates or refreshes the account of (issuer, subject) with what the provider said now.
 pub async fn sign_in_account(
     db: &impl ConnectionTrait,
