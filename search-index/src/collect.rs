@@ -532,6 +532,47 @@ mod tests {
         );
     }
 
+    /// On an index far larger than the budget, a thin sample first: a common word is
+    /// estimated from it (near the truth, facets scaled alike), a word in fewer documents
+    /// than the budget is still counted exactly, and the hits are the same either way.
+    #[test]
+    fn a_large_index_is_sampled_before_counting() {
+        let index = SearchIndex::in_memory().expect("index");
+        for batch in 0..4i64 {
+            let docs: Vec<IndexDocument> = (0..2_000i64)
+                .map(|n| {
+                    let i = batch * 2_000 + n;
+                    let rare = if i % 97 == 0 { " cư trú" } else { "" };
+                    IndexDocument {
+                        year: Some(2020 + (i % 2) as i32),
+                        ..doc(
+                            i + 1,
+                            "announcement",
+                            &format!("Thông báo {i}"),
+                            &format!("Lịch tiếp dân của phường{rare}."),
+                        )
+                    }
+                })
+                .collect();
+            index.apply(IndexBatch { upserts: docs, deletes: vec![], sequence: batch + 1 }).expect("apply");
+        }
+        let budget = SearchBudget { exact_matches: 500, candidates: 100 };
+        let search = |text: &str, budget| {
+            index
+                .search_within(&SearchRequest { text: text.into(), limit: 5, ..Default::default() }, budget)
+                .expect("search")
+        };
+        let common = search("lịch tiếp dân", budget);
+        assert!(common.total_estimated && common.facets.estimated);
+        assert!((6_000..=10_000).contains(&common.total), "estimate {}", common.total);
+        let years: u64 = common.facets.year.iter().map(|f| f.count).sum();
+        assert!((6_000..=10_000).contains(&years), "year counts scaled like the total: {years}");
+        let rare = search("cư trú", budget);
+        assert_eq!((rare.total, rare.total_estimated), (83, false), "fewer than the budget: counted");
+        let ids = |r: &SearchResults| r.hits.iter().map(|h| h.id).collect::<Vec<_>>();
+        assert_eq!(ids(&rare), ids(&search("cư trú", SearchBudget::EXHAUSTIVE)));
+    }
+
     /// A query matching more than the budget: estimated counts near the true ones, the
     /// same first hits as scoring everything, filters still applied.
     #[test]

@@ -8,7 +8,8 @@
 //!   block-max WAND (which skips blocks of postings that cannot enter the top), then
 //!   scored by the full query (readings, phrases, minimum matches, ranking);
 //! - its total and facet counts are estimated from evenly spread stripes of every segment
-//!   holding about `exact_matches` matches, and said to be estimates.
+//!   holding about half as many matches, and said to be estimates. On an index much larger
+//!   than the budget a thin sample comes first and tells such a query from one to count.
 //!
 //! The same trade Elasticsearch makes with `track_total_hits`, here with the estimate
 //! spread over the whole index so old and new documents weigh alike.
@@ -52,6 +53,8 @@ const CANDIDATE_TERMS: usize = 16;
 const COMMON_SHARE: f32 = 0.2;
 /// Stripes per segment in the sample behind an estimate.
 const SAMPLE_STRIPES: u32 = 16;
+/// An index this many times larger than the exact-count budget is sampled before counting.
+const SAMPLE_FIRST_ABOVE: u64 = 4;
 /// Documents taken per exact-match term (a code, a document number, a title, a best bet).
 const EXACT_TERM_DOCS: usize = 100;
 
@@ -120,6 +123,12 @@ pub(crate) struct Tally {
 /// Counts `query` and tallies `facets` over its matches, keeping the best `keep` hits when
 /// the count stays exact.
 ///
+/// On an index much larger than the budget, a thin sample spread over the whole index
+/// comes first: a query it shows to match far more than `exact_matches` documents (at a
+/// million documents, most do) is estimated from that sample, widened until it holds about
+/// half the budget in matches, without walking the budget's worth of matches from the
+/// start first (which, with the sample after it, was most of such a query's cost).
+///
 /// Matches are scored only once the count is known to stay within the budget: a query
 /// past it is ranked from candidates instead, and scoring its first matches (phrase
 /// bonuses, freshness) was a third of its cost for nothing.
@@ -132,6 +141,21 @@ pub(crate) fn tally(
     budget: SearchBudget,
 ) -> Result<Tally, SearchError> {
     let weight = query.weight(EnableScoring::enabled_from_searcher(searcher))?;
+    let all: u64 = searcher.segment_readers().iter().map(|s| u64::from(s.max_doc())).sum();
+    if all / SAMPLE_FIRST_ABOVE > budget.exact_matches {
+        let target = (budget.exact_matches / 2).max(1) as f64;
+        let mut sample = Sample::new(facets);
+        let thin = (target / all as f64).min(1.0);
+        sample.widen(searcher, &*weight, 0.0, thin)?;
+        let predicted = sample.matched as f64 * all as f64 / sample.sampled.max(1) as f64;
+        if predicted > budget.exact_matches as f64 {
+            let wide = (target / predicted).min(1.0);
+            if wide > thin {
+                sample.widen(searcher, &*weight, thin, wide)?;
+            }
+            return Ok(sample.estimate(all, 0));
+        }
+    }
     let mut counters: Vec<FacetCounter> = facets.iter().map(|f| FacetCounter::new(*f)).collect();
     let mut total = 0u64;
     let mut scanned = 0u64;
@@ -146,8 +170,14 @@ pub(crate) fn tally(
             if !segment.is_deleted(doc) {
                 total += 1;
                 if total > budget.exact_matches {
+                    // More than the sample foresaw (or no sample was taken): estimate from
+                    // stripes as large, together, as the part of the index that held the
+                    // budget's worth of matches.
                     scanned += u64::from(doc);
-                    return estimate(searcher, &*weight, facets, scanned, budget.exact_matches);
+                    let share = (scanned.max(1) as f64 / all.max(1) as f64).min(1.0);
+                    let mut sample = Sample::new(facets);
+                    sample.widen(searcher, &*weight, 0.0, share)?;
+                    return Ok(sample.estimate(all, budget.exact_matches));
                 }
                 for (counter, column) in counters.iter_mut().zip(&columns) {
                     counter.add(column, doc);
@@ -185,57 +215,71 @@ pub(crate) fn tally(
     })
 }
 
-/// The total and facet counts of a query matching more than `exact_matches`, estimated
-/// from stripes spread evenly over every segment, together as large as the part of the
-/// index (`scanned` documents from the start) that held that many matches.
-fn estimate(
-    searcher: &Searcher,
-    weight: &dyn Weight,
-    facets: &[Facet],
-    scanned: u64,
-    seen: u64,
-) -> Result<Tally, SearchError> {
-    let all: u64 = searcher.segment_readers().iter().map(|s| u64::from(s.max_doc())).sum();
-    let share = (scanned.max(1) as f64 / all.max(1) as f64).min(1.0);
-    let mut counters: Vec<FacetCounter> = facets.iter().map(|f| FacetCounter::new(*f)).collect();
-    let (mut matched, mut sampled) = (0u64, 0u64);
-    for segment in searcher.segment_readers() {
-        let max_doc = segment.max_doc();
-        if max_doc == 0 {
-            continue;
-        }
-        let stripes = SAMPLE_STRIPES.min(max_doc);
-        let stripe_len = ((f64::from(max_doc) * share / f64::from(stripes)).ceil() as u32).max(1);
-        let mut scorer = weight.scorer(segment, 1.0)?;
-        let columns: Vec<FacetColumn> = counters.iter_mut().map(|c| c.open(segment)).collect();
-        for stripe in 0..stripes {
-            let start = (u64::from(max_doc) * u64::from(stripe) / u64::from(stripes)) as DocId;
-            let next = (u64::from(max_doc) * u64::from(stripe + 1) / u64::from(stripes)) as DocId;
-            let end = start.saturating_add(stripe_len).min(next);
-            sampled += u64::from(end - start);
-            let mut doc = if scorer.doc() >= start { scorer.doc() } else { scorer.seek(start) };
-            while doc < end {
-                if !segment.is_deleted(doc) {
-                    matched += 1;
-                    for (counter, column) in counters.iter_mut().zip(&columns) {
-                        counter.add(column, doc);
-                    }
+/// Matches counted in evenly spread stripes of every segment ([`SAMPLE_STRIPES`] each),
+/// for estimating a total and its facet counts. Each stripe starts at a fixed place and
+/// grows, so a sample can be widened without counting any document twice.
+struct Sample {
+    counters: Vec<FacetCounter>,
+    /// Matches seen in the stripes.
+    matched: u64,
+    /// Documents the stripes cover.
+    sampled: u64,
+}
+
+impl Sample {
+    fn new(facets: &[Facet]) -> Self {
+        Self { counters: facets.iter().map(|f| FacetCounter::new(*f)).collect(), matched: 0, sampled: 0 }
+    }
+
+    /// Widens every stripe from the share `from` of its length to the share `to`.
+    fn widen(&mut self, searcher: &Searcher, weight: &dyn Weight, from: f64, to: f64) -> Result<(), SearchError> {
+        for segment in searcher.segment_readers() {
+            let max_doc = segment.max_doc();
+            if max_doc == 0 {
+                continue;
+            }
+            let stripes = SAMPLE_STRIPES.min(max_doc);
+            let mut scorer = weight.scorer(segment, 1.0)?;
+            let columns: Vec<FacetColumn> = self.counters.iter_mut().map(|c| c.open(segment)).collect();
+            for stripe in 0..stripes {
+                let start = (u64::from(max_doc) * u64::from(stripe) / u64::from(stripes)) as DocId;
+                let next = (u64::from(max_doc) * u64::from(stripe + 1) / u64::from(stripes)) as DocId;
+                let at = |share: f64| (start + (f64::from(next - start) * share).ceil() as DocId).min(next);
+                let (begin, end) = (at(from), at(to));
+                if begin >= end {
+                    continue;
                 }
-                doc = scorer.advance();
+                self.sampled += u64::from(end - begin);
+                let mut doc = if scorer.doc() >= begin { scorer.doc() } else { scorer.seek(begin) };
+                while doc < end {
+                    if !segment.is_deleted(doc) {
+                        self.matched += 1;
+                        for (counter, column) in self.counters.iter_mut().zip(&columns) {
+                            counter.add(column, doc);
+                        }
+                    }
+                    doc = scorer.advance();
+                }
+            }
+            for (counter, column) in self.counters.iter_mut().zip(columns) {
+                counter.close(column);
             }
         }
-        for (counter, column) in counters.iter_mut().zip(columns) {
-            counter.close(column);
+        Ok(())
+    }
+
+    /// The total and facet counts scaled up to `all` documents; never fewer than `seen + 1`
+    /// when `seen` matches were already counted elsewhere.
+    fn estimate(self, all: u64, seen: u64) -> Tally {
+        let scale = all as f64 / self.sampled.max(1) as f64;
+        let floor = if seen > 0 { seen.saturating_add(1) } else { self.matched };
+        Tally {
+            total: ((self.matched as f64 * scale).round() as u64).max(floor),
+            exact: false,
+            facets: self.counters.into_iter().map(|c| c.finish(scale)).collect(),
+            top: Vec::new(),
         }
     }
-    let scale = all as f64 / sampled.max(1) as f64;
-    Ok(Tally {
-        // More than `seen` were seen: never estimate fewer.
-        total: ((matched as f64 * scale).round() as u64).max(seen.saturating_add(1)),
-        exact: false,
-        facets: counters.into_iter().map(|c| c.finish(scale)).collect(),
-        top: Vec::new(),
-    })
 }
 
 /// The best `keep` hits of a query matching too many documents to score them all: the
@@ -390,7 +434,12 @@ fn candidate_term_sets(searcher: &Searcher, terms: &[(Term, f32)]) -> Vec<Vec<(T
         .collect();
     weighed.sort_by(|a, b| b.0.total_cmp(&a.0));
     let strongest = |keep: &dyn Fn(f32) -> bool| -> Vec<(Term, f32)> {
-        weighed.iter().filter(|(_, share, _)| keep(*share)).take(CANDIDATE_TERMS).map(|(_, _, t)| (*t).clone()).collect()
+        weighed
+            .iter()
+            .filter(|(_, share, _)| keep(*share))
+            .take(CANDIDATE_TERMS)
+            .map(|(_, _, t)| (*t).clone())
+            .collect()
     };
     let all = strongest(&|_| true);
     let rare = weighed.iter().filter(|(_, share, _)| *share <= COMMON_SHARE).count();
@@ -537,7 +586,8 @@ impl FacetCounter {
     /// Counts scaled up from a sample (`scale` 1 when every match was counted).
     fn finish(self, scale: f64) -> (Facet, Vec<(String, u64)>) {
         let numbers = self.by_number.into_iter().map(|(v, n)| (v.to_string(), n));
-        let counts = self.counts.into_iter().chain(numbers).map(|(v, n)| (v, (n as f64 * scale).round() as u64)).collect();
+        let counts =
+            self.counts.into_iter().chain(numbers).map(|(v, n)| (v, (n as f64 * scale).round() as u64)).collect();
         (self.facet, counts)
     }
 }
