@@ -5,9 +5,9 @@ use std::ops::Bound;
 
 use serde::Serialize;
 use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhrasePrefixQuery, Query, RangeQuery, TermQuery};
+use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhrasePrefixQuery, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Value};
-use tantivy::{Searcher, TantivyDocument, Term};
+use tantivy::{DocId, Score, Searcher, SegmentReader, TantivyDocument, Term};
 
 use crate::analysis;
 use crate::error::SearchError;
@@ -22,6 +22,9 @@ const PREFIX_EXPANSIONS: u32 = 64;
 /// Titles a word must be in to replace a query word that is in no title but in some text
 /// ("khia" of "khía cạnh" typed for "khai").
 pub(crate) const RARE_WORD_MIN_TITLES: u64 = 10;
+/// Score of a title starting with what was typed: above the other bonuses together (3) and
+/// any title's phrase score (scaled by 0.01), so those titles lead.
+const STARTS_WITH: f32 = 10.0;
 /// Longest word "did you mean" tries to correct: beyond it, it is not a Vietnamese syllable.
 const LONGEST_SYLLABLE: usize = 12;
 
@@ -41,7 +44,12 @@ pub struct Completion {
 /// Titles that hold the typed words, the last one possibly half-typed ("dang ky kh" →
 /// "Đăng ký khai sinh", "Đăng ký khai tử", …): titles that start with them first, then
 /// procedures citizens use, then the rest.
-pub(crate) fn complete(searcher: &Searcher, fields: &Fields, prefix: &str, limit: usize) -> Result<Vec<Completion>, SearchError> {
+pub(crate) fn complete(
+    searcher: &Searcher,
+    fields: &Fields,
+    prefix: &str,
+    limit: usize,
+) -> Result<Vec<Completion>, SearchError> {
     let folded = analysis::tokens(&mut analysis::folded_analyzer(), &canonical(prefix));
     if folded.is_empty() {
         return Ok(Vec::new());
@@ -49,12 +57,6 @@ pub(crate) fn complete(searcher: &Searcher, fields: &Fields, prefix: &str, limit
     let terms: Vec<Term> = folded.iter().map(|s| Term::from_field_text(fields.title, s)).collect();
     let mut phrase = PhrasePrefixQuery::new(terms);
     phrase.set_max_expansions(PREFIX_EXPANSIONS);
-    // The whole folded title starts with what was typed.
-    let start = folded.join(" ");
-    let starts_with = RangeQuery::new(
-        Bound::Included(Term::from_field_text(fields.title_key, &start)),
-        Bound::Excluded(Term::from_field_text(fields.title_key, &format!("{start}\u{10FFFF}"))),
-    );
     let constant = |q: Box<dyn Query>, score: f32| -> (Occur, Box<dyn Query>) {
         (Occur::Should, Box::new(ConstScoreQuery::new(q, score)))
     };
@@ -63,11 +65,36 @@ pub(crate) fn complete(searcher: &Searcher, fields: &Fields, prefix: &str, limit
     };
     let query = BooleanQuery::new(vec![
         (Occur::Must, Box::new(BoostQuery::new(Box::new(phrase), 0.01)) as Box<dyn Query>),
-        constant(Box::new(starts_with), 10.0),
         constant(tag(fields.tags, "citizen"), 2.0),
         constant(tag(fields.kind, "procedure"), 1.0),
     ]);
-    let top = searcher.search(&query, &TopDocs::with_limit(limit.clamp(1, 20)).order_by_score())?;
+    // A title that starts with what was typed leads: read from the sorted column of whole
+    // folded titles (one range of its ordinals per segment), not a range query, which at a
+    // million documents unions every title under a short prefix.
+    let start = folded.join(" ");
+    let starts_with = TopDocs::with_limit(limit.clamp(1, 20)).tweak_score(move |segment: &SegmentReader| {
+        let column = segment.fast_fields().str("title_key").ok().flatten();
+        let ords = column.as_ref().and_then(|c| {
+            let end = format!("{start}\u{10FFFF}");
+            let (low, high) = c.dictionary().term_bounds_to_ord(Bound::Included(&start), Bound::Excluded(&end)).ok()?;
+            let low = match low {
+                Bound::Included(o) => o,
+                Bound::Excluded(o) => o.saturating_add(1),
+                Bound::Unbounded => 0,
+            };
+            let high = match high {
+                Bound::Included(o) => o.saturating_add(1),
+                Bound::Excluded(o) => o,
+                Bound::Unbounded => u64::MAX,
+            };
+            Some(low..high)
+        });
+        move |doc: DocId, score: Score| match (&column, &ords) {
+            (Some(c), Some(ords)) if c.ords().first(doc).is_some_and(|o| ords.contains(&o)) => score + STARTS_WITH,
+            _ => score,
+        }
+    });
+    let top = searcher.search(&query, &starts_with)?;
     let mut out = Vec::with_capacity(top.len());
     for (_, address) in top {
         let doc: TantivyDocument = searcher.doc(address)?;
