@@ -63,6 +63,26 @@ pub async fn catch_up(db: &DatabaseConnection, index: &Arc<SearchIndex>) -> Resu
     }
 }
 
+/// Change-log rows past which a catch-up counts as a bulk load, merged into one segment.
+const COMPACT_AFTER_ROWS: usize = 20_000;
+
+/// Catches up at start; a large backlog (an import while no server ran) is then merged into
+/// one segment, as after a rebuild.
+pub async fn catch_up_at_start(db: &DatabaseConnection, index: &Arc<SearchIndex>) -> Result<usize, SyncError> {
+    let rows = catch_up(db, index).await?;
+    if rows >= COMPACT_AFTER_ROWS {
+        compact(index).await?;
+    }
+    Ok(rows)
+}
+
+/// Merges the index into one segment (in a blocking task: it takes seconds per 100k documents).
+async fn compact(index: &Arc<SearchIndex>) -> Result<(), SyncError> {
+    let index = index.clone();
+    tokio::task::spawn_blocking(move || index.compact()).await??;
+    Ok(())
+}
+
 /// Empties the index and fills it with every published document, ending at the current
 /// end of the change log.
 pub async fn rebuild(db: &DatabaseConnection, index: &Arc<SearchIndex>) -> Result<u64, SyncError> {
@@ -78,6 +98,9 @@ pub async fn rebuild(db: &DatabaseConnection, index: &Arc<SearchIndex>) -> Resul
         .await??;
     // Changes that landed while we read are applied now.
     catch_up(db, index).await?;
+    // One segment instead of the many a bulk load leaves: at a million documents, search
+    // p50 −30% and p99 −45% for a merge of about 25 s (BENCHMARKS.md).
+    compact(index).await?;
     Ok(count)
 }
 

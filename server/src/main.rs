@@ -564,7 +564,7 @@ async fn serve(mut config: Config, bind: Option<std::net::SocketAddr>, demo: boo
         let n = index_sync::rebuild(&db, &index).await.context("cannot build search index")?;
         tracing::info!(documents = n, "search index built");
     } else {
-        index_sync::catch_up(&db, &index).await.context("cannot update search index")?;
+        index_sync::catch_up_at_start(&db, &index).await.context("cannot update search index")?;
     }
 
     let (stop_tx, stop_rx) = watch::channel(false);

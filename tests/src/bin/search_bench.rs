@@ -125,6 +125,10 @@ fn run(size: usize, procedures: &[IndexDocument], news: &[IndexDocument], querie
     index.apply(IndexBatch { upserts: batch, deletes: vec![], sequence })?;
     let ours_index_time = started.elapsed();
     let ours_cpu = cpu_seconds() - cpu;
+    // As a rebuild (or a start after a large import) does: one segment.
+    let (merge_cpu, merge_started) = (cpu_seconds(), Instant::now());
+    index.compact()?;
+    let (merge_time, merge_cpu) = (merge_started.elapsed(), cpu_seconds() - merge_cpu);
     let (_, peak_indexing) = memory();
     let ours_size = dir_size(dir.path());
 
@@ -193,6 +197,11 @@ fn run(size: usize, procedures: &[IndexDocument], news: &[IndexDocument], querie
         (size as f64 / ours_cpu) / (size as f64 / fts_cpu)
     );
     println!(
+        "| merge into one segment afterwards (as a rebuild does) | {:.1} s ({:.1} CPU-seconds) | | |",
+        merge_time.as_secs_f64(),
+        merge_cpu
+    );
+    println!(
         "| index size (raw text {:.0} MiB) | {:.0} MiB ({:.2}× raw) | {:.0} MiB ({:.2}× raw) | {:.2} |",
         mib(raw_bytes),
         mib(ours_size),
@@ -245,7 +254,8 @@ fn queries_only(
     prefixes: &[String],
 ) -> anyhow::Result<()> {
     let index = SearchIndex::open_or_create(dir)?;
-    if index.num_docs() == 0 {
+    let built = index.num_docs() == 0;
+    if built {
         eprintln!("indexing into {}…", dir.display());
         let docs: Vec<IndexDocument> = corpus(procedures, news, size).collect();
         let (cpu, started) = (cpu_seconds(), Instant::now());
@@ -254,6 +264,12 @@ fn queries_only(
         }
         let (cpu, wall) = (cpu_seconds() - cpu, started.elapsed().as_secs_f64());
         println!("Indexed {size} documents: {:.0} docs/s wall, {:.0} per CPU-second.\n", size as f64 / wall, size as f64 / cpu);
+    }
+    // `--compact` (or a new index): merge into one segment first, as a rebuild does.
+    if built || std::env::args().any(|a| a == "--compact") {
+        let (cpu, started) = (cpu_seconds(), Instant::now());
+        index.compact()?;
+        println!("Merged into one segment in {:.1} s ({:.1} CPU-seconds).\n", started.elapsed().as_secs_f64(), cpu_seconds() - cpu);
     }
     let (queries, prefixes) = if size > LARGE {
         let sample = |log: &[String]| log.iter().step_by(log.len() / LARGE_SAMPLE + 1).cloned().collect::<Vec<_>>();
