@@ -2,6 +2,7 @@
 
 use std::path::Path;
 use std::sync::Mutex;
+use std::time::Duration;
 
 use tantivy::schema::Schema;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term, doc};
@@ -18,6 +19,9 @@ use crate::suggest::{self, Completion};
 /// Memory the writer may buffer before it flushes a segment: larger means fewer, bigger
 /// segments to merge when a whole database is reindexed.
 const WRITER_HEAP_BYTES: usize = 128 * 1024 * 1024;
+
+/// Times [`SearchIndex::compact`] tries to merge before giving up.
+const COMPACT_ATTEMPTS: u64 = 5;
 
 /// One batch of changes from the database's change log, applied and committed atomically
 /// together with the sequence number it reaches.
@@ -118,11 +122,21 @@ impl SearchIndex {
     /// merged in the background by size); a search then looks up every term and walks every
     /// posting list once per segment. After a whole database is indexed at once, one merge
     /// makes every later search cheaper.
+    ///
+    /// A background merge that ends during ours takes some of its segments away and fails
+    /// it; it is then tried again on the segments there are by then.
     pub fn compact(&self) -> Result<(), SearchError> {
         let mut writer = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
-        let segments = self.index.searchable_segment_ids()?;
-        if segments.len() > 1 {
-            writer.merge(&segments).wait()?;
+        for attempt in 1u64.. {
+            let segments = self.index.searchable_segment_ids()?;
+            if segments.len() <= 1 {
+                break;
+            }
+            match writer.merge(&segments).wait() {
+                Ok(_) => break,
+                Err(_) if attempt < COMPACT_ATTEMPTS => std::thread::sleep(Duration::from_millis(100 * attempt)),
+                Err(e) => return Err(e.into()),
+            }
         }
         drop(writer);
         self.reader.reload()?;
