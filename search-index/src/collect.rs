@@ -499,6 +499,25 @@ mod tests {
         assert!(index.complete("  ", 5).expect("complete").is_empty());
     }
 
+    /// A title starting with the typed words outranks a citizens' procedure that holds them
+    /// further in; without such a title, the procedure's bonuses decide.
+    #[test]
+    fn a_title_starting_with_the_typed_words_leads_its_completions() {
+        let index = SearchIndex::in_memory().expect("index");
+        let mut procedure = doc(1, "procedure", "Thủ tục đăng ký khai sinh", "Tờ khai.");
+        procedure.tags = vec!["citizen".into()];
+        let starting = doc(2, "announcement", "Đăng ký khai sinh trực tuyến", "Nội dung.");
+        index.apply(IndexBatch { upserts: vec![procedure, starting], deletes: vec![], sequence: 1 }).expect("apply");
+        let ids =
+            |prefix: &str| index.complete(prefix, 5).expect("complete").into_iter().map(|c| c.url).collect::<Vec<_>>();
+        assert_eq!(ids("dang ky kh"), ["/thu-tuc/1.000002", "/thu-tuc/1.000001"], "the starting title first");
+        assert_eq!(
+            ids("khai si"),
+            ["/thu-tuc/1.000001", "/thu-tuc/1.000002"],
+            "no title starts with it: the procedure's bonuses decide"
+        );
+    }
+
     #[test]
     fn task_like_queries_put_procedures_above_announcements() {
         let index = index();

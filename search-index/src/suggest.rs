@@ -1,10 +1,9 @@
 //! Help while and after typing: completions of a half-typed query from titles, and "did you
 //! mean" for a word found nowhere.
 
-use std::ops::Bound;
-
 use serde::Serialize;
 use tantivy::collector::TopDocs;
+use tantivy::columnar::TermOrdHit;
 use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhrasePrefixQuery, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{DocId, Score, Searcher, SegmentReader, TantivyDocument, Term};
@@ -75,19 +74,12 @@ pub(crate) fn complete(
     let starts_with = TopDocs::with_limit(limit.clamp(1, 20)).tweak_score(move |segment: &SegmentReader| {
         let column = segment.fast_fields().str("title_key").ok().flatten();
         let ords = column.as_ref().and_then(|c| {
-            let end = format!("{start}\u{10FFFF}");
-            let (low, high) = c.dictionary().term_bounds_to_ord(Bound::Included(&start), Bound::Excluded(&end)).ok()?;
-            let low = match low {
-                Bound::Included(o) => o,
-                Bound::Excluded(o) => o.saturating_add(1),
-                Bound::Unbounded => 0,
+            // The first title at or after a key; the ones from `start` up to past its last
+            // continuation start with it.
+            let first = |key: &str| match c.dictionary().term_ord_or_next(key).ok()? {
+                TermOrdHit::Exact(ord) | TermOrdHit::Next(ord) => Some(ord),
             };
-            let high = match high {
-                Bound::Included(o) => o.saturating_add(1),
-                Bound::Excluded(o) => o,
-                Bound::Unbounded => u64::MAX,
-            };
-            Some(low..high)
+            Some(first(&start)?..first(&format!("{start}\u{10FFFF}"))?)
         });
         move |doc: DocId, score: Score| match (&column, &ords) {
             (Some(c), Some(ords)) if c.ords().first(doc).is_some_and(|o| ords.contains(&o)) => score + STARTS_WITH,
