@@ -518,6 +518,32 @@ mod tests {
         );
     }
 
+    /// Typed words complete titles where they stand together, in order, the last one
+    /// half-typed; not titles holding them apart or across punctuation.
+    #[test]
+    fn completions_hold_the_typed_words_together() {
+        let index = SearchIndex::in_memory().expect("index");
+        let docs = vec![
+            doc(1, "procedure", "Đăng ký khai sinh", "Tờ khai."),
+            doc(2, "procedure", "Khai báo sinh hoạt phí", "Tờ khai."),
+            doc(3, "procedure", "Khai thác; sinh thái rừng", "Tờ khai."),
+            doc(4, "procedure", "Đăng ký kết hôn, khai sinh cho con", "Tờ khai."),
+            doc(5, "procedure", "Hướng dẫn đăng ký khai sinh lưu động", "Tờ khai."),
+        ];
+        index.apply(IndexBatch { upserts: docs, deletes: vec![], sequence: 1 }).expect("apply");
+        let urls = |prefix: &str| {
+            let mut urls: Vec<String> =
+                index.complete(prefix, 9).expect("complete").into_iter().map(|c| c.url).collect();
+            urls.sort();
+            urls
+        };
+        let all = |ids: &[u32]| ids.iter().map(|i| format!("/thu-tuc/1.{i:06}")).collect::<Vec<_>>();
+        assert_eq!(urls("khai si"), all(&[1, 4, 5]), "not \"khai báo sinh\" nor across a semicolon");
+        assert_eq!(urls("dang ky khai s"), all(&[1, 5]), "every word in order, together");
+        assert_eq!(urls("Đăng ký kết h"), all(&[4]), "accents fold as in titles");
+        assert_eq!(urls("kha"), all(&[1, 2, 3, 4, 5]), "one word: any title word it starts");
+    }
+
     #[test]
     fn task_like_queries_put_procedures_above_announcements() {
         let index = index();

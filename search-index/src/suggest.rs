@@ -53,9 +53,6 @@ pub(crate) fn complete(
     if folded.is_empty() {
         return Ok(Vec::new());
     }
-    let terms: Vec<Term> = folded.iter().map(|s| Term::from_field_text(fields.title, s)).collect();
-    let mut phrase = PhrasePrefixQuery::new(terms);
-    phrase.set_max_expansions(PREFIX_EXPANSIONS);
     let constant = |q: Box<dyn Query>, score: f32| -> (Occur, Box<dyn Query>) {
         (Occur::Should, Box::new(ConstScoreQuery::new(q, score)))
     };
@@ -63,7 +60,7 @@ pub(crate) fn complete(
         Box::new(TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic))
     };
     let query = BooleanQuery::new(vec![
-        (Occur::Must, Box::new(BoostQuery::new(Box::new(phrase), 0.01)) as Box<dyn Query>),
+        (Occur::Must, Box::new(BoostQuery::new(typed_words(fields, &folded), 0.01)) as Box<dyn Query>),
         constant(tag(fields.tags, "citizen"), 2.0),
         constant(tag(fields.kind, "procedure"), 1.0),
     ]);
@@ -99,6 +96,36 @@ pub(crate) fn complete(
         });
     }
     Ok(out)
+}
+
+/// Titles holding the typed words in order, the last one half-typed, scored by the full
+/// words.
+///
+/// One word is a prefix of title words. Two or more end in a prefix of the title's
+/// syllable pairs ("thu tu" → "thu tuc", "thu tuong", …), with the pairs before it whole:
+/// a phrase-prefix query over positions intersected the titles holding the first words
+/// with the union of every word the last one could become, which at a million documents
+/// made two-word prefixes the slowest completions. Pairs chain the words without
+/// positions; the full words, each a title term, rank shorter titles first as the phrase
+/// did.
+fn typed_words(fields: &Fields, folded: &[String]) -> Box<dyn Query> {
+    let prefix_of = |term: Term| {
+        let mut query = PhrasePrefixQuery::new(vec![term]);
+        query.set_max_expansions(PREFIX_EXPANSIONS);
+        Box::new(query) as Box<dyn Query>
+    };
+    let [full @ .., last] = folded else { return Box::new(BooleanQuery::new(Vec::new())) };
+    let Some(before) = full.last() else { return prefix_of(Term::from_field_text(fields.title, last)) };
+    let mut must = vec![prefix_of(Term::from_field_text(fields.title_pairs, &format!("{before} {last}")))];
+    for pair in full.windows(2) {
+        let term = Term::from_field_text(fields.title_pairs, &format!("{} {}", pair[0], pair[1]));
+        must.push(Box::new(ConstScoreQuery::new(Box::new(TermQuery::new(term, IndexRecordOption::Basic)), 0.0)));
+    }
+    for word in full {
+        let term = Term::from_field_text(fields.title, word);
+        must.push(Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)));
+    }
+    Box::new(BooleanQuery::new(must.into_iter().map(|q| (Occur::Must, q)).collect()))
 }
 
 /// The query with the words that have a correction replaced by it, the rest as typed, or

@@ -311,6 +311,11 @@ fn queries_only(
             let total = index.search(&SearchRequest { text: q.to_string(), limit: 10, ..Default::default() }).map(|r| r.total).unwrap_or(0);
             println!("{:>9} {total:>8} {q}", ms(t.elapsed()));
         }
+        for p in &prefixes {
+            let t = Instant::now();
+            let found = index.complete(p, 7).map(|c| c.len()).unwrap_or(0);
+            println!("{:>9} {found:>8} complete {p}", ms(t.elapsed()));
+        }
     }
     Ok(())
 }
