@@ -47,8 +47,10 @@ impl SearchBudget {
     /// in ranking quality).
     pub const EXHAUSTIVE: SearchBudget = SearchBudget { exact_matches: u64::MAX, candidates: usize::MAX };
 }
-/// Terms WAND walks for candidates, at most.
-const CANDIDATE_TERMS: usize = 16;
+/// Terms WAND walks for candidates, at most. Past the ten that weigh most, each adds a
+/// posting list to walk and little to which documents lead: at a million documents, 16
+/// took search p50 from 4.4 to 5.6 ms and kept one more of 822 exhaustive first-ten hits.
+const CANDIDATE_TERMS: usize = 10;
 /// A term in more than this share of documents finds no candidates (while rarer ones do).
 const COMMON_SHARE: f32 = 0.2;
 /// Stripes per segment in the sample behind an estimate.
