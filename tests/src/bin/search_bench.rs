@@ -234,7 +234,7 @@ fn run(size: usize, procedures: &[IndexDocument], news: &[IndexDocument], querie
         mib(peak_indexing)
     );
     println!(
-        "Our search answers with the total, snippets and five facets; FTS5 with the top 10 and a snippet only. Our completion is a phrase-prefix over titles; FTS5's a prefix query on the last word.\n"
+        "Our search answers with the total, snippets and five facets; FTS5 with the top 10 and a snippet only. Our completion finds titles holding the typed words together, the last half-typed (a prefix of title words, or of syllable pairs from two words on); FTS5's a prefix query on the last word.\n"
     );
     println!(
         "Past {} matches our totals and facet counts are estimates and the hits come from WAND candidates re-scored: {:.1}% of the first ten hits of scoring every match are among them ({same}/{all}).\n",
