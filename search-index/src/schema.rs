@@ -4,7 +4,7 @@
 //! everything), exact (marks kept, for accent-aware ranking) and as syllable pairs. Body
 //! text is indexed folded and as pairs only: an exact body field cost a quarter of the
 //! indexing time and moved no judged query (accent-aware ranking happens in titles). Only
-//! the folded title keeps positions (title phrases, completions): body positions served
+//! the folded title keeps positions (title phrases): body positions served
 //! only a body-phrase bonus that moved no judged query once body pairs existed, and cost
 //! indexing time and space. The folded fields also store the original text, which snippets
 //! highlight.
