@@ -1,5 +1,7 @@
 //! What a search gives back: hits with snippets, totals and facet counts.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, Occur, TermQuery};
@@ -9,7 +11,7 @@ use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Order, Searcher, SegmentReader, TantivyDocument, Term};
 
 use crate::error::SearchError;
-use crate::execute::{self, Ranking, SearchBudget};
+use crate::execute::{self, ColumnCache, Ranking, SearchBudget};
 use crate::query::{BuiltQuery, Facet, SearchRequest};
 use crate::schema::Fields;
 
@@ -117,20 +119,21 @@ pub(crate) fn run(
     built: &BuiltQuery,
     request: &SearchRequest,
     budget: SearchBudget,
+    columns: &Arc<ColumnCache>,
 ) -> Result<SearchResults, SearchError> {
     let limit = request.limit.clamp(1, 100);
     let keep = request.offset.saturating_add(limit);
-    let ranking = Ranking::new(built.task_like);
+    let ranking = Ranking::new(built.task_like, Arc::clone(columns));
     let unfiltered: Vec<Facet> = Facet::ALL.into_iter().filter(|f| !built.filters_on(*f)).collect();
     let scored = if built.browsing { 0 } else { keep };
     // Matches counted, tallied by facet and (while few) ranked in one pass.
     let mut relaxed = false;
     let mut query = built.with_filters(false, None);
-    let mut tally = execute::tally(searcher, &*query, &unfiltered, scored, ranking, budget)?;
+    let mut tally = execute::tally(searcher, &*query, &unfiltered, scored, &ranking, budget)?;
     if tally.total == 0 && built.relaxed.is_some() {
         relaxed = true;
         query = built.with_filters(true, None);
-        tally = execute::tally(searcher, &*query, &unfiltered, scored, ranking, budget)?;
+        tally = execute::tally(searcher, &*query, &unfiltered, scored, &ranking, budget)?;
     }
     let mut total_estimated = !tally.exact;
     let top: Vec<(f32, DocAddress)> = if built.browsing {
@@ -151,11 +154,12 @@ pub(crate) fn run(
         std::mem::take(&mut tally.top).into_iter().skip(request.offset).collect()
     } else {
         let candidates =
-            execute::top_by_candidates(searcher, &*query, &built.terms, &built.filter_values, keep, ranking, budget)?;
+            execute::top_by_candidates(searcher, &*query, &built.terms, &built.filter_values, keep, &ranking, budget)?;
         let mut top = match candidates {
             Some(top) => top,
             None => {
                 // Too few candidates matched the full query: score every match.
+                let ranking = ranking.clone();
                 let ranked = TopDocs::with_limit(keep).tweak_score(move |s: &SegmentReader| ranking.for_segment(s));
                 searcher.search(&*query, &ranked)?
             }
@@ -170,7 +174,7 @@ pub(crate) fn run(
                     Box::new(TermQuery::new(Term::from_field_text(fields.kind, "procedure"), IndexRecordOption::Basic)),
                 ),
             ]);
-            execute::merge_best_of(searcher, &procedures, &mut top, keep, ranking, budget)?;
+            execute::merge_best_of(searcher, &procedures, &mut top, keep, &ranking, budget)?;
         }
         top.into_iter().skip(request.offset).collect()
     };
@@ -182,7 +186,7 @@ pub(crate) fn run(
     // the alternatives.
     for (facet, _) in &built.filters {
         let without =
-            execute::tally(searcher, &*built.with_filters(relaxed, Some(*facet)), &[*facet], 0, ranking, budget)?;
+            execute::tally(searcher, &*built.with_filters(relaxed, Some(*facet)), &[*facet], 0, &ranking, budget)?;
         facets.estimated |= !without.exact;
         for (facet, counts) in without.facets {
             *facets.slot(facet) = facet_counts(facet, counts);
@@ -542,6 +546,32 @@ mod tests {
         assert_eq!(urls("dang ky khai s"), all(&[1, 5]), "every word in order, together");
         assert_eq!(urls("Đăng ký kết h"), all(&[4]), "accents fold as in titles");
         assert_eq!(urls("kha"), all(&[1, 2, 3, 4, 5]), "one word: any title word it starts");
+    }
+
+    /// Columns are kept per segment between searches: a later commit's segment, a
+    /// replaced document and a deleted one show in the next search's facets and ranking.
+    #[test]
+    fn facets_follow_commits_after_the_columns_are_kept() {
+        let index = SearchIndex::in_memory().expect("index");
+        let topics = |index: &SearchIndex| {
+            let r = search(index, "khai sinh");
+            r.facets.topic.iter().map(|f| (f.value.clone(), f.count)).collect::<Vec<_>>()
+        };
+        let batch = |upserts, deletes, sequence| IndexBatch { upserts, deletes, sequence };
+        let first =
+            vec![doc(1, "procedure", "Đăng ký khai sinh", "Tờ khai."), doc(2, "announcement", "Khai sinh", "…")];
+        index.apply(batch(first, vec![], 1)).expect("apply");
+        assert_eq!(topics(&index), [("Hộ tịch".to_string(), 1), ("Tin tức".to_string(), 1)]);
+        let mut moved = doc(3, "procedure", "Khai sinh lưu động", "Tờ khai.");
+        moved.topic = Some("Cư trú".into());
+        index.apply(batch(vec![moved], vec![2], 2)).expect("apply");
+        assert_eq!(topics(&index), [("Cư trú".to_string(), 1), ("Hộ tịch".to_string(), 1)], "new segment, one deleted");
+        let mut replaced = doc(1, "announcement", "Đăng ký khai sinh", "Tờ khai.");
+        replaced.topic = Some("Tin tức".into());
+        index.apply(batch(vec![replaced], vec![], 3)).expect("apply");
+        assert_eq!(topics(&index), [("Cư trú".to_string(), 1), ("Tin tức".to_string(), 1)], "a replaced document");
+        let r = search(&index, "khai sinh");
+        assert_eq!(r.hits.iter().find(|h| h.id == 1).map(|h| h.kind.as_str()), Some("announcement"));
     }
 
     #[test]

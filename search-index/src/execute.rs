@@ -16,8 +16,10 @@
 
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, HashMap};
+use std::sync::{Arc, Mutex};
 
 use tantivy::columnar::{Column, StrColumn};
+use tantivy::index::SegmentId;
 use tantivy::query::{BooleanQuery, BoostQuery, EnableScoring, Occur, Query, TermQuery, Weight};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED, Term};
@@ -67,40 +69,114 @@ const FRESHNESS_FLOOR: f32 = 0.5;
 /// Share of its score an announcement keeps when the query asks how to get something done.
 const TASK_ANNOUNCEMENT_FACTOR: f32 = 0.5;
 
+/// Segments whose columns are kept before the cache starts afresh (commits add segments,
+/// merges retire them).
+const CACHED_SEGMENTS: usize = 256;
+
+/// The fast-field columns searches read, opened once per segment instead of at every pass
+/// of every search: opening a column reads its block index, which at a million documents
+/// took a twentieth of a search. Deletes leave a segment's columns as they are.
+#[derive(Default)]
+pub(crate) struct ColumnCache {
+    segments: Mutex<HashMap<SegmentId, Arc<SegmentColumns>>>,
+}
+
+impl ColumnCache {
+    /// The columns of `segment`, opened at its first search.
+    pub(crate) fn of(&self, segment: &SegmentReader) -> Arc<SegmentColumns> {
+        let Ok(mut segments) = self.segments.lock() else { return Arc::new(SegmentColumns::open(segment)) };
+        if let Some(columns) = segments.get(&segment.segment_id()) {
+            return Arc::clone(columns);
+        }
+        if segments.len() >= CACHED_SEGMENTS {
+            segments.clear();
+        }
+        let columns = Arc::new(SegmentColumns::open(segment));
+        segments.insert(segment.segment_id(), Arc::clone(&columns));
+        columns
+    }
+}
+
+/// One segment's facet and ranking columns; `None` where it has none (an empty segment).
+pub(crate) struct SegmentColumns {
+    kind: Option<StrColumn>,
+    agency: Option<StrColumn>,
+    level: Option<StrColumn>,
+    topic: Option<StrColumn>,
+    year: Option<Column<i64>>,
+    published: Option<Column<i64>>,
+    /// The ordinal of "procedure" among the kinds.
+    procedure_ord: Option<u64>,
+}
+
+impl SegmentColumns {
+    fn open(segment: &SegmentReader) -> Self {
+        let fast = segment.fast_fields();
+        let text = |facet: Facet| fast.str(facet.field_name()).ok().flatten();
+        let kind = text(Facet::Kind);
+        let procedure_ord = kind.as_ref().and_then(|k| k.dictionary().term_ord(b"procedure").ok().flatten());
+        Self {
+            agency: text(Facet::Agency),
+            level: text(Facet::Level),
+            topic: text(Facet::Topic),
+            year: fast.i64(Facet::Year.field_name()).ok(),
+            published: fast.i64("published").ok(),
+            kind,
+            procedure_ord,
+        }
+    }
+
+    fn of_facet(&self, facet: Facet) -> FacetColumn<'_> {
+        let text = match facet {
+            Facet::Year => return self.year.as_ref().map_or(FacetColumn::Missing, FacetColumn::Number),
+            Facet::Kind => &self.kind,
+            Facet::Agency => &self.agency,
+            Facet::Level => &self.level,
+            Facet::Topic => &self.topic,
+        };
+        text.as_ref().map_or(FacetColumn::Missing, FacetColumn::Text)
+    }
+}
+
 /// How scores are adjusted after matching: announcements fade with age, and give way to
 /// procedures when the query asks how to get something done. Factors never exceed 1, so
 /// a document's adjusted score is at most its text score.
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 pub(crate) struct Ranking {
     task_like: bool,
     now: i64,
+    columns: Arc<ColumnCache>,
 }
 
 impl Ranking {
-    pub(crate) fn new(task_like: bool) -> Self {
+    pub(crate) fn new(task_like: bool, columns: Arc<ColumnCache>) -> Self {
         let now = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
-        Self { task_like, now }
+        Self { task_like, now, columns }
+    }
+
+    /// The columns of a segment, from the index's cache.
+    fn columns(&self, segment: &SegmentReader) -> Arc<SegmentColumns> {
+        self.columns.of(segment)
     }
 
     /// The score function of one segment. A segment without the needed columns (an empty
     /// one) keeps scores as they are.
-    pub(crate) fn for_segment(self, segment: &SegmentReader) -> impl Fn(DocId, Score) -> Score + use<> {
-        let kinds = segment.fast_fields().str("kind").ok().flatten();
-        let procedure_ord = kinds.as_ref().and_then(|k| k.dictionary().term_ord(b"procedure").ok().flatten());
-        let published = segment.fast_fields().i64("published").ok();
+    pub(crate) fn for_segment(&self, segment: &SegmentReader) -> impl Fn(DocId, Score) -> Score + use<> {
+        let columns = self.columns(segment);
+        let (task_like, now) = (self.task_like, self.now);
         move |doc: DocId, score: Score| {
-            let is_procedure = match (&kinds, procedure_ord) {
+            let is_procedure = match (&columns.kind, columns.procedure_ord) {
                 (Some(kinds), Some(ord)) => kinds.ords().first(doc) == Some(ord),
                 _ => false,
             };
             if is_procedure {
                 return score;
             }
-            let mut factor = if self.task_like { TASK_ANNOUNCEMENT_FACTOR } else { 1.0 };
-            if let Some(at) = published.as_ref().and_then(|c| c.first(doc)) {
-                let age_days = (self.now - at).max(0) as f32 / 86_400.0;
+            let mut factor = if task_like { TASK_ANNOUNCEMENT_FACTOR } else { 1.0 };
+            if let Some(at) = columns.published.as_ref().and_then(|c| c.first(doc)) {
+                let age_days = (now - at).max(0) as f32 / 86_400.0;
                 let fresh = 0.5f32.powf(age_days / FRESHNESS_HALF_LIFE_DAYS);
                 factor *= FRESHNESS_FLOOR + (1.0 - FRESHNESS_FLOOR) * fresh;
             }
@@ -139,7 +215,7 @@ pub(crate) fn tally(
     query: &dyn Query,
     facets: &[Facet],
     keep: usize,
-    ranking: Ranking,
+    ranking: &Ranking,
     budget: SearchBudget,
 ) -> Result<Tally, SearchError> {
     let weight = query.weight(EnableScoring::enabled_from_searcher(searcher))?;
@@ -148,12 +224,12 @@ pub(crate) fn tally(
         let target = (budget.exact_matches / 2).max(1) as f64;
         let mut sample = Sample::new(facets);
         let thin = (target / all as f64).min(1.0);
-        sample.widen(searcher, &*weight, 0.0, thin)?;
+        sample.widen(searcher, &*weight, ranking, 0.0, thin)?;
         let predicted = sample.matched as f64 * all as f64 / sample.sampled.max(1) as f64;
         if predicted > budget.exact_matches as f64 {
             let wide = (target / predicted).min(1.0);
             if wide > thin {
-                sample.widen(searcher, &*weight, thin, wide)?;
+                sample.widen(searcher, &*weight, ranking, thin, wide)?;
             }
             return Ok(sample.estimate(all, 0));
         }
@@ -165,7 +241,8 @@ pub(crate) fn tally(
     let mut matches: Vec<Vec<DocId>> = Vec::with_capacity(searcher.segment_readers().len());
     for segment in searcher.segment_readers() {
         let mut scorer = weight.scorer(segment, 1.0)?;
-        let columns: Vec<FacetColumn> = counters.iter_mut().map(|c| c.open(segment)).collect();
+        let segment_columns = ranking.columns(segment);
+        let columns: Vec<FacetColumn> = counters.iter_mut().map(|c| c.open(&segment_columns)).collect();
         let mut docs = Vec::new();
         let mut doc = scorer.doc();
         while doc != TERMINATED {
@@ -178,7 +255,7 @@ pub(crate) fn tally(
                     scanned += u64::from(doc);
                     let share = (scanned.max(1) as f64 / all.max(1) as f64).min(1.0);
                     let mut sample = Sample::new(facets);
-                    sample.widen(searcher, &*weight, 0.0, share)?;
+                    sample.widen(searcher, &*weight, ranking, 0.0, share)?;
                     return Ok(sample.estimate(all, budget.exact_matches));
                 }
                 for (counter, column) in counters.iter_mut().zip(&columns) {
@@ -234,7 +311,14 @@ impl Sample {
     }
 
     /// Widens every stripe from the share `from` of its length to the share `to`.
-    fn widen(&mut self, searcher: &Searcher, weight: &dyn Weight, from: f64, to: f64) -> Result<(), SearchError> {
+    fn widen(
+        &mut self,
+        searcher: &Searcher,
+        weight: &dyn Weight,
+        ranking: &Ranking,
+        from: f64,
+        to: f64,
+    ) -> Result<(), SearchError> {
         for segment in searcher.segment_readers() {
             let max_doc = segment.max_doc();
             if max_doc == 0 {
@@ -242,7 +326,8 @@ impl Sample {
             }
             let stripes = SAMPLE_STRIPES.min(max_doc);
             let mut scorer = weight.scorer(segment, 1.0)?;
-            let columns: Vec<FacetColumn> = self.counters.iter_mut().map(|c| c.open(segment)).collect();
+            let segment_columns = ranking.columns(segment);
+            let columns: Vec<FacetColumn> = self.counters.iter_mut().map(|c| c.open(&segment_columns)).collect();
             for stripe in 0..stripes {
                 let start = (u64::from(max_doc) * u64::from(stripe) / u64::from(stripes)) as DocId;
                 let next = (u64::from(max_doc) * u64::from(stripe + 1) / u64::from(stripes)) as DocId;
@@ -295,7 +380,7 @@ pub(crate) fn top_by_candidates(
     terms: &CandidateTerms,
     filters: &[(Facet, FilterValue)],
     keep: usize,
-    ranking: Ranking,
+    ranking: &Ranking,
     budget: SearchBudget,
 ) -> Result<Option<Vec<(Score, DocAddress)>>, SearchError> {
     let wanted = budget.candidates.max(keep * 4);
@@ -332,7 +417,7 @@ pub(crate) fn merge_best_of(
     subset: &dyn Query,
     top: &mut Vec<(Score, DocAddress)>,
     keep: usize,
-    ranking: Ranking,
+    ranking: &Ranking,
     budget: SearchBudget,
 ) -> Result<(), SearchError> {
     let best = tally(searcher, subset, &[], keep, ranking, budget)?;
@@ -389,7 +474,7 @@ fn rescore(
     query: &dyn Query,
     mut candidates: Vec<DocAddress>,
     keep: usize,
-    ranking: Ranking,
+    ranking: &Ranking,
 ) -> Result<(Vec<(Score, DocAddress)>, usize), SearchError> {
     candidates.sort_unstable();
     candidates.dedup();
@@ -530,9 +615,9 @@ struct FacetCounter {
 }
 
 /// The column of a facet in one segment.
-enum FacetColumn {
-    Text(StrColumn),
-    Number(Column<i64>),
+enum FacetColumn<'a> {
+    Text(&'a StrColumn),
+    Number(&'a Column<i64>),
     Missing,
 }
 
@@ -541,15 +626,8 @@ impl FacetCounter {
         Self { facet, counts: HashMap::new(), by_ord: Vec::new(), by_number: HashMap::new() }
     }
 
-    fn open(&mut self, segment: &SegmentReader) -> FacetColumn {
-        let fast = segment.fast_fields();
-        let name = self.facet.field_name();
-        let column = if self.facet == Facet::Year {
-            fast.i64(name).map(FacetColumn::Number).ok()
-        } else {
-            fast.str(name).ok().flatten().map(FacetColumn::Text)
-        };
-        let column = column.unwrap_or(FacetColumn::Missing);
+    fn open<'a>(&mut self, columns: &'a SegmentColumns) -> FacetColumn<'a> {
+        let column = columns.of_facet(self.facet);
         if let FacetColumn::Text(c) = &column {
             self.by_ord = vec![0; c.num_terms()];
         }

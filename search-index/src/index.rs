@@ -1,7 +1,7 @@
 //! The index of one node: open or create it, apply changes, remember how far it got.
 
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tantivy::schema::Schema;
@@ -11,7 +11,7 @@ use crate::analysis;
 use crate::collect::{self, SearchResults};
 use crate::document::IndexDocument;
 use crate::error::SearchError;
-use crate::execute::SearchBudget;
+use crate::execute::{ColumnCache, SearchBudget};
 use crate::query::{self, SearchRequest};
 use crate::schema::{self, Fields};
 use crate::suggest::{self, Completion};
@@ -42,6 +42,8 @@ pub struct SearchIndex {
     reader: IndexReader,
     writer: Mutex<IndexWriter>,
     fields: Fields,
+    /// Facet and ranking columns of the segments searched lately.
+    columns: Arc<ColumnCache>,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -82,7 +84,7 @@ impl SearchIndex {
         // one segment instead of one per thread, so there is less to merge and to search
         // (at 200k documents: 10% more documents per CPU-second, search p50 7.3 → 5.2 ms).
         let writer = index.writer_with_num_threads(1, WRITER_HEAP_BYTES)?;
-        Ok(Self { index, reader, writer: Mutex::new(writer), fields })
+        Ok(Self { index, reader, writer: Mutex::new(writer), fields, columns: Arc::default() })
     }
 
     /// The change-log sequence of the last committed batch; `None` for a new index, or one
@@ -169,7 +171,7 @@ impl SearchIndex {
     pub fn search_within(&self, request: &SearchRequest, budget: SearchBudget) -> Result<SearchResults, SearchError> {
         let searcher = self.reader.searcher();
         let built = query::build(&self.fields, request, &searcher);
-        collect::run(&searcher, &self.fields, &built, request, budget)
+        collect::run(&searcher, &self.fields, &built, request, budget, &self.columns)
     }
 
     /// Completions of a half-typed query from titles (autocomplete).
