@@ -574,6 +574,19 @@ mod tests {
         assert_eq!(r.hits.iter().find(|h| h.id == 1).map(|h| h.kind.as_str()), Some("announcement"));
     }
 
+    /// A half-typed second word completes to a pair that sorts after many others: 70 pairs
+    /// start "thu t", and "thủ tục" is among the last.
+    #[test]
+    fn a_half_typed_pair_reaches_past_the_first_pairs_in_alphabetical_order() {
+        let index = SearchIndex::in_memory().expect("index");
+        let mut docs: Vec<IndexDocument> =
+            (0..70).map(|i| doc(i + 1, "announcement", &format!("Thu ta{i:02} mùa vụ"), "Nội dung.")).collect();
+        docs.push(doc(100, "procedure", "Thủ tục đăng ký khai sinh", "Tờ khai."));
+        index.apply(IndexBatch { upserts: docs, deletes: vec![], sequence: 1 }).expect("apply");
+        let titles: Vec<String> = index.complete("thu t", 7).expect("complete").into_iter().map(|c| c.title).collect();
+        assert_eq!(titles.first().map(String::as_str), Some("Thủ tục đăng ký khai sinh"), "{titles:?}");
+    }
+
     #[test]
     fn task_like_queries_put_procedures_above_announcements() {
         let index = index();

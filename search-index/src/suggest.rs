@@ -16,8 +16,12 @@ use crate::schema::Fields;
 
 /// Letters of folded text, from which corrections are made.
 const FOLDED_ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz";
-/// Most terms a half-typed last syllable expands to.
+/// Most terms a half-typed last syllable expands to, in alphabetical order.
 const PREFIX_EXPANSIONS: u32 = 64;
+/// Most syllable pairs a half-typed pair expands to, in alphabetical order: a pair's
+/// postings are fewer than a syllable's, and a million titles hold 70 pairs starting "thu t"
+/// ("thủ tục" and "thủ tướng" among the last).
+const PAIR_PREFIX_EXPANSIONS: u32 = 256;
 /// Titles a word must be in to replace a query word that is in no title but in some text
 /// ("khia" of "khía cạnh" typed for "khai").
 pub(crate) const RARE_WORD_MIN_TITLES: u64 = 10;
@@ -109,14 +113,17 @@ pub(crate) fn complete(
 /// positions; the full words, each a title term, rank shorter titles first as the phrase
 /// did.
 fn typed_words(fields: &Fields, folded: &[String]) -> Box<dyn Query> {
-    let prefix_of = |term: Term| {
+    let prefix_of = |term: Term, expansions: u32| {
         let mut query = PhrasePrefixQuery::new(vec![term]);
-        query.set_max_expansions(PREFIX_EXPANSIONS);
+        query.set_max_expansions(expansions);
         Box::new(query) as Box<dyn Query>
     };
     let [full @ .., last] = folded else { return Box::new(BooleanQuery::new(Vec::new())) };
-    let Some(before) = full.last() else { return prefix_of(Term::from_field_text(fields.title, last)) };
-    let mut must = vec![prefix_of(Term::from_field_text(fields.title_pairs, &format!("{before} {last}")))];
+    let Some(before) = full.last() else {
+        return prefix_of(Term::from_field_text(fields.title, last), PREFIX_EXPANSIONS);
+    };
+    let pair = Term::from_field_text(fields.title_pairs, &format!("{before} {last}"));
+    let mut must = vec![prefix_of(pair, PAIR_PREFIX_EXPANSIONS)];
     for pair in full.windows(2) {
         let term = Term::from_field_text(fields.title_pairs, &format!("{} {}", pair[0], pair[1]));
         must.push(Box::new(ConstScoreQuery::new(Box::new(TermQuery::new(term, IndexRecordOption::Basic)), 0.0)));
