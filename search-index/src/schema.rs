@@ -6,7 +6,9 @@
 //! indexing time and moved no judged query (accent-aware ranking happens in titles). Only
 //! the folded title keeps positions (title phrases): body positions served
 //! only a body-phrase bonus that moved no judged query once body pairs existed, and cost
-//! indexing time and space. The folded fields also store the original text, which snippets
+//! indexing time and space. Body pairs are kept for procedures only; announcements and pages
+//! get them for their lead: news bodies hold so many distinct pairs that their pairs took
+//! over half of indexing. The folded fields also store the original text, which snippets
 //! highlight.
 
 use tantivy::schema::{
@@ -37,7 +39,8 @@ pub struct Fields {
     pub title_key: Field,
     /// Summary and body, folded; stores the original text for snippets.
     pub content: Field,
-    /// Summary and body as folded syllable pairs.
+    /// Folded syllable pairs of a procedure's summary and body, and of the lead of anything
+    /// else (pairs of news bodies were most of the indexing time).
     pub content_pairs: Field,
     /// Legal document numbers quoted in title or text ("12/2023/nd-cp"), raw; a number in
     /// the title is also indexed as "title:" + number, so the document that *is* the

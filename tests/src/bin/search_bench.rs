@@ -259,7 +259,7 @@ fn queries_only(
         eprintln!("indexing into {}…", dir.display());
         let docs: Vec<IndexDocument> = corpus(procedures, news, size).collect();
         let (cpu, started) = (cpu_seconds(), Instant::now());
-        for (sequence, chunk) in (1..).zip(docs.chunks(BATCH)) {
+        for (sequence, chunk) in (1..).zip(docs.chunks(batch_size())) {
             index.apply(IndexBatch { upserts: chunk.to_vec(), deletes: vec![], sequence })?;
         }
         let (cpu, wall) = (cpu_seconds() - cpu, started.elapsed().as_secs_f64());
@@ -305,6 +305,15 @@ fn queries_only(
     println!("| completion ({} prefixes × {ROUNDS}) | {} | {} |\n", prefixes.len(), ms(complete.0), ms(complete.1));
     let (same, all) = agreement(&index, &queries, budget);
     println!("Top 10 within the budget: {:.1}% of the exhaustive top 10 ({same}/{all}).\n", 100.0 * same as f64 / all.max(1) as f64);
+    // `--body-phrases`: how often a phrase from deep in a news body finds its article.
+    if std::env::args().any(|a| a == "--body-phrases") {
+        let (found, first, asked) = body_phrases(&index, news);
+        println!(
+            "Body phrases: {found} of {asked} articles in the first ten, {first} first ({:.1}%, {:.1}%).\n",
+            100.0 * found as f64 / asked.max(1) as f64,
+            100.0 * first as f64 / asked.max(1) as f64
+        );
+    }
     if std::env::args().any(|a| a == "--each") {
         for q in &queries {
             let t = Instant::now();
@@ -318,6 +327,25 @@ fn queries_only(
         }
     }
     Ok(())
+}
+
+/// Known-item searches for news bodies: four words from past the lead (word 100 on) of
+/// every 100th article, searched as typed; how many find their article (a copy with the
+/// same title) in the first ten and first. What body syllable pairs are for.
+fn body_phrases(index: &SearchIndex, news: &[IndexDocument]) -> (usize, usize, usize) {
+    let (mut found, mut first, mut asked) = (0, 0, 0);
+    for article in news.iter().step_by(100) {
+        let words: Vec<&str> = article.content.split_whitespace().collect();
+        let Some(phrase) = words.get(100..104) else { continue };
+        asked += 1;
+        let request = SearchRequest { text: phrase.join(" "), limit: 10, ..Default::default() };
+        let titles: Vec<String> = index.search(&request).map(|r| r.hits.into_iter().map(|h| h.title).collect()).unwrap_or_default();
+        if let Some(at) = titles.iter().position(|t| *t == article.title) {
+            found += 1;
+            first += usize::from(at == 0);
+        }
+    }
+    (found, first, asked)
 }
 
 /// What the budget costs in ranking: of the first ten hits when every match is scored,
