@@ -14,8 +14,10 @@ use tokio::sync::Notify;
 use crate::storage::StorageError;
 use crate::storage::entity::{agency, change_log, document, procedure_details};
 
-/// Change-log rows read per batch.
-const BATCH: u64 = 500;
+/// Change-log rows read and committed per batch. A backlog (an import while no server ran)
+/// is applied in batches this large: commits of 500 documents indexed at about half the rate
+/// of commits of 5,000–10,000 (BENCHMARKS.md, session 12); a few new rows commit at once.
+const BATCH: u64 = 5_000;
 
 /// Errors of index synchronisation.
 #[derive(Debug, thiserror::Error)]

@@ -21,9 +21,8 @@ use motcua_search::{IndexBatch, IndexDocument, SearchBudget, SearchIndex, Search
 use motcua_tests::relevance;
 use motcua_tests::shared_data;
 
-/// Documents per commit while indexing, unless `--batch N` says otherwise (the server's
-/// catch-up commits every 500 change-log rows; commit size left throughput unchanged at
-/// 200k documents, BENCHMARKS.md).
+/// Documents per commit while indexing, unless `--batch N` says otherwise. Commits of 500
+/// index at about half the rate (BENCHMARKS.md, session 12).
 const BATCH: usize = 10_000;
 /// The `--batch` value, set once from the arguments.
 static BATCH_SIZE: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
