@@ -220,17 +220,13 @@ pub(crate) fn tally(
 ) -> Result<Tally, SearchError> {
     let weight = query.weight(EnableScoring::enabled_from_searcher(searcher))?;
     let all: u64 = searcher.segment_readers().iter().map(|s| u64::from(s.max_doc())).sum();
+    let mut sample = Sample::new(facets);
     if all / SAMPLE_FIRST_ABOVE > budget.exact_matches {
         let target = (budget.exact_matches / 2).max(1) as f64;
-        let mut sample = Sample::new(facets);
-        let thin = (target / all as f64).min(1.0);
-        sample.widen(searcher, &*weight, ranking, 0.0, thin)?;
+        sample.widen(searcher, &*weight, ranking, (target / all as f64).min(1.0))?;
         let predicted = sample.matched as f64 * all as f64 / sample.sampled.max(1) as f64;
         if predicted > budget.exact_matches as f64 {
-            let wide = (target / predicted).min(1.0);
-            if wide > thin {
-                sample.widen(searcher, &*weight, ranking, thin, wide)?;
-            }
+            sample.widen(searcher, &*weight, ranking, (target / predicted).min(1.0))?;
             return Ok(sample.estimate(all, 0));
         }
     }
@@ -251,11 +247,10 @@ pub(crate) fn tally(
                 if total > budget.exact_matches {
                     // More than the sample foresaw (or no sample was taken): estimate from
                     // stripes as large, together, as the part of the index that held the
-                    // budget's worth of matches.
+                    // budget's worth of matches, widening the thin sample if there is one.
                     scanned += u64::from(doc);
                     let share = (scanned.max(1) as f64 / all.max(1) as f64).min(1.0);
-                    let mut sample = Sample::new(facets);
-                    sample.widen(searcher, &*weight, ranking, 0.0, share)?;
+                    sample.widen(searcher, &*weight, ranking, share)?;
                     return Ok(sample.estimate(all, budget.exact_matches));
                 }
                 for (counter, column) in counters.iter_mut().zip(&columns) {
@@ -303,22 +298,29 @@ struct Sample {
     matched: u64,
     /// Documents the stripes cover.
     sampled: u64,
+    /// The share of its length each stripe covers.
+    covered: f64,
 }
 
 impl Sample {
     fn new(facets: &[Facet]) -> Self {
-        Self { counters: facets.iter().map(|f| FacetCounter::new(*f)).collect(), matched: 0, sampled: 0 }
+        Self { counters: facets.iter().map(|f| FacetCounter::new(*f)).collect(), matched: 0, sampled: 0, covered: 0.0 }
     }
 
-    /// Widens every stripe from the share `from` of its length to the share `to`.
+    /// Widens every stripe to the share `to` of its length (nothing when it covers that
+    /// already).
     fn widen(
         &mut self,
         searcher: &Searcher,
         weight: &dyn Weight,
         ranking: &Ranking,
-        from: f64,
         to: f64,
     ) -> Result<(), SearchError> {
+        let from = self.covered;
+        if to <= from {
+            return Ok(());
+        }
+        self.covered = to;
         for segment in searcher.segment_readers() {
             let max_doc = segment.max_doc();
             if max_doc == 0 {
@@ -400,7 +402,7 @@ pub(crate) fn top_by_candidates(
         }
     }
     for terms in &candidate_term_sets(searcher, &terms.scored) {
-        let mut candidates = best_by_terms(searcher, terms, filters, wanted)?;
+        let mut candidates = best_by_terms(searcher, terms, filters, wanted, ranking)?;
         candidates.extend_from_slice(&named);
         let (top, matched) = rescore(searcher, query, candidates, keep, ranking)?;
         if matched >= keep {
@@ -438,6 +440,7 @@ fn best_by_terms(
     terms: &[(Term, f32)],
     filters: &[(Facet, FilterValue)],
     wanted: usize,
+    ranking: &Ranking,
 ) -> Result<Vec<DocAddress>, SearchError> {
     if terms.is_empty() {
         return Ok(Vec::new());
@@ -454,7 +457,8 @@ fn best_by_terms(
     let weight = union.weight(EnableScoring::enabled_from_searcher(searcher))?;
     let mut best = TopHits::new(wanted);
     for (ord, segment) in searcher.segment_readers().iter().enumerate() {
-        let passes = FilterCheck::new(segment, filters);
+        let columns = ranking.columns(segment);
+        let passes = FilterCheck::new(&columns, filters);
         let mut threshold = best.threshold();
         weight.for_each_pruning(threshold, segment, &mut |doc, score| {
             if !segment.is_deleted(doc) && passes.check(doc) {
@@ -674,29 +678,28 @@ impl FacetCounter {
 
 /// Whether a document passes the filters, read from fast fields (WAND takes no filter
 /// query without giving up its skipping).
-struct FilterCheck {
+struct FilterCheck<'a> {
     /// `None` when no document of the segment can pass (a value or column it lacks).
-    checks: Option<Vec<Check>>,
+    checks: Option<Vec<Check<'a>>>,
 }
 
 /// One filter in one segment: the column and the value it must hold.
-enum Check {
-    Text(StrColumn, u64),
-    Number(Column<i64>, i64),
+enum Check<'a> {
+    Text(&'a StrColumn, u64),
+    Number(&'a Column<i64>, i64),
 }
 
-impl FilterCheck {
-    fn new(segment: &SegmentReader, filters: &[(Facet, FilterValue)]) -> Self {
-        let fast = segment.fast_fields();
+impl<'a> FilterCheck<'a> {
+    fn new(columns: &'a SegmentColumns, filters: &[(Facet, FilterValue)]) -> Self {
         let checks = filters
             .iter()
-            .map(|(facet, value)| match value {
-                FilterValue::Text(v) => {
-                    let column = fast.str(facet.field_name()).ok().flatten()?;
+            .map(|(facet, value)| match (columns.of_facet(*facet), value) {
+                (FacetColumn::Text(column), FilterValue::Text(v)) => {
                     let ord = column.dictionary().term_ord(v.as_bytes()).ok().flatten()?;
                     Some(Check::Text(column, ord))
                 }
-                FilterValue::Number(n) => Some(Check::Number(fast.i64(facet.field_name()).ok()?, *n)),
+                (FacetColumn::Number(column), FilterValue::Number(n)) => Some(Check::Number(column, *n)),
+                _ => None,
             })
             .collect();
         Self { checks }
