@@ -97,7 +97,8 @@ impl ColumnCache {
     }
 }
 
-/// One segment's facet and ranking columns; `None` where it has none (an empty segment).
+/// One segment's facet, ranking and completion columns; `None` where it has none (an empty
+/// segment).
 pub(crate) struct SegmentColumns {
     kind: Option<StrColumn>,
     agency: Option<StrColumn>,
@@ -107,6 +108,8 @@ pub(crate) struct SegmentColumns {
     published: Option<Column<i64>>,
     /// The ordinal of "procedure" among the kinds.
     procedure_ord: Option<u64>,
+    /// Whole folded titles, sorted (completions tell titles starting with the typed words).
+    pub(crate) title_key: Option<StrColumn>,
 }
 
 impl SegmentColumns {
@@ -121,6 +124,7 @@ impl SegmentColumns {
             topic: text(Facet::Topic),
             year: fast.i64(Facet::Year.field_name()).ok(),
             published: fast.i64("published").ok(),
+            title_key: fast.str("title_key").ok().flatten(),
             kind,
             procedure_ord,
         }

@@ -42,7 +42,7 @@ pub struct SearchIndex {
     reader: IndexReader,
     writer: Mutex<IndexWriter>,
     fields: Fields,
-    /// Facet and ranking columns of the segments searched lately.
+    /// Facet, ranking and completion columns of the segments searched lately.
     columns: Arc<ColumnCache>,
 }
 
@@ -177,7 +177,7 @@ impl SearchIndex {
 
     /// Completions of a half-typed query from titles (autocomplete).
     pub fn complete(&self, prefix: &str, limit: usize) -> Result<Vec<Completion>, SearchError> {
-        suggest::complete(&self.reader.searcher(), &self.fields, prefix, limit)
+        suggest::complete(&self.reader.searcher(), &self.fields, &self.columns, prefix, limit)
     }
 
     /// Ids of every indexed document, for consistency checks against the database.

@@ -1,6 +1,8 @@
 //! Help while and after typing: completions of a half-typed query from titles, and "did you
 //! mean" for a word found nowhere.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 use tantivy::collector::TopDocs;
 use tantivy::columnar::TermOrdHit;
@@ -10,6 +12,7 @@ use tantivy::{DocId, Score, Searcher, SegmentReader, TantivyDocument, Term};
 
 use crate::analysis;
 use crate::error::SearchError;
+use crate::execute::ColumnCache;
 use crate::normalize::canonical;
 use crate::query::{BuiltQuery, TermStats};
 use crate::schema::Fields;
@@ -26,7 +29,7 @@ const PAIR_PREFIX_EXPANSIONS: u32 = 256;
 /// ("khia" of "khía cạnh" typed for "khai").
 pub(crate) const RARE_WORD_MIN_TITLES: u64 = 10;
 /// Score of a title starting with what was typed: above the other bonuses together (3) and
-/// any title's phrase score (scaled by 0.01), so those titles lead.
+/// any title's word score (scaled by 0.01), so those titles lead.
 const STARTS_WITH: f32 = 10.0;
 /// Longest word "did you mean" tries to correct: beyond it, it is not a Vietnamese syllable.
 const LONGEST_SYLLABLE: usize = 12;
@@ -50,6 +53,7 @@ pub struct Completion {
 pub(crate) fn complete(
     searcher: &Searcher,
     fields: &Fields,
+    columns: &Arc<ColumnCache>,
     prefix: &str,
     limit: usize,
 ) -> Result<Vec<Completion>, SearchError> {
@@ -72,9 +76,10 @@ pub(crate) fn complete(
     // folded titles (one range of its ordinals per segment), not a range query, which at a
     // million documents unions every title under a short prefix.
     let start = folded.join(" ");
+    let cache = Arc::clone(columns);
     let starts_with = TopDocs::with_limit(limit.clamp(1, 20)).tweak_score(move |segment: &SegmentReader| {
-        let column = segment.fast_fields().str("title_key").ok().flatten();
-        let ords = column.as_ref().and_then(|c| {
+        let columns = cache.of(segment);
+        let ords = columns.title_key.as_ref().and_then(|c| {
             // The first title at or after a key; the ones from `start` up to past its last
             // continuation start with it.
             let first = |key: &str| match c.dictionary().term_ord_or_next(key).ok()? {
@@ -82,7 +87,7 @@ pub(crate) fn complete(
             };
             Some(first(&start)?..first(&format!("{start}\u{10FFFF}"))?)
         });
-        move |doc: DocId, score: Score| match (&column, &ords) {
+        move |doc: DocId, score: Score| match (&columns.title_key, &ords) {
             (Some(c), Some(ords)) if c.ords().first(doc).is_some_and(|o| ords.contains(&o)) => score + STARTS_WITH,
             _ => score,
         }
