@@ -215,7 +215,7 @@ pub(crate) fn run(
             format!("{before}{}{after}", snippet.to_html())
         };
         let id = doc.get_first(fields.id).and_then(|v| v.as_i64()).unwrap_or_default();
-        let title = text(fields.title);
+        let title = text(fields.title_text);
         // The published title only, not the acronyms spelt out beside it in the index.
         let title_html = highlight_whole(&title, &titles.snippet(&title));
         hits.push(SearchHit {

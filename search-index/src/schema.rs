@@ -1,7 +1,10 @@
 //! Which fields exist in the index and how each is analysed.
 //!
 //! Titles are indexed three ways: folded (marks removed, so unaccented queries find
-//! everything), exact (marks kept, for accent-aware ranking) and as syllable pairs. Body
+//! everything), exact (marks kept, for accent-aware ranking) and as syllable pairs, each
+//! without the long parenthesised lists of cases some titles carry (indexed apart, so they
+//! do not lengthen the title and lower its matches: judged nDCG@10 0.823 → 0.824, held-out
+//! 0.717 → 0.727). Body
 //! text is indexed folded and as pairs only: an exact body field cost a quarter of the
 //! indexing time and moved no judged query (accent-aware ranking happens in titles). Only
 //! the folded title keeps positions (title phrases): body positions served
@@ -28,12 +31,17 @@ pub struct Fields {
     pub agency: Field,
     /// Agency display name, stored for result lists.
     pub agency_name: Field,
-    /// Title, folded; stores the original title.
+    /// The title as published, stored for result lists and highlighting.
+    pub title_text: Field,
+    /// Title without its parenthesised asides, folded, with positions (title phrases).
     pub title: Field,
     /// Title, exact (no positions: only single syllables are scored on it).
     pub title_exact: Field,
     /// Title as folded syllable pairs: compound words and two-syllable phrases.
     pub title_pairs: Field,
+    /// A title's parenthesised asides ("(thực hiện tại cấp huyện)"), folded: title words,
+    /// scored below the title proper and without lengthening it.
+    pub title_asides: Field,
     /// The whole folded title as one term: an exact-title query jumps to the top; also the
     /// alphabetical sort key when browsing.
     pub title_key: Field,
@@ -92,9 +100,11 @@ pub fn build() -> (Schema, Fields) {
         kind: b.add_text_field("kind", STRING | STORED | FAST),
         agency: b.add_text_field("agency", STRING | STORED | FAST),
         agency_name: b.add_text_field("agency_name", STORED),
-        title: b.add_text_field("title", text(VI_FOLDED, true, true)),
+        title_text: b.add_text_field("title_text", STORED),
+        title: b.add_text_field("title", text(VI_FOLDED, false, true)),
         title_exact: b.add_text_field("title_exact", text(VI_EXACT, false, false)),
         title_pairs: b.add_text_field("title_pairs", text(VI_PAIRS, false, false)),
+        title_asides: b.add_text_field("title_asides", text(VI_FOLDED, false, false)),
         title_key: b.add_text_field("title_key", STRING | FAST),
         content: b.add_text_field("content", text(VI_FOLDED, true, false)),
         content_pairs: b.add_text_field("content_pairs", text(VI_PAIRS, false, false)),

@@ -98,7 +98,7 @@ pub(crate) fn complete(
         let doc: TantivyDocument = searcher.doc(address)?;
         let text = |f| doc.get_first(f).and_then(|v| v.as_str()).map(str::to_string);
         out.push(Completion {
-            title: text(fields.title).unwrap_or_default(),
+            title: text(fields.title_text).unwrap_or_default(),
             url: text(fields.url).unwrap_or_default(),
             kind: text(fields.kind).unwrap_or_default(),
             code: text(fields.code),

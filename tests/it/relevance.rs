@@ -1,7 +1,7 @@
 //! Relevance floors on the judged queries (`tests/relevance/queries.jsonl`) over the 2,642
 //! real procedures; the figures themselves come from `--bin relevance` (BENCHMARKS.md).
 
-use motcua_tests::relevance::{Fts5Baseline, evaluate, table};
+use motcua_tests::relevance::{Fts5Baseline, evaluate, held_out, queries, table};
 use motcua_tests::{Database, Site, shared_data};
 
 /// Floors a change must not fall below (set a little under the measured figures).
@@ -19,7 +19,7 @@ fn judged_queries_meet_the_floors_and_beat_fts5() {
     assert!(site.import_procedures(&file).status.success());
     let server = site.serve(&[]).expect("serve");
     let baseline = Fts5Baseline::load(&file);
-    let rows = evaluate(&server, &baseline);
+    let rows = evaluate(&server, &baseline, &queries());
     eprintln!("{}", table(&rows));
     let (_, ours, fts5) = rows.iter().find(|r| r.0 == "all").expect("overall row");
     assert!(ours.ndcg >= NDCG_FLOOR, "nDCG@10 {:.3} below {NDCG_FLOOR}", ours.ndcg);

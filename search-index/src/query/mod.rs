@@ -108,6 +108,8 @@ mod weight {
     pub const TITLE_EXACT: f32 = 2.5;
     pub const CITIZEN_PRIOR: f32 = 2.0;
     pub const CONTENT: f32 = 1.0;
+    /// A word in a title's long parenthesised aside: more than body text, less than the title.
+    pub const TITLE_ASIDE: f32 = 1.5;
     pub const LOCAL_PRIOR: f32 = 1.0;
     pub const DECODED: f32 = 0.9;
     pub const CORRECTED: f32 = 0.8;
@@ -361,6 +363,7 @@ impl Word {
         let mut alternatives = vec![
             term_query(Term::from_field_text(fields.title, &self.folded), weight::TITLE),
             term_query(Term::from_field_text(fields.content, &self.folded), weight::CONTENT),
+            term_query(Term::from_field_text(fields.title_asides, &self.folded), weight::TITLE_ASIDE),
         ];
         if has_diacritics(&self.exact) {
             alternatives.push(term_query(Term::from_field_text(fields.title_exact, &self.exact), weight::TITLE_EXACT));
@@ -368,6 +371,7 @@ impl Word {
         if let Some((folded, exact)) = &self.decoded {
             alternatives.push(term_query(Term::from_field_text(fields.title, folded), weight::TITLE * weight::DECODED));
             alternatives.push(term_query(Term::from_field_text(fields.content, folded), weight::CONTENT * weight::DECODED));
+            alternatives.push(term_query(Term::from_field_text(fields.title_asides, folded), weight::TITLE_ASIDE * weight::DECODED));
             alternatives.push(term_query(Term::from_field_text(fields.title_exact, exact), weight::TITLE_EXACT * weight::DECODED));
         }
         if let Some(corrected) = &self.corrected {
