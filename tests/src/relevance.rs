@@ -226,6 +226,38 @@ mod tests {
         assert!(swapped.ndcg < 1.0 && swapped.mrr == 1.0);
     }
 
+    /// The synonym list's promise (its header): every administrative phrase it maps to is
+    /// wording of the national procedure data, so a rewrite always has something to find.
+    #[test]
+    fn every_administrative_phrase_occurs_in_the_procedures() {
+        use std::io::{BufRead, BufReader};
+        let Some(data) = crate::shared_data() else {
+            eprintln!("SKIPPED every_administrative_phrase_occurs_in_the_procedures: ../shared/data is absent");
+            return;
+        };
+        let mut folded = motcua_search::analysis::folded_analyzer();
+        let mut fold = |text: &str| format!(" {}", motcua_search::analysis::tokens(&mut folded, text).join(" "));
+        let file = std::fs::File::open(data.join("procedures.jsonl.gz")).expect("open procedures");
+        let mut corpus = String::new();
+        for line in BufReader::new(flate2::read::GzDecoder::new(file)).lines().map_while(Result::ok) {
+            let Ok(serde_json::Value::Object(record)) = serde_json::from_str(&line) else { continue };
+            for text in record.values().filter_map(|v| v.as_str()) {
+                corpus.push_str(&fold(text));
+                corpus.push_str(" |");
+            }
+        }
+        let list = Path::new(env!("CARGO_MANIFEST_DIR")).join("../search-index/data/synonyms.tsv");
+        let list = std::fs::read_to_string(&list).expect("synonyms.tsv");
+        let missing: Vec<&str> = list
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .filter_map(|l| l.split('\t').nth(1))
+            // A leading word boundary only: the export glues some words to the next field.
+            .filter(|phrase| !corpus.contains(&fold(phrase)))
+            .collect();
+        assert!(missing.is_empty(), "administrative phrases in no procedure: {missing:?}");
+    }
+
     #[test]
     fn judged_sets_are_well_formed() {
         let all = queries();
