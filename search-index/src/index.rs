@@ -54,9 +54,9 @@ impl std::fmt::Debug for SearchIndex {
 
 /// What a document is indexed as, versioned: bump it when a change to analysis or to the
 /// fields a document fills (2: a title's acronyms spelt out; 3: syllable pairs of an
-/// announcement's or page's lead only; 4: a title's long asides in a field of their own) makes
-/// older indexes stale, and every node rebuilds its
-/// index from the database at its next start.
+/// announcement's or page's lead only; 4: a title's long asides in a field of their own)
+/// makes older indexes stale, and every node rebuilds its index from the database at its
+/// next start.
 pub const ANALYSIS: u32 = 4;
 
 impl SearchIndex {

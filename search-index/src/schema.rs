@@ -33,14 +33,14 @@ pub struct Fields {
     pub agency_name: Field,
     /// The title as published, stored for result lists and highlighting.
     pub title_text: Field,
-    /// Title without its parenthesised asides, folded, with positions (title phrases).
+    /// Title without its long parenthesised asides, folded, with positions (title phrases).
     pub title: Field,
     /// Title, exact (no positions: only single syllables are scored on it).
     pub title_exact: Field,
     /// Title as folded syllable pairs: compound words and two-syllable phrases.
     pub title_pairs: Field,
-    /// A title's parenthesised asides ("(thực hiện tại cấp huyện)"), folded: title words,
-    /// scored below the title proper and without lengthening it.
+    /// A title's long parenthesised lists of cases (more than eight words), folded: title
+    /// words, scored below the title proper and without lengthening it.
     pub title_asides: Field,
     /// The whole folded title as one term: an exact-title query jumps to the top; also the
     /// alphabetical sort key when browsing.
