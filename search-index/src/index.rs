@@ -268,54 +268,45 @@ const LONG_ASIDE_WORDS: usize = 8;
 fn title_parts(title: &str) -> (String, String) {
     let mut main = String::with_capacity(title.len());
     let mut asides: Vec<String> = Vec::new();
+    // The aside being read, the brackets of asides nested in it included.
+    let mut open = String::new();
     let mut depth = 0usize;
     for c in title.chars() {
-        match c {
-            '(' => {
-                if depth == 0 {
-                    asides.push(String::new());
-                } else if let Some(a) = asides.last_mut() {
-                    a.push(c);
-                }
-                depth += 1;
-            }
-            ')' if depth > 0 => {
-                depth -= 1;
-                if depth > 0 {
-                    if let Some(a) = asides.last_mut() {
-                        a.push(c);
-                    }
-                } else if asides.last().is_some_and(|a| a.split_whitespace().count() <= LONG_ASIDE_WORDS) {
+        match (c, depth) {
+            ('(', 0) => depth = 1,
+            (')', 1) => {
+                depth = 0;
+                let aside = std::mem::take(&mut open);
+                if aside.split_whitespace().count() <= LONG_ASIDE_WORDS {
                     // A short aside is part of the name ("(đăng ký sang tên xe)").
-                    if let Some(a) = asides.pop() {
-                        main.push('(');
-                        main.push_str(&a);
-                        main.push(')');
-                    }
+                    main.push('(');
+                    main.push_str(&aside);
+                    main.push(')');
                 } else {
                     main.push(' ');
+                    asides.push(aside.trim().to_string());
                 }
             }
-            _ if depth > 0 => {
-                if let Some(a) = asides.last_mut() {
-                    a.push(c);
+            (_, 0) => main.push(c),
+            _ => {
+                match c {
+                    '(' => depth += 1,
+                    ')' => depth -= 1,
+                    _ => {}
                 }
+                open.push(c);
             }
-            _ => main.push(c),
         }
     }
     if depth > 0 {
         // Never closed: not an aside, and nothing is lost.
-        if let Some(a) = asides.pop() {
-            main.push('(');
-            main.push_str(&a);
-        }
+        main.push('(');
+        main.push_str(&open);
     }
     let main = main.split_whitespace().collect::<Vec<_>>().join(" ");
     if main.is_empty() {
         return (title.to_string(), String::new());
     }
-    let asides: Vec<&str> = asides.iter().map(|a| a.trim()).filter(|a| !a.is_empty()).collect();
     (main, asides.join(" ; "))
 }
 
