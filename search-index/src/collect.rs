@@ -383,6 +383,11 @@ mod tests {
         let r = search(&index, "khai tử ở đâu");
         assert!(!r.relaxed);
         assert_eq!(r.hits[0].id, 3);
+        // Nor do they count in the half of the words a title must hold: two of "khai tử kỳ
+        // họp" is half, whatever question words surround them.
+        let r = search(&index, "tôi muốn hỏi khai tử kỳ họp thì sao");
+        assert!(!r.relaxed);
+        assert!([3, 4].iter().all(|id| r.hits.iter().any(|h| h.id == *id)));
     }
 
     #[test]

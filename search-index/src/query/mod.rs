@@ -444,6 +444,8 @@ struct Reading {
     optional: Vec<Box<dyn Query>>,
     /// Folded syllables of the whole reading, for phrase bonuses.
     syllables: Vec<String>,
+    /// The syllables that carry the need (all but question words), for title coverage.
+    telling: Vec<String>,
     /// Extra bonus for the rewritten phrase appearing in a title.
     rewrite_bonus: Option<Box<dyn Query>>,
     /// The syllables of the rewritten phrase (words of the [`WordTable`]), which a document
@@ -456,6 +458,7 @@ impl Reading {
         let mut required = Vec::new();
         let mut optional = Vec::new();
         let mut syllables = Vec::new();
+        let mut telling = Vec::new();
         let mut rewrite_bonus = None;
         let mut anchor = Vec::new();
         let mut i = 0;
@@ -469,6 +472,7 @@ impl Reading {
                 rewrite_bonus = phrase(fields.title, &r.replacement, weight::REWRITE_TITLE_PHRASE)
                     .or_else(|| Some(term_query(Term::from_field_text(fields.title, &r.replacement[0]), weight::REWRITE_TITLE_PHRASE)));
                 syllables.extend(r.replacement.iter().cloned());
+                telling.extend(r.replacement.iter().cloned());
                 i = r.span.1;
                 continue;
             }
@@ -477,6 +481,7 @@ impl Reading {
                 optional.push(Box::new(BoostQuery::new(w.query(fields), weight::FILLER)) as Box<dyn Query>);
             } else {
                 required.push(table.index(WordKey::Typed(i), || w.query(fields)));
+                telling.push(w.syllable().to_string());
             }
             syllables.push(w.syllable().to_string());
             i += 1;
@@ -485,8 +490,9 @@ impl Reading {
             // Only filler words: then they are what was asked.
             required = words.iter().enumerate().map(|(i, w)| table.index(WordKey::Typed(i), || w.query(fields))).collect();
             optional.clear();
+            telling = syllables.clone();
         }
-        Reading { required, optional, syllables, rewrite_bonus, anchor }
+        Reading { required, optional, syllables, telling, rewrite_bonus, anchor }
     }
 
     /// How many of the other parts a document must match, strictly or relaxed. Beside a
@@ -532,16 +538,17 @@ impl Reading {
             .collect()
     }
 
-    /// Documents whose title holds at least half the syllables are candidates even when
-    /// the rest of the question is nowhere in them: titles name the need.
-    /// Readings share their syllables, so the title terms are shared words too.
+    /// Documents whose title holds at least half the syllables that carry the need are
+    /// candidates even when the rest of the question is nowhere in them: titles name the
+    /// need. Question words do not count ("muốn", "cho" would raise the bar without telling
+    /// anything). Readings share their syllables, so the title terms are shared words too.
     fn title_coverage(&self, fields: &Fields, table: &mut WordTable) -> Option<ReadingPlan> {
-        let n = self.syllables.len();
+        let n = self.telling.len();
         if n < 3 {
             return None;
         }
         let required = self
-            .syllables
+            .telling
             .iter()
             .map(|s| table.index(WordKey::InTitle(s.clone()), || term_query(Term::from_field_text(fields.title, s), weight::TITLE)))
             .collect();
