@@ -27,13 +27,13 @@ pub struct Rewrite {
     pub reason: &'static str,
 }
 
-/// Light words citizens slip into a phrase ("bị trừ *hết* điểm", "tai nạn *lúc* làm việc"):
-/// a phrase still matches with a few of them between its syllables (folded forms). Not the
-/// question words of `FILLERS` in `query/mod.rs`: those include words that carry meaning
+/// Light words citizens slip into a phrase ("bị trừ *hết* điểm", "tai nạn *lúc* làm việc",
+/// "mở *một* tiệm"): a phrase still matches with a few of them between its syllables (folded
+/// forms). Not the question words of `FILLERS` in `query/mod.rs`: those include words that carry meaning
 /// inside a phrase ("làm lại", "bố mẹ"), and these include words a question needs ("đã", "hết").
 const GAP_WORDS: &[&str] = &[
     "bi", "het", "dang", "luc", "da", "roi", "cua", "minh", "toi", "thi", "la", "ma", "duoc", "o", "khi", "cho",
-    "nhung", "cac", "nhieu", "moi",
+    "nhung", "cac", "nhieu", "moi", "mot",
 ];
 /// Gap words one phrase may step over.
 const MAX_GAPS: usize = 2;
@@ -216,12 +216,14 @@ mod tests {
 
     #[test]
     fn phrases_match_across_gap_words_but_not_other_words() {
-        let lex = Lexicon::parse("", "trừ điểm\tkiểm tra kiến thức pháp luật\nqua đời\tkhai tử\n");
+        let lex =
+            Lexicon::parse("", "trừ điểm\tkiểm tra kiến thức pháp luật\nqua đời\tkhai tử\nmở tiệm\thộ kinh doanh\n");
         let r = lex.rewrites(&t("bị trừ hết điểm bằng lái"), 10);
         assert_eq!(
             r,
             vec![Rewrite { span: (1, 4), replacement: t("kiểm tra kiến thức pháp luật"), reason: "synonym" }]
         );
+        assert_eq!(lex.rewrites(&t("mở một tiệm tạp hóa"), 10)[0].span, (0, 3));
         // A word that carries meaning breaks a phrase; a gap word before it stays outside.
         assert!(lex.rewrites(&t("trừ tiền điểm"), 10).is_empty());
         assert_eq!(lex.rewrites(&t("bị qua đời"), 10)[0].span, (1, 3));
