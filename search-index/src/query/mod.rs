@@ -30,8 +30,6 @@ pub use bonus::BonusQuery;
 pub use lexicon::{LEXICON, Lexicon, Rewrite};
 pub use readings::{ReadingPlan, ReadingsQuery};
 
-use std::sync::LazyLock;
-
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery,
 };
@@ -39,7 +37,7 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::Term;
 
 use crate::analysis;
-use crate::normalize::{canonical, decode_input_residue, fold, has_diacritics};
+use crate::normalize::{canonical, decode_input_residue, has_diacritics};
 use crate::schema::{self, Fields};
 use crate::suggest::{RARE_WORD_MIN_TITLES, nearest_known};
 
@@ -164,22 +162,12 @@ fn required_of(n: usize) -> usize {
 }
 
 /// Words that carry the question, not the need ("tôi muốn … thì cần gì"): they may match,
-/// but are not required to. Written with their marks: typed with marks, only these
-/// spellings are question words ("thẻ", "căn", "đỏ", "tài", "hội" carry the need); typed
-/// without, their folded forms are.
+/// but are not required to.
 const FILLERS: &[&str] = &[
-    "tôi", "mình", "em", "anh", "chị", "ông", "bà", "bố", "mẹ", "làm", "gì", "nào", "ở", "đâu", "cần", "muốn", "thì",
-    "thế", "thể", "và", "của", "cho", "để", "được", "bị", "phải", "như", "sao", "không", "có", "nhưng", "những", "nhé", "à",
-    "ơi", "với", "tại", "về", "là", "này", "đó", "ai", "khi", "rồi", "xin", "hỏi", "giúp", "cách",
+    "toi", "minh", "em", "anh", "chi", "ong", "ba", "bo", "me", "lam", "gi", "nao", "o", "dau", "can", "muon", "thi", "the",
+    "va", "cua", "cho", "de", "duoc", "bi", "phai", "nhu", "sao", "khong", "co", "nhung", "nhe", "a", "oi", "voi", "tai",
+    "ve", "la", "nay", "do", "ai", "khi", "roi", "xin", "hoi", "giup", "cach",
 ];
-
-/// The folded forms of [`FILLERS`], for words typed without marks.
-static FOLDED_FILLERS: LazyLock<Vec<String>> = LazyLock::new(|| FILLERS.iter().map(|w| fold(w)).collect());
-
-/// Whether a syllable, as typed (`exact`) and folded, is one of the [`FILLERS`].
-fn is_question_word(exact: &str, folded: &str) -> bool {
-    if has_diacritics(exact) { FILLERS.contains(&exact) } else { FOLDED_FILLERS.iter().any(|f| f == folded) }
-}
 
 /// A filter value as asked, kept beside its query so documents can also be checked against
 /// fast fields (inside WAND, which takes no filter query).
@@ -404,7 +392,7 @@ impl Word {
 
     /// Whether a document may lack it: question words.
     fn is_optional(&self) -> bool {
-        self.decoded.is_none() && is_question_word(&self.exact, &self.folded)
+        self.decoded.is_none() && FILLERS.contains(&self.folded.as_str())
     }
 
     /// The syllable to look for: decoded residue or the likeliest correction when there is
@@ -741,21 +729,6 @@ pub fn build(fields: &Fields, request: &SearchRequest, stats: &dyn TermStats) ->
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn question_words_typed_with_marks_are_only_those_spellings() {
-        for (exact, folded, question) in [
-            ("thế", "the", true),
-            ("thẻ", "the", false),
-            ("the", "the", true),
-            ("cần", "can", true),
-            ("căn", "can", false),
-            ("ba", "ba", true),
-            ("hội", "hoi", false),
-        ] {
-            assert_eq!(is_question_word(exact, folded), question, "{exact}");
-        }
-    }
 
     #[test]
     fn recognises_codes() {
