@@ -36,6 +36,12 @@ pub fn held_out() -> Vec<Judged> {
     queries_in("heldout.jsonl")
 }
 
+/// The second held-out set: written blind like the first, after the first had been read
+/// while tuning, so that one set stays unread (`tests/relevance/README.md`).
+pub fn second_held_out() -> Vec<Judged> {
+    queries_in("heldout2.jsonl")
+}
+
 fn queries_in(file: &str) -> Vec<Judged> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("relevance").join(file);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));

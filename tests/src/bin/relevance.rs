@@ -1,11 +1,12 @@
 //! Prints Recall@10, MRR@10 and nDCG@10 of our engine and of an SQLite FTS5 baseline over the
 //! judged queries, per query type, in one run on the same 2,642 procedures.
 //!
-//! `cargo run --release -p motcua-tests --bin relevance [-- --details] [--held-out]` (needs
-//! `../shared/data`); `--details` adds every query, worst first; `--held-out` scores the
-//! held-out set (`tests/relevance/heldout.jsonl`) instead of the judged one.
+//! `cargo run --release -p motcua-tests --bin relevance [-- --details] [--held-out | --held-out-2]`
+//! (needs `../shared/data`); `--details` adds every query, worst first; `--held-out` and
+//! `--held-out-2` score the held-out sets (`tests/relevance/heldout.jsonl`, `heldout2.jsonl`)
+//! instead of the judged one.
 
-use motcua_tests::relevance::{Fts5Baseline, details, evaluate, held_out, queries, table};
+use motcua_tests::relevance::{Fts5Baseline, details, evaluate, held_out, queries, second_held_out, table};
 use motcua_tests::{Database, Site, shared_data};
 
 fn main() {
@@ -19,9 +20,16 @@ fn main() {
     assert!(out.status.success(), "import failed");
     let server = site.serve(&[]).expect("serve");
     let baseline = Fts5Baseline::load(&file);
-    let judged = if std::env::args().any(|a| a == "--held-out") { held_out() } else { queries() };
+    let asked = |flag: &str| std::env::args().any(|a| a == flag);
+    let judged = if asked("--held-out") {
+        held_out()
+    } else if asked("--held-out-2") {
+        second_held_out()
+    } else {
+        queries()
+    };
     print!("{}", table(&evaluate(&server, &baseline, &judged)));
-    if std::env::args().any(|a| a == "--details") {
+    if asked("--details") {
         println!("\nPer query, worst first: nDCG ours / FTS5, our top 5, the grade-3 codes");
         for (q, kind, a, b, top, best) in details(&server, &baseline, &judged) {
             println!("{a:.2} / {b:.2}  [{kind}] {q:?}  top {top:?}  want {best:?}");
