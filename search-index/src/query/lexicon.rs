@@ -29,8 +29,9 @@ pub struct Rewrite {
 
 /// Light words citizens slip into a phrase ("bị trừ *hết* điểm", "tai nạn *lúc* làm việc",
 /// "mở *một* tiệm"): a phrase still matches with a few of them between its syllables (folded
-/// forms). Not the question words of `FILLERS` in `query/mod.rs`: those include words that carry meaning
-/// inside a phrase ("làm lại", "bố mẹ"), and these include words a question needs ("đã", "hết").
+/// forms). Not the question words of `FILLERS` in `query/mod.rs`: those include words that
+/// carry meaning inside a phrase ("làm lại", "bố mẹ"), and these include words a question
+/// needs ("đã", "hết").
 const GAP_WORDS: &[&str] = &[
     "bi", "het", "dang", "luc", "da", "roi", "cua", "minh", "toi", "thi", "la", "ma", "duoc", "o", "khi", "cho",
     "nhung", "cac", "nhieu", "moi", "mot",
