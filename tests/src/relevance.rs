@@ -268,8 +268,8 @@ mod tests {
     fn judged_sets_are_well_formed() {
         let all = queries();
         assert!(all.len() >= 150, "{} judged queries", all.len());
-        let held_out = held_out();
-        assert!(held_out.len() >= 50, "{} held-out queries", held_out.len());
+        let held_out: Vec<Judged> = held_out().into_iter().chain(second_held_out()).collect();
+        assert!(held_out.len() >= 100, "{} held-out queries", held_out.len());
         for j in all.iter().chain(&held_out) {
             assert!(j.relevant.values().any(|g| *g == 3), "{}: no grade-3 procedure", j.q);
             assert!(j.relevant.values().all(|g| (1..=3).contains(g)), "{}: grades 1–3", j.q);
