@@ -4,15 +4,14 @@
 //! everything), exact (marks kept, for accent-aware ranking) and as syllable pairs, each
 //! without the long parenthesised lists of cases some titles carry (indexed apart, so they
 //! do not lengthen the title and lower its matches: judged nDCG@10 0.823 → 0.824, held-out
-//! 0.717 → 0.727). Body
-//! text is indexed folded and as pairs only: an exact body field cost a quarter of the
-//! indexing time and moved no judged query (accent-aware ranking happens in titles). Only
-//! the folded title keeps positions (title phrases): body positions served
+//! 0.717 → 0.727). Body text is indexed folded and as pairs only: an exact body field cost
+//! a quarter of the indexing time and moved no judged query (accent-aware ranking happens
+//! in titles). Only the folded title keeps positions (title phrases): body positions served
 //! only a body-phrase bonus that moved no judged query once body pairs existed, and cost
 //! indexing time and space. Body pairs are kept for procedures only; announcements and pages
 //! get them for their lead: news bodies hold so many distinct pairs that their pairs took
-//! over half of indexing. The folded fields also store the original text, which snippets
-//! highlight.
+//! over half of indexing. The folded body field stores the original text, which snippets
+//! highlight; the title as published is stored apart (`title_text`).
 
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
