@@ -6,7 +6,7 @@
 //! judged one; nDCG@10 uses gains 2^grade − 1 against the ideal order of all judgments.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::Deserialize;
 use unicode_normalization::UnicodeNormalization;
@@ -111,10 +111,19 @@ pub struct Fts5Baseline {
     pool: sqlx::SqlitePool,
 }
 
+/// The records of a procedure export (JSON lines, gzip); lines that are not JSON are skipped.
+fn procedure_records(file: &Path) -> impl Iterator<Item = serde_json::Value> {
+    use std::io::{BufRead, BufReader};
+    let f = std::fs::File::open(file).unwrap_or_else(|e| panic!("open {}: {e}", file.display()));
+    BufReader::new(flate2::read::GzDecoder::new(f))
+        .lines()
+        .map_while(Result::ok)
+        .filter_map(|line| serde_json::from_str(&line).ok())
+}
+
 impl Fts5Baseline {
     /// Loads the names of a procedure export (JSON lines, gzip) into an in-memory FTS5 table.
-    pub fn load(file: &PathBuf) -> Fts5Baseline {
-        use std::io::{BufRead, BufReader};
+    pub fn load(file: &Path) -> Fts5Baseline {
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
         let pool = runtime.block_on(async {
             let pool = sqlx::sqlite::SqlitePoolOptions::new().max_connections(1).connect("sqlite::memory:").await.expect("sqlite");
@@ -122,9 +131,7 @@ impl Fts5Baseline {
                 .execute(&pool)
                 .await
                 .expect("fts5");
-            let f = std::fs::File::open(file).expect("open procedures");
-            for line in BufReader::new(flate2::read::GzDecoder::new(f)).lines().map_while(Result::ok) {
-                let Ok(v) = serde_json::from_str::<serde_json::Value>(&line) else { continue };
+            for v in procedure_records(file) {
                 let (Some(code), Some(name)) = (v["ma_thu_tuc"].as_str(), v["ten_thu_tuc"].as_str()) else { continue };
                 let name: String = name.nfc().collect();
                 sqlx::query("INSERT INTO p (code, name) VALUES (?, ?)").bind(code).bind(name).execute(&pool).await.expect("insert");
@@ -190,13 +197,12 @@ pub type QueryDetail = (String, String, f64, f64, Vec<String>, Vec<String>);
 pub fn details(server: &Server, baseline: &Fts5Baseline, judged: &[Judged]) -> Vec<QueryDetail> {
     let mut out: Vec<_> = judged
         .iter()
-        .cloned()
         .map(|j| {
             let ranked = ours(server, &j.q);
-            let a = score(&j, &ranked).ndcg;
-            let b = score(&j, &baseline.search(&j.q)).ndcg;
+            let a = score(j, &ranked).ndcg;
+            let b = score(j, &baseline.search(&j.q)).ndcg;
             let best: Vec<String> = j.relevant.iter().filter(|(_, g)| **g == 3).map(|(c, _)| c.clone()).collect();
-            (j.q, j.kind, a, b, ranked.into_iter().take(5).collect(), best)
+            (j.q.clone(), j.kind.clone(), a, b, ranked.into_iter().take(5).collect(), best)
         })
         .collect();
     out.sort_by(|a, b| a.2.total_cmp(&b.2));
@@ -236,17 +242,15 @@ mod tests {
     /// wording of the national procedure data, so a rewrite always has something to find.
     #[test]
     fn every_administrative_phrase_occurs_in_the_procedures() {
-        use std::io::{BufRead, BufReader};
         let Some(data) = crate::shared_data() else {
             eprintln!("SKIPPED every_administrative_phrase_occurs_in_the_procedures: ../shared/data is absent");
             return;
         };
         let mut folded = motcua_search::analysis::folded_analyzer();
         let mut fold = |text: &str| format!(" {}", motcua_search::analysis::tokens(&mut folded, text).join(" "));
-        let file = std::fs::File::open(data.join("procedures.jsonl.gz")).expect("open procedures");
         let mut corpus = String::new();
-        for line in BufReader::new(flate2::read::GzDecoder::new(file)).lines().map_while(Result::ok) {
-            let Ok(serde_json::Value::Object(record)) = serde_json::from_str(&line) else { continue };
+        for record in procedure_records(&data.join("procedures.jsonl.gz")) {
+            let serde_json::Value::Object(record) = record else { continue };
             for text in record.values().filter_map(|v| v.as_str()) {
                 corpus.push_str(&fold(text));
                 corpus.push_str(" |");
