@@ -42,6 +42,12 @@ pub fn second_held_out() -> Vec<Judged> {
     queries_in("heldout2.jsonl")
 }
 
+/// The third held-out set: written blind while the second had begun to steer changes, and
+/// with a lexicon round written blind to it, so each can be judged by the other.
+pub fn third_held_out() -> Vec<Judged> {
+    queries_in("heldout3.jsonl")
+}
+
 fn queries_in(file: &str) -> Vec<Judged> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("relevance").join(file);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
@@ -272,8 +278,8 @@ mod tests {
     fn judged_sets_are_well_formed() {
         let all = queries();
         assert!(all.len() >= 150, "{} judged queries", all.len());
-        let held_out: Vec<Judged> = held_out().into_iter().chain(second_held_out()).collect();
-        assert!(held_out.len() >= 100, "{} held-out queries", held_out.len());
+        let held_out: Vec<Judged> = held_out().into_iter().chain(second_held_out()).chain(third_held_out()).collect();
+        assert!(held_out.len() >= 180, "{} held-out queries", held_out.len());
         for j in all.iter().chain(&held_out) {
             assert!(j.relevant.values().any(|g| *g == 3), "{}: no grade-3 procedure", j.q);
             assert!(j.relevant.values().all(|g| (1..=3).contains(g)), "{}: grades 1–3", j.q);

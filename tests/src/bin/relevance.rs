@@ -1,12 +1,14 @@
 //! Prints Recall@10, MRR@10 and nDCG@10 of our engine and of an SQLite FTS5 baseline over the
 //! judged queries, per query type, in one run on the same 2,642 procedures.
 //!
-//! `cargo run --release -p motcua-tests --bin relevance [-- --details] [--held-out | --held-out-2]`
-//! (needs `../shared/data`); `--details` adds every query, worst first; `--held-out` and
-//! `--held-out-2` score the held-out sets (`tests/relevance/heldout.jsonl`, `heldout2.jsonl`)
-//! instead of the judged one.
+//! `cargo run --release -p motcua-tests --bin relevance [-- --details] [--held-out | --held-out-2 | --held-out-3]`
+//! (needs `../shared/data`); `--details` adds every query, worst first; `--held-out`,
+//! `--held-out-2` and `--held-out-3` score the held-out sets (`tests/relevance/heldout.jsonl`,
+//! `heldout2.jsonl`, `heldout3.jsonl`) instead of the judged one.
 
-use motcua_tests::relevance::{Fts5Baseline, details, evaluate, held_out, queries, second_held_out, table};
+use motcua_tests::relevance::{
+    Fts5Baseline, details, evaluate, held_out, queries, second_held_out, table, third_held_out,
+};
 use motcua_tests::{Database, Site, shared_data};
 
 fn main() {
@@ -25,6 +27,8 @@ fn main() {
         held_out()
     } else if asked("--held-out-2") {
         second_held_out()
+    } else if asked("--held-out-3") {
+        third_held_out()
     } else {
         queries()
     };
