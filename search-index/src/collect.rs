@@ -312,6 +312,7 @@ mod tests {
             tags: vec![],
             levels: vec![if id % 2 == 0 { "commune" } else { "province" }.into()],
             topic: Some(if kind == "procedure" { "Hộ tịch" } else { "Tin tức" }.into()),
+            keywords: vec![],
         }
     }
 
@@ -388,6 +389,25 @@ mod tests {
         let r = search(&index, "tôi muốn hỏi khai tử kỳ họp thì sao");
         assert!(!r.relaxed);
         assert!([3, 4].iter().all(|id| r.hits.iter().any(|h| h.id == *id)));
+    }
+
+    #[test]
+    fn search_keywords_find_a_document_by_the_words_people_use() {
+        let index = index();
+        let certificate = |keywords: Vec<String>| IndexDocument {
+            keywords,
+            ..doc(8, "procedure", "Cấp phiếu lý lịch tư pháp", "Tờ khai yêu cầu cấp phiếu.")
+        };
+        // No title says "tiền án"; the body of an announcement does.
+        let mention = doc(9, "announcement", "Tin địa phương", "Đối tượng có tiền án về tội trộm cắp.");
+        let batch = vec![certificate(vec!["không có tiền án".into(), "xin việc".into()]), mention];
+        index.apply(IndexBatch { upserts: batch, deletes: vec![], sequence: 8 }).expect("apply");
+        let r = search(&index, "tien an");
+        assert_eq!(r.hits[0].id, 8, "keywords rank above a passing mention in a body");
+        assert_eq!(r.hits[0].title, "Cấp phiếu lý lịch tư pháp", "keywords are never shown");
+        // Without keywords the procedure is not found at all.
+        index.apply(IndexBatch { upserts: vec![certificate(vec![])], deletes: vec![], sequence: 9 }).expect("apply");
+        assert!(search(&index, "tien an").hits.iter().all(|h| h.id != 8));
     }
 
     #[test]

@@ -32,4 +32,7 @@ pub struct IndexDocument {
     pub levels: Vec<String>,
     /// Field of administration (lĩnh vực), if any.
     pub topic: Option<String>,
+    /// Words citizens use for it that its title does not hold ("giấy độc thân", "bố mất"),
+    /// curated per document as GOV.UK's search keywords are: searched, never shown.
+    pub keywords: Vec<String>,
 }

@@ -10,7 +10,7 @@
 //! only a body-phrase bonus that moved no judged query once body pairs existed, and cost
 //! indexing time and space. Body pairs are kept for procedures only; announcements and pages
 //! get them for their lead: news bodies hold so many distinct pairs that their pairs took
-//! over half of indexing. The folded body field stores the original text, which snippets
+//! over half of indexing. Editors' search keywords have a field of their own. The folded body field stores the original text, which snippets
 //! highlight; the title as published is stored apart (`title_text`).
 
 use tantivy::schema::{
@@ -41,6 +41,9 @@ pub struct Fields {
     /// A title's long parenthesised lists of cases (more than eight words), folded: title
     /// words, scored below the title proper and without lengthening it.
     pub title_asides: Field,
+    /// Search keywords an editor gave the document, folded: scored like title asides, so
+    /// the words citizens use find it without lengthening or changing its title.
+    pub keywords: Field,
     /// The whole folded title as one term: an exact-title query jumps to the top; also the
     /// alphabetical sort key when browsing.
     pub title_key: Field,
@@ -104,6 +107,7 @@ pub fn build() -> (Schema, Fields) {
         title_exact: b.add_text_field("title_exact", text(VI_EXACT, false, false)),
         title_pairs: b.add_text_field("title_pairs", text(VI_PAIRS, false, false)),
         title_asides: b.add_text_field("title_asides", text(VI_FOLDED, false, false)),
+        keywords: b.add_text_field("keywords", text(VI_FOLDED, false, false)),
         title_key: b.add_text_field("title_key", STRING | FAST),
         content: b.add_text_field("content", text(VI_FOLDED, true, false)),
         content_pairs: b.add_text_field("content_pairs", text(VI_PAIRS, false, false)),

@@ -11,6 +11,7 @@ use motcua_search::{IndexBatch, IndexDocument, SearchIndex};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use tokio::sync::Notify;
 
+use crate::procedure_keywords::KEYWORDS;
 use crate::storage::StorageError;
 use crate::storage::entity::{agency, change_log, document, procedure_details};
 
@@ -151,6 +152,7 @@ async fn load(db: &DatabaseConnection, ids: Option<Vec<i32>>) -> Result<Vec<Inde
                 agency_name,
                 content: if d.summary.is_empty() { d.body_text } else { format!("{}\n{}", d.summary, d.body_text) },
                 title: d.title,
+                keywords: codes.get(&d.id).map(|code| KEYWORDS.of(code)).unwrap_or_default(),
                 code: codes.remove(&d.id),
                 tags: tags.remove(&d.id).unwrap_or_default(),
                 levels,

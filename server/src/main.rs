@@ -12,6 +12,7 @@ mod identity;
 mod import;
 mod index_sync;
 mod portal;
+mod procedure_keywords;
 mod shutdown;
 mod staff;
 mod storage;
@@ -367,6 +368,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let count = index_sync::rebuild(&db, &index)
                 .await
                 .context("rebuild failed (is a server using this index? stop it first)")?;
+            procedure_keywords::KEYWORDS.mark_indexed(&config.index_dir()).context("cannot record the keyword list")?;
             println!("indexed {count} documents");
             Ok(ExitCode::SUCCESS)
         }
@@ -560,8 +562,11 @@ async fn serve(mut config: Config, bind: Option<std::net::SocketAddr>, demo: boo
         tracing::info!("demo content: {report}");
     }
     let index = open_index(&config)?;
-    if index.applied_sequence()?.is_none() {
+    // A new index, or one analysed or given procedure keywords by another build, is rebuilt.
+    let keywords = &procedure_keywords::KEYWORDS;
+    if index.applied_sequence()?.is_none() || !keywords.indexed_in(&config.index_dir()) {
         let n = index_sync::rebuild(&db, &index).await.context("cannot build search index")?;
+        keywords.mark_indexed(&config.index_dir()).context("cannot record the keyword list")?;
         tracing::info!(documents = n, "search index built");
     } else {
         index_sync::catch_up_at_start(&db, &index).await.context("cannot update search index")?;

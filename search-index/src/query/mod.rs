@@ -110,6 +110,12 @@ mod weight {
     pub const CONTENT: f32 = 1.0;
     /// A word in a title's long parenthesised aside: more than body text, less than the title.
     pub const TITLE_ASIDE: f32 = 1.5;
+    /// A word of an editor's search keywords for the document: above the title, since the
+    /// keywords are the words people search with. The field is long (several phrases), so
+    /// its matches score low before the weight: 1.5 gave nDCG@10 0.863 / 0.816 / 0.758 /
+    /// 0.809 on the judged and the three held-out sets, 6 gave 0.893 / 0.837 / 0.851 / 0.862,
+    /// 9 gave 0.895 / 0.842 / 0.868 / 0.855.
+    pub const KEYWORDS: f32 = 6.0;
     pub const LOCAL_PRIOR: f32 = 1.0;
     pub const DECODED: f32 = 0.9;
     pub const CORRECTED: f32 = 0.8;
@@ -198,6 +204,7 @@ impl CandidateTerms {
             (fields.title_pairs, weight::TITLE_PAIR),
             (fields.content, weight::CONTENT),
             (fields.content_pairs, weight::CONTENT_PAIR),
+            (fields.keywords, weight::KEYWORDS),
         ];
         let naming = [fields.code, fields.numbers, fields.title_key, fields.id];
         query.query_terms(&mut |term, _| {
@@ -364,6 +371,7 @@ impl Word {
             term_query(Term::from_field_text(fields.title, &self.folded), weight::TITLE),
             term_query(Term::from_field_text(fields.content, &self.folded), weight::CONTENT),
             term_query(Term::from_field_text(fields.title_asides, &self.folded), weight::TITLE_ASIDE),
+            term_query(Term::from_field_text(fields.keywords, &self.folded), weight::KEYWORDS),
         ];
         if has_diacritics(&self.exact) {
             alternatives.push(term_query(Term::from_field_text(fields.title_exact, &self.exact), weight::TITLE_EXACT));
@@ -372,6 +380,7 @@ impl Word {
             alternatives.push(term_query(Term::from_field_text(fields.title, folded), weight::TITLE * weight::DECODED));
             alternatives.push(term_query(Term::from_field_text(fields.content, folded), weight::CONTENT * weight::DECODED));
             alternatives.push(term_query(Term::from_field_text(fields.title_asides, folded), weight::TITLE_ASIDE * weight::DECODED));
+            alternatives.push(term_query(Term::from_field_text(fields.keywords, folded), weight::KEYWORDS * weight::DECODED));
             alternatives.push(term_query(Term::from_field_text(fields.title_exact, exact), weight::TITLE_EXACT * weight::DECODED));
         }
         if let Some(corrected) = &self.corrected {
