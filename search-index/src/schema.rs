@@ -10,8 +10,9 @@
 //! only a body-phrase bonus that moved no judged query once body pairs existed, and cost
 //! indexing time and space. Body pairs are kept for procedures only; announcements and pages
 //! get them for their lead: news bodies hold so many distinct pairs that their pairs took
-//! over half of indexing. Editors' search keywords have a field of their own. The folded body field stores the original text, which snippets
-//! highlight; the title as published is stored apart (`title_text`).
+//! over half of indexing. Editors' search keywords have a field of their own. The folded
+//! body field stores the original text, which snippets highlight; the title as published is
+//! stored apart (`title_text`).
 
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
@@ -41,7 +42,7 @@ pub struct Fields {
     /// A title's long parenthesised lists of cases (more than eight words), folded: title
     /// words, scored below the title proper and without lengthening it.
     pub title_asides: Field,
-    /// Search keywords an editor gave the document, folded: scored like title asides, so
+    /// Search keywords an editor gave the document, folded: scored above title words, so
     /// the words citizens use find it without lengthening or changing its title.
     pub keywords: Field,
     /// The whole folded title as one term: an exact-title query jumps to the top; also the

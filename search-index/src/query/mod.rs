@@ -113,8 +113,8 @@ mod weight {
     /// A word of an editor's search keywords for the document: above the title, since the
     /// keywords are the words people search with. The field is long (several phrases), so
     /// its matches score low before the weight: 1.5 gave nDCG@10 0.863 / 0.816 / 0.758 /
-    /// 0.809 on the judged and the three held-out sets, 6 gave 0.893 / 0.837 / 0.851 / 0.862,
-    /// 9 gave 0.895 / 0.842 / 0.868 / 0.855.
+    /// 0.809 on the judged and the three held-out sets, 6 gives 0.888 / 0.836 / 0.852 /
+    /// 0.861, 9 gave 0.895 / 0.842 / 0.868 / 0.855 (BENCHMARKS.md, session 15).
     pub const KEYWORDS: f32 = 6.0;
     pub const LOCAL_PRIOR: f32 = 1.0;
     pub const DECODED: f32 = 0.9;
