@@ -103,6 +103,26 @@ mod tests {
         assert!(!b.indexed_in(dir.path()), "another list must rebuild the index");
     }
 
+    /// Keywords are attached by national code: a code the national data does not hold is a
+    /// typo that attaches them to nothing. Codes are read as the importer reads them.
+    #[test]
+    fn every_code_of_the_shipped_list_is_a_national_procedure() {
+        let export = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/procedures.jsonl.gz");
+        if !export.is_file() {
+            eprintln!("SKIPPED every_code_of_the_shipped_list_is_a_national_procedure: ../shared/data is absent");
+            return;
+        }
+        let bytes = crate::import::read_maybe_gzip(&export).expect("read the procedure export");
+        let codes: std::collections::HashSet<String> = String::from_utf8_lossy(&bytes)
+            .lines()
+            .filter_map(|line| serde_json::from_str::<crate::import::procedure_record::RawProcedure>(line).ok())
+            .map(|raw| raw.ma_thu_tuc.trim().to_string())
+            .collect();
+        assert!(KEYWORDS.codes().count() >= 300, "{} procedures with keywords", KEYWORDS.codes().count());
+        let unknown: Vec<&str> = KEYWORDS.codes().filter(|code| !codes.contains(*code)).collect();
+        assert!(unknown.is_empty(), "keywords for codes in no procedure: {unknown:?}");
+    }
+
     #[test]
     fn the_shipped_list_has_no_line_that_adds_nothing() {
         let lines = LIST.lines().filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#')).count();

@@ -274,26 +274,6 @@ mod tests {
         assert!(missing.is_empty(), "administrative phrases in no procedure: {missing:?}");
     }
 
-    /// Search keywords are attached by national code: a code the data does not hold is a
-    /// typo that silently attaches them to nothing.
-    #[test]
-    fn every_procedure_keyword_line_names_a_procedure() {
-        let Some(data) = crate::shared_data() else {
-            eprintln!("SKIPPED every_procedure_keyword_line_names_a_procedure: ../shared/data is absent");
-            return;
-        };
-        let codes: std::collections::HashSet<String> = procedure_records(&data.join("procedures.jsonl.gz"))
-            .filter_map(|r| r["ma_thu_tuc"].as_str().map(str::to_string))
-            .collect();
-        let list = Path::new(env!("CARGO_MANIFEST_DIR")).join("../server/data/procedure_keywords.tsv");
-        let list = std::fs::read_to_string(&list).expect("procedure_keywords.tsv");
-        let lines: Vec<&str> = list.lines().filter(|l| !l.trim().is_empty() && !l.starts_with('#')).collect();
-        assert!(lines.len() >= 300, "{} keyword lines", lines.len());
-        let unknown: Vec<&str> =
-            lines.iter().filter_map(|l| l.split('\t').next()).filter(|code| !codes.contains(code.trim())).collect();
-        assert!(unknown.is_empty(), "keywords for codes in no procedure: {unknown:?}");
-    }
-
     #[test]
     fn judged_sets_are_well_formed() {
         let all = queries();
