@@ -1,7 +1,7 @@
 //! Relevance floors on the judged and held-out queries (`tests/relevance/`) over the 2,642
 //! real procedures; the figures themselves come from `--bin relevance` (BENCHMARKS.md).
 
-use motcua_tests::relevance::{Fts5Baseline, evaluate, held_out, queries, second_held_out, table, third_held_out};
+use motcua_tests::relevance::{Fts5Baseline, SETS, evaluate, table};
 use motcua_tests::{Database, Site, shared_data};
 
 /// Floors a change must not fall below, per query set: (name, nDCG@10, Recall@10), set a
@@ -20,9 +20,9 @@ fn judged_queries_meet_the_floors_and_beat_fts5() {
     assert!(site.import_procedures(&file).status.success());
     let server = site.serve(&[]).expect("serve");
     let baseline = Fts5Baseline::load(&file);
-    let sets = [queries(), held_out(), second_held_out(), third_held_out()];
-    for ((set, ndcg_floor, recall_floor), judged) in FLOORS.into_iter().zip(sets) {
-        let rows = evaluate(&server, &baseline, &judged);
+    assert_eq!(FLOORS.map(|f| f.0), SETS.map(|s| s.name), "a floor for every query set");
+    for ((set, ndcg_floor, recall_floor), query_set) in FLOORS.into_iter().zip(SETS) {
+        let rows = evaluate(&server, &baseline, &query_set.queries());
         eprintln!("{set}:\n{}", table(&rows));
         let (_, ours, fts5) = rows.iter().find(|r| r.0 == "all").expect("overall row");
         assert!(ours.ndcg >= ndcg_floor, "{set}: nDCG@10 {:.3} below {ndcg_floor}", ours.ndcg);

@@ -25,27 +25,39 @@ pub struct Judged {
     pub relevant: HashMap<String, u32>,
 }
 
+/// A judged query set: its name in reports, its file in `tests/relevance/`, and the flag of
+/// `--bin relevance` that scores it.
+#[derive(Clone, Copy, Debug)]
+pub struct QuerySet {
+    /// "judged", "held-out", "held-out 2", …
+    pub name: &'static str,
+    /// File name in `tests/relevance/`.
+    pub file: &'static str,
+    /// The `relevance` flag that picks it (empty for the judged set, the default).
+    pub flag: &'static str,
+}
+
+impl QuerySet {
+    /// The set's queries with their judgments.
+    pub fn queries(&self) -> Vec<Judged> {
+        queries_in(self.file)
+    }
+}
+
+/// Every set, the judged one first. Each held-out set was written and judged blind (by
+/// someone who saw no other set, the lexicon nor the engine), and each was added when the
+/// one before it had been read while tuning, so that tuning which fits the judged set shows
+/// there as no gain (`tests/relevance/README.md`).
+pub const SETS: [QuerySet; 4] = [
+    QuerySet { name: "judged", file: "queries.jsonl", flag: "" },
+    QuerySet { name: "held-out", file: "heldout.jsonl", flag: "--held-out" },
+    QuerySet { name: "held-out 2", file: "heldout2.jsonl", flag: "--held-out-2" },
+    QuerySet { name: "held-out 3", file: "heldout3.jsonl", flag: "--held-out-3" },
+];
+
 /// The judged queries shipped with the project.
 pub fn queries() -> Vec<Judged> {
-    queries_in("queries.jsonl")
-}
-
-/// The held-out queries: judged by someone who saw neither `queries.jsonl` nor the lexicon,
-/// so tuning that fits the judged set shows here as no gain (`tests/relevance/README.md`).
-pub fn held_out() -> Vec<Judged> {
-    queries_in("heldout.jsonl")
-}
-
-/// The second held-out set: written blind like the first, after the first had been read
-/// while tuning, so that one set stays unread (`tests/relevance/README.md`).
-pub fn second_held_out() -> Vec<Judged> {
-    queries_in("heldout2.jsonl")
-}
-
-/// The third held-out set: written blind while the second had begun to steer changes, and
-/// with a lexicon round written blind to it, so each can be judged by the other.
-pub fn third_held_out() -> Vec<Judged> {
-    queries_in("heldout3.jsonl")
+    SETS[0].queries()
 }
 
 fn queries_in(file: &str) -> Vec<Judged> {
@@ -278,7 +290,7 @@ mod tests {
     fn judged_sets_are_well_formed() {
         let all = queries();
         assert!(all.len() >= 150, "{} judged queries", all.len());
-        let held_out: Vec<Judged> = held_out().into_iter().chain(second_held_out()).chain(third_held_out()).collect();
+        let held_out: Vec<Judged> = SETS[1..].iter().flat_map(QuerySet::queries).collect();
         assert!(held_out.len() >= 180, "{} held-out queries", held_out.len());
         for j in all.iter().chain(&held_out) {
             assert!(j.relevant.values().any(|g| *g == 3), "{}: no grade-3 procedure", j.q);

@@ -6,9 +6,7 @@
 //! `--held-out-2` and `--held-out-3` score the held-out sets (`tests/relevance/heldout.jsonl`,
 //! `heldout2.jsonl`, `heldout3.jsonl`) instead of the judged one.
 
-use motcua_tests::relevance::{
-    Fts5Baseline, details, evaluate, held_out, queries, second_held_out, table, third_held_out,
-};
+use motcua_tests::relevance::{Fts5Baseline, SETS, details, evaluate, table};
 use motcua_tests::{Database, Site, shared_data};
 
 fn main() {
@@ -23,15 +21,8 @@ fn main() {
     let server = site.serve(&[]).expect("serve");
     let baseline = Fts5Baseline::load(&file);
     let asked = |flag: &str| std::env::args().any(|a| a == flag);
-    let judged = if asked("--held-out") {
-        held_out()
-    } else if asked("--held-out-2") {
-        second_held_out()
-    } else if asked("--held-out-3") {
-        third_held_out()
-    } else {
-        queries()
-    };
+    let set = SETS[1..].iter().find(|s| asked(s.flag)).unwrap_or(&SETS[0]);
+    let judged = set.queries();
     print!("{}", table(&evaluate(&server, &baseline, &judged)));
     if asked("--details") {
         println!("\nPer query, worst first: nDCG ours / FTS5, our top 5, the grade-3 codes");
