@@ -279,6 +279,14 @@ fn redact(url: &str) -> String {
     }
 }
 
+/// Rebuilds the index from the database and records beside it the procedure keyword list it
+/// now holds, so the next start does not rebuild it again.
+async fn rebuild_index(db: &DatabaseConnection, index: &Arc<SearchIndex>, config: &Config) -> Result<u64> {
+    let count = index_sync::rebuild(db, index).await?;
+    procedure_keywords::KEYWORDS.mark_indexed(&config.index_dir()).context("cannot record the keyword list")?;
+    Ok(count)
+}
+
 /// Opens the index, starting afresh when the one on disk is unreadable or from another
 /// schema: the database can always rebuild it.
 fn open_index(config: &Config) -> Result<Arc<SearchIndex>> {
@@ -365,10 +373,9 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Reindex => {
             let db = connect(&config).await?;
             let index = open_index(&config)?;
-            let count = index_sync::rebuild(&db, &index)
+            let count = rebuild_index(&db, &index, &config)
                 .await
                 .context("rebuild failed (is a server using this index? stop it first)")?;
-            procedure_keywords::KEYWORDS.mark_indexed(&config.index_dir()).context("cannot record the keyword list")?;
             println!("indexed {count} documents");
             Ok(ExitCode::SUCCESS)
         }
@@ -563,10 +570,8 @@ async fn serve(mut config: Config, bind: Option<std::net::SocketAddr>, demo: boo
     }
     let index = open_index(&config)?;
     // A new index, or one analysed or given procedure keywords by another build, is rebuilt.
-    let keywords = &procedure_keywords::KEYWORDS;
-    if index.applied_sequence()?.is_none() || !keywords.indexed_in(&config.index_dir()) {
-        let n = index_sync::rebuild(&db, &index).await.context("cannot build search index")?;
-        keywords.mark_indexed(&config.index_dir()).context("cannot record the keyword list")?;
+    if index.applied_sequence()?.is_none() || !procedure_keywords::KEYWORDS.indexed_in(&config.index_dir()) {
+        let n = rebuild_index(&db, &index, &config).await.context("cannot build search index")?;
         tracing::info!(documents = n, "search index built");
     } else {
         index_sync::catch_up_at_start(&db, &index).await.context("cannot update search index")?;
