@@ -300,8 +300,61 @@ pub struct Procedure {
     /// The department's online service that takes applications for it, if one is
     /// connected to the portal's sign-on hub.
     pub online_service: Option<OnlineService>,
+    /// Other procedures a citizen doing this one commonly also needs, most useful first.
+    pub related: Vec<RelatedProcedure>,
     /// When the portal last changed it.
     pub updated_at: DateTime<Utc>,
+}
+
+/// A procedure a citizen doing another commonly also needs, as a one-stop desk clerk would
+/// point it out: it saves a second trip.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RelatedProcedure {
+    /// National code.
+    pub code: String,
+    /// Name.
+    pub title: String,
+    /// How it stands to the procedure whose page lists it.
+    pub relation: ProcedureRelation,
+}
+
+/// How a related procedure stands to the one being done.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ProcedureRelation {
+    /// Needed first: a paper its dossier asks for.
+    Before,
+    /// The usual next step.
+    After,
+    /// Done alongside, in the same situation (a tax, a notice).
+    With,
+    /// What the citizen may need instead, in a neighbouring case.
+    Instead,
+}
+
+impl ProcedureRelation {
+    /// The word the curated list uses for it.
+    pub fn parse(word: &str) -> Option<ProcedureRelation> {
+        match word {
+            "before" => Some(ProcedureRelation::Before),
+            "after" => Some(ProcedureRelation::After),
+            "with" => Some(ProcedureRelation::With),
+            "instead" => Some(ProcedureRelation::Instead),
+            _ => None,
+        }
+    }
+
+    /// What the procedure page says of it.
+    pub fn label(self) -> &'static str {
+        match self {
+            ProcedureRelation::Before => "Có thể cần làm trước",
+            ProcedureRelation::After => "Thường làm tiếp theo",
+            ProcedureRelation::With => "Thường làm cùng",
+            ProcedureRelation::Instead => "Nếu trường hợp của bạn khác",
+        }
+    }
 }
 
 /// An announcement with its sanitised body.

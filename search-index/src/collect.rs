@@ -313,6 +313,7 @@ mod tests {
             levels: vec![if id % 2 == 0 { "commune" } else { "province" }.into()],
             topic: Some(if kind == "procedure" { "Hộ tịch" } else { "Tin tức" }.into()),
             keywords: vec![],
+            companion_of: vec![],
         }
     }
 
@@ -408,6 +409,24 @@ mod tests {
         // Without keywords the procedure is not found at all.
         index.apply(IndexBatch { upserts: vec![certificate(vec![])], deletes: vec![], sequence: 9 }).expect("apply");
         assert!(search(&index, "tien an").hits.iter().all(|h| h.id != 8));
+    }
+
+    #[test]
+    fn a_companion_is_found_by_the_procedures_it_goes_with_and_ranked_below_them() {
+        let index = index();
+        let copy = |companion_of: Vec<String>| IndexDocument {
+            companion_of,
+            ..doc(10, "procedure", "Cấp bản sao trích lục hộ tịch", "Tờ khai yêu cầu cấp bản sao.")
+        };
+        index.apply(IndexBatch { upserts: vec![copy(vec![])], deletes: vec![], sequence: 8 }).expect("apply");
+        assert!(search(&index, "đăng ký khai sinh").hits.iter().all(|h| h.id != 10), "its own words are not enough");
+        let batch = vec![copy(vec!["Đăng ký khai sinh".into()])];
+        index.apply(IndexBatch { upserts: batch, deletes: vec![], sequence: 9 }).expect("apply");
+        let r = search(&index, "đăng ký khai sinh");
+        let rank = |id: i64| r.hits.iter().position(|h| h.id == id);
+        let companion = rank(10).expect("found through the procedure it goes with");
+        assert!(rank(2) < Some(companion) && rank(1) < Some(companion), "below what holds the words: {r:?}");
+        assert_eq!(r.hits[companion].title, "Cấp bản sao trích lục hộ tịch", "the titles it goes with are never shown");
     }
 
     #[test]

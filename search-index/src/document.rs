@@ -35,4 +35,8 @@ pub struct IndexDocument {
     /// Words citizens use for it that its title does not hold ("giấy độc thân", "bố mất"),
     /// curated per document as GOV.UK's search keywords are: searched, never shown.
     pub keywords: Vec<String>,
+    /// Titles of the procedures this one is commonly needed with (a paper needed first, the
+    /// next step, a tax filed alongside): a search for one of them also finds this one,
+    /// below the procedures it names. Searched, never shown.
+    pub companion_of: Vec<String>,
 }

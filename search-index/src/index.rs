@@ -55,10 +55,10 @@ impl std::fmt::Debug for SearchIndex {
 /// What a document is indexed as, versioned: bump it when a change to analysis or to the
 /// fields a document fills (2: a title's acronyms spelt out; 3: syllable pairs of an
 /// announcement's or page's lead only; 4: a title's long asides in a field of their own;
-/// 5: editors' search keywords)
+/// 5: editors' search keywords; 6: titles of the procedures a procedure goes with)
 /// makes older indexes stale, and every node rebuilds its index from the database at its
 /// next start.
-pub const ANALYSIS: u32 = 5;
+pub const ANALYSIS: u32 = 6;
 
 impl SearchIndex {
     /// Opens the index in `dir`, creating it (and the directory) when absent.
@@ -228,6 +228,9 @@ impl SearchIndex {
         }
         if !d.keywords.is_empty() {
             doc.add_text(f.keywords, d.keywords.join(" ; "));
+        }
+        if !d.companion_of.is_empty() {
+            doc.add_text(f.companion_of, d.companion_of.join(" ; "));
         }
         if let Some(code) = &d.code {
             doc.add_text(f.code, code.to_lowercase());

@@ -11,7 +11,8 @@ use motcua_search::{IndexBatch, IndexDocument, SearchIndex};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use tokio::sync::Notify;
 
-use crate::procedure_keywords::KEYWORDS;
+use crate::curated::keywords::KEYWORDS;
+use crate::curated::related::RELATIONS;
 use crate::storage::StorageError;
 use crate::storage::entity::{agency, change_log, document, procedure_details};
 
@@ -136,6 +137,11 @@ async fn load(db: &DatabaseConnection, ids: Option<Vec<i32>>) -> Result<Vec<Inde
             codes.insert(p.document_id, p.code);
         }
     }
+    let companion_titles = crate::storage::procedures::titles_by_code(
+        db,
+        codes.values().flat_map(|code| RELATIONS.companion_of(code)).map(String::as_str),
+    )
+    .await?;
     Ok(rows
         .into_iter()
         .map(|(d, a)| {
@@ -153,6 +159,12 @@ async fn load(db: &DatabaseConnection, ids: Option<Vec<i32>>) -> Result<Vec<Inde
                 content: if d.summary.is_empty() { d.body_text } else { format!("{}\n{}", d.summary, d.body_text) },
                 title: d.title,
                 keywords: codes.get(&d.id).map(|code| KEYWORDS.of(code)).unwrap_or_default(),
+                companion_of: codes
+                    .get(&d.id)
+                    .map(|code| {
+                        RELATIONS.companion_of(code).iter().filter_map(|c| companion_titles.get(c).cloned()).collect()
+                    })
+                    .unwrap_or_default(),
                 code: codes.remove(&d.id),
                 tags: tags.remove(&d.id).unwrap_or_default(),
                 levels,

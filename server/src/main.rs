@@ -4,6 +4,7 @@
 mod config;
 mod crawl;
 mod csrf;
+mod curated;
 mod demo_service;
 mod frequent_queries;
 mod http;
@@ -12,7 +13,6 @@ mod identity;
 mod import;
 mod index_sync;
 mod portal;
-mod procedure_keywords;
 mod shutdown;
 mod staff;
 mod storage;
@@ -279,11 +279,11 @@ fn redact(url: &str) -> String {
     }
 }
 
-/// Rebuilds the index from the database and records beside it the procedure keyword list it
+/// Rebuilds the index from the database and records beside it the curated lists it
 /// now holds, so the next start does not rebuild it again.
 async fn rebuild_index(db: &DatabaseConnection, index: &Arc<SearchIndex>, config: &Config) -> Result<u64> {
     let count = index_sync::rebuild(db, index).await?;
-    procedure_keywords::KEYWORDS.mark_indexed(&config.index_dir()).context("cannot record the keyword list")?;
+    curated::mark_indexed(&config.index_dir()).context("cannot record the curated lists")?;
     Ok(count)
 }
 
@@ -569,8 +569,8 @@ async fn serve(mut config: Config, bind: Option<std::net::SocketAddr>, demo: boo
         tracing::info!("demo content: {report}");
     }
     let index = open_index(&config)?;
-    // A new index, or one analysed or given procedure keywords by another build, is rebuilt.
-    if index.applied_sequence()?.is_none() || !procedure_keywords::KEYWORDS.indexed_in(&config.index_dir()) {
+    // A new index, or one analysed or given curated lists by another build, is rebuilt.
+    if index.applied_sequence()?.is_none() || !curated::indexed_in(&config.index_dir()) {
         let n = rebuild_index(&db, &index, &config).await.context("cannot build search index")?;
         tracing::info!(documents = n, "search index built");
     } else {

@@ -7,8 +7,8 @@ use std::sync::Arc;
 use motcua_app::domain::{
     AccountView, Agency, AgencyLevel, AgencyListing, AgencyPage, AgencyRef, Announcement, AttachmentLink, AuditPage,
     AuditRow, ConnectedService, ConsentRequest, DocumentKind, DocumentSummary, EditionSummary, FacetValue, GrantRow,
-    HandOff, HomeData, OnlineService, Procedure, ProcedureDetails, RolesPage, SearchHit, SearchPage, SearchParams,
-    SignInOption, SignOutView, StaffEditor, StaffFilter, StaffHome, StaffItem,
+    HandOff, HomeData, OnlineService, Procedure, ProcedureDetails, RelatedProcedure, RolesPage, SearchHit, SearchPage,
+    SearchParams, SignInOption, SignOutView, StaffEditor, StaffFilter, StaffHome, StaffItem,
 };
 use motcua_app::ports::{BackendError, PortalBackend};
 use motcua_search::{SearchIndex, SearchRequest};
@@ -16,6 +16,7 @@ use sea_orm::{
     ColumnTrait, DatabaseConnection, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
+use crate::curated::related::RELATIONS;
 use crate::frequent_queries::FrequentQueries;
 use crate::storage::entity::{agency, document, procedure_details};
 
@@ -90,6 +91,23 @@ impl PortalService {
         };
         let online = OnlineService { name: service.name.clone(), agency };
         Ok(Some((service, online)))
+    }
+
+    /// The companions of a procedure (`procedure_relations`) that are published, in the
+    /// list's order.
+    async fn related_procedures(&self, code: &str) -> Result<Vec<RelatedProcedure>, BackendError> {
+        let companions = RELATIONS.companions(code);
+        let mut titles =
+            crate::storage::procedures::titles_by_code(&self.db, companions.iter().map(|(c, _)| c.as_str()))
+                .await
+                .map_err(unavailable)?;
+        Ok(companions
+            .iter()
+            .filter_map(|(code, relation)| {
+                let title = titles.remove(code)?;
+                Some(RelatedProcedure { code: code.clone(), title, relation: *relation })
+            })
+            .collect())
     }
 
     /// Completions for the search box (autocomplete).
@@ -356,6 +374,7 @@ impl PortalBackend for PortalService {
                 procedure_type: details.procedure_type,
             },
             online_service: self.online_service(code).await?.map(|(_, s)| s),
+            related: self.related_procedures(code).await?,
             source_url: doc.origin_url,
             updated_at: doc.updated_at,
         }))

@@ -38,6 +38,10 @@ fn pages_render_real_content_without_javascript() {
         assert!(procedure.contains(text), "procedure page lacks {text}");
     }
     assert!(procedure.contains("<title>Đăng ký khai sinh – Một Cửa</title>"));
+    // The procedures a parent also needs, from the curated list, each a link to its page.
+    assert!(procedure.contains("Thủ tục liên quan"), "related procedures");
+    assert!(procedure.contains("href=\"/thu-tuc/1.004222\"") && procedure.contains("Đăng ký thường trú"));
+    assert!(procedure.contains("Thường làm tiếp theo"), "how each relates");
 
     let (status, agency) = server.page("/co-quan/bo-tu-phap");
     assert_eq!(status, 200);

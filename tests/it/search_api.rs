@@ -85,6 +85,13 @@ fn search_api_answers_and_rejects_bad_parameters() {
     assert!(!body["steps"].as_array().expect("steps").is_empty());
     assert!(!body["required_documents"].as_array().expect("documents").is_empty());
     assert!(body["channels"].as_array().expect("channels").iter().any(|c| c["fee"].is_string()));
+    let related = body["related"].as_array().expect("related procedures");
+    assert!(
+        related
+            .iter()
+            .any(|r| r["code"] == "1.004222" && r["title"] == "Đăng ký thường trú" && r["relation"] == "after"),
+        "{related:?}"
+    );
     let (status, body) = server.json("/api/v1/procedures/9.999999");
     assert_eq!((status, body["error"]["code"].as_str()), (404, Some("not_found")));
     let (status, _) = server.json("/api/v1/nothing-here");

@@ -41,6 +41,7 @@ fn ProcedureView(p: Procedure) -> impl IntoView {
     let has_documents = !p.details.required_documents.is_empty();
     let has_steps = !p.details.steps.is_empty();
     let has_legal = !p.details.legal_basis.is_empty();
+    let has_related = !p.related.is_empty();
     view! {
         <Title text=p.title.clone()/>
         <Meta name="description" content=description/>
@@ -131,6 +132,18 @@ fn ProcedureView(p: Procedure) -> impl IntoView {
         {p.details.result.clone().filter(|c| !c.trim().is_empty()).map(|c| view! {
             <h2 class="mc-heading-m">"Kết quả"</h2>
             <Paragraphs text=c/>
+        })}
+
+        {has_related.then(|| view! {
+            <h2 class="mc-heading-m">"Thủ tục liên quan"</h2>
+            <ul class="mc-list mc-list--bullet">
+                {p.related.iter().map(|r| view! {
+                    <li>
+                        <a class="mc-link" href=format!("/thu-tuc/{}", r.code)>{r.title.clone()}</a>
+                        " " <span class="mc-hint">"(" {r.relation.label()} ")"</span>
+                    </li>
+                }).collect_view()}
+            </ul>
         })}
 
         {has_legal.then(|| view! {

@@ -277,6 +277,11 @@ fn term_query(term: Term, boost: f32) -> Box<dyn Query> {
     Box::new(BoostQuery::new(Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)), boost))
 }
 
+/// A term that lets a document match without adding to its score.
+fn matched_only(term: Term) -> Box<dyn Query> {
+    Box::new(ConstScoreQuery::new(Box::new(TermQuery::new(term, IndexRecordOption::Basic)), 0.0))
+}
+
 fn phrase(field: tantivy::schema::Field, words: &[String], boost: f32) -> Option<Box<dyn Query>> {
     if words.len() < 2 {
         return None;
@@ -372,6 +377,11 @@ impl Word {
             term_query(Term::from_field_text(fields.content, &self.folded), weight::CONTENT),
             term_query(Term::from_field_text(fields.title_asides, &self.folded), weight::TITLE_ASIDE),
             term_query(Term::from_field_text(fields.keywords, &self.folded), weight::KEYWORDS),
+            // In the title of a procedure this one goes with: the word counts as matched, so the
+            // companion meets the same bar as the procedures it goes with, but it scores only
+            // by its own words. Any weight above nothing ranked companions above documents
+            // that hold the words themselves and cost nDCG@10 (BENCHMARKS.md, session 16).
+            matched_only(Term::from_field_text(fields.companion_of, &self.folded)),
         ];
         if has_diacritics(&self.exact) {
             alternatives.push(term_query(Term::from_field_text(fields.title_exact, &self.exact), weight::TITLE_EXACT));
@@ -381,6 +391,7 @@ impl Word {
             alternatives.push(term_query(Term::from_field_text(fields.content, folded), weight::CONTENT * weight::DECODED));
             alternatives.push(term_query(Term::from_field_text(fields.title_asides, folded), weight::TITLE_ASIDE * weight::DECODED));
             alternatives.push(term_query(Term::from_field_text(fields.keywords, folded), weight::KEYWORDS * weight::DECODED));
+            alternatives.push(matched_only(Term::from_field_text(fields.companion_of, folded)));
             alternatives.push(term_query(Term::from_field_text(fields.title_exact, exact), weight::TITLE_EXACT * weight::DECODED));
         }
         if let Some(corrected) = &self.corrected {

@@ -85,6 +85,25 @@ pub fn read_maybe_gzip(path: &std::path::Path) -> Result<Vec<u8>, ImportError> {
     gunzip_if_needed(bytes).map_err(err)
 }
 
+/// The codes of the national procedure export in `../shared/data`, read as the importer reads
+/// them, for tests of the curated lists that name procedures by code; `None` (the test says
+/// it skips) where the shared data is absent.
+#[cfg(test)]
+pub fn national_codes() -> Option<std::collections::HashSet<String>> {
+    let export = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/procedures.jsonl.gz");
+    if !export.is_file() {
+        return None;
+    }
+    let bytes = read_maybe_gzip(&export).expect("read the procedure export");
+    Some(
+        String::from_utf8_lossy(&bytes)
+            .lines()
+            .filter_map(|line| serde_json::from_str::<procedure_record::RawProcedure>(line).ok())
+            .map(|raw| raw.ma_thu_tuc.trim().to_string())
+            .collect(),
+    )
+}
+
 /// Decompresses gzip data (by its magic bytes); other data is returned as is.
 pub fn gunzip_if_needed(bytes: Vec<u8>) -> Result<Vec<u8>, std::io::Error> {
     if bytes.starts_with(&[0x1f, 0x8b]) {

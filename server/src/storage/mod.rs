@@ -9,6 +9,7 @@ pub mod entity;
 pub mod hub;
 pub mod identity;
 pub mod migration;
+pub mod procedures;
 pub mod redirects;
 pub mod roles;
 pub mod sources;

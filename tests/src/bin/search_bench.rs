@@ -441,9 +441,10 @@ fn load_procedures(file: &Path) -> anyhow::Result<Vec<IndexDocument>> {
                 tags: if levels.contains("Cấp xã") { vec!["local".into()] } else { vec![] },
                 levels: levels.split(',').map(|l| l.trim().to_string()).filter(|l| !l.is_empty()).collect(),
                 topic: Some(s("linh_vuc")).filter(|t| !t.is_empty()),
-                // Editors' search keywords live in the server; at a million documents the
-                // 2,642 procedures are 0.3% of the text.
+                // Editors' search keywords and companions live in the server; at a million
+                // documents the 2,642 procedures are 0.3% of the text.
                 keywords: Vec::new(),
+                companion_of: Vec::new(),
             }
         })
         .collect())

@@ -1,0 +1,104 @@
+//! Companion procedures (`server/data/related_procedures.tsv`): for a national procedure, the
+//! others a citizen doing it commonly also needs — a paper needed first, the next step, a tax
+//! filed alongside, the neighbouring case — as a clerk at a one-stop desk would point them
+//! out, and as GOV.UK's step-by-step pages do. The procedure page lists them; the index searches a procedure also by the
+//! titles of the procedures it goes with.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use motcua_app::domain::ProcedureRelation as Relation;
+
+pub(super) const LIST: &str = include_str!("../../data/related_procedures.tsv");
+
+/// The list built into this binary.
+pub static RELATIONS: LazyLock<Relations> = LazyLock::new(|| Relations::parse(LIST));
+
+/// Companions by procedure code, both ways.
+#[derive(Debug, Default)]
+pub struct Relations {
+    from: HashMap<String, Vec<(String, Relation)>>,
+    to: HashMap<String, Vec<String>>,
+}
+
+impl Relations {
+    /// Parses `from<TAB>to<TAB>relation` lines; `#` lines and blank lines are comments. A
+    /// line that is not three fields with a known relation adds nothing (the test of the
+    /// shipped list holds that it has none), nor does a repeated pair or a self pair.
+    pub fn parse(text: &str) -> Relations {
+        let mut relations = Relations::default();
+        for line in text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
+            let mut fields = line.split('\t').map(str::trim);
+            let (Some(from), Some(to), Some(relation), None) =
+                (fields.next(), fields.next(), fields.next(), fields.next())
+            else {
+                continue;
+            };
+            let Some(relation) = Relation::parse(relation) else { continue };
+            let companions = relations.from.entry(from.to_string()).or_default();
+            if from == to || companions.iter().any(|(c, _)| c == to) {
+                continue;
+            }
+            companions.push((to.to_string(), relation));
+            relations.to.entry(to.to_string()).or_default().push(from.to_string());
+        }
+        relations
+    }
+
+    /// The companions of the procedure with this code, most useful first.
+    pub fn companions(&self, code: &str) -> &[(String, Relation)] {
+        self.from.get(code).map_or(&[], Vec::as_slice)
+    }
+
+    /// Codes of the procedures this one is a companion of.
+    pub fn companion_of(&self, code: &str) -> &[String] {
+        self.to.get(code).map_or(&[], Vec::as_slice)
+    }
+
+    /// Every code the list names, on either side.
+    #[cfg(test)]
+    pub fn codes(&self) -> impl Iterator<Item = &str> {
+        self.from.keys().chain(self.to.keys()).map(String::as_str)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_pairs_both_ways_and_skips_what_is_not_a_pair() {
+        let list = Relations::parse(
+            "# comment\n1.000894\t1.004873\tbefore\n1.000894\t1.004746\tinstead\n1.000894\t1.004873\tafter\n\
+             1.000894\t1.000894\twith\n1.0\t2.0\tsometimes\n1.0\t2.0\n1.0\t2.0\twith\textra\n",
+        );
+        assert_eq!(
+            list.companions("1.000894"),
+            [("1.004873".to_string(), Relation::Before), ("1.004746".to_string(), Relation::Instead)],
+            "in the list's order; a repeated pair and a self pair add nothing"
+        );
+        assert_eq!(list.companion_of("1.004873"), ["1.000894"]);
+        assert!(list.companions("1.0").is_empty(), "an unknown relation or a wrong field count adds nothing");
+        assert!(list.companions("9.999").is_empty() && list.companion_of("9.999").is_empty());
+    }
+
+    /// Companions are named by national code: a code the national data does not hold is a
+    /// typo that links to nothing. Codes are read as the importer reads them.
+    #[test]
+    fn every_code_of_the_shipped_list_is_a_national_procedure() {
+        let Some(codes) = crate::import::national_codes() else {
+            eprintln!("SKIPPED every_code_of_the_shipped_list_is_a_national_procedure: ../shared/data is absent");
+            return;
+        };
+        assert!(RELATIONS.from.len() >= 200, "{} procedures with companions", RELATIONS.from.len());
+        let unknown: Vec<&str> = RELATIONS.codes().filter(|code| !codes.contains(*code)).collect();
+        assert!(unknown.is_empty(), "companions named by codes of no procedure: {unknown:?}");
+    }
+
+    #[test]
+    fn every_line_of_the_shipped_list_is_a_pair() {
+        let lines = LIST.lines().filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#')).count();
+        let pairs: usize = RELATIONS.from.values().map(Vec::len).sum();
+        assert_eq!(pairs, lines, "every line is from<TAB>to<TAB>relation, once, between two procedures");
+    }
+}

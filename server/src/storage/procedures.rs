@@ -1,0 +1,34 @@
+//! Reads of procedures by their national code, for the places that know a procedure only by
+//! its code (the curated lists of keywords and companions).
+
+use std::collections::HashMap;
+
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+
+use super::StorageError;
+use super::entity::{document, procedure_details};
+
+/// Titles of the published procedures among these codes, by code; codes of no published
+/// procedure are left out.
+pub async fn titles_by_code<'a>(
+    db: &impl ConnectionTrait,
+    codes: impl IntoIterator<Item = &'a str>,
+) -> Result<HashMap<String, String>, StorageError> {
+    let mut codes: Vec<&str> = codes.into_iter().collect();
+    codes.sort_unstable();
+    codes.dedup();
+    let mut titles = HashMap::new();
+    for chunk in codes.chunks(500) {
+        let rows = procedure_details::Entity::find()
+            .filter(procedure_details::Column::Code.is_in(chunk.iter().copied()))
+            .find_also_related(document::Entity)
+            .all(db)
+            .await?;
+        for (p, d) in rows {
+            if let Some(d) = d.filter(|d| d.state == "published") {
+                titles.insert(p.code, d.title);
+            }
+        }
+    }
+    Ok(titles)
+}
