@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{BooleanQuery, Occur, TermQuery};
+use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::schema::Value;
 use tantivy::snippet::SnippetGenerator;
@@ -150,33 +150,14 @@ pub(crate) fn run(
             let sorted = searcher.search(&*query, &top_docs.order_by_fast_field::<i64>("published", Order::Desc))?;
             sorted.into_iter().map(|(_, a)| (0.0, a)).collect()
         }
-    } else if tally.exact {
-        std::mem::take(&mut tally.top).into_iter().skip(request.offset).collect()
     } else {
-        let candidates =
-            execute::top_by_candidates(searcher, &*query, &built.terms, &built.filter_values, keep, &ranking, budget)?;
-        let mut top = match candidates {
-            Some(top) => top,
-            None => {
-                // Too few candidates matched the full query: score every match.
-                let ranking = ranking.clone();
-                let ranked = TopDocs::with_limit(keep).tweak_score(move |s: &SegmentReader| ranking.for_segment(s));
-                searcher.search(&*query, &ranked)?
-            }
+        let mut ranked = if tally.exact {
+            std::mem::take(&mut tally.top)
+        } else {
+            ranked(searcher, fields, built, &*query, keep, &ranking, budget)?
         };
-        if built.task_like && !built.filters_on(Facet::Kind) {
-            // Candidates are chosen on text alone, where announcements (which a task-like
-            // query then halves) crowd out procedures: the best procedures join them.
-            let procedures = BooleanQuery::new(vec![
-                (Occur::Must, query.box_clone()),
-                (
-                    Occur::Must,
-                    Box::new(TermQuery::new(Term::from_field_text(fields.kind, "procedure"), IndexRecordOption::Basic)),
-                ),
-            ]);
-            execute::merge_best_of(searcher, &procedures, &mut top, keep, &ranking, budget)?;
-        }
-        top.into_iter().skip(request.offset).collect()
+        execute::raise_companions(searcher, fields, &*query, &mut ranked, &request.pinned, &ranking, budget)?;
+        ranked.into_iter().skip(request.offset).collect()
     };
     let mut facets = Facets { estimated: !tally.exact, ..Facets::default() };
     for (facet, counts) in std::mem::take(&mut tally.facets) {
@@ -292,10 +273,47 @@ fn escape_html(text: &str) -> String {
     out
 }
 
+/// The best `keep` matches of a query too common to score every match: candidates by their
+/// weighted terms, scored in full, with the best procedures beside them for a task.
+fn ranked(
+    searcher: &Searcher,
+    fields: &Fields,
+    built: &BuiltQuery,
+    query: &dyn Query,
+    keep: usize,
+    ranking: &Ranking,
+    budget: SearchBudget,
+) -> Result<Vec<(f32, DocAddress)>, SearchError> {
+    let candidates =
+        execute::top_by_candidates(searcher, query, &built.terms, &built.filter_values, keep, ranking, budget)?;
+    let mut top = match candidates {
+        Some(top) => top,
+        None => {
+            // Too few candidates matched the full query: score every match.
+            let ranking = ranking.clone();
+            let ranked = TopDocs::with_limit(keep).tweak_score(move |s: &SegmentReader| ranking.for_segment(s));
+            searcher.search(query, &ranked)?
+        }
+    };
+    if built.task_like && !built.filters_on(Facet::Kind) {
+        // Candidates are chosen on text alone, where announcements (which a task-like
+        // query then halves) crowd out procedures: the best procedures join them.
+        let procedures = BooleanQuery::new(vec![
+            (Occur::Must, query.box_clone()),
+            (
+                Occur::Must,
+                Box::new(TermQuery::new(Term::from_field_text(fields.kind, "procedure"), IndexRecordOption::Basic)),
+            ),
+        ]);
+        execute::merge_best_of(searcher, &procedures, &mut top, keep, ranking, budget)?;
+    }
+    Ok(top)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{IndexBatch, IndexDocument, SearchBudget, SearchIndex};
+    use crate::{Companion, IndexBatch, IndexDocument, SearchBudget, SearchIndex};
 
     fn doc(id: i64, kind: &str, title: &str, content: &str) -> IndexDocument {
         IndexDocument {
@@ -412,21 +430,37 @@ mod tests {
     }
 
     #[test]
-    fn a_companion_is_found_by_the_procedures_it_goes_with_and_ranked_below_them() {
+    fn a_companion_is_found_by_the_procedure_it_goes_with_and_ranked_just_below_it() {
         let index = index();
-        let copy = |companion_of: Vec<String>| IndexDocument {
+        let copy = |companion_of: Vec<Companion>| IndexDocument {
             companion_of,
             ..doc(10, "procedure", "Cấp bản sao trích lục hộ tịch", "Tờ khai yêu cầu cấp bản sao.")
         };
         index.apply(IndexBatch { upserts: vec![copy(vec![])], deletes: vec![], sequence: 8 }).expect("apply");
         assert!(search(&index, "đăng ký khai sinh").hits.iter().all(|h| h.id != 10), "its own words are not enough");
-        let batch = vec![copy(vec!["Đăng ký khai sinh".into()])];
-        index.apply(IndexBatch { upserts: batch, deletes: vec![], sequence: 9 }).expect("apply");
+        // Doc 2 is "Đăng ký khai sinh", code 1.000002.
+        let birth = Companion { code: "1.000002".into(), title: "Đăng ký khai sinh".into() };
+        index.apply(IndexBatch { upserts: vec![copy(vec![birth])], deletes: vec![], sequence: 9 }).expect("apply");
         let r = search(&index, "đăng ký khai sinh");
-        let rank = |id: i64| r.hits.iter().position(|h| h.id == id);
-        let companion = rank(10).expect("found through the procedure it goes with");
-        assert!(rank(2) < Some(companion) && rank(1) < Some(companion), "below what holds the words: {r:?}");
-        assert_eq!(r.hits[companion].title, "Cấp bản sao trích lục hộ tịch", "the titles it goes with are never shown");
+        let rank = |r: &SearchResults, id: i64| r.hits.iter().position(|h| h.id == id).unwrap_or(usize::MAX);
+        assert_eq!(rank(&r, 2), 0);
+        assert!(rank(&r, 10) < rank(&r, 3), "raised above a procedure sharing words by chance: {r:?}");
+        assert_eq!(
+            r.hits[rank(&r, 10)].title,
+            "Cấp bản sao trích lục hộ tịch",
+            "the titles it goes with are never shown"
+        );
+        // Page two holds what follows page one, however many hits a page has.
+        let page = |offset, limit| {
+            let request = SearchRequest { text: "đăng ký khai sinh".into(), offset, limit, ..Default::default() };
+            index.search(&request).expect("search").hits.into_iter().map(|h| h.id).collect::<Vec<_>>()
+        };
+        assert_eq!([page(0, 2), page(2, 2)].concat(), page(0, 4));
+        // A pinned hit's score is an editor's order, not relevance: it raises nothing.
+        let request =
+            SearchRequest { text: "đăng ký khai sinh".into(), pinned: vec![2], limit: 10, ..Default::default() };
+        let pinned = index.search(&request).expect("search");
+        assert!(rank(&pinned, 10) > rank(&pinned, 3), "{pinned:?}");
     }
 
     #[test]

@@ -35,8 +35,18 @@ pub struct IndexDocument {
     /// Words citizens use for it that its title does not hold ("giấy độc thân", "bố mất"),
     /// curated per document as GOV.UK's search keywords are: searched, never shown.
     pub keywords: Vec<String>,
-    /// Titles of the procedures this one is commonly needed with (a paper needed first, the
-    /// next step, a tax filed alongside): a search for one of them also finds this one,
-    /// below the procedures it names. Searched, never shown.
-    pub companion_of: Vec<String>,
+    /// The procedures this one is commonly needed with (it is a paper needed first for
+    /// them, their next step, a tax filed alongside): a search that finds one of them also
+    /// finds this one, just below. Searched, never shown.
+    pub companion_of: Vec<Companion>,
+}
+
+/// A procedure that a document is commonly needed with, as the server's curated list
+/// names it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Companion {
+    /// Its procedure code: which hit raises the document.
+    pub code: String,
+    /// Its title: which words find the document.
+    pub title: String,
 }

@@ -230,7 +230,11 @@ impl SearchIndex {
             doc.add_text(f.keywords, d.keywords.join(" ; "));
         }
         if !d.companion_of.is_empty() {
-            doc.add_text(f.companion_of, d.companion_of.join(" ; "));
+            let titles: Vec<&str> = d.companion_of.iter().map(|c| c.title.as_str()).collect();
+            doc.add_text(f.companion_of, titles.join(" ; "));
+            for companion in &d.companion_of {
+                doc.add_text(f.companion_of_codes, &companion.code);
+            }
         }
         if let Some(code) = &d.code {
             doc.add_text(f.code, code.to_lowercase());

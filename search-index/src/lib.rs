@@ -25,7 +25,7 @@ pub mod schema;
 mod suggest;
 
 pub use collect::{FacetCount, Facets, SearchHit, SearchResults};
-pub use document::IndexDocument;
+pub use document::{Companion, IndexDocument};
 pub use error::SearchError;
 pub use execute::SearchBudget;
 pub use index::{IndexBatch, SearchIndex};

@@ -45,8 +45,11 @@ pub struct Fields {
     /// Search keywords an editor gave the document, folded: scored above title words, so
     /// the words citizens use find it without lengthening or changing its title.
     pub keywords: Field,
-    /// Titles of the procedures this one goes with, folded: scored below its own words.
+    /// Titles of the procedures this one goes with, folded: they let it match, never score.
     pub companion_of: Field,
+    /// Codes of the procedures this one goes with, raw and stored: a hit among them raises
+    /// it to just below that hit.
+    pub companion_of_codes: Field,
     /// The whole folded title as one term: an exact-title query jumps to the top; also the
     /// alphabetical sort key when browsing.
     pub title_key: Field,
@@ -112,6 +115,7 @@ pub fn build() -> (Schema, Fields) {
         title_asides: b.add_text_field("title_asides", text(VI_FOLDED, false, false)),
         keywords: b.add_text_field("keywords", text(VI_FOLDED, false, false)),
         companion_of: b.add_text_field("companion_of", text(VI_FOLDED, false, false)),
+        companion_of_codes: b.add_text_field("companion_of_codes", STRING | STORED),
         title_key: b.add_text_field("title_key", STRING | FAST),
         content: b.add_text_field("content", text(VI_FOLDED, true, false)),
         content_pairs: b.add_text_field("content_pairs", text(VI_PAIRS, false, false)),

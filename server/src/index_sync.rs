@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use motcua_app::domain::AgencyLevel;
-use motcua_search::{IndexBatch, IndexDocument, SearchIndex};
+use motcua_search::{Companion, IndexBatch, IndexDocument, SearchIndex};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use tokio::sync::Notify;
 
@@ -162,7 +162,8 @@ async fn load(db: &DatabaseConnection, ids: Option<Vec<i32>>) -> Result<Vec<Inde
                 companion_of: codes
                     .get(&d.id)
                     .map(|code| {
-                        RELATIONS.companion_of(code).iter().filter_map(|c| companion_titles.get(c).cloned()).collect()
+                        let of = |c: &String| Some(Companion { code: c.clone(), title: companion_titles.get(c)?.clone() });
+                        RELATIONS.companion_of(code).iter().filter_map(of).collect()
                     })
                     .unwrap_or_default(),
                 code: codes.remove(&d.id),
