@@ -18,6 +18,7 @@ use std::cmp::Ordering;
 use std::collections::{BinaryHeap, HashMap};
 use std::sync::{Arc, Mutex};
 
+use tantivy::collector::Count;
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::index::SegmentId;
 use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, EnableScoring, Occur, Query, TermQuery, Weight};
@@ -154,6 +155,15 @@ pub(crate) struct Ranking {
     columns: Arc<ColumnCache>,
 }
 
+impl SegmentColumns {
+    fn is_procedure(&self, doc: DocId) -> bool {
+        match (&self.kind, self.procedure_ord) {
+            (Some(kinds), Some(ord)) => kinds.ords().first(doc) == Some(ord),
+            _ => false,
+        }
+    }
+}
+
 impl Ranking {
     pub(crate) fn new(task_like: bool, columns: Arc<ColumnCache>) -> Self {
         let now = std::time::SystemTime::now()
@@ -173,11 +183,7 @@ impl Ranking {
         let columns = self.columns(segment);
         let (task_like, now) = (self.task_like, self.now);
         move |doc: DocId, score: Score| {
-            let is_procedure = match (&columns.kind, columns.procedure_ord) {
-                (Some(kinds), Some(ord)) => kinds.ords().first(doc) == Some(ord),
-                _ => false,
-            };
-            if is_procedure {
+            if columns.is_procedure(doc) {
                 return score;
             }
             let mut factor = if task_like { TASK_ANNOUNCEMENT_FACTOR } else { 1.0 };
@@ -465,6 +471,10 @@ pub(crate) fn raise_companions(
 ) -> Result<(), SearchError> {
     let mut anchors: HashMap<String, Score> = HashMap::new();
     for (score, address) in top.iter() {
+        // Only procedures have companions; their kind is a column, their code is stored.
+        if !ranking.columns(searcher.segment_reader(address.segment_ord)).is_procedure(address.doc_id) {
+            continue;
+        }
         let doc: TantivyDocument = searcher.doc(*address)?;
         let id = doc.get_first(fields.id).and_then(|v| v.as_i64());
         let code = doc.get_first(fields.code).and_then(|v| v.as_str());
@@ -483,9 +493,14 @@ pub(crate) fn raise_companions(
             (Occur::Should, Box::new(TermQuery::new(term, IndexRecordOption::Basic)) as Box<dyn Query>)
         })
         .collect();
+    let links = BooleanQuery::new(links);
+    // Most hits have no companions: then the query is not run a second time.
+    if searcher.search(&links, &Count)? == 0 {
+        return Ok(());
+    }
     let linked = BooleanQuery::new(vec![
         (Occur::Must, query.box_clone()),
-        (Occur::Must, Box::new(ConstScoreQuery::new(Box::new(BooleanQuery::new(links)), 0.0))),
+        (Occur::Must, Box::new(ConstScoreQuery::new(Box::new(links), 0.0))),
     ]);
     let keep = top.len();
     let found = tally(searcher, &linked, &[], anchors.len() * COMPANIONS_PER_HIT, ranking, budget)?;

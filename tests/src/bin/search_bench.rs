@@ -11,13 +11,15 @@
 //! `cargo build --release -p motcua-tests --bin search-bench && target/release/search-bench [DOCS…]`
 //! (default `38082 1000000`: each argument is a corpus size).
 
+use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use anyhow::Context;
 use motcua_search::normalize::canonical;
 use tantivy::tokenizer::TokenStream;
-use motcua_search::{IndexBatch, IndexDocument, SearchBudget, SearchIndex, SearchRequest};
+use motcua_search::{Companion, IndexBatch, IndexDocument, SearchBudget, SearchIndex, SearchRequest};
 use motcua_tests::relevance;
 use motcua_tests::shared_data;
 
@@ -59,7 +61,8 @@ fn main() -> anyhow::Result<()> {
     // queries only (for profiling at a million documents without re-indexing each time).
     let keep = args.iter().position(|a| a == "--keep").and_then(|i| args.get(i + 1)).map(std::path::PathBuf::from);
     eprintln!("loading corpora…");
-    let procedures = load_procedures(&data.join("procedures.jsonl.gz"))?;
+    let mut procedures = load_procedures(&data.join("procedures.jsonl.gz"))?;
+    attach_companions(&mut procedures)?;
     let news = load_news(&data.join("news-vi-2017.jsonl.gz"))?;
     if std::env::args().any(|a| a == "--analysis") {
         analysis_throughput(&news);
@@ -441,13 +444,31 @@ fn load_procedures(file: &Path) -> anyhow::Result<Vec<IndexDocument>> {
                 tags: if levels.contains("Cấp xã") { vec!["local".into()] } else { vec![] },
                 levels: levels.split(',').map(|l| l.trim().to_string()).filter(|l| !l.is_empty()).collect(),
                 topic: Some(s("linh_vuc")).filter(|t| !t.is_empty()),
-                // Editors' search keywords and companions live in the server; at a million
-                // documents the 2,642 procedures are 0.3% of the text.
+                // Editors' search keywords live in the server; at a million documents the
+                // 2,642 procedures are 0.3% of the text. Companions are attached below.
                 keywords: Vec::new(),
                 companion_of: Vec::new(),
             }
         })
         .collect())
+}
+
+/// Attaches the server's companion list (`server/data/related_procedures.tsv`) as the
+/// server's index sync does, so the cost of raising companions is in the figures.
+fn attach_companions(procedures: &mut [IndexDocument]) -> anyhow::Result<()> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../server/data/related_procedures.tsv");
+    let list = std::fs::read_to_string(&path).with_context(|| format!("read {}", path.display()))?;
+    let by_code: HashMap<String, usize> =
+        procedures.iter().enumerate().filter_map(|(i, p)| Some((p.code.clone()?, i))).collect();
+    for line in list.lines().filter(|l| !l.starts_with('#')) {
+        let mut fields = line.split('\t');
+        let (Some(from), Some(to)) = (fields.next(), fields.next()) else { continue };
+        if let (Some(&from), Some(&to)) = (by_code.get(from), by_code.get(to)) {
+            let companion = Companion { code: procedures[from].code.clone().unwrap_or_default(), title: procedures[from].title.clone() };
+            procedures[to].companion_of.push(companion);
+        }
+    }
+    Ok(())
 }
 
 /// The news articles as announcements, in canonical form, with dates spread over 2017.
