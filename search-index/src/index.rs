@@ -233,7 +233,8 @@ impl SearchIndex {
             let titles: Vec<&str> = d.companion_of.iter().map(|c| c.title.as_str()).collect();
             doc.add_text(f.companion_of, titles.join(" ; "));
             for companion in &d.companion_of {
-                doc.add_text(f.companion_of_codes, &companion.code);
+                // Lowercased as the code field is, so the two always compare.
+                doc.add_text(f.companion_of_codes, companion.code.to_lowercase());
             }
         }
         if let Some(code) = &d.code {

@@ -1,8 +1,8 @@
 //! Companion procedures (`server/data/related_procedures.tsv`): for a national procedure, the
 //! others a citizen doing it commonly also needs — a paper needed first, the next step, a tax
 //! filed alongside, the neighbouring case — as a clerk at a one-stop desk would point them
-//! out, and as GOV.UK's step-by-step pages do. The procedure page lists them; the index searches a procedure also by the
-//! titles of the procedures it goes with.
+//! out, and as GOV.UK's step-by-step pages do. The procedure page lists them; the index
+//! finds a procedure also by the titles of the procedures it goes with.
 
 use std::collections::HashMap;
 use std::sync::LazyLock;
