@@ -445,6 +445,7 @@ mod tests {
         let rank = |r: &SearchResults, id: i64| r.hits.iter().position(|h| h.id == id).unwrap_or(usize::MAX);
         assert_eq!(rank(&r, 2), 0);
         assert!(rank(&r, 10) < rank(&r, 3), "raised above a procedure sharing words by chance: {r:?}");
+        assert!(rank(&r, 1) < rank(&r, 10), "below the hit's variant, \"… có yếu tố nước ngoài\": {r:?}");
         assert_eq!(
             r.hits[rank(&r, 10)].title,
             "Cấp bản sao trích lục hộ tịch",

@@ -457,9 +457,10 @@ const COMPANIONS_PER_HIT: usize = 5;
 
 /// Raises each document that matches `query` and goes with a hit of `top` (its
 /// `companion_of_codes` names the hit's code) to [`COMPANION_SHARE`] of that hit's score,
-/// when that is more than its own. Pinned hits raise nothing: their score is an editor's
-/// order, not relevance. A raised score stays below the hit's, so the hits above a page
-/// never change with the page size.
+/// and below the hit's variants (the hits whose name holds the hit's whole name, such as
+/// "… lưu động" of a procedure), when that is more than its own. Pinned hits raise nothing:
+/// their score is an editor's order, not relevance. A raised score stays below the hit's,
+/// so the hits above a page never change with the page size.
 pub(crate) fn raise_companions(
     searcher: &Searcher,
     fields: &Fields,
@@ -469,19 +470,34 @@ pub(crate) fn raise_companions(
     ranking: &Ranking,
     budget: SearchBudget,
 ) -> Result<(), SearchError> {
-    let mut anchors: HashMap<String, Score> = HashMap::new();
+    // The procedure hits (only procedures have companions; their kind is a column): score,
+    // code, folded name, and whether an editor pinned it.
+    let mut hits: Vec<(Score, Option<String>, String, bool)> = Vec::new();
     for (score, address) in top.iter() {
-        // Only procedures have companions; their kind is a column, their code is stored.
         if !ranking.columns(searcher.segment_reader(address.segment_ord)).is_procedure(address.doc_id) {
             continue;
         }
         let doc: TantivyDocument = searcher.doc(*address)?;
-        let id = doc.get_first(fields.id).and_then(|v| v.as_i64());
-        let code = doc.get_first(fields.code).and_then(|v| v.as_str());
-        if let (Some(code), false) = (code, id.is_some_and(|id| pinned.contains(&id))) {
-            let best = anchors.entry(code.to_string()).or_insert(*score);
-            *best = best.max(*score);
-        }
+        let text = |field| doc.get_first(field).and_then(|v| v.as_str()).map(str::to_string);
+        let is_pinned = doc.get_first(fields.id).and_then(|v| v.as_i64()).is_some_and(|id| pinned.contains(&id));
+        hits.push((
+            *score,
+            text(fields.code),
+            crate::normalize::fold(&text(fields.title_text).unwrap_or_default()),
+            is_pinned,
+        ));
+    }
+    // The score each hit raises its companions to, by the hit's code.
+    let mut anchors: HashMap<String, Score> = HashMap::new();
+    for (score, code, name, is_pinned) in &hits {
+        let (Some(code), false) = (code, is_pinned) else { continue };
+        let variants = hits
+            .iter()
+            .filter(|(s, _, other, _)| s < score && other != name && other.contains(name.as_str()))
+            .fold(Score::MAX, |lowest, (s, ..)| lowest.min(*s));
+        let raise = (score * COMPANION_SHARE).min(variants.next_down());
+        let best = anchors.entry(code.clone()).or_insert(raise);
+        *best = best.max(raise);
     }
     if anchors.is_empty() {
         return Ok(());
@@ -513,7 +529,7 @@ pub(crate) fn raise_companions(
             .filter_map(|v| v.as_str())
             .filter_map(|code| anchors.get(code))
             .fold(0.0, |a: Score, b| a.max(*b));
-        raised.insert(address, own.max(anchor * COMPANION_SHARE));
+        raised.insert(address, own.max(anchor));
     }
     for (score, address) in top.drain(..) {
         merged.push(raised.remove(&address).map_or(score, |r| r.max(score)), address);
