@@ -471,8 +471,8 @@ pub(crate) fn raise_companions(
     budget: SearchBudget,
 ) -> Result<(), SearchError> {
     // The procedure hits (only procedures have companions; their kind is a column): score,
-    // code, folded name, and whether an editor pinned it.
-    let mut hits: Vec<(Score, Option<String>, String, bool)> = Vec::new();
+    // code and name; pinned ones raise nothing.
+    let mut hits: Vec<(Score, String, String)> = Vec::new();
     for (score, address) in top.iter() {
         if !ranking.columns(searcher.segment_reader(address.segment_ord)).is_procedure(address.doc_id) {
             continue;
@@ -480,31 +480,16 @@ pub(crate) fn raise_companions(
         let doc: TantivyDocument = searcher.doc(*address)?;
         let text = |field| doc.get_first(field).and_then(|v| v.as_str()).map(str::to_string);
         let is_pinned = doc.get_first(fields.id).and_then(|v| v.as_i64()).is_some_and(|id| pinned.contains(&id));
-        hits.push((
-            *score,
-            text(fields.code),
-            crate::normalize::fold(&text(fields.title_text).unwrap_or_default()),
-            is_pinned,
-        ));
+        if let (Some(code), false) = (text(fields.code), is_pinned) {
+            hits.push((*score, code, text(fields.title_text).unwrap_or_default()));
+        }
     }
-    // The score each hit raises its companions to, by the hit's code.
-    let mut anchors: HashMap<String, Score> = HashMap::new();
-    for (score, code, name, is_pinned) in &hits {
-        let (Some(code), false) = (code, is_pinned) else { continue };
-        let variants = hits
-            .iter()
-            .filter(|(s, _, other, _)| s < score && other != name && other.contains(name.as_str()))
-            .fold(Score::MAX, |lowest, (s, ..)| lowest.min(*s));
-        let raise = (score * COMPANION_SHARE).min(variants.next_down());
-        let best = anchors.entry(code.clone()).or_insert(raise);
-        *best = best.max(raise);
-    }
-    if anchors.is_empty() {
+    if hits.is_empty() {
         return Ok(());
     }
-    let links: Vec<(Occur, Box<dyn Query>)> = anchors
-        .keys()
-        .map(|code| {
+    let links: Vec<(Occur, Box<dyn Query>)> = hits
+        .iter()
+        .map(|(_, code, _)| {
             let term = Term::from_field_text(fields.companion_of_codes, code);
             (Occur::Should, Box::new(TermQuery::new(term, IndexRecordOption::Basic)) as Box<dyn Query>)
         })
@@ -513,6 +498,19 @@ pub(crate) fn raise_companions(
     // Most hits have no companions: then the query is not run a second time.
     if searcher.search(&links, &Count)? == 0 {
         return Ok(());
+    }
+    // The score each hit raises its companions to, by the hit's code.
+    let names: Vec<String> = hits.iter().map(|(_, _, title)| crate::normalize::fold(title)).collect();
+    let mut anchors: HashMap<&str, Score> = HashMap::new();
+    for ((score, code, _), name) in hits.iter().zip(&names) {
+        let variants = hits
+            .iter()
+            .zip(&names)
+            .filter(|((s, ..), other)| s < score && *other != name && other.contains(name.as_str()))
+            .fold(Score::MAX, |lowest, ((s, ..), _)| lowest.min(*s));
+        let raise = (score * COMPANION_SHARE).min(variants.next_down());
+        let best = anchors.entry(code.as_str()).or_insert(raise);
+        *best = best.max(raise);
     }
     let linked = BooleanQuery::new(vec![
         (Occur::Must, query.box_clone()),
