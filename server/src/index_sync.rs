@@ -149,6 +149,11 @@ async fn load(db: &DatabaseConnection, ids: Option<Vec<i32>>) -> Result<Vec<Inde
             // the agency that published it.
             let levels = levels.remove(&d.id).unwrap_or_else(|| a.iter().map(|a| a.level.clone()).collect());
             let (agency, agency_name) = a.map(|a| (a.slug, a.name)).unwrap_or_default();
+            // A procedure's curated keywords and companions, by its code.
+            let code = codes.remove(&d.id);
+            let keywords = code.as_deref().map(|c| KEYWORDS.of(c)).unwrap_or_default();
+            let companion = |c: &String| Some(Companion { code: c.clone(), title: companion_titles.get(c)?.clone() });
+            let companion_of = code.as_deref().map_or(&[][..], |c| RELATIONS.companion_of(c));
             IndexDocument {
                 id: i64::from(d.id),
                 year: d.published_at.map(|t| chrono::Datelike::year(&t)),
@@ -158,15 +163,9 @@ async fn load(db: &DatabaseConnection, ids: Option<Vec<i32>>) -> Result<Vec<Inde
                 agency_name,
                 content: if d.summary.is_empty() { d.body_text } else { format!("{}\n{}", d.summary, d.body_text) },
                 title: d.title,
-                keywords: codes.get(&d.id).map(|code| KEYWORDS.of(code)).unwrap_or_default(),
-                companion_of: codes
-                    .get(&d.id)
-                    .map(|code| {
-                        let of = |c: &String| Some(Companion { code: c.clone(), title: companion_titles.get(c)?.clone() });
-                        RELATIONS.companion_of(code).iter().filter_map(of).collect()
-                    })
-                    .unwrap_or_default(),
-                code: codes.remove(&d.id),
+                keywords,
+                companion_of: companion_of.iter().filter_map(companion).collect(),
+                code,
                 tags: tags.remove(&d.id).unwrap_or_default(),
                 levels,
                 topic: topics.remove(&d.id),

@@ -93,8 +93,8 @@ impl PortalService {
         Ok(Some((service, online)))
     }
 
-    /// The companions of a procedure (`procedure_relations`) that are published, in the
-    /// list's order.
+    /// The companions of a procedure (`curated::related`) that are published, in the list's
+    /// order.
     async fn related_procedures(&self, code: &str) -> Result<Vec<RelatedProcedure>, BackendError> {
         let companions = RELATIONS.companions(code);
         let mut titles =

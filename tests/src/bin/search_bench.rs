@@ -464,8 +464,8 @@ fn attach_companions(procedures: &mut [IndexDocument]) -> anyhow::Result<()> {
         let mut fields = line.split('\t');
         let (Some(from), Some(to)) = (fields.next(), fields.next()) else { continue };
         if let (Some(&from), Some(&to)) = (by_code.get(from), by_code.get(to)) {
-            let companion = Companion { code: procedures[from].code.clone().unwrap_or_default(), title: procedures[from].title.clone() };
-            procedures[to].companion_of.push(companion);
+            let (code, title) = (procedures[from].code.clone().unwrap_or_default(), procedures[from].title.clone());
+            procedures[to].companion_of.push(Companion { code, title });
         }
     }
     Ok(())
