@@ -157,6 +157,7 @@ pub(crate) fn run(
             ranked(searcher, fields, built, &*query, keep, &ranking, budget)?
         };
         execute::raise_companions(searcher, fields, &*query, &mut ranked, &request.pinned, &ranking, budget)?;
+        execute::lift_lead_companions(searcher, fields, &*query, &mut ranked, &request.pinned, &ranking, budget)?;
         ranked.into_iter().skip(request.offset).collect()
     };
     let mut facets = Facets { estimated: !tally.exact, ..Facets::default() };
@@ -462,6 +463,55 @@ mod tests {
             SearchRequest { text: "đăng ký khai sinh".into(), pinned: vec![2], limit: 10, ..Default::default() };
         let pinned = index.search(&request).expect("search");
         assert!(rank(&pinned, 10) > rank(&pinned, 3), "{pinned:?}");
+    }
+
+    /// The first hit's variants fill a page; three of its companions still make the page,
+    /// just below the fifth hit, and the ranks above stay as they were.
+    #[test]
+    fn the_first_hits_companions_keep_a_place_below_the_fifth_hit() {
+        let index = SearchIndex::in_memory().expect("index");
+        let birth = || vec![Companion { code: "1.000001".into(), title: "Đăng ký khai sinh".into() }];
+        let mut docs = vec![doc(1, "procedure", "Đăng ký khai sinh", "Tờ khai đăng ký khai sinh.")];
+        for (id, tail) in
+            [(2, "lưu động"), (3, "có yếu tố nước ngoài"), (4, "cho người đã có hồ sơ"), (5, "tại cấp xã")]
+        {
+            docs.push(doc(id, "procedure", &format!("Đăng ký khai sinh {tail}"), "Tờ khai."));
+        }
+        for (id, tail) in [(6, "kết hợp nhận cha, mẹ, con"), (7, "tại khu vực biên giới"), (8, "ở nước ngoài")]
+        {
+            docs.push(doc(
+                id,
+                "procedure",
+                &format!("Đăng ký khai sinh {tail} cho trẻ em dưới sáu tuổi ở vùng sâu"),
+                "Tờ khai.",
+            ));
+        }
+        for (id, title) in [(11, "Đăng ký thường trú"), (12, "Cấp thẻ bảo hiểm y tế"), (13, "Cấp bản sao trích lục")]
+        {
+            docs.push(IndexDocument { companion_of: birth(), ..doc(id, "procedure", title, "Tờ khai.") });
+        }
+        docs.push(IndexDocument {
+            companion_of: birth(), ..doc(14, "procedure", "Cấp thẻ căn cước", "Tờ khai.")
+        });
+        index.apply(IndexBatch { upserts: docs, deletes: vec![], sequence: 1 }).expect("apply");
+        let page = |offset, limit, pinned: Vec<i64>| {
+            let request =
+                SearchRequest { text: "dang ky khai sinh".into(), offset, limit, pinned, ..Default::default() };
+            index.search(&request).expect("search").hits.into_iter().map(|h| h.id).collect::<Vec<_>>()
+        };
+        let all = page(0, 20, vec![]);
+        assert_eq!(all[0], 1, "{all:?}");
+        assert!(all[1..5].iter().all(|id| (2..=8).contains(id)), "variants first: {all:?}");
+        let companions: Vec<i64> = all[5..8].to_vec();
+        assert!(companions.iter().all(|id| (11..=14).contains(id)), "three companions next: {all:?}");
+        assert!(all[8..].iter().filter(|id| (11..=14).contains(*id)).count() == 1, "the fourth waits: {all:?}");
+        // Page two holds what follows page one, whatever the page size.
+        assert_eq!([page(0, 3, vec![]), page(3, 3, vec![]), page(6, 3, vec![])].concat(), all[..9].to_vec());
+        assert_eq!([page(0, 5, vec![]), page(5, 5, vec![])].concat(), all[..10].to_vec());
+        // An editor's pin is not the first hit: the first one not pinned leads.
+        let pinned = page(0, 20, vec![14]);
+        assert_eq!(pinned[..2], [14, 1], "{pinned:?}");
+        assert!(pinned[5..8].iter().all(|id| (11..=13).contains(id)), "{pinned:?}");
     }
 
     #[test]

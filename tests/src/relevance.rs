@@ -48,11 +48,12 @@ impl QuerySet {
 /// someone who saw no other set, the lexicon nor the engine), and each was added when the
 /// one before it had been read while tuning, so that tuning which fits the judged set shows
 /// there as no gain (`tests/relevance/README.md`).
-pub const SETS: [QuerySet; 4] = [
+pub const SETS: [QuerySet; 5] = [
     QuerySet { name: "judged", file: "queries.jsonl", flag: "" },
     QuerySet { name: "held-out", file: "heldout.jsonl", flag: "--held-out" },
     QuerySet { name: "held-out 2", file: "heldout2.jsonl", flag: "--held-out-2" },
     QuerySet { name: "held-out 3", file: "heldout3.jsonl", flag: "--held-out-3" },
+    QuerySet { name: "held-out 4", file: "heldout4.jsonl", flag: "--held-out-4" },
 ];
 
 /// The judged queries shipped with the project.

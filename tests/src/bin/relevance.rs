@@ -1,10 +1,10 @@
 //! Prints Recall@10, MRR@10 and nDCG@10 of our engine and of an SQLite FTS5 baseline over the
 //! judged queries, per query type, in one run on the same 2,642 procedures.
 //!
-//! `cargo run --release -p motcua-tests --bin relevance [-- --details] [--held-out | --held-out-2 | --held-out-3]`
-//! (needs `../shared/data`); `--details` adds every query, worst first; `--held-out`,
-//! `--held-out-2` and `--held-out-3` score the held-out sets (`tests/relevance/heldout.jsonl`,
-//! `heldout2.jsonl`, `heldout3.jsonl`) instead of the judged one.
+//! `cargo run --release -p motcua-tests --bin relevance [-- --details] [--held-out | --held-out-2 | --held-out-3 | --held-out-4]`
+//! (needs `../shared/data`); `--details` adds every query, worst first; `--held-out` …
+//! `--held-out-4` score the held-out sets (`tests/relevance/heldout.jsonl`, `heldout2.jsonl`,
+//! `heldout3.jsonl`, `heldout4.jsonl`) instead of the judged one.
 
 use motcua_tests::relevance::{Fts5Baseline, SETS, details, evaluate, table};
 use motcua_tests::{Database, Site, shared_data};
