@@ -233,6 +233,18 @@ mod tests {
     }
 
     #[test]
+    fn a_lost_paper_is_not_a_death() {
+        let readings = |q: &str| LEXICON.rewrites(&t(q), 10).into_iter().map(|r| r.replacement).collect::<Vec<_>>();
+        assert!(readings("ba tôi mất").contains(&t("khai tử")));
+        for q in ["cấp lại thẻ căn cước bị mất", "làm mất giấy phép lái xe", "đánh mất sổ hộ khẩu"]
+        {
+            let readings = readings(q);
+            assert!(!readings.contains(&t("khai tử")), "{q}: {readings:?}");
+            assert!(readings.contains(&t("cấp lại")), "{q}: {readings:?}");
+        }
+    }
+
+    #[test]
     fn built_in_lists_are_large_enough() {
         let abbreviations = rows(ABBREVIATIONS).count();
         assert!(abbreviations >= 150, "{abbreviations} abbreviations");
