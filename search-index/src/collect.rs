@@ -157,7 +157,6 @@ pub(crate) fn run(
             ranked(searcher, fields, built, &*query, keep, &ranking, budget)?
         };
         execute::raise_companions(searcher, fields, &*query, &mut ranked, &request.pinned, &ranking, budget)?;
-        execute::lift_lead_companions(searcher, fields, &*query, &mut ranked, &request.pinned, &ranking, budget)?;
         ranked.into_iter().skip(request.offset).collect()
     };
     let mut facets = Facets { estimated: !tally.exact, ..Facets::default() };

@@ -452,15 +452,23 @@ pub(crate) fn merge_best_of(
 /// (BENCHMARKS.md, session 16).
 const COMPANION_SHARE: Score = 0.5;
 
-/// Companions looked up per page: a hit has at most a handful.
-const COMPANIONS_PER_HIT: usize = 5;
+/// How many companions of the first hit a page keeps, and the rank they go below. The
+/// first hit's own variants ("… lưu động", "… có yếu tố nước ngoài", each level's copy) can
+/// fill a page, pushing off it what is commonly needed with the answer (a paper first, the
+/// next step, a tax alongside). In a simulation on the five judged query sets, three below
+/// the fifth raised Recall@10 by 0.003 to 0.022 and moved no nDCG@10 down (BENCHMARKS.md,
+/// session 17).
+const LEAD_COMPANIONS: usize = 3;
+const LEAD_PLACE: usize = 5;
 
 /// Raises each document that matches `query` and goes with a hit of `top` (its
 /// `companion_of_codes` names the hit's code) to [`COMPANION_SHARE`] of that hit's score,
-/// and below the hit's variants (the hits whose name holds the hit's whole name, such as
-/// "… lưu động" of a procedure), when that is more than its own. Pinned hits raise nothing:
-/// their score is an editor's order, not relevance. A raised score stays below the hit's,
-/// so the hits above a page never change with the page size.
+/// and below the hit's variants (the hits whose name holds the hit's words in order, such
+/// as "… lưu động" or "Đăng ký lại …" of a procedure), when that is more than its own. Then
+/// the best companions of the first hit (up to [`LEAD_COMPANIONS`], by their own score) go
+/// just below the hit at rank [`LEAD_PLACE`] when they rank lower. Pinned hits raise
+/// nothing: their score is an editor's order, not relevance. The hits above a raised one
+/// never change, so page two holds what follows page one, whatever the page size.
 pub(crate) fn raise_companions(
     searcher: &Searcher,
     fields: &Fields,
@@ -495,8 +503,11 @@ pub(crate) fn raise_companions(
         })
         .collect();
     let links = BooleanQuery::new(links);
-    // Most hits have no companions: then the query is not run a second time.
-    if searcher.search(&links, &Count)? == 0 {
+    // Most hits have no companions: then the query is not run a second time. Otherwise every
+    // companion that matches is kept, however low its own score, so that a page of ten and
+    // the first ten of a page of fifty raise the same ones.
+    let linked_count = searcher.search(&links, &Count)?;
+    if linked_count == 0 {
         return Ok(());
     }
     // The score each hit raises its companions to, by the hit's code.
@@ -506,7 +517,7 @@ pub(crate) fn raise_companions(
         let variants = hits
             .iter()
             .zip(&names)
-            .filter(|((s, ..), other)| s < score && *other != name && other.contains(name.as_str()))
+            .filter(|((s, ..), other)| s < score && *other != name && holds_in_order(other, name))
             .fold(Score::MAX, |lowest, ((s, ..), _)| lowest.min(*s));
         let raise = (score * COMPANION_SHARE).min(variants.next_down());
         let best = anchors.entry(code.as_str()).or_insert(raise);
@@ -516,92 +527,52 @@ pub(crate) fn raise_companions(
         (Occur::Must, query.box_clone()),
         (Occur::Must, Box::new(ConstScoreQuery::new(Box::new(links), 0.0))),
     ]);
-    let keep = top.len();
-    let found = tally(searcher, &linked, &[], anchors.len() * COMPANIONS_PER_HIT, ranking, budget)?;
-    let mut merged = TopHits::new(keep);
+    let found = tally(searcher, &linked, &[], linked_count, ranking, budget)?;
+    let (lead_score, lead, _) = &hits[0];
     let mut raised: HashMap<DocAddress, Score> = HashMap::new();
+    // The first hit's companions, best own score first.
+    let mut with_lead: Vec<DocAddress> = Vec::new();
     for (own, address) in found.top {
         let doc: TantivyDocument = searcher.doc(address)?;
-        let anchor = doc
-            .get_all(fields.companion_of_codes)
-            .filter_map(|v| v.as_str())
-            .filter_map(|code| anchors.get(code))
-            .fold(0.0, |a: Score, b| a.max(*b));
+        let codes: Vec<&str> = doc.get_all(fields.companion_of_codes).filter_map(|v| v.as_str()).collect();
+        let anchor = codes.iter().filter_map(|code| anchors.get(code)).fold(0.0, |a: Score, b| a.max(*b));
         raised.insert(address, own.max(anchor));
+        if codes.contains(&lead.as_str()) {
+            with_lead.push(address);
+        }
     }
+    let mut raised_top = merge(top, raised);
+    // Just below the hit at that rank (or the last, on a shorter list), and below the lead.
+    let head: Vec<DocAddress> = raised_top.iter().take(LEAD_PLACE).map(|(_, address)| *address).collect();
+    let Some(&(mut place, _)) = raised_top.get(head.len().saturating_sub(1)) else { return Ok(()) };
+    place = place.min(*lead_score);
+    let mut lifted: HashMap<DocAddress, Score> = HashMap::new();
+    for address in with_lead.into_iter().filter(|address| !head.contains(address)).take(LEAD_COMPANIONS) {
+        place = place.next_down();
+        lifted.insert(address, place);
+    }
+    *top = merge(&mut raised_top, lifted);
+    Ok(())
+}
+
+/// `top` with the scores of `raised` (each the higher of the two) and the documents of
+/// `raised` it lacks, as many as `top` held, best first.
+fn merge(top: &mut Vec<(Score, DocAddress)>, mut raised: HashMap<DocAddress, Score>) -> Vec<(Score, DocAddress)> {
+    let mut merged = TopHits::new(top.len());
     for (score, address) in top.drain(..) {
         merged.push(raised.remove(&address).map_or(score, |r| r.max(score)), address);
     }
     for (address, score) in raised {
         merged.push(score, address);
     }
-    *top = merged.into_sorted();
-    Ok(())
+    merged.into_sorted()
 }
 
-/// How many companions of the first hit a page keeps, and the rank they go below. The
-/// first hit's own variants ("… lưu động", "… có yếu tố nước ngoài", each level's copy) can
-/// fill a page, pushing off it what is commonly needed with the answer (a paper first, the
-/// next step, a tax alongside). In a simulation on the five judged query sets, three below
-/// the fifth raised Recall@10 by 0.003 to 0.022 and moved no nDCG@10 down (BENCHMARKS.md,
-/// session 17).
-const LEAD_COMPANIONS: usize = 3;
-const LEAD_PLACE: usize = 5;
-
-/// Places the best companions of the first procedure hit that is not pinned (up to
-/// [`LEAD_COMPANIONS`] that match `query`, by their own score) just below the hit at rank
-/// [`LEAD_PLACE`], when they rank lower. The ranks above stay as they were, so page two
-/// still holds what follows page one, whatever the page size.
-pub(crate) fn lift_lead_companions(
-    searcher: &Searcher,
-    fields: &Fields,
-    query: &dyn Query,
-    top: &mut Vec<(Score, DocAddress)>,
-    pinned: &[i64],
-    ranking: &Ranking,
-    budget: SearchBudget,
-) -> Result<(), SearchError> {
-    let mut lead = None;
-    for (score, address) in top.iter() {
-        if !ranking.columns(searcher.segment_reader(address.segment_ord)).is_procedure(address.doc_id) {
-            continue;
-        }
-        let doc: TantivyDocument = searcher.doc(*address)?;
-        if doc.get_first(fields.id).and_then(|v| v.as_i64()).is_some_and(|id| pinned.contains(&id)) {
-            continue;
-        }
-        lead = doc.get_first(fields.code).and_then(|v| v.as_str()).map(|code| (*score, code.to_string()));
-        break;
-    }
-    let (Some((lead_score, code)), Some(&(last, _))) = (lead, top.last()) else {
-        return Ok(());
-    };
-    let term = Term::from_field_text(fields.companion_of_codes, &code);
-    let linked = BooleanQuery::new(vec![
-        (Occur::Must, query.box_clone()),
-        (Occur::Must, Box::new(ConstScoreQuery::new(Box::new(TermQuery::new(term, IndexRecordOption::Basic)), 0.0))),
-    ]);
-    let found = tally(searcher, &linked, &[], LEAD_PLACE + LEAD_COMPANIONS, ranking, budget)?;
-    let head: Vec<DocAddress> = top.iter().take(LEAD_PLACE).map(|(_, address)| *address).collect();
-    // Just below the hit at that rank (or the last, on a shorter list), and below the lead.
-    let mut place = top.get(LEAD_PLACE - 1).map_or(last, |(score, _)| *score).min(lead_score);
-    let mut lifted: HashMap<DocAddress, Score> = HashMap::new();
-    for (_, address) in found.top.iter().filter(|(_, address)| !head.contains(address)).take(LEAD_COMPANIONS) {
-        place = place.next_down();
-        lifted.insert(*address, place);
-    }
-    if lifted.is_empty() {
-        return Ok(());
-    }
-    let mut merged = TopHits::new(top.len());
-    for (score, address) in top.drain(..) {
-        merged.push(lifted.remove(&address).map_or(score, |l| l.max(score)), address);
-    }
-    for (address, score) in lifted {
-        merged.push(score, address);
-    }
-    *top = merged.into_sorted();
-    Ok(())
+/// Whether every word of `name` is in `other`, in order, with other words between them
+/// allowed: "đăng ký lại khai tử" holds "đăng ký khai tử" (folded).
+fn holds_in_order(other: &str, name: &str) -> bool {
+    let mut others = other.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty());
+    name.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).all(|w| others.any(|o| o == w))
 }
 
 /// The `wanted` documents passing the filters with the highest sum of these weighted
@@ -883,5 +854,20 @@ impl<'a> FilterCheck<'a> {
                 Check::Number(c, n) => c.values_for_doc(doc).any(|v| v == *n),
             })
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::holds_in_order;
+
+    #[test]
+    fn a_variant_holds_the_names_words_in_order() {
+        assert!(holds_in_order("dang ky khai tu luu dong", "dang ky khai tu"));
+        assert!(holds_in_order("dang ky lai khai tu co yeu to nuoc ngoai", "dang ky khai tu"));
+        assert!(holds_in_order("cap lai the can cuoc (thuc hien tai cap tinh)", "cap lai the can cuoc"));
+        assert!(!holds_in_order("khai tu dang ky", "dang ky khai tu"), "out of order");
+        assert!(!holds_in_order("dang ky khai sinh", "dang ky khai tu"), "a word missing");
+        assert!(!holds_in_order("dang ky khai tuan", "dang ky khai tu"), "whole words only");
     }
 }
