@@ -542,14 +542,15 @@ pub(crate) fn raise_companions(
         }
     }
     let mut raised_top = merge(top, raised);
-    // Just below the hit at that rank (or the last, on a shorter list), and below the lead.
     let head: Vec<DocAddress> = raised_top.iter().take(LEAD_PLACE).map(|(_, address)| *address).collect();
-    let Some(&(mut place, _)) = raised_top.get(head.len().saturating_sub(1)) else { return Ok(()) };
-    place = place.min(*lead_score);
     let mut lifted: HashMap<DocAddress, Score> = HashMap::new();
-    for address in with_lead.into_iter().filter(|address| !head.contains(address)).take(LEAD_COMPANIONS) {
-        place = place.next_down();
-        lifted.insert(address, place);
+    // Just below the hit at that rank (or the last, on a shorter list), and below the lead.
+    if let Some(&(at, _)) = raised_top.get(head.len().saturating_sub(1)) {
+        let mut place = at.min(*lead_score);
+        for address in with_lead.into_iter().filter(|address| !head.contains(address)).take(LEAD_COMPANIONS) {
+            place = place.next_down();
+            lifted.insert(address, place);
+        }
     }
     *top = merge(&mut raised_top, lifted);
     Ok(())
