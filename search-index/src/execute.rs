@@ -511,13 +511,14 @@ pub(crate) fn raise_companions(
         return Ok(());
     }
     // The score each hit raises its companions to, by the hit's code.
-    let names: Vec<String> = hits.iter().map(|(_, _, title)| crate::normalize::fold(title)).collect();
+    let folded: Vec<String> = hits.iter().map(|(_, _, title)| crate::normalize::fold(title)).collect();
+    let names: Vec<(&str, Vec<&str>)> = folded.iter().map(|name| (name.as_str(), words(name))).collect();
     let mut anchors: HashMap<&str, Score> = HashMap::new();
     for ((score, code, _), name) in hits.iter().zip(&names) {
         let variants = hits
             .iter()
             .zip(&names)
-            .filter(|((s, ..), other)| s < score && *other != name && holds_in_order(other, name))
+            .filter(|((s, ..), other)| s < score && other.0 != name.0 && holds_in_order(&other.1, &name.1))
             .fold(Score::MAX, |lowest, ((s, ..), _)| lowest.min(*s));
         let raise = (score * COMPANION_SHARE).min(variants.next_down());
         let best = anchors.entry(code.as_str()).or_insert(raise);
@@ -569,11 +570,16 @@ fn merge(top: &mut Vec<(Score, DocAddress)>, mut raised: HashMap<DocAddress, Sco
     merged.into_sorted()
 }
 
+/// The words of a folded name, split once for the pairwise variant checks.
+fn words(name: &str) -> Vec<&str> {
+    name.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect()
+}
+
 /// Whether every word of `name` is in `other`, in order, with other words between them
 /// allowed: "đăng ký lại khai tử" holds "đăng ký khai tử" (folded).
-fn holds_in_order(other: &str, name: &str) -> bool {
-    let mut others = other.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty());
-    name.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).all(|w| others.any(|o| o == w))
+fn holds_in_order(other: &[&str], name: &[&str]) -> bool {
+    let mut others = other.iter();
+    name.iter().all(|w| others.any(|o| o == w))
 }
 
 /// The `wanted` documents passing the filters with the highest sum of these weighted
@@ -860,7 +866,11 @@ impl<'a> FilterCheck<'a> {
 
 #[cfg(test)]
 mod tests {
-    use super::holds_in_order;
+    use super::words;
+
+    fn holds_in_order(other: &str, name: &str) -> bool {
+        super::holds_in_order(&words(other), &words(name))
+    }
 
     #[test]
     fn a_variant_holds_the_names_words_in_order() {
