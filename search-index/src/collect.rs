@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
+use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::schema::Value;
 use tantivy::snippet::SnippetGenerator;
@@ -297,13 +297,13 @@ fn ranked(
     };
     if built.task_like && !built.filters_on(Facet::Kind) {
         // Candidates are chosen on text alone, where announcements (which a task-like
-        // query then halves) crowd out procedures: the best procedures join them.
+        // query then halves) crowd out procedures: the best procedures join them, scored
+        // by the query alone as the candidates are (a scored kind term would add its idf,
+        // large at a million documents, to every procedure that joins this way).
+        let kind = TermQuery::new(Term::from_field_text(fields.kind, "procedure"), IndexRecordOption::Basic);
         let procedures = BooleanQuery::new(vec![
             (Occur::Must, query.box_clone()),
-            (
-                Occur::Must,
-                Box::new(TermQuery::new(Term::from_field_text(fields.kind, "procedure"), IndexRecordOption::Basic)),
-            ),
+            (Occur::Must, Box::new(ConstScoreQuery::new(Box::new(kind), 0.0))),
         ]);
         execute::merge_best_of(searcher, &procedures, &mut top, keep, ranking, budget)?;
     }
