@@ -439,7 +439,7 @@ mod tests {
         index.apply(IndexBatch { upserts: vec![copy(vec![])], deletes: vec![], sequence: 8 }).expect("apply");
         assert!(search(&index, "đăng ký khai sinh").hits.iter().all(|h| h.id != 10), "its own words are not enough");
         // Doc 2 is "Đăng ký khai sinh", code 1.000002.
-        let birth = Companion { code: "1.000002".into(), title: "Đăng ký khai sinh".into() };
+        let birth = Companion { code: "1.000002".into(), title: "Đăng ký khai sinh".into(), place: 0 };
         index.apply(IndexBatch { upserts: vec![copy(vec![birth])], deletes: vec![], sequence: 9 }).expect("apply");
         let r = search(&index, "đăng ký khai sinh");
         let rank = |r: &SearchResults, id: i64| r.hits.iter().position(|h| h.id == id).unwrap_or(usize::MAX);
@@ -469,7 +469,7 @@ mod tests {
     #[test]
     fn the_first_hits_companions_keep_a_place_below_the_fifth_hit() {
         let index = SearchIndex::in_memory().expect("index");
-        let birth = || vec![Companion { code: "1.000001".into(), title: "Đăng ký khai sinh".into() }];
+        let birth = || vec![Companion { code: "1.000001".into(), title: "Đăng ký khai sinh".into(), place: 0 }];
         let mut docs = vec![doc(1, "procedure", "Đăng ký khai sinh", "Tờ khai đăng ký khai sinh.")];
         for (id, tail) in
             [(2, "lưu động"), (3, "có yếu tố nước ngoài"), (4, "cho người đã có hồ sơ"), (5, "tại cấp xã")]
@@ -511,6 +511,38 @@ mod tests {
         let pinned = page(0, 20, vec![14]);
         assert_eq!(pinned[..2], [14, 1], "{pinned:?}");
         assert!(pinned[5..8].iter().all(|id| (11..=13).contains(id)), "{pinned:?}");
+    }
+
+    /// The companions that keep a place are the ones the curated list puts first, not the
+    /// ones whose own words match best.
+    #[test]
+    fn the_first_hits_companions_keep_the_lists_order() {
+        let index = SearchIndex::in_memory().expect("index");
+        let birth = |place| vec![Companion { code: "1.000001".into(), title: "Đăng ký khai sinh".into(), place }];
+        let mut docs = vec![doc(1, "procedure", "Đăng ký khai sinh", "Tờ khai đăng ký khai sinh.")];
+        for (id, tail) in
+            [(2, "lưu động"), (3, "có yếu tố nước ngoài"), (4, "cho người đã có hồ sơ"), (5, "tại cấp xã")]
+        {
+            docs.push(doc(id, "procedure", &format!("Đăng ký khai sinh {tail}"), "Tờ khai."));
+        }
+        // "Đăng ký thường trú" shares two words with the query, the others none: it is the
+        // best by its own score, and the last in the list.
+        for (id, title, place) in [
+            (11, "Đăng ký thường trú", 3),
+            (12, "Cấp thẻ bảo hiểm y tế", 0),
+            (13, "Cấp bản sao trích lục", 2),
+            (14, "Cấp thẻ căn cước", 1),
+        ] {
+            docs.push(IndexDocument { companion_of: birth(place), ..doc(id, "procedure", title, "Tờ khai.") });
+        }
+        index.apply(IndexBatch { upserts: docs, deletes: vec![], sequence: 1 }).expect("apply");
+        let request = SearchRequest { text: "dang ky khai sinh".into(), limit: 20, ..Default::default() };
+        let all: Vec<i64> = index.search(&request).expect("search").hits.into_iter().map(|h| h.id).collect();
+        let mut variants = all[1..5].to_vec();
+        variants.sort_unstable();
+        assert_eq!((all[0], variants), (1, vec![2, 3, 4, 5]), "{all:?}");
+        assert_eq!(all[5..8], [12, 14, 13], "the first three of the list, in its order: {all:?}");
+        assert_eq!(all[8], 11, "{all:?}");
     }
 
     #[test]

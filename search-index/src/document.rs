@@ -49,4 +49,7 @@ pub struct Companion {
     pub code: String,
     /// Its title: which words find the document.
     pub title: String,
+    /// Where the list of that procedure's companions puts this document, 0 first: curators
+    /// list the most useful first, and a page keeps that order among raised companions.
+    pub place: u32,
 }

@@ -460,13 +460,17 @@ const COMPANION_SHARE: Score = 0.5;
 /// session 17).
 const LEAD_COMPANIONS: usize = 3;
 const LEAD_PLACE: usize = 5;
+/// Places in a companion list that order raised companions; the list has at most five a
+/// procedure, and a few more read both ways.
+const MAX_PLACE_STEPS: u64 = 16;
 
 /// Raises each document that matches `query` and goes with a hit of `top` (its
 /// `companion_of_codes` names the hit's code) to [`COMPANION_SHARE`] of that hit's score,
 /// and below the hit's variants (the hits whose name holds the hit's words in order, such
 /// as "… lưu động" or "Đăng ký lại …" of a procedure), when that is more than its own. Then
-/// the best companions of the first hit (up to [`LEAD_COMPANIONS`], by their own score) go
-/// just below the hit at rank [`LEAD_PLACE`] when they rank lower. Pinned hits raise
+/// the first hit's companions that come first in its list (up to [`LEAD_COMPANIONS`]; by
+/// their own score within a place) go just below the hit at rank [`LEAD_PLACE`] when they
+/// rank lower. Pinned hits raise
 /// nothing: their score is an editor's order, not relevance. The hits above a raised one
 /// never change, so page two holds what follows page one, whatever the page size.
 pub(crate) fn raise_companions(
@@ -532,23 +536,42 @@ pub(crate) fn raise_companions(
     let (lead_score, lead, _) = &hits[0];
     let mut raised: HashMap<DocAddress, Score> = HashMap::new();
     // The first hit's companions, best own score first.
-    let mut with_lead: Vec<DocAddress> = Vec::new();
+    // The first hit's companions with their places in its list.
+    let mut with_lead: Vec<(u64, DocAddress)> = Vec::new();
     for (own, address) in found.top {
         let doc: TantivyDocument = searcher.doc(address)?;
         let codes: Vec<&str> = doc.get_all(fields.companion_of_codes).filter_map(|v| v.as_str()).collect();
-        let anchor = codes.iter().filter_map(|code| anchors.get(code)).fold(0.0, |a: Score, b| a.max(*b));
+        // Places are stored in the order of the codes.
+        let places: Vec<u64> = doc.get_all(fields.companion_places).filter_map(|v| v.as_u64()).collect();
+        let place_at = |at: usize| places.get(at).copied().unwrap_or_default();
+        // The hit raising it most, and its place in that hit's list: companions raised to
+        // one score keep the list's order, a step below each other.
+        let (mut anchor, mut place): (Score, u64) = (0.0, 0);
+        for (at, code) in codes.iter().enumerate() {
+            if let Some(&raise) = anchors.get(code)
+                && raise > anchor
+            {
+                (anchor, place) = (raise, place_at(at));
+            }
+        }
+        for _ in 0..place.min(MAX_PLACE_STEPS) {
+            anchor = anchor.next_down();
+        }
         raised.insert(address, own.max(anchor));
-        if codes.contains(&lead.as_str()) {
-            with_lead.push(address);
+        if let Some(at) = codes.iter().position(|code| *code == lead.as_str()) {
+            with_lead.push((place_at(at), address));
         }
     }
+    // In the list's order, the curators' most useful first; the better own score first
+    // within a place (the sort is stable).
+    with_lead.sort_by_key(|(place, _)| *place);
     let mut raised_top = merge(top, raised);
     let head: Vec<DocAddress> = raised_top.iter().take(LEAD_PLACE).map(|(_, address)| *address).collect();
     let mut lifted: HashMap<DocAddress, Score> = HashMap::new();
     // Just below the hit at that rank (or the last, on a shorter list), and below the lead.
     if let Some(&(at, _)) = raised_top.get(head.len().saturating_sub(1)) {
         let mut place = at.min(*lead_score);
-        for address in with_lead.into_iter().filter(|address| !head.contains(address)).take(LEAD_COMPANIONS) {
+        for (_, address) in with_lead.into_iter().filter(|(_, address)| !head.contains(address)).take(LEAD_COMPANIONS) {
             place = place.next_down();
             lifted.insert(address, place);
         }

@@ -55,10 +55,11 @@ impl std::fmt::Debug for SearchIndex {
 /// What a document is indexed as, versioned: bump it when a change to analysis or to the
 /// fields a document fills (2: a title's acronyms spelt out; 3: syllable pairs of an
 /// announcement's or page's lead only; 4: a title's long asides in a field of their own;
-/// 5: editors' search keywords; 6: titles of the procedures a procedure goes with)
+/// 5: editors' search keywords; 6: titles of the procedures a procedure goes with; 7: a
+/// companion's place in each list it is on)
 /// makes older indexes stale, and every node rebuilds its index from the database at its
 /// next start.
-pub const ANALYSIS: u32 = 6;
+pub const ANALYSIS: u32 = 7;
 
 impl SearchIndex {
     /// Opens the index in `dir`, creating it (and the directory) when absent.
@@ -235,6 +236,7 @@ impl SearchIndex {
             for companion in &d.companion_of {
                 // Lowercased as the code field is, so the two always compare.
                 doc.add_text(f.companion_of_codes, companion.code.to_lowercase());
+                doc.add_u64(f.companion_places, u64::from(companion.place));
             }
         }
         if let Some(code) = &d.code {

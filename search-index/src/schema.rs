@@ -50,6 +50,9 @@ pub struct Fields {
     /// Codes of the procedures this one goes with, raw and stored: a hit among them raises
     /// it to just below that hit.
     pub companion_of_codes: Field,
+    /// Each code's place in that procedure's list of companions, in the order of
+    /// `companion_of_codes`, stored only: the raise orders companions by it.
+    pub companion_places: Field,
     /// The whole folded title as one term: an exact-title query jumps to the top; also the
     /// alphabetical sort key when browsing.
     pub title_key: Field,
@@ -116,6 +119,7 @@ pub fn build() -> (Schema, Fields) {
         keywords: b.add_text_field("keywords", text(VI_FOLDED, false, false)),
         companion_of: b.add_text_field("companion_of", text(VI_FOLDED, false, false)),
         companion_of_codes: b.add_text_field("companion_of_codes", STRING | STORED),
+        companion_places: b.add_u64_field("companion_places", STORED),
         title_key: b.add_text_field("title_key", STRING | FAST),
         content: b.add_text_field("content", text(VI_FOLDED, true, false)),
         content_pairs: b.add_text_field("content_pairs", text(VI_PAIRS, false, false)),

@@ -152,7 +152,13 @@ async fn load(db: &DatabaseConnection, ids: Option<Vec<i32>>) -> Result<Vec<Inde
             // A procedure's curated keywords and companions, by its code.
             let code = codes.remove(&d.id);
             let keywords = code.as_deref().map(|c| KEYWORDS.of(c)).unwrap_or_default();
-            let companion = |c: &String| Some(Companion { code: c.clone(), title: companion_titles.get(c)?.clone() });
+            // Its place in each list it is on: curators list the most useful first.
+            let companion = |c: &String| {
+                let place =
+                    code.as_deref().and_then(|own| RELATIONS.companions(c).iter().position(|(to, _)| to == own));
+                let place = u32::try_from(place.unwrap_or_default()).unwrap_or(u32::MAX);
+                Some(Companion { code: c.clone(), title: companion_titles.get(c)?.clone(), place })
+            };
             let companion_of = code.as_deref().map_or(&[][..], |c| RELATIONS.companion_of(c));
             IndexDocument {
                 id: i64::from(d.id),

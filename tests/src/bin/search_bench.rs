@@ -460,12 +460,16 @@ fn attach_companions(procedures: &mut [IndexDocument]) -> anyhow::Result<()> {
     let list = std::fs::read_to_string(&path).with_context(|| format!("read {}", path.display()))?;
     let by_code: HashMap<String, usize> =
         procedures.iter().enumerate().filter_map(|(i, p)| Some((p.code.clone()?, i))).collect();
+    // Each procedure's companions so far, for the place of the next one in its list.
+    let mut listed: HashMap<usize, u32> = HashMap::new();
     for line in list.lines().filter(|l| !l.starts_with('#')) {
         let mut fields = line.split('\t');
         let (Some(from), Some(to)) = (fields.next(), fields.next()) else { continue };
         if let (Some(&from), Some(&to)) = (by_code.get(from), by_code.get(to)) {
             let (code, title) = (procedures[from].code.clone().unwrap_or_default(), procedures[from].title.clone());
-            procedures[to].companion_of.push(Companion { code, title });
+            let place = listed.entry(from).or_default();
+            procedures[to].companion_of.push(Companion { code, title, place: *place });
+            *place += 1;
         }
     }
     Ok(())
