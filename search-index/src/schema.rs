@@ -119,7 +119,6 @@ pub fn build() -> (Schema, Fields) {
         keywords: b.add_text_field("keywords", text(VI_FOLDED, false, false)),
         companion_of: b.add_text_field("companion_of", text(VI_FOLDED, false, false)),
         companion_of_codes: b.add_text_field("companion_of_codes", STRING | STORED),
-        companion_places: b.add_u64_field("companion_places", STORED),
         title_key: b.add_text_field("title_key", STRING | FAST),
         content: b.add_text_field("content", text(VI_FOLDED, true, false)),
         content_pairs: b.add_text_field("content_pairs", text(VI_PAIRS, false, false)),
@@ -131,6 +130,10 @@ pub fn build() -> (Schema, Fields) {
         topic: b.add_text_field("topic", STRING | STORED | FAST),
         published: b.add_i64_field("published", FAST),
         tags: b.add_text_field("tags", STRING),
+        // Added last: fields keep the ids they had (at a million documents, this field
+        // placed after `companion_of_codes` changed which candidates the budget kept,
+        // which no field id should; not yet understood: see BENCHMARKS.md, session 18).
+        companion_places: b.add_u64_field("companion_places", STORED),
     };
     (b.build(), fields)
 }
