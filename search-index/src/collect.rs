@@ -156,7 +156,7 @@ pub(crate) fn run(
         } else {
             ranked(searcher, fields, built, &*query, keep, &ranking, budget)?
         };
-        execute::raise_companions(searcher, fields, &*query, &mut ranked, &request.pinned, &ranking, budget)?;
+        execute::raise_companions(searcher, fields, &*query, &mut ranked, &request.pinned, &ranking)?;
         ranked.into_iter().skip(request.offset).collect()
     };
     let mut facets = Facets { estimated: !tally.exact, ..Facets::default() };
@@ -305,7 +305,7 @@ fn ranked(
             (Occur::Must, query.box_clone()),
             (Occur::Must, Box::new(ConstScoreQuery::new(Box::new(kind), 0.0))),
         ]);
-        execute::merge_best_of(searcher, &procedures, &mut top, keep, ranking, budget)?;
+        execute::merge_best_of(searcher, &procedures, &mut top, keep, ranking)?;
     }
     Ok(top)
 }
@@ -543,6 +543,41 @@ mod tests {
         assert_eq!((all[0], variants), (1, vec![2, 3, 4, 5]), "{all:?}");
         assert_eq!(all[5..8], [12, 14, 13], "the first three of the list, in its order: {all:?}");
         assert_eq!(all[8], 11, "{all:?}");
+    }
+
+    /// On an index far larger than the budget, whether a hit's companions are raised does
+    /// not depend on where they sit: a companion at the first document, where the thin
+    /// sample of a count starts, is raised as one anywhere else is.
+    #[test]
+    fn companions_are_raised_wherever_they_sit_in_a_large_index() {
+        for companion_first in [false, true] {
+            let index = SearchIndex::in_memory().expect("index");
+            let birth = vec![Companion { code: "1.000002".into(), title: "Đăng ký khai sinh".into(), place: 0 }];
+            let companion = IndexDocument {
+                companion_of: birth,
+                ..doc(1, "procedure", "Cấp thẻ bảo hiểm y tế cho trẻ em", "Tờ khai.")
+            };
+            // The hit, and announcements mentioning it in their text: too many matches for
+            // the budget, so counts are sampled.
+            let mut docs = vec![doc(2, "procedure", "Đăng ký khai sinh", "Tờ khai đăng ký khai sinh.")];
+            for id in 3..400 {
+                let text = "Hướng dẫn đăng ký khai sinh trực tuyến.";
+                docs.push(doc(id, "announcement", &format!("Thông báo số {id}"), text));
+            }
+            if companion_first {
+                docs.insert(0, companion);
+            } else {
+                docs.push(companion);
+            }
+            index.apply(IndexBatch { upserts: docs, deletes: vec![], sequence: 1 }).expect("apply");
+            let budget = SearchBudget { exact_matches: 20, candidates: 40 };
+            let request = SearchRequest { text: "đăng ký khai sinh".into(), limit: 10, ..Default::default() };
+            let r = index.search_within(&request, budget).expect("search");
+            let ids: Vec<i64> = r.hits.iter().map(|h| h.id).collect();
+            assert!(r.total_estimated, "the budget is exceeded: {} matches", r.total);
+            assert_eq!(ids[0], 2, "{ids:?}");
+            assert!(ids[..5].contains(&1), "the companion is raised (first: {companion_first}): {ids:?}");
+        }
     }
 
     #[test]

@@ -424,17 +424,21 @@ pub(crate) fn top_by_candidates(
     Ok(None)
 }
 
-/// Adds the best `keep` matches of `subset` (a part of the query's matches, counted within
-/// the budget) to `top`, best first, without repeats.
+/// Adds the best `keep` matches of `subset` (a small part of the query's matches, such as
+/// its procedures) to `top`, best first, without repeats.
+///
+/// The subset is counted and scored in full, not within the budget: a budgeted count first
+/// samples stripes of the index and, when they predict more matches than the budget, keeps
+/// no hits, so whether the subset joined at all depended on where its documents sat (at a
+/// million documents, on whether a stripe began among the procedures).
 pub(crate) fn merge_best_of(
     searcher: &Searcher,
     subset: &dyn Query,
     top: &mut Vec<(Score, DocAddress)>,
     keep: usize,
     ranking: &Ranking,
-    budget: SearchBudget,
 ) -> Result<(), SearchError> {
-    let best = tally(searcher, subset, &[], keep, ranking, budget)?;
+    let best = tally(searcher, subset, &[], keep, ranking, SearchBudget::EXHAUSTIVE)?;
     let mut merged = TopHits::new(keep);
     for (score, address) in top.drain(..).chain(best.top) {
         if !merged.heap.iter().any(|hit| hit.1 == address) {
@@ -480,7 +484,6 @@ pub(crate) fn raise_companions(
     top: &mut Vec<(Score, DocAddress)>,
     pinned: &[i64],
     ranking: &Ranking,
-    budget: SearchBudget,
 ) -> Result<(), SearchError> {
     // The procedure hits (only procedures have companions; their kind is a column): score,
     // code and name; pinned ones raise nothing.
@@ -532,7 +535,9 @@ pub(crate) fn raise_companions(
         (Occur::Must, query.box_clone()),
         (Occur::Must, Box::new(ConstScoreQuery::new(Box::new(links), 0.0))),
     ]);
-    let found = tally(searcher, &linked, &[], linked_count, ranking, budget)?;
+    // Counted in full (there are at most `linked_count`), as `merge_best_of` counts its
+    // subset: a budgeted count's sample kept none where a stripe began among them.
+    let found = tally(searcher, &linked, &[], linked_count, ranking, SearchBudget::EXHAUSTIVE)?;
     let (lead_score, lead, _) = &hits[0];
     let mut raised: HashMap<DocAddress, Score> = HashMap::new();
     // The first hit's companions, best own score first.

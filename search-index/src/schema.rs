@@ -130,9 +130,7 @@ pub fn build() -> (Schema, Fields) {
         topic: b.add_text_field("topic", STRING | STORED | FAST),
         published: b.add_i64_field("published", FAST),
         tags: b.add_text_field("tags", STRING),
-        // Added last: fields keep the ids they had (at a million documents, this field
-        // placed after `companion_of_codes` changed which candidates the budget kept,
-        // which no field id should; not yet understood: see BENCHMARKS.md, session 18).
+        // Added last, so the fields before it keep their ids.
         companion_places: b.add_u64_field("companion_places", STORED),
     };
     (b.build(), fields)
