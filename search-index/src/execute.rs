@@ -464,19 +464,21 @@ const COMPANION_SHARE: Score = 0.5;
 /// session 17).
 const LEAD_COMPANIONS: usize = 3;
 const LEAD_PLACE: usize = 5;
-/// Places in a companion list that order raised companions; the list has at most five a
+/// Places in a companion list that order raised companions: a list holds at most five per
 /// procedure, and a few more read both ways.
 const MAX_PLACE_STEPS: u64 = 16;
 
 /// Raises each document that matches `query` and goes with a hit of `top` (its
 /// `companion_of_codes` names the hit's code) to [`COMPANION_SHARE`] of that hit's score,
 /// and below the hit's variants (the hits whose name holds the hit's words in order, such
-/// as "… lưu động" or "Đăng ký lại …" of a procedure), when that is more than its own. Then
-/// the first hit's companions that come first in its list (up to [`LEAD_COMPANIONS`]; by
-/// their own score within a place) go just below the hit at rank [`LEAD_PLACE`] when they
-/// rank lower. Pinned hits raise
-/// nothing: their score is an editor's order, not relevance. The hits above a raised one
-/// never change, so page two holds what follows page one, whatever the page size.
+/// as "… lưu động" or "Đăng ký lại …" of a procedure), when that is more than its own;
+/// companions raised to one score keep their hit's list's order. Then the first hit's
+/// companions that come first in its list (up to [`LEAD_COMPANIONS`]; by their own score
+/// within a place) go just below the hit at rank [`LEAD_PLACE`] when they rank lower.
+/// Pinned hits raise nothing: their score is an editor's order, not relevance. The hits
+/// above a raised one never change, so page two holds what follows page one, whatever the
+/// page size. The companions are counted and scored in full, not within the budget (see
+/// [`merge_best_of`]).
 pub(crate) fn raise_companions(
     searcher: &Searcher,
     fields: &Fields,
@@ -535,12 +537,10 @@ pub(crate) fn raise_companions(
         (Occur::Must, query.box_clone()),
         (Occur::Must, Box::new(ConstScoreQuery::new(Box::new(links), 0.0))),
     ]);
-    // Counted in full (there are at most `linked_count`), as `merge_best_of` counts its
-    // subset: a budgeted count's sample kept none where a stripe began among them.
+    // Counted in full: there are at most `linked_count`.
     let found = tally(searcher, &linked, &[], linked_count, ranking, SearchBudget::EXHAUSTIVE)?;
     let (lead_score, lead, _) = &hits[0];
     let mut raised: HashMap<DocAddress, Score> = HashMap::new();
-    // The first hit's companions, best own score first.
     // The first hit's companions with their places in its list.
     let mut with_lead: Vec<(u64, DocAddress)> = Vec::new();
     for (own, address) in found.top {
