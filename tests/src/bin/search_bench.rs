@@ -351,21 +351,37 @@ fn body_phrases(index: &SearchIndex, news: &[IndexDocument]) -> (usize, usize, u
 }
 
 /// What the budget costs in ranking: of the first ten hits when every match is scored,
-/// how many are among the first ten within the budget.
+/// how many are among the first ten within the budget; and in counting: how far the
+/// estimated totals are from the exact ones (printed).
 fn agreement(index: &SearchIndex, queries: &[String], budget: SearchBudget) -> (usize, usize) {
-    let ids = |budget: SearchBudget, q: &str| -> Vec<i64> {
+    let ids = |budget: SearchBudget, q: &str| -> (Vec<i64>, usize) {
         index
             .search_within(&SearchRequest { text: q.to_string(), limit: 10, ..Default::default() }, budget)
-            .map(|r| r.hits.into_iter().map(|h| h.id).collect())
+            .map(|r| (r.hits.into_iter().map(|h| h.id).collect(), r.total))
             .unwrap_or_default()
     };
     let (mut same, mut all) = (0, 0);
+    // How far an estimated total is from the exact one, as a ratio's distance from 1.
+    let mut errors: Vec<f64> = Vec::new();
     for q in queries {
-        let exhaustive = ids(SearchBudget::EXHAUSTIVE, q);
-        let bounded = ids(budget, q);
+        let (exhaustive, exact) = ids(SearchBudget::EXHAUSTIVE, q);
+        let (bounded, estimate) = ids(budget, q);
         same += exhaustive.iter().filter(|id| bounded.contains(id)).count();
         all += exhaustive.len();
+        if exact > 0 && estimate != exact {
+            errors.push((estimate as f64 / exact as f64 - 1.0).abs());
+        }
     }
+    errors.sort_by(f64::total_cmp);
+    let at = |p: f64| errors.get(((errors.len() as f64 * p) as usize).min(errors.len().saturating_sub(1))).copied();
+    println!(
+        "Estimated totals: {} of {} queries; error median {:.1}%, p90 {:.1}%, worst {:.1}%.\n",
+        errors.len(),
+        queries.len(),
+        100.0 * at(0.5).unwrap_or(0.0),
+        100.0 * at(0.9).unwrap_or(0.0),
+        100.0 * errors.last().copied().unwrap_or(0.0)
+    );
     (same, all)
 }
 
