@@ -354,33 +354,34 @@ fn body_phrases(index: &SearchIndex, news: &[IndexDocument]) -> (usize, usize, u
 /// how many are among the first ten within the budget; and in counting: how far the
 /// estimated totals are from the exact ones (printed).
 fn agreement(index: &SearchIndex, queries: &[String], budget: SearchBudget) -> (usize, usize) {
-    let ids = |budget: SearchBudget, q: &str| -> (Vec<i64>, usize) {
+    // The first ten ids, the total, and whether the total is an estimate.
+    let ids = |budget: SearchBudget, q: &str| -> (Vec<i64>, usize, bool) {
         index
             .search_within(&SearchRequest { text: q.to_string(), limit: 10, ..Default::default() }, budget)
-            .map(|r| (r.hits.into_iter().map(|h| h.id).collect(), r.total))
+            .map(|r| (r.hits.into_iter().map(|h| h.id).collect(), r.total, r.total_estimated))
             .unwrap_or_default()
     };
     let (mut same, mut all) = (0, 0);
-    // How far an estimated total is from the exact one, as a ratio's distance from 1.
+    // For each estimated total, how far it is from the exact one (a ratio's distance from 1).
     let mut errors: Vec<f64> = Vec::new();
     for q in queries {
-        let (exhaustive, exact) = ids(SearchBudget::EXHAUSTIVE, q);
-        let (bounded, estimate) = ids(budget, q);
+        let (exhaustive, exact, _) = ids(SearchBudget::EXHAUSTIVE, q);
+        let (bounded, total, estimated) = ids(budget, q);
         same += exhaustive.iter().filter(|id| bounded.contains(id)).count();
         all += exhaustive.len();
-        if exact > 0 && estimate != exact {
-            errors.push((estimate as f64 / exact as f64 - 1.0).abs());
+        if estimated && exact > 0 {
+            errors.push((total as f64 / exact as f64 - 1.0).abs());
         }
     }
     errors.sort_by(f64::total_cmp);
-    let at = |p: f64| errors.get(((errors.len() as f64 * p) as usize).min(errors.len().saturating_sub(1))).copied();
+    let share = |p: f64| 100.0 * percentile(&errors, p).unwrap_or_default();
     println!(
-        "Estimated totals: {} of {} queries; error median {:.1}%, p90 {:.1}%, worst {:.1}%.\n",
+        "Estimated totals: {} of {} queries; off by {:.1}% at the median, {:.1}% at p90, {:.1}% at worst.\n",
         errors.len(),
         queries.len(),
-        100.0 * at(0.5).unwrap_or(0.0),
-        100.0 * at(0.9).unwrap_or(0.0),
-        100.0 * errors.last().copied().unwrap_or(0.0)
+        share(0.5),
+        share(0.9),
+        share(1.0)
     );
     (same, all)
 }
@@ -566,8 +567,13 @@ fn measure(log: &[String], rounds: usize, mut f: impl FnMut(&str) -> usize) -> (
     }
     std::hint::black_box(sink);
     times.sort();
-    let at = |p: f64| times[((times.len() - 1) as f64 * p).round() as usize];
-    (at(0.5), at(0.99))
+    (percentile(&times, 0.5).unwrap_or_default(), percentile(&times, 0.99).unwrap_or_default())
+}
+
+/// The value at share `p` (0 to 1) of a sorted list, nearest rank; `None` when it is empty.
+fn percentile<T: Copy>(sorted: &[T], p: f64) -> Option<T> {
+    let last = sorted.len().checked_sub(1)?;
+    sorted.get((last as f64 * p).round() as usize).copied()
 }
 
 /// SQLite FTS5 on a file, as a team would set it up in the database it already has.
