@@ -8,11 +8,11 @@ use std::time::Duration;
 
 use motcua_app::domain::AgencyLevel;
 use motcua_search::{Companion, IndexBatch, IndexDocument, SearchIndex};
+use motcua_server::curated::keywords::KEYWORDS;
+use motcua_server::curated::related::RELATIONS;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use tokio::sync::Notify;
 
-use crate::curated::keywords::KEYWORDS;
-use crate::curated::related::RELATIONS;
 use crate::storage::StorageError;
 use crate::storage::entity::{agency, change_log, document, procedure_details};
 
@@ -152,14 +152,15 @@ async fn load(db: &DatabaseConnection, ids: Option<Vec<i32>>) -> Result<Vec<Inde
             // A procedure's curated keywords and companions, by its code.
             let code = codes.remove(&d.id);
             let keywords = code.as_deref().map(|c| KEYWORDS.of(c)).unwrap_or_default();
-            // Its place in each list it is on: curators list the most useful first.
-            let companion = |c: &String| {
-                let place =
-                    code.as_deref().and_then(|own| RELATIONS.companions(c).iter().position(|(to, _)| to == own));
-                let place = u32::try_from(place.unwrap_or_default()).unwrap_or(u32::MAX);
-                Some(Companion { code: c.clone(), title: companion_titles.get(c)?.clone(), place })
-            };
-            let companion_of = code.as_deref().map_or(&[][..], |c| RELATIONS.companion_of(c));
+            // Each procedure it goes with, and its place in that one's list.
+            let companion_of = code.as_deref().map_or_else(Vec::new, |own| {
+                RELATIONS
+                    .places_of(own)
+                    .filter_map(|(c, place)| {
+                        Some(Companion { code: c.to_string(), title: companion_titles.get(c)?.clone(), place })
+                    })
+                    .collect()
+            });
             IndexDocument {
                 id: i64::from(d.id),
                 year: d.published_at.map(|t| chrono::Datelike::year(&t)),
@@ -170,7 +171,7 @@ async fn load(db: &DatabaseConnection, ids: Option<Vec<i32>>) -> Result<Vec<Inde
                 content: if d.summary.is_empty() { d.body_text } else { format!("{}\n{}", d.summary, d.body_text) },
                 title: d.title,
                 keywords,
-                companion_of: companion_of.iter().filter_map(companion).collect(),
+                companion_of,
                 code,
                 tags: tags.remove(&d.id).unwrap_or_default(),
                 levels,

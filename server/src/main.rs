@@ -4,7 +4,6 @@
 mod config;
 mod crawl;
 mod csrf;
-mod curated;
 mod demo_service;
 mod frequent_queries;
 mod http;
@@ -27,6 +26,7 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use motcua_search::SearchIndex;
+use motcua_server::curated;
 use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
 use tokio::sync::{Notify, watch};
 

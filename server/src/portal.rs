@@ -12,11 +12,11 @@ use motcua_app::domain::{
 };
 use motcua_app::ports::{BackendError, PortalBackend};
 use motcua_search::{SearchIndex, SearchRequest};
+use motcua_server::curated::related::RELATIONS;
 use sea_orm::{
     ColumnTrait, DatabaseConnection, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
-use crate::curated::related::RELATIONS;
 use crate::frequent_queries::FrequentQueries;
 use crate::storage::entity::{agency, document, procedure_details};
 

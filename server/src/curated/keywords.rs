@@ -42,9 +42,8 @@ impl Keywords {
         self.by_code.get(code).cloned().unwrap_or_default()
     }
 
-    /// Codes with keywords.
-    #[cfg(test)]
-    fn codes(&self) -> impl Iterator<Item = &str> {
+    /// Codes with keywords: what a check against the national data needs.
+    pub fn codes(&self) -> impl Iterator<Item = &str> {
         self.by_code.keys().map(String::as_str)
     }
 }
@@ -71,17 +70,9 @@ mod tests {
         assert_eq!(list.of("1.0"), ["hòa giải", "thủy sản"]);
     }
 
-    /// Keywords are attached by national code: a code the national data does not hold is a
-    /// typo that attaches them to nothing. Codes are read as the importer reads them.
     #[test]
-    fn every_code_of_the_shipped_list_is_a_national_procedure() {
-        let Some(codes) = crate::import::national_codes() else {
-            eprintln!("SKIPPED every_code_of_the_shipped_list_is_a_national_procedure: ../shared/data is absent");
-            return;
-        };
+    fn the_shipped_list_covers_hundreds_of_procedures() {
         assert!(KEYWORDS.codes().count() >= 300, "{} procedures with keywords", KEYWORDS.codes().count());
-        let unknown: Vec<&str> = KEYWORDS.codes().filter(|code| !codes.contains(*code)).collect();
-        assert!(unknown.is_empty(), "keywords for codes in no procedure: {unknown:?}");
     }
 
     #[test]

@@ -173,3 +173,22 @@ fn is_constraint_violation(e: &sea_orm::DbErr) -> bool {
     let s = e.to_string().to_lowercase();
     s.contains("unique") || s.contains("duplicate key") || s.contains("constraint")
 }
+
+#[cfg(test)]
+mod tests {
+    use motcua_server::curated::{keywords::KEYWORDS, related::RELATIONS};
+
+    /// The curated lists name procedures by national code: a code the national data does not
+    /// hold is a typo that attaches keywords, or links companions, to nothing.
+    #[test]
+    fn every_code_of_the_curated_lists_is_a_national_procedure() {
+        let Some(codes) = super::national_codes() else {
+            eprintln!("SKIPPED every_code_of_the_curated_lists_is_a_national_procedure: ../shared/data is absent");
+            return;
+        };
+        let unknown: Vec<&str> = KEYWORDS.codes().filter(|code| !codes.contains(*code)).collect();
+        assert!(unknown.is_empty(), "keywords for codes of no procedure: {unknown:?}");
+        let unknown: Vec<&str> = RELATIONS.codes().filter(|code| !codes.contains(*code)).collect();
+        assert!(unknown.is_empty(), "companions named by codes of no procedure: {unknown:?}");
+    }
+}

@@ -16,10 +16,10 @@ use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use anyhow::Context;
 use motcua_search::normalize::canonical;
 use tantivy::tokenizer::TokenStream;
 use motcua_search::{Companion, IndexBatch, IndexDocument, SearchBudget, SearchIndex, SearchRequest};
+use motcua_server::curated::{keywords::KEYWORDS, related::RELATIONS};
 use motcua_tests::relevance;
 use motcua_tests::shared_data;
 
@@ -62,7 +62,7 @@ fn main() -> anyhow::Result<()> {
     let keep = args.iter().position(|a| a == "--keep").and_then(|i| args.get(i + 1)).map(std::path::PathBuf::from);
     eprintln!("loading corpora…");
     let mut procedures = load_procedures(&data.join("procedures.jsonl.gz"))?;
-    attach_companions(&mut procedures)?;
+    attach_curated_lists(&mut procedures);
     let news = load_news(&data.join("news-vi-2017.jsonl.gz"))?;
     if std::env::args().any(|a| a == "--analysis") {
         analysis_throughput(&news);
@@ -461,8 +461,7 @@ fn load_procedures(file: &Path) -> anyhow::Result<Vec<IndexDocument>> {
                 tags: if levels.contains("Cấp xã") { vec!["local".into()] } else { vec![] },
                 levels: levels.split(',').map(|l| l.trim().to_string()).filter(|l| !l.is_empty()).collect(),
                 topic: Some(s("linh_vuc")).filter(|t| !t.is_empty()),
-                // Editors' search keywords live in the server; at a million documents the
-                // 2,642 procedures are 0.3% of the text. Companions are attached below.
+                // The server's curated keywords and companions are attached below.
                 keywords: Vec::new(),
                 companion_of: Vec::new(),
             }
@@ -470,26 +469,20 @@ fn load_procedures(file: &Path) -> anyhow::Result<Vec<IndexDocument>> {
         .collect())
 }
 
-/// Attaches the server's companion list (`server/data/related_procedures.tsv`) as the
-/// server's index sync does, so the cost of raising companions is in the figures.
-fn attach_companions(procedures: &mut [IndexDocument]) -> anyhow::Result<()> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../server/data/related_procedures.tsv");
-    let list = std::fs::read_to_string(&path).with_context(|| format!("read {}", path.display()))?;
-    let by_code: HashMap<String, usize> =
-        procedures.iter().enumerate().filter_map(|(i, p)| Some((p.code.clone()?, i))).collect();
-    // Each procedure's companions so far, for the place of the next one in its list.
-    let mut listed: HashMap<usize, u32> = HashMap::new();
-    for line in list.lines().filter(|l| !l.starts_with('#')) {
-        let mut fields = line.split('\t');
-        let (Some(from), Some(to)) = (fields.next(), fields.next()) else { continue };
-        if let (Some(&from), Some(&to)) = (by_code.get(from), by_code.get(to)) {
-            let (code, title) = (procedures[from].code.clone().unwrap_or_default(), procedures[from].title.clone());
-            let place = listed.entry(from).or_default();
-            procedures[to].companion_of.push(Companion { code, title, place: *place });
-            *place += 1;
-        }
+/// Attaches the server's own curated lists (`motcua_server::curated`) as its index sync does:
+/// each procedure's keywords, and the procedures it is a companion of with its place in their
+/// lists, so that the cost of both is in the figures.
+fn attach_curated_lists(procedures: &mut [IndexDocument]) {
+    let titles: HashMap<String, String> =
+        procedures.iter().filter_map(|p| Some((p.code.clone()?, p.title.clone()))).collect();
+    for p in procedures.iter_mut() {
+        let Some(own) = p.code.as_deref() else { continue };
+        p.keywords = KEYWORDS.of(own);
+        p.companion_of = RELATIONS
+            .places_of(own)
+            .filter_map(|(c, place)| Some(Companion { code: c.to_string(), title: titles.get(c)?.clone(), place }))
+            .collect();
     }
-    Ok(())
 }
 
 /// The news articles as announcements, in canonical form, with dates spread over 2017.
