@@ -1,5 +1,6 @@
 //! What a search gives back: hits with snippets, totals and facet counts.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -52,6 +53,9 @@ pub struct SearchHit {
     pub pinned: bool,
     /// Relevance score (for debugging and evaluation).
     pub score: f32,
+    /// The signals the re-ranker weighed, for one of the first procedure hits
+    /// ([`crate::rerank::FEATURE_NAMES`]): what `train-ranker` learns its weights from.
+    pub ranking_features: Option<Vec<f32>>,
 }
 
 /// A facet value and how many hits it would give.
@@ -125,7 +129,9 @@ pub(crate) fn run(
     let keep = request.offset.saturating_add(limit);
     let ranking = Ranking::new(built.task_like, Arc::clone(columns));
     let unfiltered: Vec<Facet> = Facet::ALL.into_iter().filter(|f| !built.filters_on(*f)).collect();
-    let scored = if built.browsing { 0 } else { keep };
+    // Ranked beyond the page, so that the re-ranker orders the same hits whatever its size.
+    let pool = keep.max(crate::rerank::POOL);
+    let scored = if built.browsing { 0 } else { pool };
     // Matches counted, tallied by facet and (while few) ranked in one pass.
     let mut relaxed = false;
     let mut query = built.with_filters(false, None);
@@ -136,6 +142,7 @@ pub(crate) fn run(
         tally = execute::tally(searcher, &*query, &unfiltered, scored, &ranking, budget)?;
     }
     let mut total_estimated = !tally.exact;
+    let mut signals = HashMap::new();
     let top: Vec<(f32, DocAddress)> = if built.browsing {
         // Browsing counts exactly (cheap without text) and lists in a useful order.
         tally.total = searcher.search(&*query, &Count)? as u64;
@@ -154,10 +161,11 @@ pub(crate) fn run(
         let mut ranked = if tally.exact {
             std::mem::take(&mut tally.top)
         } else {
-            ranked(searcher, fields, built, &*query, keep, &ranking, budget)?
+            ranked(searcher, fields, built, &*query, pool, &ranking, budget)?
         };
         execute::raise_companions(searcher, fields, &*query, &mut ranked, &request.pinned, &ranking)?;
-        ranked.into_iter().skip(request.offset).collect()
+        signals = crate::rerank::rerank(searcher, fields, &request.text, &mut ranked, &request.pinned, &ranking)?;
+        ranked.into_iter().skip(request.offset).take(limit).collect()
     };
     let mut facets = Facets { estimated: !tally.exact, ..Facets::default() };
     for (facet, counts) in std::mem::take(&mut tally.facets) {
@@ -212,6 +220,7 @@ pub(crate) fn run(
             snippet_html,
             pinned: !built.browsing && request.pinned.contains(&id),
             score,
+            ranking_features: signals.get(&address).map(|s| s.to_vec()),
         });
     }
     let suggestion = crate::suggest::did_you_mean(built);

@@ -172,6 +172,11 @@ impl Ranking {
         Self { task_like, now, columns }
     }
 
+    /// Whether a hit is a procedure (a column read, not its stored document).
+    pub(crate) fn is_procedure(&self, searcher: &Searcher, address: DocAddress) -> bool {
+        self.columns(searcher.segment_reader(address.segment_ord)).is_procedure(address.doc_id)
+    }
+
     /// The columns of a segment, from the index's cache.
     fn columns(&self, segment: &SegmentReader) -> Arc<SegmentColumns> {
         self.columns.of(segment)
@@ -491,7 +496,7 @@ pub(crate) fn raise_companions(
     // code and name; pinned ones raise nothing.
     let mut hits: Vec<(Score, String, String)> = Vec::new();
     for (score, address) in top.iter() {
-        if !ranking.columns(searcher.segment_reader(address.segment_ord)).is_procedure(address.doc_id) {
+        if !ranking.is_procedure(searcher, *address) {
             continue;
         }
         let doc: TantivyDocument = searcher.doc(*address)?;

@@ -3,8 +3,8 @@
 //! This crate owns everything between "a citizen typed some words" and "these documents match,
 //! in this order": how Vietnamese text is normalised ([`normalize`]), cut into tokens
 //! ([`analysis`]), laid out in fields ([`schema`]), queried ([`query`]), evaluated at a cost
-//! bounded by the page rather than the corpus (`execute`) and collected into hits, snippets
-//! and facets ([`collect`]), and how it helps while typing (completions,
+//! bounded by the page rather than the corpus (`execute`), its first procedures re-ranked by
+//! a learned model ([`rerank`]) and collected into hits, snippets and facets ([`collect`]), and how it helps while typing (completions,
 //! "did you mean"). It knows nothing of HTTP or SQL: callers hand it
 //! [`IndexDocument`]s and [`SearchRequest`]s.
 //!
@@ -21,6 +21,7 @@ mod execute;
 mod index;
 pub mod normalize;
 pub mod query;
+pub mod rerank;
 pub mod schema;
 mod suggest;
 

@@ -1,0 +1,276 @@
+//! A learned re-ranking of the first procedure hits.
+//!
+//! The ranking before it holds many hand-set rules (title above body, companions raised to
+//! half their hit's score, the first hit's companions below the fifth), each tuned alone. A
+//! citizen's page mixes what they asked for with its close variants and what is commonly
+//! needed with it, and which of those belong on the first page depends on several signals
+//! at once: how high the engine ranked the hit, how many of the query's words its name
+//! holds, whether it goes with the first hit in the curated list and at which place,
+//! whether it is in the first hit's field of administration, whether it is another
+//! level's copy of a hit above. A linear model over those signals, trained on judged
+//! queries, weighs them together, as learning-to-rank does on GOV.UK's search.
+//!
+//! The weights are trained by `cargo run --release -p motcua-tests --bin train-ranker` on
+//! the judged set only (`tests/relevance/queries.jsonl`): pairwise logistic regression,
+//! every judged procedure against every less relevant one among the first [`DEPTH`]. The
+//! four held-out sets judge the result. Only the order of the first [`DEPTH`] procedure
+//! hits changes; every other hit keeps its place, and each place keeps its score, so
+//! scores still fall down the page.
+
+use std::collections::{HashMap, HashSet};
+
+use tantivy::schema::Value;
+use tantivy::{DocAddress, Score, Searcher, TantivyDocument};
+
+use crate::error::SearchError;
+use crate::execute::Ranking;
+use crate::normalize::fold;
+use crate::schema::Fields;
+
+/// How many signals describe a hit.
+pub const FEATURES: usize = 13;
+
+/// The signals, in the order of a hit's [`crate::SearchHit::ranking_features`] and of the
+/// weights:
+///
+/// - `inverse_rank`, `log_rank`, `first_ten`: its rank among the procedure hits before
+///   re-ranking (1/(r+1), ln(r+1), r < 10, r from 0);
+/// - `query_words_in_title`: the share of the query's folded words its name holds;
+/// - `companion_of_first`, `place_with_first`: it goes with the first hit in the curated
+///   list, and 1/(place+1) for its place in that list;
+/// - `companion_of_first_three`: it goes with one of the first three hits;
+/// - `first_goes_with_it`: the first hit is one of its own companions;
+/// - `level_copy_of_first`: the first hit's name, but for the level in brackets;
+/// - `level_copy_of_one_above`: the same for any hit above it;
+/// - `field_of_first`: the first hit's field of administration (lĩnh vực);
+/// - `log_title_words`: ln(1 + distinct words of its name);
+/// - `log_lists_holding_it`: ln(1 + how many procedures list it as a companion).
+pub const FEATURE_NAMES: [&str; FEATURES] = [
+    "inverse_rank",
+    "log_rank",
+    "first_ten",
+    "query_words_in_title",
+    "companion_of_first",
+    "place_with_first",
+    "companion_of_first_three",
+    "first_goes_with_it",
+    "level_copy_of_first",
+    "level_copy_of_one_above",
+    "field_of_first",
+    "log_title_words",
+    "log_lists_holding_it",
+];
+
+/// The weights of [`FEATURE_NAMES`], as `train-ranker` printed them (see the module's doc).
+const WEIGHTS: [f32; FEATURES] = [
+    2.4429,  // inverse_rank
+    -1.4248, // log_rank
+    0.2300,  // first_ten
+    2.3413,  // query_words_in_title
+    -1.2358, // companion_of_first
+    0.7212,  // place_with_first
+    1.4176,  // companion_of_first_three
+    0.7818,  // first_goes_with_it
+    0.5204,  // level_copy_of_first
+    0.7848,  // level_copy_of_one_above
+    1.5141,  // field_of_first
+    -0.2815, // log_title_words
+    0.3430,  // log_lists_holding_it
+];
+
+/// How many procedure hits are re-ranked: on the judged set, the first 30 hold nearly
+/// every judged procedure the engine finds (BENCHMARKS.md, session 19).
+pub const DEPTH: usize = 30;
+
+/// How many hits are ranked before re-ranking, whatever the page's size, so that a page of
+/// ten and the first ten of a page of fifty hold the same hits.
+pub(crate) const POOL: usize = 50;
+
+/// What the signals of one procedure hit are computed from.
+#[derive(Debug, Default)]
+pub struct Candidate {
+    /// National procedure code.
+    pub code: String,
+    /// Field of administration, empty when none.
+    pub topic: String,
+    /// Distinct folded words of the name.
+    pub words: HashSet<String>,
+    /// The folded name without a bracketed level ("(thực hiện tại cấp tỉnh)"), so that
+    /// each level's copy of one procedure has the same one.
+    pub base: String,
+    /// The codes of the procedures it is a companion of, with its place in each list.
+    pub companion_of: Vec<(String, u64)>,
+}
+
+impl Candidate {
+    /// A candidate from a published name and its curated links.
+    pub fn new(code: &str, topic: &str, title: &str, companion_of: Vec<(String, u64)>) -> Candidate {
+        let folded = fold(title);
+        Candidate {
+            code: code.to_string(),
+            topic: topic.to_string(),
+            words: folded_words(&folded).map(str::to_string).collect(),
+            base: without_level(&folded),
+            companion_of,
+        }
+    }
+
+    fn place_with(&self, code: &str) -> Option<u64> {
+        self.companion_of.iter().find(|(c, _)| c == code).map(|(_, place)| *place)
+    }
+}
+
+fn folded_words(folded: &str) -> impl Iterator<Item = &str> {
+    folded.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty())
+}
+
+/// The folded name without its bracketed levels: "(thực hiện tại cấp tỉnh)", "(tại cấp
+/// xã)", "(cấp xã)".
+fn without_level(folded: &str) -> String {
+    let mut out = String::with_capacity(folded.len());
+    let mut rest = folded;
+    while let Some(open) = rest.find('(') {
+        let Some(close) = rest[open..].find(')').map(|c| open + c) else { break };
+        let inner = &rest[open + 1..close];
+        let is_level = ["thuc hien tai cap", "tai cap", "cap "].iter().any(|p| inner.starts_with(p));
+        if is_level {
+            out.push_str(rest[..open].trim_end());
+        } else {
+            out.push_str(&rest[..=close]);
+        }
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    out.trim().to_string()
+}
+
+/// The signals of each candidate, in rank order (see [`FEATURE_NAMES`]).
+pub fn features(query: &str, candidates: &[Candidate]) -> Vec<[f32; FEATURES]> {
+    let folded = fold(query);
+    let query_words: HashSet<&str> = folded_words(&folded).collect();
+    let Some(first) = candidates.first() else { return Vec::new() };
+    let first_three: Vec<&str> = candidates.iter().take(3).map(|c| c.code.as_str()).collect();
+    let flag = |b: bool| if b { 1.0 } else { 0.0 };
+    candidates
+        .iter()
+        .enumerate()
+        .map(|(rank, c)| {
+            let r = rank as f32;
+            let shared = c.words.iter().filter(|w| query_words.contains(String::as_str(w))).count();
+            let place_with_first = if rank > 0 { c.place_with(&first.code) } else { None };
+            let with_first_three = first_three.iter().any(|code| *code != c.code && c.place_with(code).is_some());
+            [
+                1.0 / (r + 1.0),
+                (r + 1.0).ln(),
+                flag(rank < 10),
+                shared as f32 / query_words.len().max(1) as f32,
+                flag(place_with_first.is_some()),
+                place_with_first.map_or(0.0, |p| 1.0 / (p as f32 + 1.0)),
+                flag(with_first_three),
+                flag(first.place_with(&c.code).is_some()),
+                flag(rank > 0 && c.base == first.base),
+                flag(candidates[..rank].iter().any(|above| above.base == c.base)),
+                flag(rank > 0 && c.topic == first.topic),
+                (1.0 + c.words.len() as f32).ln(),
+                (1.0 + c.companion_of.len() as f32).ln(),
+            ]
+        })
+        .collect()
+}
+
+/// The order [`WEIGHTS`] give candidates with these signals: indices into them, best first
+/// (the earlier rank first on a tie).
+pub fn order(features: &[[f32; FEATURES]]) -> Vec<usize> {
+    let score = |f: &[f32; FEATURES]| f.iter().zip(WEIGHTS).map(|(x, w)| x * w).sum::<f32>();
+    let scores: Vec<f32> = features.iter().map(score).collect();
+    let mut order: Vec<usize> = (0..features.len()).collect();
+    order.sort_by(|a, b| scores[*b].total_cmp(&scores[*a]));
+    order
+}
+
+/// Re-ranks the first [`DEPTH`] procedure hits of `top` (pinned ones keep their places) in
+/// the places they hold; returns each one's signals by address, for evaluation.
+pub(crate) fn rerank(
+    searcher: &Searcher,
+    fields: &Fields,
+    query: &str,
+    top: &mut [(Score, DocAddress)],
+    pinned: &[i64],
+    ranking: &Ranking,
+) -> Result<HashMap<DocAddress, [f32; FEATURES]>, SearchError> {
+    let mut places: Vec<usize> = Vec::new();
+    let mut candidates: Vec<Candidate> = Vec::new();
+    for (at, (_, address)) in top.iter().enumerate() {
+        if candidates.len() == DEPTH {
+            break;
+        }
+        if !ranking.is_procedure(searcher, *address) {
+            continue;
+        }
+        let doc: TantivyDocument = searcher.doc(*address)?;
+        if doc.get_first(fields.id).and_then(|v| v.as_i64()).is_some_and(|id| pinned.contains(&id)) {
+            continue;
+        }
+        let text = |field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or_default();
+        let codes = doc.get_all(fields.companion_of_codes).filter_map(|v| v.as_str());
+        // Places are stored in the order of the codes.
+        let mut places_in_lists = doc.get_all(fields.companion_places).filter_map(|v| v.as_u64());
+        let companion_of = codes.map(|c| (c.to_string(), places_in_lists.next().unwrap_or_default())).collect();
+        candidates.push(Candidate::new(text(fields.code), text(fields.topic), text(fields.title_text), companion_of));
+        places.push(at);
+    }
+    let signals = features(query, &candidates);
+    let before: Vec<(Score, DocAddress)> = places.iter().map(|at| top[*at]).collect();
+    for (place, from) in places.iter().zip(order(&signals)) {
+        // The place keeps its score; the hit moves.
+        top[*place].1 = before[from].1;
+    }
+    Ok(before.iter().zip(signals).map(|((_, address), s)| (*address, s)).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bracketed_level_is_not_part_of_the_base_name() {
+        let base = |t: &str| without_level(&fold(t));
+        assert_eq!(base("Cấp lại thẻ căn cước (thực hiện tại cấp tỉnh)"), "cap lai the can cuoc");
+        assert_eq!(base("Cấp lại thẻ căn cước"), "cap lai the can cuoc");
+        assert_eq!(base("Đăng ký (tại cấp xã) lưu động"), "dang ky luu dong");
+        assert_eq!(base("Cấp tài khoản (cấp xã)"), "cap tai khoan");
+        assert_eq!(base("Thủ tục (có yếu tố nước ngoài)"), "thu tuc (co yeu to nuoc ngoai)", "other brackets stay");
+        assert_eq!(base("Tên (không đóng"), "ten (khong dong");
+    }
+
+    #[test]
+    fn signals_follow_ranks_names_and_lists() {
+        let hits = [
+            Candidate::new("1", "Hộ tịch", "Đăng ký khai sinh", vec![]),
+            Candidate::new("2", "Hộ tịch", "Đăng ký khai sinh (thực hiện tại cấp tỉnh)", vec![]),
+            Candidate::new("3", "Cư trú", "Đăng ký thường trú", vec![("1".into(), 1), ("9".into(), 0)]),
+        ];
+        let f = features("dang ky khai sinh cho con", &hits);
+        let named = |hit: usize, name: &str| f[hit][FEATURE_NAMES.iter().position(|n| *n == name).expect("a name")];
+        assert_eq!(named(0, "inverse_rank"), 1.0);
+        assert_eq!(named(2, "inverse_rank"), 1.0 / 3.0);
+        assert_eq!(named(0, "query_words_in_title"), 4.0 / 6.0, "four of the six words typed");
+        assert_eq!(named(1, "level_copy_of_first"), 1.0);
+        assert_eq!(named(1, "level_copy_of_one_above"), 1.0);
+        assert_eq!(named(2, "level_copy_of_first"), 0.0);
+        assert_eq!(named(1, "field_of_first"), 1.0);
+        assert_eq!(named(2, "field_of_first"), 0.0);
+        assert_eq!(named(2, "companion_of_first"), 1.0);
+        assert_eq!(named(2, "place_with_first"), 0.5, "second in the first hit's list");
+        assert_eq!(named(2, "companion_of_first_three"), 1.0);
+        assert_eq!(named(1, "companion_of_first"), 0.0);
+        assert_eq!(named(2, "log_lists_holding_it"), 3f32.ln());
+        assert_eq!(named(0, "first_goes_with_it"), 0.0);
+    }
+
+    #[test]
+    fn no_candidates_no_signals() {
+        assert!(features("khai sinh", &[]).is_empty());
+        assert!(order(&[]).is_empty());
+    }
+}

@@ -1,0 +1,179 @@
+//! Trains the weights of the search's learned re-ranking (`motcua_search::rerank`) on the
+//! judged queries only (`tests/relevance/queries.jsonl`; the held-out sets stay blind), and
+//! prints them as Rust for `search-index/src/rerank.rs`, with a five-fold cross-validation
+//! beside the engine's order before re-ranking.
+//!
+//! `cargo run --release -p motcua-tests --bin train-ranker [-- --l2 X]` (needs
+//! `../shared/data`).
+//!
+//! The index is the server's own: `motcua import procedures` then `motcua reindex` into a
+//! temporary site, so the signals are those the server computes. The model is pairwise
+//! logistic regression with an L2 penalty, fitted by Newton's method: thirteen weights need
+//! no crate (a 13×13 solve per step), and the fit is exact and repeatable.
+
+use anyhow::Context;
+use motcua_search::rerank::{DEPTH, FEATURE_NAMES, FEATURES};
+use motcua_search::{SearchIndex, SearchRequest};
+use motcua_tests::relevance::{self, Judged, Metrics};
+use motcua_tests::{Database, Site, shared_data};
+
+/// The L2 penalty unless `--l2` says otherwise: of 0.5, 5, 50 and 500, the strongest with
+/// the best five-fold Recall@10 on the judged set (BENCHMARKS.md, session 19).
+const L2: f64 = 5.0;
+/// Folds of the cross-validation; query i is in fold i mod FOLDS.
+const FOLDS: usize = 5;
+
+/// One judged query's first procedure hits: their signals and codes, in the engine's order
+/// before re-ranking.
+struct Query {
+    judged: Judged,
+    hits: Vec<([f64; FEATURES], String)>,
+}
+
+fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().collect();
+    let l2 = match args.iter().position(|a| a == "--l2") {
+        Some(at) => args.get(at + 1).and_then(|v| v.parse::<f64>().ok()).context("--l2 needs a number")?,
+        None => L2,
+    };
+    let data = shared_data().context("../shared/data is absent: training needs the procedure export")?;
+    let site = Site::new(Database::Sqlite);
+    let imported = site.import_procedures(&data.join("procedures.jsonl.gz"));
+    anyhow::ensure!(imported.status.success(), "import failed: {}", String::from_utf8_lossy(&imported.stderr));
+    let reindexed = site.command().arg("reindex").output().context("run motcua reindex")?;
+    anyhow::ensure!(reindexed.status.success(), "reindex failed: {}", String::from_utf8_lossy(&reindexed.stderr));
+    let index = SearchIndex::open_or_create(&site.dir.path().join("index"))?;
+
+    let mut queries = Vec::new();
+    for judged in relevance::queries() {
+        let request = SearchRequest {
+            text: judged.q.clone(),
+            kind: Some("procedure".into()),
+            limit: DEPTH,
+            ..SearchRequest::default()
+        };
+        let mut hits: Vec<([f64; FEATURES], String)> = index
+            .search(&request)?
+            .hits
+            .into_iter()
+            .filter_map(|h| {
+                let signals = h.ranking_features?;
+                let mut f = [0.0; FEATURES];
+                for (to, from) in f.iter_mut().zip(signals) {
+                    *to = f64::from(from);
+                }
+                Some((f, h.code?))
+            })
+            .collect();
+        // The first signal is 1/(rank + 1): the order before re-ranking.
+        hits.sort_by(|a, b| b.0[0].total_cmp(&a.0[0]));
+        queries.push(Query { judged, hits });
+    }
+
+    let before = evaluate(&queries, None);
+    let weights = fit(&queries.iter().collect::<Vec<_>>(), l2);
+    let trained = evaluate(&queries, Some(&weights));
+    let mut folds = Vec::new();
+    for fold in 0..FOLDS {
+        let (test, train): (Vec<(usize, &Query)>, Vec<(usize, &Query)>) =
+            queries.iter().enumerate().partition(|(i, _)| i % FOLDS == fold);
+        let w = fit(&train.into_iter().map(|(_, q)| q).collect::<Vec<_>>(), l2);
+        folds.extend(test.into_iter().map(|(_, q)| metrics(q, Some(&w))));
+    }
+    let cross = relevance::mean(&folds);
+
+    println!("{} judged queries, the first {DEPTH} procedure hits each; L2 {l2}.\n", queries.len());
+    println!("| order | Recall@10 | MRR@10 | nDCG@10 |\n| --- | --- | --- | --- |");
+    for (name, m) in [("before re-ranking", before), ("trained on all (in sample)", trained), ("five-fold cross-validation", cross)] {
+        println!("| {name} | {:.3} | {:.3} | {:.3} |", m.recall, m.mrr, m.ndcg);
+    }
+    println!("\nconst WEIGHTS: [f32; FEATURES] = [");
+    for (name, w) in FEATURE_NAMES.iter().zip(weights) {
+        println!("    {w:.4}, // {name}");
+    }
+    println!("];");
+    Ok(())
+}
+
+fn evaluate(queries: &[Query], weights: Option<&[f64; FEATURES]>) -> Metrics {
+    relevance::mean(&queries.iter().map(|q| metrics(q, weights)).collect::<Vec<_>>())
+}
+
+/// A query's metrics with its hits ordered by `weights` (none: the engine's order).
+fn metrics(query: &Query, weights: Option<&[f64; FEATURES]>) -> Metrics {
+    let mut order: Vec<(f64, &String)> =
+        query.hits.iter().map(|(f, code)| (weights.map_or(0.0, |w| dot(w, f)), code)).collect();
+    // Stable: on a tie (and without weights) the engine's order stands.
+    order.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let ranked: Vec<String> = order.into_iter().map(|(_, code)| code.clone()).collect();
+    relevance::score(&query.judged, &ranked)
+}
+
+fn dot(w: &[f64; FEATURES], f: &[f64; FEATURES]) -> f64 {
+    w.iter().zip(f).map(|(a, b)| a * b).sum()
+}
+
+/// Pairwise logistic regression: for every hit judged more relevant than another of the
+/// same query, the difference of their signals should score above zero. Minimises
+/// Σ ln(1 + e^(−w·d)) + l2/2 ‖w‖² by Newton's method.
+fn fit(queries: &[&Query], l2: f64) -> [f64; FEATURES] {
+    let grade = |q: &Query, code: &str| q.judged.relevant.get(code).copied().unwrap_or(0);
+    let mut pairs: Vec<[f64; FEATURES]> = Vec::new();
+    for q in queries {
+        for (a, code_a) in &q.hits {
+            for (b, code_b) in &q.hits {
+                if grade(q, code_a) > grade(q, code_b) {
+                    pairs.push(std::array::from_fn(|i| a[i] - b[i]));
+                }
+            }
+        }
+    }
+    let mut w = [0.0; FEATURES];
+    for _ in 0..50 {
+        let mut gradient: [f64; FEATURES] = std::array::from_fn(|i| l2 * w[i]);
+        let mut hessian = [[0.0; FEATURES]; FEATURES];
+        for (i, row) in hessian.iter_mut().enumerate() {
+            row[i] = l2;
+        }
+        for d in &pairs {
+            let p = 1.0 / (1.0 + dot(&w, d).exp()); // σ(−w·d)
+            for i in 0..FEATURES {
+                gradient[i] -= p * d[i];
+                for j in 0..FEATURES {
+                    hessian[i][j] += p * (1.0 - p) * d[i] * d[j];
+                }
+            }
+        }
+        let step = solve(hessian, gradient);
+        for i in 0..FEATURES {
+            w[i] -= step[i];
+        }
+        if step.iter().map(|s| s.abs()).fold(0.0, f64::max) < 1e-9 {
+            break;
+        }
+    }
+    w
+}
+
+/// Solves `a x = b` by Gaussian elimination with partial pivoting (`a` is positive
+/// definite here: the penalty keeps it so).
+fn solve(mut a: [[f64; FEATURES]; FEATURES], mut b: [f64; FEATURES]) -> [f64; FEATURES] {
+    for col in 0..FEATURES {
+        let pivot = (col..FEATURES).max_by(|x, y| a[*x][col].abs().total_cmp(&a[*y][col].abs())).unwrap_or(col);
+        a.swap(col, pivot);
+        b.swap(col, pivot);
+        for row in col + 1..FEATURES {
+            let factor = a[row][col] / a[col][col];
+            for k in col..FEATURES {
+                a[row][k] -= factor * a[col][k];
+            }
+            b[row] -= factor * b[col];
+        }
+    }
+    let mut x = [0.0; FEATURES];
+    for row in (0..FEATURES).rev() {
+        let rest: f64 = (row + 1..FEATURES).map(|k| a[row][k] * x[k]).sum();
+        x[row] = (b[row] - rest) / a[row][row];
+    }
+    x
+}
