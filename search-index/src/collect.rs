@@ -161,7 +161,7 @@ pub(crate) fn run(
         let mut ranked = if tally.exact {
             std::mem::take(&mut tally.top)
         } else {
-            ranked(searcher, fields, built, &*query, pool, &ranking, budget)?
+            ranked(searcher, fields, built, &*query, keep, pool, &ranking, budget)?
         };
         execute::raise_companions(searcher, fields, &*query, &mut ranked, &request.pinned, &ranking)?;
         signals = crate::rerank::rerank(searcher, fields, &request.text, &mut ranked, &request.pinned, &ranking)?;
@@ -282,19 +282,23 @@ fn escape_html(text: &str) -> String {
     out
 }
 
-/// The best `keep` matches of a query too common to score every match: candidates by their
-/// weighted terms, scored in full, with the best procedures beside them for a task.
+/// The best matches (up to `keep`, at least the `needed` of the page when there are) of a
+/// query too common to score every match: candidates by their weighted terms, scored in
+/// full, with the best procedures beside them for a task.
+#[allow(clippy::too_many_arguments)]
 fn ranked(
     searcher: &Searcher,
     fields: &Fields,
     built: &BuiltQuery,
     query: &dyn Query,
+    needed: usize,
     keep: usize,
     ranking: &Ranking,
     budget: SearchBudget,
 ) -> Result<Vec<(f32, DocAddress)>, SearchError> {
+    let terms = &built.terms;
     let candidates =
-        execute::top_by_candidates(searcher, query, &built.terms, &built.filter_values, keep, ranking, budget)?;
+        execute::top_by_candidates(searcher, query, terms, &built.filter_values, needed, keep, ranking, budget)?;
     let mut top = match candidates {
         Some(top) => top,
         None => {
@@ -440,6 +444,8 @@ mod tests {
 
     #[test]
     fn a_companion_is_found_by_the_procedure_it_goes_with_and_ranked_just_below_it() {
+        // The raise itself, before the learned re-ranking reorders it.
+        crate::rerank::off_on_this_thread();
         let index = index();
         let copy = |companion_of: Vec<Companion>| IndexDocument {
             companion_of,
@@ -477,6 +483,8 @@ mod tests {
     /// just below the fifth hit, and the ranks above stay as they were.
     #[test]
     fn the_first_hits_companions_keep_a_place_below_the_fifth_hit() {
+        // The raise itself, before the learned re-ranking reorders it.
+        crate::rerank::off_on_this_thread();
         let index = SearchIndex::in_memory().expect("index");
         let birth = || vec![Companion { code: "1.000001".into(), title: "Đăng ký khai sinh".into(), place: 0 }];
         let mut docs = vec![doc(1, "procedure", "Đăng ký khai sinh", "Tờ khai đăng ký khai sinh.")];
@@ -526,6 +534,8 @@ mod tests {
     /// ones whose own words match best.
     #[test]
     fn the_first_hits_companions_keep_the_lists_order() {
+        // The raise itself, before the learned re-ranking reorders it.
+        crate::rerank::off_on_this_thread();
         let index = SearchIndex::in_memory().expect("index");
         let birth = |place| vec![Companion { code: "1.000001".into(), title: "Đăng ký khai sinh".into(), place }];
         let mut docs = vec![doc(1, "procedure", "Đăng ký khai sinh", "Tờ khai đăng ký khai sinh.")];
@@ -552,6 +562,42 @@ mod tests {
         assert_eq!((all[0], variants), (1, vec![2, 3, 4, 5]), "{all:?}");
         assert_eq!(all[5..8], [12, 14, 13], "the first three of the list, in its order: {all:?}");
         assert_eq!(all[8], 11, "{all:?}");
+    }
+
+    /// Every hit is ranked from the same pool whatever the page size, so changing it or
+    /// turning the page never shows a hit twice or skips one; and the re-ranker orders only
+    /// the first procedure hits, keeping each place's score, so scores still fall.
+    #[test]
+    fn pages_of_any_size_agree_and_scores_fall() {
+        let index = SearchIndex::in_memory().expect("index");
+        let mut docs = vec![doc(1, "procedure", "Đăng ký khai sinh", "Tờ khai đăng ký khai sinh.")];
+        for id in 2..70 {
+            // Variants of the first hit, companions of it from another field at several
+            // places, and announcements between them.
+            let kind = if id % 3 == 0 { "announcement" } else { "procedure" };
+            let title = format!("Đăng ký khai sinh {} số {id}", if id % 2 == 0 { "kết hợp" } else { "lưu động" });
+            let mut d = doc(id, kind, &title, "Tờ khai.");
+            if id % 5 == 0 && kind == "procedure" {
+                let place = u32::try_from(id % 4).expect("small");
+                d.companion_of = vec![Companion { code: "1.000001".into(), title: "Đăng ký khai sinh".into(), place }];
+                d.topic = Some("Cư trú".into());
+            }
+            docs.push(d);
+        }
+        index.apply(IndexBatch { upserts: docs, deletes: vec![], sequence: 1 }).expect("apply");
+        let page = |offset, limit| {
+            let request = SearchRequest { text: "đăng ký khai sinh".into(), offset, limit, ..Default::default() };
+            index.search(&request).expect("search").hits
+        };
+        let ids = |hits: &[SearchHit]| hits.iter().map(|h| h.id).collect::<Vec<_>>();
+        let fifty = page(0, 50);
+        assert_eq!(ids(&page(0, 10)), ids(&fifty[..10]));
+        assert_eq!(ids(&page(10, 10)), ids(&fifty[10..20]));
+        assert_eq!(ids(&page(40, 10)), ids(&fifty[40..50]));
+        assert!(fifty.windows(2).all(|w| w[0].score >= w[1].score), "scores fall down the page");
+        let signals = fifty.iter().filter(|h| h.ranking_features.is_some());
+        assert!(signals.clone().all(|h| h.kind == "procedure"), "only procedures are re-ranked");
+        assert_eq!(signals.count(), crate::rerank::DEPTH, "the first {} procedure hits", crate::rerank::DEPTH);
     }
 
     /// On an index far larger than the budget, whether a hit's companions are raised does

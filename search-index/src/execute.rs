@@ -388,21 +388,25 @@ impl Sample {
     }
 }
 
-/// The best `keep` hits of a query matching too many documents to score them all: the
-/// best `candidates` (or more) by the sum of its weighted terms through block-max WAND,
+/// The best (up to `keep`) hits of a query matching too many documents to score them all:
+/// the best `candidates` (or more) by the sum of its weighted terms through block-max WAND,
 /// plus every document of its exact-match terms, scored by the full query. Telling terms
-/// are tried first, then common ones too; `None` when neither fills the page, so the
-/// caller scores every match.
+/// are tried first, then common ones too; `None` when neither yields the `needed` hits of
+/// the page, so the caller scores every match. The candidates are as many as the page
+/// needs, not as many as are kept: keeping more for the re-ranker must not turn a query
+/// whose candidates fill the page into one that scores every match.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn top_by_candidates(
     searcher: &Searcher,
     query: &dyn Query,
     terms: &CandidateTerms,
     filters: &[(Facet, FilterValue)],
+    needed: usize,
     keep: usize,
     ranking: &Ranking,
     budget: SearchBudget,
 ) -> Result<Option<Vec<(Score, DocAddress)>>, SearchError> {
-    let wanted = budget.candidates.max(keep * 4);
+    let wanted = budget.candidates.max(needed * 4);
     let mut named: Vec<DocAddress> = Vec::new();
     for term in &terms.exact {
         let weight = TermQuery::new(term.clone(), IndexRecordOption::Basic)
@@ -421,8 +425,8 @@ pub(crate) fn top_by_candidates(
     for terms in &candidate_term_sets(searcher, &terms.scored) {
         let mut candidates = best_by_terms(searcher, terms, filters, wanted, ranking)?;
         candidates.extend_from_slice(&named);
-        let (top, matched) = rescore(searcher, query, candidates, keep, ranking)?;
-        if matched >= keep {
+        let (top, matched) = rescore(searcher, query, candidates, keep.max(needed), ranking)?;
+        if matched >= needed {
             return Ok(Some(top));
         }
     }
