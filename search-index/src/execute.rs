@@ -202,6 +202,22 @@ impl Ranking {
     }
 }
 
+/// The stored documents one search reads, each read once: the raise of companions, the
+/// re-ranking and the page all read the first hits, and at a million documents each read
+/// decompresses a block of the store.
+#[derive(Default)]
+pub(crate) struct StoredDocs(HashMap<DocAddress, TantivyDocument>);
+
+impl StoredDocs {
+    /// The stored document at `address`, read on first use.
+    pub(crate) fn get(&mut self, searcher: &Searcher, address: DocAddress) -> Result<&TantivyDocument, SearchError> {
+        Ok(match self.0.entry(address) {
+            std::collections::hash_map::Entry::Occupied(known) => known.into_mut(),
+            std::collections::hash_map::Entry::Vacant(new) => new.insert(searcher.doc(address)?),
+        })
+    }
+}
+
 /// Counts of a query: total and facet counts, exact or estimated from a sample.
 #[derive(Debug, Default)]
 pub(crate) struct Tally {
@@ -495,6 +511,7 @@ pub(crate) fn raise_companions(
     top: &mut Vec<(Score, DocAddress)>,
     pinned: &[i64],
     ranking: &Ranking,
+    docs: &mut StoredDocs,
 ) -> Result<(), SearchError> {
     // The procedure hits (only procedures have companions; their kind is a column): score,
     // code and name; pinned ones raise nothing.
@@ -503,7 +520,7 @@ pub(crate) fn raise_companions(
         if !ranking.is_procedure(searcher, *address) {
             continue;
         }
-        let doc: TantivyDocument = searcher.doc(*address)?;
+        let doc = docs.get(searcher, *address)?;
         let text = |field| doc.get_first(field).and_then(|v| v.as_str()).map(str::to_string);
         let is_pinned = doc.get_first(fields.id).and_then(|v| v.as_i64()).is_some_and(|id| pinned.contains(&id));
         if let (Some(code), false) = (text(fields.code), is_pinned) {
@@ -553,7 +570,7 @@ pub(crate) fn raise_companions(
     // The first hit's companions with their places in its list.
     let mut with_lead: Vec<(u64, DocAddress)> = Vec::new();
     for (own, address) in found.top {
-        let doc: TantivyDocument = searcher.doc(address)?;
+        let doc = docs.get(searcher, address)?;
         let codes: Vec<&str> = doc.get_all(fields.companion_of_codes).filter_map(|v| v.as_str()).collect();
         // Places are stored in the order of the codes.
         let places: Vec<u64> = doc.get_all(fields.companion_places).filter_map(|v| v.as_u64()).collect();

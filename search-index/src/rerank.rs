@@ -20,10 +20,10 @@
 use std::collections::{HashMap, HashSet};
 
 use tantivy::schema::Value;
-use tantivy::{DocAddress, Score, Searcher, TantivyDocument};
+use tantivy::{DocAddress, Score, Searcher};
 
 use crate::error::SearchError;
-use crate::execute::Ranking;
+use crate::execute::{Ranking, StoredDocs};
 use crate::normalize::fold;
 use crate::schema::Fields;
 
@@ -209,6 +209,7 @@ pub(crate) fn rerank(
     top: &mut [(Score, DocAddress)],
     pinned: &[i64],
     ranking: &Ranking,
+    docs: &mut StoredDocs,
 ) -> Result<HashMap<DocAddress, [f32; FEATURES]>, SearchError> {
     #[cfg(test)]
     if OFF.with(std::cell::Cell::get) {
@@ -223,7 +224,7 @@ pub(crate) fn rerank(
         if !ranking.is_procedure(searcher, *address) {
             continue;
         }
-        let doc: TantivyDocument = searcher.doc(*address)?;
+        let doc = docs.get(searcher, *address)?;
         if doc.get_first(fields.id).and_then(|v| v.as_i64()).is_some_and(|id| pinned.contains(&id)) {
             continue;
         }
