@@ -28,7 +28,7 @@ use crate::normalize::fold;
 use crate::schema::Fields;
 
 /// How many signals describe a hit.
-pub const FEATURES: usize = 13;
+pub const FEATURES: usize = 14;
 
 /// The signals, in the order of a hit's [`crate::SearchHit::ranking_features`] and of the
 /// weights:
@@ -44,7 +44,9 @@ pub const FEATURES: usize = 13;
 /// - `level_copy_of_one_above`: the same for any hit above it;
 /// - `field_of_first`: the first hit's field of administration (lĩnh vực);
 /// - `log_title_words`: ln(1 + distinct words of its name);
-/// - `log_lists_holding_it`: ln(1 + how many procedures list it as a companion).
+/// - `log_lists_holding_it`: ln(1 + how many procedures list it as a companion);
+/// - `query_words_in_keywords`: the share of the query's folded words its curated search
+///   keywords hold (the words citizens use for it).
 pub const FEATURE_NAMES: [&str; FEATURES] = [
     "inverse_rank",
     "log_rank",
@@ -59,23 +61,25 @@ pub const FEATURE_NAMES: [&str; FEATURES] = [
     "field_of_first",
     "log_title_words",
     "log_lists_holding_it",
+    "query_words_in_keywords",
 ];
 
 /// The weights of [`FEATURE_NAMES`], as `train-ranker` printed them (see the module's doc).
 const WEIGHTS: [f32; FEATURES] = [
-    2.4423,  // inverse_rank
-    -1.4252, // log_rank
-    0.2302,  // first_ten
-    2.3406,  // query_words_in_title
-    -1.2362, // companion_of_first
-    0.7207,  // place_with_first
-    1.4179,  // companion_of_first_three
-    0.7821,  // first_goes_with_it
-    0.5202,  // level_copy_of_first
-    0.7851,  // level_copy_of_one_above
-    1.5140,  // field_of_first
-    -0.2807, // log_title_words
-    0.3432,  // log_lists_holding_it
+    2.3420,  // inverse_rank
+    -1.2894, // log_rank
+    0.4023,  // first_ten
+    2.1945,  // query_words_in_title
+    -1.1999, // companion_of_first
+    0.8640,  // place_with_first
+    1.3682,  // companion_of_first_three
+    0.7505,  // first_goes_with_it
+    0.3123,  // level_copy_of_first
+    0.6786,  // level_copy_of_one_above
+    1.3848,  // field_of_first
+    -0.3031, // log_title_words
+    0.1835,  // log_lists_holding_it
+    1.9836,  // query_words_in_keywords
 ];
 
 /// How many procedure hits are re-ranked: on the judged set, the first 30 hold nearly
@@ -100,11 +104,13 @@ pub struct Candidate {
     pub base: String,
     /// The codes of the procedures it is a companion of, with its place in each list.
     pub companion_of: Vec<(String, u64)>,
+    /// Distinct folded words of its search keywords.
+    pub keywords: HashSet<String>,
 }
 
 impl Candidate {
-    /// A candidate from a published name and its curated links.
-    pub fn new(code: &str, topic: &str, title: &str, companion_of: Vec<(String, u64)>) -> Candidate {
+    /// A candidate from a published name, its search keywords and its curated links.
+    pub fn new(code: &str, topic: &str, title: &str, keywords: &str, companion_of: Vec<(String, u64)>) -> Candidate {
         let folded = fold(title);
         Candidate {
             code: code.to_string(),
@@ -112,6 +118,7 @@ impl Candidate {
             words: folded_words(&folded).map(str::to_string).collect(),
             base: without_level(&folded),
             companion_of,
+            keywords: folded_words(&fold(keywords)).map(str::to_string).collect(),
         }
     }
 
@@ -156,14 +163,15 @@ pub fn features(query: &str, candidates: &[Candidate]) -> Vec<[f32; FEATURES]> {
         .enumerate()
         .map(|(rank, c)| {
             let r = rank as f32;
-            let shared = c.words.iter().filter(|w| query_words.contains(String::as_str(w))).count();
+            let shared = |words: &HashSet<String>| words.iter().filter(|w| query_words.contains(String::as_str(w))).count();
+            let share = |words: &HashSet<String>| shared(words) as f32 / query_words.len().max(1) as f32;
             let place_with_first = if rank > 0 { c.place_with(&first.code) } else { None };
             let with_first_three = first_three.iter().any(|code| *code != c.code && c.place_with(code).is_some());
             [
                 1.0 / (r + 1.0),
                 (r + 1.0).ln(),
                 flag(rank < 10),
-                shared as f32 / query_words.len().max(1) as f32,
+                share(&c.words),
                 flag(place_with_first.is_some()),
                 place_with_first.map_or(0.0, |p| 1.0 / (p as f32 + 1.0)),
                 flag(with_first_three),
@@ -173,6 +181,7 @@ pub fn features(query: &str, candidates: &[Candidate]) -> Vec<[f32; FEATURES]> {
                 flag(rank > 0 && c.topic == first.topic),
                 (1.0 + c.words.len() as f32).ln(),
                 (1.0 + c.companion_of.len() as f32).ln(),
+                share(&c.keywords),
             ]
         })
         .collect()
@@ -233,7 +242,9 @@ pub(crate) fn rerank(
         // Places are stored in the order of the codes.
         let mut places_in_lists = doc.get_all(fields.companion_places).filter_map(|v| v.as_u64());
         let companion_of = codes.map(|c| (c.to_string(), places_in_lists.next().unwrap_or_default())).collect();
-        candidates.push(Candidate::new(text(fields.code), text(fields.topic), text(fields.title_text), companion_of));
+        let (code, topic, title, keywords) =
+            (text(fields.code), text(fields.topic), text(fields.title_text), text(fields.keywords));
+        candidates.push(Candidate::new(code, topic, title, keywords, companion_of));
         places.push(at);
     }
     let signals = features(query, &candidates);
@@ -263,9 +274,9 @@ mod tests {
     #[test]
     fn signals_follow_ranks_names_and_lists() {
         let hits = [
-            Candidate::new("1", "Hộ tịch", "Đăng ký khai sinh", vec![]),
-            Candidate::new("2", "Hộ tịch", "Đăng ký khai sinh (thực hiện tại cấp tỉnh)", vec![]),
-            Candidate::new("3", "Cư trú", "Đăng ký thường trú", vec![("1".into(), 1), ("9".into(), 0)]),
+            Candidate::new("1", "Hộ tịch", "Đăng ký khai sinh", "giấy khai sinh; sinh con", vec![]),
+            Candidate::new("2", "Hộ tịch", "Đăng ký khai sinh (thực hiện tại cấp tỉnh)", "", vec![]),
+            Candidate::new("3", "Cư trú", "Đăng ký thường trú", "", vec![("1".into(), 1), ("9".into(), 0)]),
         ];
         let f = features("dang ky khai sinh cho con", &hits);
         let named = |hit: usize, name: &str| f[hit][FEATURE_NAMES.iter().position(|n| *n == name).expect("a name")];
@@ -283,6 +294,8 @@ mod tests {
         assert_eq!(named(1, "companion_of_first"), 0.0);
         assert_eq!(named(2, "log_lists_holding_it"), 3f32.ln());
         assert_eq!(named(0, "first_goes_with_it"), 0.0);
+        assert_eq!(named(0, "query_words_in_keywords"), 3.0 / 6.0, "khai, sinh, con");
+        assert_eq!(named(1, "query_words_in_keywords"), 0.0);
     }
 
     /// What the weights learnt, in one case a clerk would agree with: what is commonly
@@ -290,11 +303,11 @@ mod tests {
     /// but nothing else with it, even from below the first page.
     #[test]
     fn a_companion_in_the_first_hits_field_rises_above_a_stray_match() {
-        let mut hits = vec![Candidate::new("1", "Hộ tịch", "Đăng ký khai sinh", vec![])];
+        let mut hits = vec![Candidate::new("1", "Hộ tịch", "Đăng ký khai sinh", "", vec![])];
         for n in 2..=11 {
-            hits.push(Candidate::new(&n.to_string(), "Đất đai", &format!("Đăng ký biến động đất đai số {n}"), vec![]));
+            hits.push(Candidate::new(&n.to_string(), "Đất đai", &format!("Đăng ký biến động đất đai số {n}"), "", vec![]));
         }
-        hits.push(Candidate::new("12", "Hộ tịch", "Cấp bản sao trích lục hộ tịch", vec![("1".into(), 0)]));
+        hits.push(Candidate::new("12", "Hộ tịch", "Cấp bản sao trích lục hộ tịch", "", vec![("1".into(), 0)]));
         let order = order(&features("đăng ký khai sinh", &hits));
         assert_eq!(order[0], 0, "the first hit stays first");
         let rank = order.iter().position(|i| *i == 11).expect("ranked");

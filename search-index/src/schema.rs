@@ -43,7 +43,8 @@ pub struct Fields {
     /// words, scored below the title proper and without lengthening it.
     pub title_asides: Field,
     /// Search keywords an editor gave the document, folded: scored above title words, so
-    /// the words citizens use find it without lengthening or changing its title.
+    /// the words citizens use find it without lengthening or changing its title. Stored
+    /// (never shown) for the re-ranker, which weighs how many query words they hold.
     pub keywords: Field,
     /// Titles of the procedures this one goes with, folded: they let it match, never score.
     pub companion_of: Field,
@@ -116,7 +117,7 @@ pub fn build() -> (Schema, Fields) {
         title_exact: b.add_text_field("title_exact", text(VI_EXACT, false, false)),
         title_pairs: b.add_text_field("title_pairs", text(VI_PAIRS, false, false)),
         title_asides: b.add_text_field("title_asides", text(VI_FOLDED, false, false)),
-        keywords: b.add_text_field("keywords", text(VI_FOLDED, false, false)),
+        keywords: b.add_text_field("keywords", text(VI_FOLDED, true, false)),
         companion_of: b.add_text_field("companion_of", text(VI_FOLDED, false, false)),
         companion_of_codes: b.add_text_field("companion_of_codes", STRING | STORED),
         title_key: b.add_text_field("title_key", STRING | FAST),
