@@ -28,7 +28,7 @@ use crate::normalize::fold;
 use crate::schema::Fields;
 
 /// How many signals describe a hit.
-pub const FEATURES: usize = 14;
+pub const FEATURES: usize = 15;
 
 /// The signals, in the order of a hit's [`crate::SearchHit::ranking_features`] and of the
 /// weights:
@@ -46,7 +46,9 @@ pub const FEATURES: usize = 14;
 /// - `log_title_words`: ln(1 + distinct words of its name);
 /// - `log_lists_holding_it`: ln(1 + how many procedures list it as a companion);
 /// - `query_words_in_keywords`: the share of the query's folded words its curated search
-///   keywords hold (the words citizens use for it).
+///   keywords hold (the words citizens use for it);
+/// - `score_share`: its score before re-ranking over the first hit's (how sure the text
+///   match is, where the rank says only what came before).
 pub const FEATURE_NAMES: [&str; FEATURES] = [
     "inverse_rank",
     "log_rank",
@@ -62,24 +64,26 @@ pub const FEATURE_NAMES: [&str; FEATURES] = [
     "log_title_words",
     "log_lists_holding_it",
     "query_words_in_keywords",
+    "score_share",
 ];
 
 /// The weights of [`FEATURE_NAMES`], as `train-ranker` printed them (see the module's doc).
 const WEIGHTS: [f32; FEATURES] = [
-    2.3420,  // inverse_rank
-    -1.2894, // log_rank
-    0.4023,  // first_ten
-    2.1945,  // query_words_in_title
-    -1.1999, // companion_of_first
-    0.8640,  // place_with_first
-    1.3682,  // companion_of_first_three
-    0.7505,  // first_goes_with_it
-    0.3123,  // level_copy_of_first
-    0.6786,  // level_copy_of_one_above
-    1.3848,  // field_of_first
-    -0.3031, // log_title_words
-    0.1835,  // log_lists_holding_it
-    1.9836,  // query_words_in_keywords
+    2.0764,  // inverse_rank
+    -0.5793, // log_rank
+    0.3451,  // first_ten
+    2.0762,  // query_words_in_title
+    -1.3356, // companion_of_first
+    1.1343,  // place_with_first
+    1.2944,  // companion_of_first_three
+    0.7863,  // first_goes_with_it
+    0.1799,  // level_copy_of_first
+    0.4966,  // level_copy_of_one_above
+    1.3430,  // field_of_first
+    -0.3474, // log_title_words
+    0.1841,  // log_lists_holding_it
+    1.9481,  // query_words_in_keywords
+    3.6415,  // score_share
 ];
 
 /// How many procedure hits are re-ranked: on the judged set, the first 30 hold nearly
@@ -106,6 +110,8 @@ pub struct Candidate {
     pub companion_of: Vec<(String, u64)>,
     /// Distinct folded words of its search keywords.
     pub keywords: HashSet<String>,
+    /// Its score before re-ranking.
+    pub score: f32,
 }
 
 impl Candidate {
@@ -119,6 +125,7 @@ impl Candidate {
             base: without_level(&folded),
             companion_of,
             keywords: folded_words(&fold(keywords)).map(str::to_string).collect(),
+            score: 0.0,
         }
     }
 
@@ -163,7 +170,8 @@ pub fn features(query: &str, candidates: &[Candidate]) -> Vec<[f32; FEATURES]> {
         .enumerate()
         .map(|(rank, c)| {
             let r = rank as f32;
-            let shared = |words: &HashSet<String>| words.iter().filter(|w| query_words.contains(String::as_str(w))).count();
+            let shared =
+                |words: &HashSet<String>| words.iter().filter(|w| query_words.contains(String::as_str(w))).count();
             let share = |words: &HashSet<String>| shared(words) as f32 / query_words.len().max(1) as f32;
             let place_with_first = if rank > 0 { c.place_with(&first.code) } else { None };
             let with_first_three = first_three.iter().any(|code| *code != c.code && c.place_with(code).is_some());
@@ -182,6 +190,7 @@ pub fn features(query: &str, candidates: &[Candidate]) -> Vec<[f32; FEATURES]> {
                 (1.0 + c.words.len() as f32).ln(),
                 (1.0 + c.companion_of.len() as f32).ln(),
                 share(&c.keywords),
+                c.score / first.score.max(f32::MIN_POSITIVE),
             ]
         })
         .collect()
@@ -244,7 +253,7 @@ pub(crate) fn rerank(
         let companion_of = codes.map(|c| (c.to_string(), places_in_lists.next().unwrap_or_default())).collect();
         let (code, topic, title, keywords) =
             (text(fields.code), text(fields.topic), text(fields.title_text), text(fields.keywords));
-        candidates.push(Candidate::new(code, topic, title, keywords, companion_of));
+        candidates.push(Candidate { score: top[at].0, ..Candidate::new(code, topic, title, keywords, companion_of) });
         places.push(at);
     }
     let signals = features(query, &candidates);
@@ -274,8 +283,14 @@ mod tests {
     #[test]
     fn signals_follow_ranks_names_and_lists() {
         let hits = [
-            Candidate::new("1", "Hộ tịch", "Đăng ký khai sinh", "giấy khai sinh; sinh con", vec![]),
-            Candidate::new("2", "Hộ tịch", "Đăng ký khai sinh (thực hiện tại cấp tỉnh)", "", vec![]),
+            Candidate {
+                score: 10.0,
+                ..Candidate::new("1", "Hộ tịch", "Đăng ký khai sinh", "giấy khai sinh; sinh con", vec![])
+            },
+            Candidate {
+                score: 5.0,
+                ..Candidate::new("2", "Hộ tịch", "Đăng ký khai sinh (thực hiện tại cấp tỉnh)", "", vec![])
+            },
             Candidate::new("3", "Cư trú", "Đăng ký thường trú", "", vec![("1".into(), 1), ("9".into(), 0)]),
         ];
         let f = features("dang ky khai sinh cho con", &hits);
@@ -296,6 +311,8 @@ mod tests {
         assert_eq!(named(0, "first_goes_with_it"), 0.0);
         assert_eq!(named(0, "query_words_in_keywords"), 3.0 / 6.0, "khai, sinh, con");
         assert_eq!(named(1, "query_words_in_keywords"), 0.0);
+        assert_eq!(named(1, "score_share"), 0.5);
+        assert_eq!(named(2, "score_share"), 0.0, "no score given");
     }
 
     /// What the weights learnt, in one case a clerk would agree with: what is commonly
@@ -305,7 +322,13 @@ mod tests {
     fn a_companion_in_the_first_hits_field_rises_above_a_stray_match() {
         let mut hits = vec![Candidate::new("1", "Hộ tịch", "Đăng ký khai sinh", "", vec![])];
         for n in 2..=11 {
-            hits.push(Candidate::new(&n.to_string(), "Đất đai", &format!("Đăng ký biến động đất đai số {n}"), "", vec![]));
+            hits.push(Candidate::new(
+                &n.to_string(),
+                "Đất đai",
+                &format!("Đăng ký biến động đất đai số {n}"),
+                "",
+                vec![],
+            ));
         }
         hits.push(Candidate::new("12", "Hộ tịch", "Cấp bản sao trích lục hộ tịch", "", vec![("1".into(), 0)]));
         let order = order(&features("đăng ký khai sinh", &hits));

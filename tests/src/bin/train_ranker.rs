@@ -84,7 +84,9 @@ fn main() -> anyhow::Result<()> {
 
     println!("{} judged queries, the first {DEPTH} procedure hits each; L2 {l2}.\n", queries.len());
     println!("| order | Recall@10 | MRR@10 | nDCG@10 |\n| --- | --- | --- | --- |");
-    for (name, m) in [("before re-ranking", before), ("trained on all (in sample)", trained), ("five-fold cross-validation", cross)] {
+    for (name, m) in
+        [("before re-ranking", before), ("trained on all (in sample)", trained), ("five-fold cross-validation", cross)]
+    {
         println!("| {name} | {:.3} | {:.3} | {:.3} |", m.recall, m.mrr, m.ndcg);
     }
     println!("\nconst WEIGHTS: [f32; FEATURES] = [");
