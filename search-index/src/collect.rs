@@ -9,10 +9,10 @@ use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::schema::Value;
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{DocAddress, Order, Searcher, SegmentReader, Term};
+use tantivy::{DocAddress, Order, Searcher, SegmentReader, TantivyDocument, Term};
 
 use crate::error::SearchError;
-use crate::execute::{self, ColumnCache, Ranking, SearchBudget, StoredDocs};
+use crate::execute::{self, ColumnCache, Ranking, SearchBudget};
 use crate::query::{BuiltQuery, Facet, SearchRequest};
 use crate::schema::Fields;
 
@@ -143,7 +143,6 @@ pub(crate) fn run(
     }
     let mut total_estimated = !tally.exact;
     let mut signals = HashMap::new();
-    let mut docs = StoredDocs::default();
     let top: Vec<(f32, DocAddress)> = if built.browsing {
         // Browsing counts exactly (cheap without text) and lists in a useful order.
         tally.total = searcher.search(&*query, &Count)? as u64;
@@ -164,9 +163,8 @@ pub(crate) fn run(
         } else {
             ranked(searcher, fields, built, &*query, keep, pool, &ranking, budget)?
         };
-        execute::raise_companions(searcher, fields, &*query, &mut ranked, &request.pinned, &ranking, &mut docs)?;
-        let text = &request.text;
-        signals = crate::rerank::rerank(searcher, fields, text, &mut ranked, &request.pinned, &ranking, &mut docs)?;
+        execute::raise_companions(searcher, fields, &*query, &mut ranked, &request.pinned, &ranking)?;
+        signals = crate::rerank::rerank(searcher, fields, &request.text, &mut ranked, &request.pinned, &ranking)?;
         ranked.into_iter().skip(request.offset).take(limit).collect()
     };
     let mut facets = Facets { estimated: !tally.exact, ..Facets::default() };
@@ -191,11 +189,11 @@ pub(crate) fn run(
 
     let mut hits = Vec::with_capacity(top.len());
     for (score, address) in top {
-        let doc = docs.get(searcher, address)?;
+        let doc: TantivyDocument = searcher.doc(address)?;
         let text = |f| doc.get_first(f).and_then(|v| v.as_str()).unwrap_or_default().to_string();
         let optional = |f| doc.get_first(f).and_then(|v| v.as_str()).map(str::to_string);
         let content = text(fields.content);
-        let snippet = snippets.snippet_from_doc(doc);
+        let snippet = snippets.snippet_from_doc(&doc);
         let snippet_html = if snippet.is_empty() {
             escape_html(&first_chars(&content, SNIPPET_CHARS))
         } else {
@@ -581,7 +579,8 @@ mod tests {
             let mut d = doc(id, kind, &title, "Tờ khai.");
             if id % 5 == 0 && kind == "procedure" {
                 let place = u32::try_from(id % 4).expect("small");
-                d.companion_of = vec![Companion { code: "1.000001".into(), title: "Đăng ký khai sinh".into(), place }];
+                d.companion_of =
+                    vec![Companion { code: "1.000001".into(), title: "Đăng ký khai sinh".into(), place }];
                 d.topic = Some("Cư trú".into());
             }
             docs.push(d);

@@ -19,11 +19,10 @@
 
 use std::collections::{HashMap, HashSet};
 
-use tantivy::schema::Value;
 use tantivy::{DocAddress, Score, Searcher};
 
 use crate::error::SearchError;
-use crate::execute::{Ranking, StoredDocs};
+use crate::execute::Ranking;
 use crate::normalize::fold;
 use crate::schema::Fields;
 
@@ -227,7 +226,6 @@ pub(crate) fn rerank(
     top: &mut [(Score, DocAddress)],
     pinned: &[i64],
     ranking: &Ranking,
-    docs: &mut StoredDocs,
 ) -> Result<HashMap<DocAddress, [f32; FEATURES]>, SearchError> {
     #[cfg(test)]
     if OFF.with(std::cell::Cell::get) {
@@ -239,21 +237,13 @@ pub(crate) fn rerank(
         if candidates.len() == DEPTH {
             break;
         }
-        if !ranking.is_procedure(searcher, *address) {
+        let Some(facts) = ranking.procedure(searcher, fields, *address)? else { continue };
+        if pinned.contains(&facts.id) {
             continue;
         }
-        let doc = docs.get(searcher, *address)?;
-        if doc.get_first(fields.id).and_then(|v| v.as_i64()).is_some_and(|id| pinned.contains(&id)) {
-            continue;
-        }
-        let text = |field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or_default();
-        let codes = doc.get_all(fields.companion_of_codes).filter_map(|v| v.as_str());
-        // Places are stored in the order of the codes.
-        let mut places_in_lists = doc.get_all(fields.companion_places).filter_map(|v| v.as_u64());
-        let companion_of = codes.map(|c| (c.to_string(), places_in_lists.next().unwrap_or_default())).collect();
-        let (code, topic, title, keywords) =
-            (text(fields.code), text(fields.topic), text(fields.title_text), text(fields.keywords));
-        candidates.push(Candidate { score: top[at].0, ..Candidate::new(code, topic, title, keywords, companion_of) });
+        let (companion_of, score) = (facts.companion_of.clone(), top[at].0);
+        let candidate = Candidate::new(&facts.code, &facts.topic, &facts.title, &facts.keywords, companion_of);
+        candidates.push(Candidate { score, ..candidate });
         places.push(at);
     }
     let signals = features(query, &candidates);
