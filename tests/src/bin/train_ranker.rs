@@ -75,10 +75,10 @@ fn main() -> anyhow::Result<()> {
     let trained = evaluate(&queries, Some(&weights));
     let mut folds = Vec::new();
     for fold in 0..FOLDS {
-        let (test, train): (Vec<(usize, &Query)>, Vec<(usize, &Query)>) =
-            queries.iter().enumerate().partition(|(i, _)| i % FOLDS == fold);
-        let w = fit(&train.into_iter().map(|(_, q)| q).collect::<Vec<_>>(), l2);
-        folds.extend(test.into_iter().map(|(_, q)| metrics(q, Some(&w))));
+        let in_fold = |i: usize| i % FOLDS == fold;
+        let train: Vec<&Query> = queries.iter().enumerate().filter(|(i, _)| !in_fold(*i)).map(|(_, q)| q).collect();
+        let w = fit(&train, l2);
+        folds.extend(queries.iter().enumerate().filter(|(i, _)| in_fold(*i)).map(|(_, q)| metrics(q, Some(&w))));
     }
     let cross = relevance::mean(&folds);
 
@@ -164,12 +164,14 @@ fn solve(mut a: [[f64; FEATURES]; FEATURES], mut b: [f64; FEATURES]) -> [f64; FE
         let pivot = (col..FEATURES).max_by(|x, y| a[*x][col].abs().total_cmp(&a[*y][col].abs())).unwrap_or(col);
         a.swap(col, pivot);
         b.swap(col, pivot);
-        for row in col + 1..FEATURES {
-            let factor = a[row][col] / a[col][col];
-            for k in col..FEATURES {
-                a[row][k] -= factor * a[col][k];
+        let (above, below) = a.split_at_mut(col + 1);
+        let pivot_row = &above[col];
+        for (offset, row) in below.iter_mut().enumerate() {
+            let factor = row[col] / pivot_row[col];
+            for (cell, pivot_cell) in row.iter_mut().zip(pivot_row).skip(col) {
+                *cell -= factor * pivot_cell;
             }
-            b[row] -= factor * b[col];
+            b[col + 1 + offset] -= factor * b[col];
         }
     }
     let mut x = [0.0; FEATURES];
