@@ -85,8 +85,9 @@ const WEIGHTS: [f32; FEATURES] = [
     3.6415,  // score_share
 ];
 
-/// How many procedure hits are re-ranked: on the judged set, the first 30 hold nearly
-/// every judged procedure the engine finds (BENCHMARKS.md, session 19).
+/// How many procedure hits are re-ranked: a perfect order of the first 30 would reach
+/// Recall@10 0.962–0.982 on the five judged sets, of the first 50 only 0.972–0.982
+/// (BENCHMARKS.md, session 19), at a third more signals to read.
 pub const DEPTH: usize = 30;
 
 /// How many hits are ranked before re-ranking, whatever the page's size, so that a page of
