@@ -27,7 +27,9 @@ use tantivy::schema::Value;
 use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED, TantivyDocument, Term};
 
 use crate::error::SearchError;
+use crate::normalize::{fold, folded_words};
 use crate::query::{CandidateTerms, Facet, FilterValue};
+use crate::rerank::Candidate;
 use crate::schema::Fields;
 
 /// How much a search may do: past `exact_matches` matches it estimates instead of
@@ -118,29 +120,23 @@ pub(crate) struct SegmentColumns {
 }
 
 /// What the raise of companions and the re-ranking read of a procedure hit, kept with its
-/// segment: procedures are few (2,642 of a million documents) and their stored documents
-/// long (every text of the procedure), so reading thirty of them at every search cost more
-/// than the search (at 38,082 documents, search p50 2.7 → 4.1 ms).
-#[derive(Debug, Default)]
+/// segment, folded and split once: procedures are few (2,642 of a million documents) and
+/// their stored documents long (every text of the procedure), so reading thirty of them at
+/// every search cost more than the search (at 38,082 documents, search p50 2.7 → 4.1 ms).
+#[derive(Debug)]
 pub(crate) struct ProcedureFacts {
     /// Database id (pinned hits are named by it).
     pub id: i64,
-    /// National procedure code.
-    pub code: String,
-    /// The title as published.
-    pub title: String,
-    /// Field of administration, empty when none.
-    pub topic: String,
-    /// Its search keywords, as indexed.
-    pub keywords: String,
-    /// The codes of the procedures it goes with, each with its place in that one's list.
-    pub companion_of: Vec<(String, u64)>,
+    /// The title folded: the raise tells a hit's variants by its words.
+    pub folded_title: String,
+    /// What the re-ranker weighs of it: code, field, words, keywords, companion lists.
+    pub candidate: Candidate,
 }
 
 impl ProcedureFacts {
     fn read(searcher: &Searcher, fields: &Fields, address: DocAddress) -> Result<Self, SearchError> {
         let doc: TantivyDocument = searcher.doc(address)?;
-        let text = |field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or_default().to_string();
+        let text = |field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or_default();
         // Places are stored in the order of the codes.
         let mut places = doc.get_all(fields.companion_places).filter_map(|v| v.as_u64());
         let companion_of = doc
@@ -148,14 +144,15 @@ impl ProcedureFacts {
             .filter_map(|v| v.as_str())
             .map(|code| (code.to_string(), places.next().unwrap_or_default()))
             .collect();
-        Ok(Self {
-            id: doc.get_first(fields.id).and_then(|v| v.as_i64()).unwrap_or_default(),
-            code: text(fields.code),
-            title: text(fields.title_text),
-            topic: text(fields.topic),
-            keywords: text(fields.keywords),
+        let folded_title = fold(text(fields.title_text));
+        let candidate = Candidate::from_folded(
+            text(fields.code),
+            text(fields.topic),
+            &folded_title,
+            &fold(text(fields.keywords)),
             companion_of,
-        })
+        );
+        Ok(Self { id: doc.get_first(fields.id).and_then(|v| v.as_i64()).unwrap_or_default(), folded_title, candidate })
     }
 }
 
@@ -558,13 +555,13 @@ pub(crate) fn raise_companions(
     pinned: &[i64],
     ranking: &Ranking,
 ) -> Result<(), SearchError> {
-    // The procedure hits (only procedures have companions; their kind is a column): score,
-    // code and name; pinned ones raise nothing.
-    let mut hits: Vec<(Score, String, String)> = Vec::new();
+    // The procedure hits (only procedures have companions; their kind is a column) with
+    // their facts; pinned ones raise nothing.
+    let mut hits: Vec<(Score, Arc<ProcedureFacts>)> = Vec::new();
     for (score, address) in top.iter() {
         let Some(facts) = ranking.procedure(searcher, fields, *address)? else { continue };
-        if !facts.code.is_empty() && !pinned.contains(&facts.id) {
-            hits.push((*score, facts.code.clone(), facts.title.clone()));
+        if !facts.candidate.code.is_empty() && !pinned.contains(&facts.id) {
+            hits.push((*score, facts));
         }
     }
     if hits.is_empty() {
@@ -572,8 +569,8 @@ pub(crate) fn raise_companions(
     }
     let links: Vec<(Occur, Box<dyn Query>)> = hits
         .iter()
-        .map(|(_, code, _)| {
-            let term = Term::from_field_text(fields.companion_of_codes, code);
+        .map(|(_, facts)| {
+            let term = Term::from_field_text(fields.companion_of_codes, &facts.candidate.code);
             (Occur::Should, Box::new(TermQuery::new(term, IndexRecordOption::Basic)) as Box<dyn Query>)
         })
         .collect();
@@ -586,17 +583,17 @@ pub(crate) fn raise_companions(
         return Ok(());
     }
     // The score each hit raises its companions to, by the hit's code.
-    let folded: Vec<String> = hits.iter().map(|(_, _, title)| crate::normalize::fold(title)).collect();
-    let names: Vec<(&str, Vec<&str>)> = folded.iter().map(|name| (name.as_str(), words(name))).collect();
+    let names: Vec<(&str, Vec<&str>)> =
+        hits.iter().map(|(_, f)| (f.folded_title.as_str(), folded_words(&f.folded_title).collect())).collect();
     let mut anchors: HashMap<&str, Score> = HashMap::new();
-    for ((score, code, _), name) in hits.iter().zip(&names) {
+    for ((score, facts), name) in hits.iter().zip(&names) {
         let variants = hits
             .iter()
             .zip(&names)
             .filter(|((s, ..), other)| s < score && other.0 != name.0 && holds_in_order(&other.1, &name.1))
             .fold(Score::MAX, |lowest, ((s, ..), _)| lowest.min(*s));
         let raise = (score * COMPANION_SHARE).min(variants.next_down());
-        let best = anchors.entry(code.as_str()).or_insert(raise);
+        let best = anchors.entry(facts.candidate.code.as_str()).or_insert(raise);
         *best = best.max(raise);
     }
     let linked = BooleanQuery::new(vec![
@@ -605,7 +602,7 @@ pub(crate) fn raise_companions(
     ]);
     // Counted in full: there are at most `linked_count`.
     let found = tally(searcher, &linked, &[], linked_count, ranking, SearchBudget::EXHAUSTIVE)?;
-    let (lead_score, lead, _) = &hits[0];
+    let (lead_score, lead) = (&hits[0].0, &hits[0].1.candidate.code);
     let mut raised: HashMap<DocAddress, Score> = HashMap::new();
     // The first hit's companions with their places in its list.
     let mut with_lead: Vec<(u64, DocAddress)> = Vec::new();
@@ -615,7 +612,7 @@ pub(crate) fn raise_companions(
         // The hit raising it most, and its place in that hit's list: companions raised to
         // one score keep the list's order, a step below each other.
         let (mut anchor, mut place): (Score, u64) = (0.0, 0);
-        for (code, at) in &facts.companion_of {
+        for (code, at) in &facts.candidate.companion_of {
             if let Some(&raise) = anchors.get(code.as_str())
                 && raise > anchor
             {
@@ -626,7 +623,7 @@ pub(crate) fn raise_companions(
             anchor = anchor.next_down();
         }
         raised.insert(address, own.max(anchor));
-        if let Some((_, at)) = facts.companion_of.iter().find(|(code, _)| code == lead) {
+        if let Some((_, at)) = facts.candidate.companion_of.iter().find(|(code, _)| code == lead) {
             with_lead.push((*at, address));
         }
     }
@@ -659,11 +656,6 @@ fn merge(top: &mut Vec<(Score, DocAddress)>, mut raised: HashMap<DocAddress, Sco
         merged.push(score, address);
     }
     merged.into_sorted()
-}
-
-/// The words of a folded name, split once for the pairwise variant checks.
-fn words(name: &str) -> Vec<&str> {
-    name.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect()
 }
 
 /// Whether every word of `name` is in `other`, in order, with other words between them
@@ -957,9 +949,10 @@ impl<'a> FilterCheck<'a> {
 
 #[cfg(test)]
 mod tests {
-    use super::words;
+    use crate::normalize::folded_words;
 
     fn holds_in_order(other: &str, name: &str) -> bool {
+        let words = |text| folded_words(text).collect::<Vec<_>>();
         super::holds_in_order(&words(other), &words(name))
     }
 

@@ -23,7 +23,7 @@ use tantivy::{DocAddress, Score, Searcher};
 
 use crate::error::SearchError;
 use crate::execute::Ranking;
-use crate::normalize::fold;
+use crate::normalize::{fold, folded_words};
 use crate::schema::Fields;
 
 /// How many signals describe a hit.
@@ -110,32 +110,35 @@ pub struct Candidate {
     pub companion_of: Vec<(String, u64)>,
     /// Distinct folded words of its search keywords.
     pub keywords: HashSet<String>,
-    /// Its score before re-ranking.
-    pub score: f32,
 }
 
 impl Candidate {
     /// A candidate from a published name, its search keywords and its curated links.
     pub fn new(code: &str, topic: &str, title: &str, keywords: &str, companion_of: Vec<(String, u64)>) -> Candidate {
-        let folded = fold(title);
+        Candidate::from_folded(code, topic, &fold(title), &fold(keywords), companion_of)
+    }
+
+    /// [`Candidate::new`] from a name and keywords already folded.
+    pub(crate) fn from_folded(
+        code: &str,
+        topic: &str,
+        title: &str,
+        keywords: &str,
+        companion_of: Vec<(String, u64)>,
+    ) -> Candidate {
         Candidate {
             code: code.to_string(),
             topic: topic.to_string(),
-            words: folded_words(&folded).map(str::to_string).collect(),
-            base: without_level(&folded),
+            words: folded_words(title).map(str::to_string).collect(),
+            base: without_level(title),
             companion_of,
-            keywords: folded_words(&fold(keywords)).map(str::to_string).collect(),
-            score: 0.0,
+            keywords: folded_words(keywords).map(str::to_string).collect(),
         }
     }
 
     fn place_with(&self, code: &str) -> Option<u64> {
         self.companion_of.iter().find(|(c, _)| c == code).map(|(_, place)| *place)
     }
-}
-
-fn folded_words(folded: &str) -> impl Iterator<Item = &str> {
-    folded.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty())
 }
 
 /// The folded name without its bracketed levels: "(thực hiện tại cấp tỉnh)", "(tại cấp
@@ -158,17 +161,18 @@ fn without_level(folded: &str) -> String {
     out.trim().to_string()
 }
 
-/// The signals of each candidate, in rank order (see [`FEATURE_NAMES`]).
-pub fn features(query: &str, candidates: &[Candidate]) -> Vec<[f32; FEATURES]> {
+/// The signals of each candidate with its score before re-ranking, in rank order (see
+/// [`FEATURE_NAMES`]).
+pub fn features(query: &str, candidates: &[(&Candidate, Score)]) -> Vec<[f32; FEATURES]> {
     let folded = fold(query);
     let query_words: HashSet<&str> = folded_words(&folded).collect();
-    let Some(first) = candidates.first() else { return Vec::new() };
-    let first_three: Vec<&str> = candidates.iter().take(3).map(|c| c.code.as_str()).collect();
+    let Some(&(first, first_score)) = candidates.first() else { return Vec::new() };
+    let first_three: Vec<&str> = candidates.iter().take(3).map(|(c, _)| c.code.as_str()).collect();
     let flag = |b: bool| if b { 1.0 } else { 0.0 };
     candidates
         .iter()
         .enumerate()
-        .map(|(rank, c)| {
+        .map(|(rank, &(c, score))| {
             let r = rank as f32;
             let shared =
                 |words: &HashSet<String>| words.iter().filter(|w| query_words.contains(String::as_str(w))).count();
@@ -185,12 +189,12 @@ pub fn features(query: &str, candidates: &[Candidate]) -> Vec<[f32; FEATURES]> {
                 flag(with_first_three),
                 flag(first.place_with(&c.code).is_some()),
                 flag(rank > 0 && c.base == first.base),
-                flag(candidates[..rank].iter().any(|above| above.base == c.base)),
+                flag(candidates[..rank].iter().any(|(above, _)| above.base == c.base)),
                 flag(rank > 0 && c.topic == first.topic),
                 (1.0 + c.words.len() as f32).ln(),
                 (1.0 + c.companion_of.len() as f32).ln(),
                 share(&c.keywords),
-                c.score / first.score.max(f32::MIN_POSITIVE),
+                score / first_score.max(f32::MIN_POSITIVE),
             ]
         })
         .collect()
@@ -233,20 +237,19 @@ pub(crate) fn rerank(
         return Ok(HashMap::new());
     }
     let mut places: Vec<usize> = Vec::new();
-    let mut candidates: Vec<Candidate> = Vec::new();
-    for (at, (_, address)) in top.iter().enumerate() {
-        if candidates.len() == DEPTH {
+    let mut hits = Vec::new();
+    for (at, (score, address)) in top.iter().enumerate() {
+        if hits.len() == DEPTH {
             break;
         }
         let Some(facts) = ranking.procedure(searcher, fields, *address)? else { continue };
         if pinned.contains(&facts.id) {
             continue;
         }
-        let (companion_of, score) = (facts.companion_of.clone(), top[at].0);
-        let candidate = Candidate::new(&facts.code, &facts.topic, &facts.title, &facts.keywords, companion_of);
-        candidates.push(Candidate { score, ..candidate });
+        hits.push((facts, *score));
         places.push(at);
     }
+    let candidates: Vec<(&Candidate, Score)> = hits.iter().map(|(facts, score)| (&facts.candidate, *score)).collect();
     let signals = features(query, &candidates);
     let before: Vec<(Score, DocAddress)> = places.iter().map(|at| top[*at]).collect();
     for (place, from) in places.iter().zip(order(&signals)) {
@@ -274,17 +277,12 @@ mod tests {
     #[test]
     fn signals_follow_ranks_names_and_lists() {
         let hits = [
-            Candidate {
-                score: 10.0,
-                ..Candidate::new("1", "Hộ tịch", "Đăng ký khai sinh", "giấy khai sinh; sinh con", vec![])
-            },
-            Candidate {
-                score: 5.0,
-                ..Candidate::new("2", "Hộ tịch", "Đăng ký khai sinh (thực hiện tại cấp tỉnh)", "", vec![])
-            },
+            Candidate::new("1", "Hộ tịch", "Đăng ký khai sinh", "giấy khai sinh; sinh con", vec![]),
+            Candidate::new("2", "Hộ tịch", "Đăng ký khai sinh (thực hiện tại cấp tỉnh)", "", vec![]),
             Candidate::new("3", "Cư trú", "Đăng ký thường trú", "", vec![("1".into(), 1), ("9".into(), 0)]),
         ];
-        let f = features("dang ky khai sinh cho con", &hits);
+        let scored = [(&hits[0], 10.0), (&hits[1], 5.0), (&hits[2], 0.0)];
+        let f = features("dang ky khai sinh cho con", &scored);
         let named = |hit: usize, name: &str| f[hit][FEATURE_NAMES.iter().position(|n| *n == name).expect("a name")];
         assert_eq!(named(0, "inverse_rank"), 1.0);
         assert_eq!(named(2, "inverse_rank"), 1.0 / 3.0);
@@ -322,7 +320,8 @@ mod tests {
             ));
         }
         hits.push(Candidate::new("12", "Hộ tịch", "Cấp bản sao trích lục hộ tịch", "", vec![("1".into(), 0)]));
-        let order = order(&features("đăng ký khai sinh", &hits));
+        let unscored: Vec<(&Candidate, Score)> = hits.iter().map(|c| (c, 0.0)).collect();
+        let order = order(&features("đăng ký khai sinh", &unscored));
         assert_eq!(order[0], 0, "the first hit stays first");
         let rank = order.iter().position(|i| *i == 11).expect("ranked");
         assert!(rank < 10, "the companion reaches the first page: rank {rank}, order {order:?}");

@@ -124,6 +124,12 @@ pub fn fold(text: &str) -> String {
     out
 }
 
+/// The words of folded text, split at anything but letters and digits: how the steps after
+/// scoring compare names ("cap lai the can cuoc (cap tinh)" → cap, lai, …, tinh).
+pub(crate) fn folded_words(folded: &str) -> impl Iterator<Item = &str> {
+    folded.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty())
+}
+
 /// [`fold`] appending to `out`, so an analyser can reuse one buffer for every token.
 pub fn fold_into(text: &str, out: &mut String) {
     for c in text.chars() {
