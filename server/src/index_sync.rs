@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use motcua_app::domain::AgencyLevel;
-use motcua_search::{Companion, IndexBatch, IndexDocument, SearchIndex};
+use motcua_search::{IndexBatch, IndexDocument, SearchIndex};
 use motcua_server::curated::keywords::KEYWORDS;
 use motcua_server::curated::related::RELATIONS;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
@@ -152,15 +152,8 @@ async fn load(db: &DatabaseConnection, ids: Option<Vec<i32>>) -> Result<Vec<Inde
             // A procedure's curated keywords and companions, by its code.
             let code = codes.remove(&d.id);
             let keywords = code.as_deref().map(|c| KEYWORDS.of(c)).unwrap_or_default();
-            // Each procedure it goes with, and its place in that one's list.
-            let companion_of = code.as_deref().map_or_else(Vec::new, |own| {
-                RELATIONS
-                    .places_of(own)
-                    .filter_map(|(c, place)| {
-                        Some(Companion { code: c.to_string(), title: companion_titles.get(c)?.clone(), place })
-                    })
-                    .collect()
-            });
+            let companion_of =
+                code.as_deref().map_or_else(Vec::new, |own| RELATIONS.companion_of_for_index(own, &companion_titles));
             IndexDocument {
                 id: i64::from(d.id),
                 year: d.published_at.map(|t| chrono::Datelike::year(&t)),

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use motcua_app::domain::ProcedureRelation as Relation;
+use motcua_search::Companion;
 
 pub(super) const LIST: &str = include_str!("../../data/related_procedures.tsv");
 
@@ -87,13 +88,19 @@ impl Relations {
         self.to.get(code).map_or(&[], Vec::as_slice)
     }
 
-    /// The procedures this one is a companion of, each with this one's place in its list (0:
-    /// first). Curators list the most useful first, and search keeps that order.
-    pub fn places_of<'a>(&'a self, code: &'a str) -> impl Iterator<Item = (&'a str, u32)> {
-        self.companion_of(code).iter().map(move |from| {
-            let place = self.companions(from).iter().position(|(to, _)| to == code);
-            (from.as_str(), place.map_or(0, |p| u32::try_from(p).unwrap_or(u32::MAX)))
-        })
+    /// The procedures this one is a companion of, as the index holds them: each with its
+    /// title (`titles` names it; a code without one is left out) and this one's place in
+    /// its list (0: first). Curators list the most useful first, and search keeps that
+    /// order.
+    pub fn companion_of_for_index(&self, code: &str, titles: &HashMap<String, String>) -> Vec<Companion> {
+        self.companion_of(code)
+            .iter()
+            .filter_map(|from| {
+                let place = self.companions(from).iter().position(|(to, _)| to == code);
+                let place = place.map_or(0, |p| u32::try_from(p).unwrap_or(u32::MAX));
+                Some(Companion { code: from.clone(), title: titles.get(from)?.clone(), place })
+            })
+            .collect()
     }
 
     /// Every code the list names, on either side: what a check against the national data
@@ -125,7 +132,10 @@ mod tests {
             "instead holds both ways"
         );
         assert_eq!(list.companion_of("1.000894"), ["1.004746"]);
-        assert_eq!(list.places_of("1.004746").collect::<Vec<_>>(), [("1.000894", 1)], "second in its list");
+        let titles = HashMap::from([("1.000894".to_string(), "Đăng ký kết hôn".to_string())]);
+        let indexed = list.companion_of_for_index("1.004746", &titles);
+        let places: Vec<(&str, u32)> = indexed.iter().map(|c| (c.code.as_str(), c.place)).collect();
+        assert_eq!(places, [("1.000894", 1)], "second in its list");
         assert!(list.companions("1.004873").is_empty(), "before is one way");
         assert!(list.companions("1.0").is_empty(), "an unknown relation or a wrong field count adds nothing");
         assert!(list.companions("9.999").is_empty() && list.companion_of("9.999").is_empty());

@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 
 use motcua_search::normalize::canonical;
 use tantivy::tokenizer::TokenStream;
-use motcua_search::{Companion, IndexBatch, IndexDocument, SearchBudget, SearchIndex, SearchRequest};
+use motcua_search::{IndexBatch, IndexDocument, SearchBudget, SearchIndex, SearchRequest};
 use motcua_server::curated::{keywords::KEYWORDS, related::RELATIONS};
 use motcua_tests::relevance;
 use motcua_tests::shared_data;
@@ -478,10 +478,7 @@ fn attach_curated_lists(procedures: &mut [IndexDocument]) {
     for p in procedures.iter_mut() {
         let Some(own) = p.code.as_deref() else { continue };
         p.keywords = KEYWORDS.of(own);
-        p.companion_of = RELATIONS
-            .places_of(own)
-            .filter_map(|(c, place)| Some(Companion { code: c.to_string(), title: titles.get(c)?.clone(), place }))
-            .collect();
+        p.companion_of = RELATIONS.companion_of_for_index(own, &titles);
     }
 }
 
