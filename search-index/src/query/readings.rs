@@ -16,7 +16,7 @@ use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, TantivyError, Ter
 use super::at_least::Parts;
 
 /// What one reading asks of the shared words.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ReadingPlan {
     /// Words that must all be present (the syllables of a rewritten phrase).
     pub anchor: Vec<usize>,
@@ -24,6 +24,9 @@ pub struct ReadingPlan {
     pub required: Vec<usize>,
     /// How many of `required` a match needs (0: they only score).
     pub at_least: usize,
+    /// What each anchor word's score counts for: a long rewritten phrase is one need, and
+    /// counted syllable by syllable it would outweigh the rest of the question.
+    pub anchor_weight: f32,
 }
 
 impl ReadingPlan {
@@ -96,8 +99,11 @@ struct ReadingsWeight {
 impl Weight for ReadingsWeight {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
         let words = self.words.iter().map(|w| w.scorer(reader, boost)).collect::<tantivy::Result<Vec<_>>>()?;
-        let bonuses =
-            self.bonuses.iter().map(|b| b.as_ref().map(|b| b.scorer(reader, boost)).transpose()).collect::<tantivy::Result<_>>()?;
+        let bonuses = self
+            .bonuses
+            .iter()
+            .map(|b| b.as_ref().map(|b| b.scorer(reader, boost)).transpose())
+            .collect::<tantivy::Result<_>>()?;
         Ok(Box::new(ReadingsScorer::new(words, Arc::clone(&self.plans), bonuses)))
     }
 
@@ -191,12 +197,14 @@ impl Scorer for ReadingsScorer {
             if !plan.matches(self.words.docs(), doc) {
                 continue;
             }
-            for &i in plan.anchor.iter().chain(&plan.required) {
+            for (k, &i) in plan.anchor.iter().chain(&plan.required).enumerate() {
                 if self.words.docs()[i] == doc {
-                    total += match self.scores[i] {
-                        Some(score) => score,
-                        None => *self.scores[i].insert(self.words.score(i)),
-                    };
+                    let scale = if k < plan.anchor.len() { plan.anchor_weight } else { 1.0 };
+                    total += scale
+                        * match self.scores[i] {
+                            Some(score) => score,
+                            None => *self.scores[i].insert(self.words.score(i)),
+                        };
                 }
             }
             if let Some(bonus) = bonus
@@ -213,7 +221,7 @@ impl Scorer for ReadingsScorer {
 mod tests {
     use super::*;
     use tantivy::collector::TopDocs;
-    use tantivy::query::{BooleanQuery, Occur, TermQuery};
+    use tantivy::query::{BooleanQuery, BoostQuery, Occur, TermQuery};
     use tantivy::schema::{IndexRecordOption, Schema, TEXT};
     use tantivy::{DocAddress, Index, TantivyDocument};
 
@@ -229,7 +237,8 @@ mod tests {
         let mut writer = index.writer_with_num_threads(1, 15_000_000).expect("writer");
         let vocabulary = ["a", "b", "c", "d", "e"];
         for i in 0u32..320 {
-            let words: Vec<&str> = vocabulary.iter().enumerate().filter(|(bit, _)| (i % 32) & (1 << bit) != 0).map(|(_, w)| *w).collect();
+            let words: Vec<&str> =
+                vocabulary.iter().enumerate().filter(|(bit, _)| (i % 32) & (1 << bit) != 0).map(|(_, w)| *w).collect();
             let mut doc = TantivyDocument::new();
             doc.add_text(text, format!("{} x", words.join(" ")));
             writer.add_document(doc).expect("add");
@@ -241,11 +250,12 @@ mod tests {
         };
         let words = || vec![word("a"), word("b"), word("c"), word("d")];
         // Reading 1: 2 of a, b, c with an "e" bonus. Reading 2: d present and 1 of a, b.
-        // Reading 3: d present, a and b only scoring.
+        // Reading 3: d present, a and b only scoring; d counts half (a rewritten phrase's
+        // syllable).
         let plans = [
-            (ReadingPlan { anchor: vec![], required: vec![0, 1, 2], at_least: 2 }, Some(vec!["e"])),
-            (ReadingPlan { anchor: vec![3], required: vec![0, 1], at_least: 1 }, None),
-            (ReadingPlan { anchor: vec![3], required: vec![0, 1], at_least: 0 }, Some(vec!["c"])),
+            (ReadingPlan { anchor: vec![], required: vec![0, 1, 2], at_least: 2, anchor_weight: 1.0 }, Some(vec!["e"])),
+            (ReadingPlan { anchor: vec![3], required: vec![0, 1], at_least: 1, anchor_weight: 1.0 }, None),
+            (ReadingPlan { anchor: vec![3], required: vec![0, 1], at_least: 0, anchor_weight: 0.5 }, Some(vec!["c"])),
         ];
         let names = ["a", "b", "c", "d"];
         let bonus = |b: &Option<Vec<&str>>| {
@@ -255,7 +265,13 @@ mod tests {
         let separate: Vec<Box<dyn Query>> = plans
             .iter()
             .map(|(p, b)| {
-                let mut clauses: Vec<(Occur, Box<dyn Query>)> = p.anchor.iter().map(|&i| (Occur::Must, word(names[i]))).collect();
+                let mut clauses: Vec<(Occur, Box<dyn Query>)> = p
+                    .anchor
+                    .iter()
+                    .map(|&i| {
+                        (Occur::Must, Box::new(BoostQuery::new(word(names[i]), p.anchor_weight)) as Box<dyn Query>)
+                    })
+                    .collect();
                 let parts: Vec<Box<dyn Query>> = p.required.iter().map(|&i| word(names[i])).collect();
                 let mut bonuses: Vec<Box<dyn Query>> = Vec::new();
                 if p.at_least == 0 {

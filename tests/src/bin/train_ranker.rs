@@ -3,13 +3,13 @@
 //! prints them as Rust for `search-index/src/rerank.rs`, with a five-fold cross-validation
 //! beside the engine's order before re-ranking.
 //!
-//! `cargo run --release -p motcua-tests --bin train-ranker [-- --l2 X]` (needs
-//! `../shared/data`).
+//! `cargo run --release -p motcua-tests --bin train-ranker [-- --l2 X] [--dump DIR]` (needs
+//! `../shared/data`). `--dump` also writes every set's hits with their signals to DIR.
 //!
 //! The index is the server's own: `motcua import procedures` then `motcua reindex` into a
 //! temporary site, so the signals are those the server computes. The model is pairwise
-//! logistic regression with an L2 penalty, fitted by Newton's method: thirteen weights need
-//! no crate (a 13×13 solve per step), and the fit is exact and repeatable.
+//! logistic regression with an L2 penalty, fitted by Newton's method: fifteen weights need
+//! no crate (a 15×15 solve per step), and the fit is exact and repeatable.
 
 use anyhow::Context;
 use motcua_search::rerank::{DEPTH, FEATURE_NAMES, FEATURES};
@@ -36,6 +36,10 @@ fn main() -> anyhow::Result<()> {
         Some(at) => args.get(at + 1).and_then(|v| v.parse::<f64>().ok()).context("--l2 needs a number")?,
         None => L2,
     };
+    let dump = match args.iter().position(|a| a == "--dump") {
+        Some(at) => Some(args.get(at + 1).context("--dump needs a directory")?.clone()),
+        None => None,
+    };
     let data = shared_data().context("../shared/data is absent: training needs the procedure export")?;
     let site = Site::new(Database::Sqlite);
     let imported = site.import_procedures(&data.join("procedures.jsonl.gz"));
@@ -44,6 +48,9 @@ fn main() -> anyhow::Result<()> {
     anyhow::ensure!(reindexed.status.success(), "reindex failed: {}", String::from_utf8_lossy(&reindexed.stderr));
     let index = SearchIndex::open_or_create(&site.dir.path().join("index"))?;
 
+    if let Some(dir) = &dump {
+        write_hits(&index, std::path::Path::new(dir))?;
+    }
     let mut queries = Vec::new();
     for judged in relevance::queries() {
         let request = SearchRequest {
@@ -94,6 +101,36 @@ fn main() -> anyhow::Result<()> {
         println!("    {w:.4}, // {name}");
     }
     println!("];");
+    Ok(())
+}
+
+/// Writes, for every query set, each query's first 50 procedure hits with their scores and
+/// signals (JSON lines, one file per set), for analysis outside Rust: trying a signal or a
+/// model before writing it here. The held-out sets are written so that a trial can be
+/// measured on them in aggregate; their failures are not to be read, nor trained on.
+fn write_hits(index: &SearchIndex, dir: &std::path::Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("create {}", dir.display()))?;
+    for set in relevance::SETS {
+        let mut out = String::new();
+        for judged in set.queries() {
+            let request = SearchRequest {
+                text: judged.q.clone(),
+                kind: Some("procedure".into()),
+                limit: 50,
+                ..SearchRequest::default()
+            };
+            let hits: Vec<serde_json::Value> = index
+                .search(&request)?
+                .hits
+                .into_iter()
+                .map(|h| serde_json::json!({ "code": h.code, "score": h.score, "signals": h.ranking_features }))
+                .collect();
+            out.push_str(&serde_json::json!({ "q": judged.q, "relevant": judged.relevant, "hits": hits }).to_string());
+            out.push('\n');
+        }
+        let file = dir.join(set.file);
+        std::fs::write(&file, out).with_context(|| format!("write {}", file.display()))?;
+    }
     Ok(())
 }
 
