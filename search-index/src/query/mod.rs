@@ -479,8 +479,6 @@ struct Reading {
     /// The syllables of the rewritten phrase (words of the [`WordTable`]), which a document
     /// of this reading must all contain; empty without a rewrite.
     anchor: Vec<usize>,
-    /// What each anchor word's score counts for ([`weight::REWRITE_WORDS`]).
-    anchor_weight: f32,
 }
 
 impl Reading {
@@ -491,7 +489,6 @@ impl Reading {
         let mut telling = Vec::new();
         let mut rewrite_bonus = None;
         let mut anchor = Vec::new();
-        let mut anchor_weight = 1.0f32;
         let mut i = 0;
         while i < words.len() {
             if let Some(r) = rewrite.filter(|r| r.span.0 == i) {
@@ -502,7 +499,6 @@ impl Reading {
                     .collect();
                 rewrite_bonus = phrase(fields.title, &r.replacement, weight::REWRITE_TITLE_PHRASE)
                     .or_else(|| Some(term_query(Term::from_field_text(fields.title, &r.replacement[0]), weight::REWRITE_TITLE_PHRASE)));
-                anchor_weight = (weight::REWRITE_WORDS / r.replacement.len() as f32).min(1.0);
                 syllables.extend(r.replacement.iter().cloned());
                 telling.extend(r.replacement.iter().cloned());
                 i = r.span.1;
@@ -524,7 +520,7 @@ impl Reading {
             optional.clear();
             telling = syllables.clone();
         }
-        Reading { required, optional, syllables, telling, rewrite_bonus, anchor, anchor_weight }
+        Reading { required, optional, syllables, telling, rewrite_bonus, anchor }
     }
 
     /// How many of the other parts a document must match, strictly or relaxed. Beside a
@@ -547,7 +543,8 @@ impl Reading {
             anchor: self.anchor.clone(),
             required: self.required.clone(),
             at_least: required,
-            anchor_weight: self.anchor_weight,
+            // One syllable of the rewritten phrase each (empty without a rewrite).
+            anchor_weight: (weight::REWRITE_WORDS / self.anchor.len().max(1) as f32).min(1.0),
         };
         let mut bonuses: Vec<Box<dyn Query>> = self.optional.iter().map(|q| q.box_clone()).collect();
         bonuses.extend(phrase(fields.title, &self.syllables, weight::TITLE_PHRASE));
