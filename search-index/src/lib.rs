@@ -4,9 +4,9 @@
 //! in this order": how Vietnamese text is normalised ([`normalize`]), cut into tokens
 //! ([`analysis`]), laid out in fields ([`schema`]), queried ([`query`]), evaluated at a cost
 //! bounded by the page rather than the corpus (`execute`), its first procedures re-ranked by
-//! a learned model ([`rerank`]) and collected into hits, snippets and facets ([`collect`]), and how it helps while typing (completions,
-//! "did you mean"). It knows nothing of HTTP or SQL: callers hand it
-//! [`IndexDocument`]s and [`SearchRequest`]s.
+//! a learned model ([`rerank`]) and collected into hits, snippets and facets ([`collect`]),
+//! and how it helps while typing (completions, "did you mean"). It knows nothing of HTTP or
+//! SQL: callers hand it [`IndexDocument`]s and [`SearchRequest`]s.
 //!
 //! ```text
 //! "Đăng ký khai sinh"  --vi_exact-->  [đăng] [ký] [khai] [sinh]

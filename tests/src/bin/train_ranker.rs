@@ -13,7 +13,7 @@
 
 use anyhow::Context;
 use motcua_search::rerank::{DEPTH, FEATURE_NAMES, FEATURES};
-use motcua_search::{SearchIndex, SearchRequest};
+use motcua_search::{SearchHit, SearchIndex, SearchRequest};
 use motcua_tests::relevance::{self, Judged, Metrics};
 use motcua_tests::{Database, Site, shared_data};
 
@@ -53,15 +53,7 @@ fn main() -> anyhow::Result<()> {
     }
     let mut queries = Vec::new();
     for judged in relevance::queries() {
-        let request = SearchRequest {
-            text: judged.q.clone(),
-            kind: Some("procedure".into()),
-            limit: DEPTH,
-            ..SearchRequest::default()
-        };
-        let mut hits: Vec<([f64; FEATURES], String)> = index
-            .search(&request)?
-            .hits
+        let mut hits: Vec<([f64; FEATURES], String)> = procedure_hits(&index, &judged.q, DEPTH)?
             .into_iter()
             .filter_map(|h| {
                 let signals = h.ranking_features?;
@@ -104,6 +96,13 @@ fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The first `limit` procedure hits of a query, each of the first [`DEPTH`] with its signals.
+fn procedure_hits(index: &SearchIndex, q: &str, limit: usize) -> anyhow::Result<Vec<SearchHit>> {
+    let request =
+        SearchRequest { text: q.to_string(), kind: Some("procedure".into()), limit, ..SearchRequest::default() };
+    Ok(index.search(&request)?.hits)
+}
+
 /// Writes, for every query set, each query's first 50 procedure hits with their scores and
 /// signals (JSON lines, one file per set), for analysis outside Rust: trying a signal or a
 /// model before writing it here. The held-out sets are written so that a trial can be
@@ -113,15 +112,7 @@ fn write_hits(index: &SearchIndex, dir: &std::path::Path) -> anyhow::Result<()> 
     for set in relevance::SETS {
         let mut out = String::new();
         for judged in set.queries() {
-            let request = SearchRequest {
-                text: judged.q.clone(),
-                kind: Some("procedure".into()),
-                limit: 50,
-                ..SearchRequest::default()
-            };
-            let hits: Vec<serde_json::Value> = index
-                .search(&request)?
-                .hits
+            let hits: Vec<serde_json::Value> = procedure_hits(index, &judged.q, 50)?
                 .into_iter()
                 .map(|h| serde_json::json!({ "code": h.code, "score": h.score, "signals": h.ranking_features }))
                 .collect();
