@@ -48,17 +48,80 @@ impl QuerySet {
 /// someone who saw no other set, the lexicon nor the engine), and each was added when the
 /// one before it had been read while tuning, so that tuning which fits the judged set shows
 /// there as no gain (`tests/relevance/README.md`).
-pub const SETS: [QuerySet; 5] = [
+pub const SETS: [QuerySet; 6] = [
     QuerySet { name: "judged", file: "queries.jsonl", flag: "" },
     QuerySet { name: "held-out", file: "heldout.jsonl", flag: "--held-out" },
     QuerySet { name: "held-out 2", file: "heldout2.jsonl", flag: "--held-out-2" },
     QuerySet { name: "held-out 3", file: "heldout3.jsonl", flag: "--held-out-3" },
     QuerySet { name: "held-out 4", file: "heldout4.jsonl", flag: "--held-out-4" },
+    QuerySet { name: "held-out 5", file: "heldout5.jsonl", flag: "--held-out-5" },
 ];
 
 /// The judged queries shipped with the project.
 pub fn queries() -> Vec<Judged> {
     SETS[0].queries()
+}
+
+/// Judged queries, each paired with a second assessor's judgments of the same query
+/// (`tests/relevance/second_assessor.jsonl`: every third judged query but the codes, judged
+/// blind to the first assessor's). How far two careful assessors agree bounds what any
+/// engine can score against one of them: see [`agreement`].
+pub fn second_assessor() -> Vec<(Judged, Judged)> {
+    let first: HashMap<String, Judged> = queries().into_iter().map(|j| (j.q.clone(), j)).collect();
+    queries_in("second_assessor.jsonl")
+        .into_iter()
+        .map(|second| {
+            let first = first.get(&second.q).unwrap_or_else(|| panic!("{}: not a judged query", second.q)).clone();
+            (first, second)
+        })
+        .collect()
+}
+
+/// An assessor's own best page: the judged codes by grade, the higher first (by code on a
+/// tie).
+pub fn ideal_order(judged: &Judged) -> Vec<String> {
+    let mut codes: Vec<(&String, &u32)> = judged.relevant.iter().collect();
+    codes.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    codes.into_iter().map(|(code, _)| code.clone()).collect()
+}
+
+/// Each assessor's best page scored by the other, beside our engine and FTS5 scored by
+/// each, over the queries both judged (a Markdown table). The second assessor's best page
+/// scored by the first is what a perfect engine of another expert's mind reaches: a
+/// target above it asks for agreement with one assessor that two assessors do not have.
+pub fn agreement(server: &Server, baseline: &Fts5Baseline) -> String {
+    let pairs = second_assessor();
+    let mut rows: Vec<(&str, &str, Vec<Metrics>)> = vec![
+        ("the second assessor's best page", "first", Vec::new()),
+        ("the first assessor's best page", "second", Vec::new()),
+        ("ours", "first", Vec::new()),
+        ("ours", "second", Vec::new()),
+        ("FTS5", "first", Vec::new()),
+        ("FTS5", "second", Vec::new()),
+    ];
+    for (first, second) in &pairs {
+        let (engine, fts5) = (ours(server, &first.q), baseline.search(&first.q));
+        let scores = [
+            score(first, &ideal_order(second)),
+            score(second, &ideal_order(first)),
+            score(first, &engine),
+            score(second, &engine),
+            score(first, &fts5),
+            score(second, &fts5),
+        ];
+        for (row, m) in rows.iter_mut().zip(scores) {
+            row.2.push(m);
+        }
+    }
+    let mut s = format!(
+        "{} queries judged by two assessors\n\n| ranking | scored by the | Recall@10 | MRR@10 | nDCG@10 |\n| --- | --- | --- | --- | --- |\n",
+        pairs.len()
+    );
+    for (ranking, by, all) in rows {
+        let m = mean(&all);
+        s.push_str(&format!("| {ranking} | {by} assessor | {:.3} | {:.3} | {:.3} |\n", m.recall, m.mrr, m.ndcg));
+    }
+    s
 }
 
 fn queries_in(file: &str) -> Vec<Judged> {
@@ -285,6 +348,20 @@ mod tests {
             .filter(|phrase| !corpus.contains(&fold(phrase)))
             .collect();
         assert!(missing.is_empty(), "administrative phrases in no procedure: {missing:?}");
+    }
+
+    #[test]
+    fn the_second_assessor_judged_some_judged_queries_blind() {
+        let pairs = second_assessor();
+        assert!(pairs.len() >= 50, "{} queries judged twice", pairs.len());
+        for (first, second) in &pairs {
+            assert_eq!(first.kind, second.kind, "{}", first.q);
+            assert!(second.relevant.values().any(|g| *g == 3), "{}: no grade-3 procedure", second.q);
+            assert!(second.relevant.len() <= 10, "{}: more than a page", second.q);
+            // An assessor's own best page is perfect by their own judgments.
+            let own = score(second, &ideal_order(second));
+            assert!(own.recall == 1.0 && (own.ndcg - 1.0).abs() < 1e-9, "{}", second.q);
+        }
     }
 
     #[test]

@@ -1,12 +1,13 @@
 //! Prints Recall@10, MRR@10 and nDCG@10 of our engine and of an SQLite FTS5 baseline over the
 //! judged queries, per query type, in one run on the same 2,642 procedures.
 //!
-//! `cargo run --release -p motcua-tests --bin relevance [-- --details] [--held-out | --held-out-2 | --held-out-3 | --held-out-4]`
+//! `cargo run --release -p motcua-tests --bin relevance [-- --details] [--held-out | --held-out-2 | … | --held-out-5]`
 //! (needs `../shared/data`); `--details` adds every query, worst first; `--held-out` …
-//! `--held-out-4` score the held-out sets (`tests/relevance/heldout.jsonl`, `heldout2.jsonl`,
-//! `heldout3.jsonl`, `heldout4.jsonl`) instead of the judged one.
+//! `--held-out-5` score the held-out sets (`tests/relevance/heldout.jsonl`, `heldout2.jsonl`,
+//! … `heldout5.jsonl`) instead of the judged one; `--second-assessor`
+//! scores the queries two assessors judged (`second_assessor.jsonl`) by each of them.
 
-use motcua_tests::relevance::{Fts5Baseline, SETS, details, evaluate, table};
+use motcua_tests::relevance::{Fts5Baseline, SETS, agreement, details, evaluate, table};
 use motcua_tests::{Database, Site, shared_data};
 
 fn main() {
@@ -21,6 +22,10 @@ fn main() {
     let server = site.serve(&[]).expect("serve");
     let baseline = Fts5Baseline::load(&file);
     let asked = |flag: &str| std::env::args().any(|a| a == flag);
+    if asked("--second-assessor") {
+        print!("{}", agreement(&server, &baseline));
+        return;
+    }
     let set = SETS[1..].iter().find(|s| asked(s.flag)).unwrap_or(&SETS[0]);
     let judged = set.queries();
     print!("{}", table(&evaluate(&server, &baseline, &judged)));
