@@ -1,5 +1,6 @@
 //! Trains the weights of the search's learned re-ranking (`motcua_search::rerank`) on the
-//! judged queries only (`tests/relevance/queries.jsonl`; the held-out sets stay blind), and
+//! judged and training queries (`tests/relevance/queries.jsonl`, `training.jsonl`; the
+//! held-out sets stay blind), and
 //! prints them as Rust for `search-index/src/rerank.rs`, with a five-fold cross-validation
 //! beside the engine's order before re-ranking.
 //!
@@ -52,7 +53,7 @@ fn main() -> anyhow::Result<()> {
         write_hits(&index, std::path::Path::new(dir))?;
     }
     let mut queries = Vec::new();
-    for judged in relevance::queries() {
+    for judged in relevance::SETS.iter().filter(|s| !s.held_out).flat_map(|s| s.queries()) {
         let mut hits: Vec<([f64; FEATURES], String)> = procedure_hits(&index, &judged.q, DEPTH)?
             .into_iter()
             .filter_map(|h| {
@@ -81,7 +82,7 @@ fn main() -> anyhow::Result<()> {
     }
     let cross = relevance::mean(&folds);
 
-    println!("{} judged queries, the first {DEPTH} procedure hits each; L2 {l2}.\n", queries.len());
+    println!("{} judged and training queries, the first {DEPTH} procedure hits each; L2 {l2}.\n", queries.len());
     println!("| order | Recall@10 | MRR@10 | nDCG@10 |\n| --- | --- | --- | --- |");
     for (name, m) in
         [("before re-ranking", before), ("trained on all (in sample)", trained), ("five-fold cross-validation", cross)]
