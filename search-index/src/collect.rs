@@ -424,6 +424,19 @@ mod tests {
     }
 
     #[test]
+    fn a_word_the_lexicon_knows_is_not_read_as_keyboard_residue() {
+        let index = index();
+        let batch = vec![
+            doc(8, "procedure", "Cấp thị thực cho người nước ngoài", "Tờ khai đề nghị cấp thị thực."),
+            doc(10, "procedure", "Cấp phép sử dụng tạm thời lòng đường, vỉa hè", "Đơn đề nghị."),
+        ];
+        index.apply(IndexBatch { upserts: batch, deletes: vec![], sequence: 8 }).expect("apply");
+        // As Telex, "visa" would be "vía", folded like "vỉa"; the lexicon reads it as "thị thực".
+        let r = search(&index, "visa");
+        assert_eq!(r.hits.first().map(|h| h.id), Some(8), "{:?}", r.hits);
+    }
+
+    #[test]
     fn search_keywords_find_a_document_by_the_words_people_use() {
         let index = index();
         let certificate = |keywords: Vec<String>| IndexDocument {

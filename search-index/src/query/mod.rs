@@ -644,11 +644,17 @@ pub fn build(fields: &Fields, request: &SearchRequest, stats: &dyn TermStats) ->
             corrections: Vec::new(),
         };
     }
+    // A word the lexicon knows as typed ("visa") is not keyboard residue ("vía").
+    let mut known_as_typed = vec![false; folded.len()];
+    for r in lexicon::LEXICON.rewrites(&folded, usize::MAX) {
+        known_as_typed[r.span.0..r.span.1].iter_mut().for_each(|k| *k = true);
+    }
     let words: Vec<Word> = folded
         .iter()
         .zip(exact.iter())
-        .map(|(f, e)| {
-            let decoded = decode_input_residue(e).map(|d| {
+        .zip(known_as_typed)
+        .map(|((f, e), known)| {
+            let decoded = (!known).then(|| decode_input_residue(e)).flatten().map(|d| {
                 let folded = analysis::tokens(&mut analysis::folded_analyzer(), &d).join("");
                 (folded, d)
             });
