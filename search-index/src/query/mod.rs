@@ -4,7 +4,8 @@
 //! diacritics, so we build the query ourselves:
 //!
 //! 1. the text is cut by the same analysers as the documents (exact and folded);
-//! 2. a syllable that is Telex or VNI residue ("ddawng", "ky1") also matches what it stands for;
+//! 2. a syllable that is Telex or VNI residue ("ddawng", "ky1") also matches what it stands
+//!    for, unless the lexicon knows it as typed ("visa" is not Telex for "vía");
 //! 3. abbreviations (both ways) and everyday phrases ([`LEXICON`]) give extra readings of the
 //!    query: "cap lai cccd" is also read "cap lai can cuoc cong dan", "ba toi mat" also
 //!    "ba toi khai tu";
