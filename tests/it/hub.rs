@@ -398,11 +398,17 @@ fn signing_out_at_one_service_signs_out_of_the_portal_every_service_and_the_nati
     assert_eq!(received[0]["claims"]["sub"], ho_tich_sub.as_str());
     // The second service refused the first attempt; the hub tried again.
     let body = j.dat_dai_logouts.recv_timeout(std::time::Duration::from_secs(15)).expect("the second service is told");
-    let deliveries = run(&j.site, &["services", "logouts"]);
-    assert!(
-        deliveries.lines().any(|l| l.contains("\tdat-dai\t") && l.contains("attempts 2\tlast answer 200\tdelivered")),
-        "{deliveries}"
-    );
+    // The hub records the delivery once the service has answered, just after the service
+    // has the token: wait for the record.
+    let delivered =
+        |d: &str| d.lines().any(|l| l.contains("\tdat-dai\t") && l.contains("attempts 2\tlast answer 200\tdelivered"));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let mut deliveries = run(&j.site, &["services", "logouts"]);
+    while !delivered(&deliveries) && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        deliveries = run(&j.site, &["services", "logouts"]);
+    }
+    assert!(delivered(&deliveries), "{deliveries}");
     assert!(deliveries.lines().any(|l| l.contains("\tho-tich\t") && l.contains("attempts 1")), "{deliveries}");
     let token = body.strip_prefix("logout_token=").expect("a logout token");
     let (header, claims) = verified_jwt(&j.portal, token);
