@@ -1,11 +1,12 @@
 //! Prints Recall@10, MRR@10 and nDCG@10 of our engine and of an SQLite FTS5 baseline over the
 //! judged queries, per query type, in one run on the same 2,642 procedures.
 //!
-//! `cargo run --release -p motcua-tests --bin relevance [-- --details] [--held-out | --held-out-2 | … | --held-out-5]`
-//! (needs `../shared/data`); `--details` adds every query, worst first; `--held-out` …
-//! `--held-out-5` score the held-out sets (`tests/relevance/heldout.jsonl`, `heldout2.jsonl`,
-//! … `heldout5.jsonl`) instead of the judged one; `--second-assessor`
-//! scores the queries two assessors judged (`second_assessor.jsonl`) by each of them.
+//! `cargo run --release -p motcua-tests --bin relevance [-- --details] [--training | --held-out | … | --held-out-5 | --second-assessor]`
+//! (needs `../shared/data`); `--details` adds every query, worst first; `--training` scores
+//! the training set (`tests/relevance/training.jsonl`) and `--held-out` … `--held-out-5`
+//! the held-out sets (`heldout.jsonl` … `heldout5.jsonl`) instead of the judged one;
+//! `--second-assessor` scores the queries two assessors judged (`second_assessor.jsonl`)
+//! by each of them.
 
 use motcua_tests::relevance::{Fts5Baseline, SETS, agreement, details, evaluate, table};
 use motcua_tests::{Database, Site, shared_data};

@@ -1,8 +1,7 @@
 //! Trains the weights of the search's learned re-ranking (`motcua_search::rerank`) on the
 //! judged and training queries (`tests/relevance/queries.jsonl`, `training.jsonl`; the
-//! held-out sets stay blind), and
-//! prints them as Rust for `search-index/src/rerank.rs`, with a five-fold cross-validation
-//! beside the engine's order before re-ranking.
+//! held-out sets stay blind), and prints them as Rust for `search-index/src/rerank.rs`,
+//! with a five-fold cross-validation beside the engine's order before re-ranking.
 //!
 //! `cargo run --release -p motcua-tests --bin train-ranker [-- --l2 X] [--dump DIR]` (needs
 //! `../shared/data`). `--dump` also writes every set's hits with their signals to DIR.
