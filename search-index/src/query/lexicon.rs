@@ -70,11 +70,13 @@ impl Lexicon {
             }
         }
         for (everyday, administrative) in rows(synonyms) {
-            let everyday = folded(&everyday);
-            for admin in administrative {
-                let admin = folded(&admin);
-                if !everyday.is_empty() && !admin.is_empty() && everyday != admin {
-                    lexicon.add(everyday.clone(), admin, "synonym");
+            for everyday in said_alike(&everyday) {
+                let everyday = folded(&everyday);
+                for admin in &administrative {
+                    let admin = folded(admin);
+                    if !everyday.is_empty() && !admin.is_empty() && everyday != admin {
+                        lexicon.add(everyday.clone(), admin, "synonym");
+                    }
                 }
             }
         }
@@ -175,6 +177,22 @@ impl Lexicon {
     }
 }
 
+/// Words citizens use alike, one for the other, in any everyday phrase (marked, so that
+/// "mang" is not "mạng" nor "lợn" "lớn"): the list need not spell each phrase both ways.
+const SAID_ALIKE: &[(&str, &str)] = &[("mang", "đem"), ("lợn", "heo"), ("heo", "lợn")];
+
+/// An everyday phrase as written, and as said with each word of [`SAID_ALIKE`] swapped.
+fn said_alike(phrase: &str) -> Vec<String> {
+    let mut out = vec![phrase.to_string()];
+    for (word, alike) in SAID_ALIKE {
+        if phrase.split_whitespace().any(|w| w.to_lowercase() == *word) {
+            let swapped = phrase.split_whitespace().map(|w| if w.to_lowercase() == *word { alike } else { w });
+            out.push(swapped.collect::<Vec<_>>().join(" "));
+        }
+    }
+    out
+}
+
 fn rows(tsv: &str) -> impl Iterator<Item = (String, Vec<String>)> + '_ {
     tsv.lines().filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#')).filter_map(|l| {
         let mut cols = l.split('\t').map(str::trim).filter(|c| !c.is_empty());
@@ -230,6 +248,15 @@ mod tests {
         assert_eq!(lex.rewrites(&t("bị qua đời"), 10)[0].span, (1, 3));
         // Too many gap words in a row.
         assert!(lex.rewrites(&t("trừ hết rồi đã điểm"), 10).is_empty());
+    }
+
+    #[test]
+    fn a_phrase_is_found_as_said_with_a_word_citizens_use_alike() {
+        let lex = Lexicon::parse("", "mang ô tô về nước\tnhập khẩu xe ô tô\nbán hàng qua mạng\tthương mại điện tử\n");
+        assert_eq!(lex.rewrites(&t("đem ô tô về nước"), 10)[0].replacement, t("nhập khẩu xe ô tô"));
+        assert!(lex.rewrites(&t("bán hàng qua đêm"), 10).is_empty(), "mạng is not mang");
+        let lex = Lexicon::parse("", "chở lợn sang tỉnh khác\tkiểm dịch động vật\n");
+        assert_eq!(lex.rewrites(&t("chở heo sang tỉnh khác"), 10).len(), 1);
     }
 
     #[test]
