@@ -104,8 +104,9 @@ impl Lexicon {
         self.entries.is_empty()
     }
 
-    /// Every rewrite of a folded query, longest phrases first; at most `limit`. A phrase
-    /// matches across up to [`MAX_GAPS`] gap words, which its span then covers.
+    /// Every rewrite of a folded query, longest phrases first; at most `limit`, the first
+    /// `limit` of all of them. A phrase matches across up to [`MAX_GAPS`] gap words, which
+    /// its span then covers.
     pub fn rewrites(&self, tokens: &[String], limit: usize) -> Vec<Rewrite> {
         let mut found: Vec<(Vec<String>, usize, usize)> = Vec::new();
         for start in 0..tokens.len() {
@@ -257,6 +258,16 @@ mod tests {
         assert!(lex.rewrites(&t("bán hàng qua đêm"), 10).is_empty(), "mạng is not mang");
         let lex = Lexicon::parse("", "chở lợn sang tỉnh khác\tkiểm dịch động vật\n");
         assert_eq!(lex.rewrites(&t("chở heo sang tỉnh khác"), 10).len(), 1);
+    }
+
+    /// `query::build` takes the first rewrites of the unbounded list instead of walking again.
+    #[test]
+    fn a_bounded_list_of_rewrites_is_the_first_of_all_of_them() {
+        let all = LEXICON.rewrites(&t("lam lai cccd bi mat o nhat"), usize::MAX);
+        assert_eq!(all.len(), 4, "{all:?}");
+        for limit in 1..all.len() {
+            assert_eq!(LEXICON.rewrites(&t("lam lai cccd bi mat o nhat"), limit), all[..limit], "limit {limit}");
+        }
     }
 
     #[test]

@@ -646,8 +646,9 @@ pub fn build(fields: &Fields, request: &SearchRequest, stats: &dyn TermStats) ->
         };
     }
     // A word the lexicon knows as typed ("visa") is not keyboard residue ("vía").
+    let typed_rewrites = lexicon::LEXICON.rewrites(&folded, usize::MAX);
     let mut known_as_typed = vec![false; folded.len()];
-    for r in lexicon::LEXICON.rewrites(&folded, usize::MAX) {
+    for r in &typed_rewrites {
         known_as_typed[r.span.0..r.span.1].iter_mut().for_each(|k| *k = true);
     }
     let words: Vec<Word> = folded
@@ -664,7 +665,12 @@ pub fn build(fields: &Fields, request: &SearchRequest, stats: &dyn TermStats) ->
         .collect();
     let query_syllables: Vec<String> =
         words.iter().map(|w| w.decoded.as_ref().map_or_else(|| w.folded.clone(), |(f, _)| f.clone())).collect();
-    let rewrites = lexicon::LEXICON.rewrites(&query_syllables, MAX_REWRITES);
+    // Nothing decoded (most queries): the syllables are the typed ones, already looked up.
+    let rewrites = if query_syllables == folded {
+        typed_rewrites.into_iter().take(MAX_REWRITES).collect()
+    } else {
+        lexicon::LEXICON.rewrites(&query_syllables, MAX_REWRITES)
+    };
     // A word the lexicon knows ("mst", an abbreviation no text spells out) is not a typo.
     let mut words = words;
     for r in &rewrites {
