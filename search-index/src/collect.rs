@@ -326,7 +326,7 @@ fn ranked(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Companion, IndexBatch, IndexDocument, SearchBudget, SearchIndex};
+    use crate::{Companion, Completion, IndexBatch, IndexDocument, SearchBudget, SearchIndex};
 
     fn doc(id: i64, kind: &str, title: &str, content: &str) -> IndexDocument {
         IndexDocument {
@@ -784,6 +784,54 @@ mod tests {
             ["/thu-tuc/1.000001", "/thu-tuc/1.000002"],
             "no title starts with it: the procedure's bonuses decide"
         );
+    }
+
+    /// One or two typed letters are completed from titles with a bonus first; the answer is
+    /// the one scoring every title gives, whether those titles suffice or not.
+    #[test]
+    fn short_prefixes_complete_as_scoring_every_title_would() {
+        let index = SearchIndex::in_memory().expect("index");
+        let announcements = [
+            "Thông báo lịch tiếp công dân",
+            "Thành phố tổ chức lễ hội",
+            "Thời tiết tuần tới",
+            "Phòng chống dịch bệnh",
+            "Giá lúa tăng",
+            "Khai mạc hội chợ",
+            "Tháng hành động vì trẻ em",
+        ];
+        let procedures = [
+            ("Thành lập hộ kinh doanh", true),
+            ("Thay đổi nội dung đăng ký hộ kinh doanh", true),
+            ("Thẩm định dự án đầu tư", false),
+            ("Phê duyệt kế hoạch", false),
+            ("Giải quyết chế độ trợ cấp", true),
+            ("Đăng ký khai sinh", true),
+            ("Cấp bản sao trích lục", false),
+        ];
+        // Two batches, so two segments: announcements first, with the lower ids.
+        let first: Vec<_> = (1..).zip(announcements).map(|(id, t)| doc(id, "announcement", t, "Nội dung.")).collect();
+        let second: Vec<_> = (20..)
+            .zip(procedures)
+            .map(|(id, (t, citizen))| {
+                let mut d = doc(id, "procedure", t, "Tờ khai.");
+                d.tags = if citizen { vec!["citizen".into()] } else { vec![] };
+                d
+            })
+            .collect();
+        index.apply(IndexBatch { upserts: first, deletes: vec![], sequence: 1 }).expect("apply");
+        index.apply(IndexBatch { upserts: second, deletes: vec![], sequence: 2 }).expect("apply");
+        let urls = |found: Vec<Completion>| found.into_iter().map(|c| c.url).collect::<Vec<_>>();
+        for prefix in ["t", "th", "p", "ph", "g", "gi", "k", "c", "d", "x"] {
+            for limit in [1, 2, 3, 5, 10] {
+                let ours = urls(index.complete(prefix, limit).expect("complete"));
+                let every = urls(index.complete_scoring_every_title(prefix, limit).expect("complete"));
+                assert_eq!(ours, every, "{prefix} {limit}");
+            }
+        }
+        let th = urls(index.complete("th", 4).expect("complete"));
+        assert_eq!(&th[..2], ["/thu-tuc/1.000020", "/thu-tuc/1.000021"], "citizens' procedures first: {th:?}");
+        assert_eq!(th[2], "/thu-tuc/1.000022", "then another procedure");
     }
 
     /// Typed words complete titles where they stand together, in order, the last one

@@ -183,6 +183,17 @@ impl SearchIndex {
         suggest::complete(&self.reader.searcher(), &self.fields, &self.columns, prefix, limit)
     }
 
+    /// Completions scoring every title that holds the typed words, without the shortcut.
+    #[cfg(test)]
+    pub(crate) fn complete_scoring_every_title(
+        &self,
+        prefix: &str,
+        limit: usize,
+    ) -> Result<Vec<Completion>, SearchError> {
+        let look = suggest::Look::EveryTitle;
+        suggest::complete_looking(&self.reader.searcher(), &self.fields, &self.columns, prefix, limit, look)
+    }
+
     /// Ids of every indexed document, for consistency checks against the database.
     pub fn all_ids(&self) -> Result<Vec<i64>, SearchError> {
         let searcher = self.reader.searcher();

@@ -31,6 +31,13 @@ pub(crate) const RARE_WORD_MIN_TITLES: u64 = 10;
 /// Score of a title starting with what was typed: above the other bonuses together (3) and
 /// any title's word score (scaled by 0.01), so those titles lead.
 const STARTS_WITH: f32 = 10.0;
+/// Bonus of a title citizens use (tagged "citizen").
+const FOR_CITIZENS: f32 = 2.0;
+/// Bonus of a procedure's title, the smaller bonus: a title with either scores at least this
+/// above one with neither.
+const PROCEDURE: f32 = 1.0;
+/// Scale of the typed words' score beside the bonuses.
+const WORDS: f32 = 0.01;
 /// Longest word "did you mean" tries to correct: beyond it, it is not a Vietnamese syllable.
 const LONGEST_SYLLABLE: usize = 12;
 
@@ -57,6 +64,28 @@ pub(crate) fn complete(
     prefix: &str,
     limit: usize,
 ) -> Result<Vec<Completion>, SearchError> {
+    complete_looking(searcher, fields, columns, prefix, limit, Look::BonusesFirst)
+}
+
+/// Which titles a completion scores.
+#[derive(Clone, Copy, PartialEq)]
+pub(crate) enum Look {
+    /// Titles with a bonus first, every title only if those cannot decide the answer.
+    BonusesFirst,
+    /// Every title holding the typed words, to check the shortcut against.
+    #[cfg_attr(not(test), allow(dead_code))]
+    EveryTitle,
+}
+
+/// [`complete`], looking at titles as `look` says.
+pub(crate) fn complete_looking(
+    searcher: &Searcher,
+    fields: &Fields,
+    columns: &Arc<ColumnCache>,
+    prefix: &str,
+    limit: usize,
+    look: Look,
+) -> Result<Vec<Completion>, SearchError> {
     let folded = analysis::tokens(&mut analysis::folded_analyzer(), &canonical(prefix));
     if folded.is_empty() {
         return Ok(Vec::new());
@@ -67,17 +96,16 @@ pub(crate) fn complete(
     let tag = |field: Field, value: &str| -> Box<dyn Query> {
         Box::new(TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic))
     };
-    let query = BooleanQuery::new(vec![
-        (Occur::Must, Box::new(BoostQuery::new(typed_words(fields, &folded), 0.01)) as Box<dyn Query>),
-        constant(tag(fields.tags, "citizen"), 2.0),
-        constant(tag(fields.kind, "procedure"), 1.0),
-    ]);
+    let words = || Box::new(BoostQuery::new(typed_words(fields, &folded), WORDS)) as Box<dyn Query>;
+    let bonuses =
+        || [constant(tag(fields.tags, "citizen"), FOR_CITIZENS), constant(tag(fields.kind, "procedure"), PROCEDURE)];
     // A title that starts with what was typed leads: read from the sorted column of whole
     // folded titles (one range of its ordinals per segment), not a range query, which at a
     // million documents unions every title under a short prefix.
     let start = folded.join(" ");
     let cache = Arc::clone(columns);
-    let starts_with = TopDocs::with_limit(limit.clamp(1, 20)).tweak_score(move |segment: &SegmentReader| {
+    let limit = limit.clamp(1, 20);
+    let starts_with = TopDocs::with_limit(limit).tweak_score(move |segment: &SegmentReader| {
         let columns = cache.of(segment);
         let ords = columns.title_key.as_ref().and_then(|c| {
             // The first title at or after a key; the ones from `start` up to past its last
@@ -92,7 +120,40 @@ pub(crate) fn complete(
             _ => score,
         }
     });
-    let top = searcher.search(&query, &starts_with)?;
+    // One typed word scores every title it completes alike (WORDS), so when enough titles
+    // starting with it carry a bonus, no title without one can come before them: look among
+    // titles with a bonus first. One or two letters complete most of a million titles,
+    // which took all of a completion's time to score one by one.
+    if let ([_], Look::BonusesFirst) = (folded.as_slice(), look) {
+        let with_bonus = BooleanQuery::new(
+            vec![tag(fields.tags, "citizen"), tag(fields.kind, "procedure")]
+                .into_iter()
+                .map(|q| (Occur::Should, q))
+                .collect(),
+        );
+        let mut clauses = vec![
+            (Occur::Must, words()),
+            (Occur::Must, Box::new(ConstScoreQuery::new(Box::new(with_bonus), 0.0)) as Box<dyn Query>),
+        ];
+        clauses.extend(bonuses());
+        let top = searcher.search(&BooleanQuery::new(clauses), &starts_with)?;
+        // Any title without a bonus scores at most STARTS_WITH + WORDS.
+        if top.len() == limit && top.iter().all(|(score, _)| *score >= STARTS_WITH + PROCEDURE) {
+            return titles(searcher, fields, top);
+        }
+    }
+    let mut clauses = vec![(Occur::Must, words())];
+    clauses.extend(bonuses());
+    let top = searcher.search(&BooleanQuery::new(clauses), &starts_with)?;
+    titles(searcher, fields, top)
+}
+
+/// The completions of the documents found.
+fn titles(
+    searcher: &Searcher,
+    fields: &Fields,
+    top: Vec<(Score, tantivy::DocAddress)>,
+) -> Result<Vec<Completion>, SearchError> {
     let mut out = Vec::with_capacity(top.len());
     for (_, address) in top {
         let doc: TantivyDocument = searcher.doc(address)?;
