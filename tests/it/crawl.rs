@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use motcua_tests::fixture_site::{
     FixtureSite, Reply, article_page, encode_tcvn3, encode_windows_1258, real_news, rss, sitemap, xml_escape,
 };
-use motcua_tests::{Database, Server, Site, url_encode};
+use motcua_tests::{Database, Server, Site, eventually, url_encode};
 use unicode_normalization::UnicodeNormalization;
 
 /// The one province and its communes of the demo set, so sources have agencies to belong to.
@@ -96,12 +96,9 @@ fn first_hit(server: &Server, q: &str) -> Option<(String, String)> {
     Some((hit["title"].as_str()?.to_string(), hit["url"].as_str()?.to_string()))
 }
 
-fn wait_for(what: &str, limit: Duration, mut f: impl FnMut() -> bool) -> Duration {
+fn wait_for(what: &str, limit: Duration, f: impl FnMut() -> bool) -> Duration {
     let started = Instant::now();
-    while !f() {
-        assert!(started.elapsed() < limit, "{what}: not within {limit:?}");
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    assert!(eventually(limit, f), "{what}: not within {limit:?}");
     started.elapsed()
 }
 

@@ -2,8 +2,10 @@
 //! (tests/oidc/service.mjs) and the Rust `openidconnect` client sign a citizen in through
 //! the portal, which signs them in at the stand-in national login (`oidc-provider`).
 
+use std::time::Duration;
+
 use motcua_tests::oidc_peers::{DepartmentService, NationalLogin};
-use motcua_tests::{Server, Site, free_port};
+use motcua_tests::{Server, Site, eventually, free_port, poll};
 use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreProviderMetadata};
 use openidconnect::{
     AuthType, AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce, OAuth2TokenResponse,
@@ -397,18 +399,17 @@ fn signing_out_at_one_service_signs_out_of_the_portal_every_service_and_the_nati
     assert_eq!(received[0]["valid"], true, "{received:?}");
     assert_eq!(received[0]["claims"]["sub"], ho_tich_sub.as_str());
     // The second service refused the first attempt; the hub tried again.
-    let body = j.dat_dai_logouts.recv_timeout(std::time::Duration::from_secs(15)).expect("the second service is told");
+    let body = j.dat_dai_logouts.recv_timeout(Duration::from_secs(15)).expect("the second service is told");
     // The hub records the delivery once the service has answered, just after the service
     // has the token: wait for the record.
     let delivered =
         |d: &str| d.lines().any(|l| l.contains("\tdat-dai\t") && l.contains("attempts 2\tlast answer 200\tdelivered"));
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    let mut deliveries = run(&j.site, &["services", "logouts"]);
-    while !delivered(&deliveries) && std::time::Instant::now() < deadline {
-        std::thread::sleep(std::time::Duration::from_millis(100));
+    let mut deliveries = String::new();
+    let recorded = eventually(Duration::from_secs(10), || {
         deliveries = run(&j.site, &["services", "logouts"]);
-    }
-    assert!(delivered(&deliveries), "{deliveries}");
+        delivered(&deliveries)
+    });
+    assert!(recorded, "{deliveries}");
     assert!(deliveries.lines().any(|l| l.contains("\tho-tich\t") && l.contains("attempts 1")), "{deliveries}");
     let token = body.strip_prefix("logout_token=").expect("a logout token");
     let (header, claims) = verified_jwt(&j.portal, token);
@@ -711,8 +712,7 @@ fn the_demo_department_service_shows_the_whole_journey() {
             .spawn()
             .expect("demo service"),
     );
-    let up = (0..100).any(|_| {
-        std::thread::sleep(std::time::Duration::from_millis(100));
+    let up = eventually(Duration::from_secs(10), || {
         reqwest::blocking::get("http://127.0.0.1:8090/").is_ok_and(|r| r.status() == 200)
     });
     assert!(up, "the demo service answers");
@@ -746,8 +746,7 @@ fn the_demo_department_service_shows_the_whole_journey() {
         .send()
         .expect("confirm");
     assert!(location(&out).starts_with(&format!("{}/session/end?", provider.issuer)), "{}", location(&out));
-    let signed_out = (0..100).any(|_| {
-        std::thread::sleep(std::time::Duration::from_millis(100));
+    let signed_out = eventually(Duration::from_secs(10), || {
         browser
             .get("http://127.0.0.1:8090/")
             .send()
@@ -801,7 +800,7 @@ fn a_service_asking_for_a_fresh_or_stronger_sign_in_gets_one_and_silent_requests
     assert_eq!(silent["sub"], first["sub"]);
 
     // prompt=login: the national login asks for credentials again.
-    std::thread::sleep(std::time::Duration::from_millis(1100));
+    std::thread::sleep(Duration::from_millis(1100));
     let login = browser.get(format!("{}/login?prompt=login", j.ho_tich.base)).send().expect("fresh");
     assert!(login.url().as_str().starts_with(&format!("{}/interaction/", j.provider.issuer)), "{}", login.url());
     let fresh: Value = through_national_login(&browser, jar.clone(), login, None).json().expect("json");
@@ -846,7 +845,7 @@ fn a_sign_out_at_the_national_login_reaches_every_service_of_the_session() {
     assert_eq!(received.len(), 1, "{received:?}");
     assert_eq!(received[0]["valid"], true, "{received:?}");
     assert_eq!(received[0]["claims"]["sub"], learnt["sub"]);
-    let body = j.dat_dai_logouts.recv_timeout(std::time::Duration::from_secs(15)).expect("the second service is told");
+    let body = j.dat_dai_logouts.recv_timeout(Duration::from_secs(15)).expect("the second service is told");
     let (_, claims) = verified_jwt(&j.portal, body.strip_prefix("logout_token=").expect("a logout token"));
     assert_eq!(claims["sub"], dat_dai_sub.as_str());
     let account = browser.get(format!("{}/tai-khoan", j.portal.base)).send().expect("account").text().expect("text");
@@ -887,7 +886,7 @@ fn signing_out_at_the_rust_service_signs_out_everywhere_too() {
     assert_eq!(done.url().as_str(), signed_out, "back on the Rust service's registered page");
 
     // Both services are told; the portal and the national login are signed out.
-    let body = j.dat_dai_logouts.recv_timeout(std::time::Duration::from_secs(15)).expect("the Rust service is told");
+    let body = j.dat_dai_logouts.recv_timeout(Duration::from_secs(15)).expect("the Rust service is told");
     let (_, claims) = verified_jwt(&j.portal, body.strip_prefix("logout_token=").expect("a logout token"));
     assert_eq!(claims["sub"], dat_dai_sub.as_str());
     let received = logouts_received(&j, &browser);
@@ -900,15 +899,12 @@ fn signing_out_at_the_rust_service_signs_out_everywhere_too() {
 
 /// The logout tokens the first service has received, waiting up to ten seconds for one.
 fn logouts_received(j: &Journey, browser: &reqwest::blocking::Client) -> Vec<Value> {
-    let mut received: Vec<Value> = Vec::new();
-    for _ in 0..100 {
-        received = browser.get(format!("{}/logouts", j.ho_tich.base)).send().expect("logouts").json().expect("json");
-        if !received.is_empty() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
-    received
+    poll(Duration::from_secs(10), || {
+        let received: Vec<Value> =
+            browser.get(format!("{}/logouts", j.ho_tich.base)).send().expect("logouts").json().expect("json");
+        (!received.is_empty()).then_some(received)
+    })
+    .unwrap_or_default()
 }
 
 /// "Yes, sign me out" on the national login's logout page.

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use motcua_tests::{Database, Site, demo_procedures, import_counts, shared_data};
+use motcua_tests::{Database, Site, demo_procedures, eventually, import_counts, shared_data};
 
 /// The full national export when the shared data is present, else the committed demo set.
 fn procedures_file() -> (PathBuf, usize) {
@@ -143,11 +143,8 @@ fn running_server_follows_the_change_log(db: Database) {
     let (file, expected) = procedures_file();
     let out = site.import_procedures(&file);
     assert!(out.status.success());
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while server.indexed_procedures() != expected as u64 {
-        assert!(Instant::now() < deadline, "index did not follow the change log: {} of {expected}", server.indexed_procedures());
-        std::thread::sleep(Duration::from_millis(200));
-    }
+    let followed = eventually(Duration::from_secs(60), || server.indexed_procedures() == expected as u64);
+    assert!(followed, "index did not follow the change log: {} of {expected}", server.indexed_procedures());
 }
 
 #[test]

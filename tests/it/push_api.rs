@@ -5,8 +5,9 @@
 //! document the portal serves.
 
 use std::process::Command;
+use std::time::Duration;
 
-use motcua_tests::{Database, Server, Site, free_port};
+use motcua_tests::{Database, Server, Site, eventually, free_port};
 use reqwest::blocking::{Client, Response};
 use serde_json::{Value, json};
 
@@ -148,13 +149,9 @@ fn a_department_system_pushes_publishes_and_unpublishes_by_its_own_ids() {
     let page = published["url"].as_str().expect("url").to_string();
     let (status, html) = p.portal.page(&page);
     assert!(status == 200 && html.contains("<strong>tiếp công dân</strong>"), "{status}: {html}");
-    let found = (0..40).any(|_| {
+    let found = eventually(Duration::from_secs(4), || {
         let (_, hits) = p.portal.json("/api/v1/search?q=lich+tiep+cong+dan+thang+mot&kind=announcement");
-        let seen = hits["hits"].as_array().is_some_and(|h| h.iter().any(|h| h["url"] == page.as_str()));
-        if !seen {
-            std::thread::sleep(std::time::Duration::from_millis(100));
-        }
-        seen
+        hits["hits"].as_array().is_some_and(|h| h.iter().any(|h| h["url"] == page.as_str()))
     });
     assert!(found, "the pushed announcement is searchable within 4 s");
     let (status, again) = p.send("POST", &format!("{one}/publish"), Some(&p.publisher), Some(&json!({})));

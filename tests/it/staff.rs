@@ -1,7 +1,9 @@
 //! Staff roles per agency and the audit log, from the command line, against a portal a
 //! staff member has signed in to through the stand-in national login.
 
-use motcua_tests::free_port;
+use std::time::Duration;
+
+use motcua_tests::{eventually, free_port, poll};
 use regex::Regex;
 
 use crate::hub::{hidden_field, run};
@@ -145,13 +147,9 @@ fn an_editor_drafts_a_publisher_publishes_and_search_finds_it_with_every_post_ch
     let article = article.text().expect("text");
     assert!(article.contains("<strong>tiếp công dân</strong>"), "{article}");
     assert!(!article.contains("<script>x()") && article.contains("&lt;/title&gt;&lt;script&gt;"), "{article}");
-    let found = (0..40).any(|_| {
+    let found = eventually(Duration::from_secs(4), || {
         let (_, hits) = portal.json("/api/v1/search?q=lich%20tiep%20cong%20dan%20dinh%20ky");
-        let yes = hits["hits"].as_array().is_some_and(|h| h.iter().any(|h| h["url"] == public.as_str()));
-        if !yes {
-            std::thread::sleep(std::time::Duration::from_millis(100));
-        }
-        yes
+        hits["hits"].as_array().is_some_and(|h| h.iter().any(|h| h["url"] == public.as_str()))
     });
     assert!(found, "searchable within 4 s of publishing");
     let agency_page =
@@ -200,13 +198,9 @@ fn an_editor_drafts_a_publisher_publishes_and_search_finds_it_with_every_post_ch
     assert_eq!(page.status(), 200);
     let page = page.text().expect("text");
     assert!(page.contains("Đã gỡ bỏ") && page.contains("Lịch đã thay đổi, xem thông báo mới"), "{page}");
-    let gone_from_search = (0..40).any(|_| {
+    let gone_from_search = eventually(Duration::from_secs(4), || {
         let (_, hits) = portal.json("/api/v1/search?q=lich%20tiep%20cong%20dan%20dinh%20ky");
-        let still = hits["hits"].as_array().is_some_and(|h| h.iter().any(|h| h["url"] == public.as_str()));
-        if still {
-            std::thread::sleep(std::time::Duration::from_millis(100));
-        }
-        !still
+        !hits["hits"].as_array().is_some_and(|h| h.iter().any(|h| h["url"] == public.as_str()))
     });
     assert!(gone_from_search, "a withdrawn announcement leaves search");
     let r = post(&steps, &unpublish, &[("_csrf", &csrf), ("cach", "xoa")]);
@@ -442,13 +436,9 @@ fn a_draft_scheduled_for_a_time_publishes_itself_then() {
     let page = browser.get(&editor).send().expect("editor").text().expect("text");
     assert!(page.contains("sẽ tự xuất bản lúc") && !page.contains("href=\"/tin-tuc/"), "{page}");
 
-    let public = (0..150).find_map(|_| {
+    let public = poll(Duration::from_secs(15), || {
         let page = browser.get(&editor).send().expect("editor").text().expect("text");
-        let found = Regex::new(r#"href="(/tin-tuc/[^"]+)""#).expect("regex").captures(&page).map(|c| c[1].to_string());
-        if found.is_none() {
-            std::thread::sleep(std::time::Duration::from_millis(100));
-        }
-        found
+        Regex::new(r#"href="(/tin-tuc/[^"]+)""#).expect("regex").captures(&page).map(|c| c[1].to_string())
     });
     let public = public.expect("published by itself within 15 s");
     assert_eq!(browser.get(format!("{}{public}", portal.base)).send().expect("public").status(), 200);
@@ -591,13 +581,9 @@ fn a_procedure_is_written_field_by_field_and_published_at_its_code() {
     ] {
         assert!(page.contains(shown), "{shown}: {page}");
     }
-    let found = (0..40).any(|_| {
+    let found = eventually(Duration::from_secs(4), || {
         let (_, hits) = portal.json("/api/v1/search?q=9.000123");
-        let first = hits["hits"][0]["url"] == "/thu-tuc/9.000123";
-        if !first {
-            std::thread::sleep(std::time::Duration::from_millis(100));
-        }
-        first
+        hits["hits"][0]["url"] == "/thu-tuc/9.000123"
     });
     assert!(found, "the code goes straight to the new procedure");
 

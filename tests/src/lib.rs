@@ -163,15 +163,37 @@ impl Site {
             }
         };
         let server = Server { child, base, http: reqwest::blocking::Client::builder().timeout(Duration::from_secs(30)).build()? };
-        let started = Instant::now();
-        while server.get("/healthz").map(|r| r.status().as_u16()).ok() != Some(200) {
-            if started.elapsed() > Duration::from_secs(30) {
-                bail!("motcua serve does not answer /healthz");
-            }
-            std::thread::sleep(Duration::from_millis(100));
+        let healthy = || server.get("/healthz").map(|r| r.status().as_u16()).ok() == Some(200);
+        if !eventually(Duration::from_secs(30), healthy) {
+            bail!("motcua serve does not answer /healthz");
         }
         Ok(server)
     }
+}
+
+/// How often [`poll`] asks again.
+const POLL_INTERVAL: Duration = Duration::from_millis(100);
+
+/// Asks `check` every tenth of a second until it gives something, for at most `limit`:
+/// what a running server does after a request (indexing, a back-channel delivery, starting)
+/// comes a moment later, and a fixed sleep would be too short on a loaded machine or
+/// needlessly long on an idle one.
+pub fn poll<T>(limit: Duration, mut check: impl FnMut() -> Option<T>) -> Option<T> {
+    let started = Instant::now();
+    loop {
+        if let Some(found) = check() {
+            return Some(found);
+        }
+        if started.elapsed() >= limit {
+            return None;
+        }
+        std::thread::sleep(POLL_INTERVAL);
+    }
+}
+
+/// Whether `check` holds within `limit`, asked as [`poll`] asks.
+pub fn eventually(limit: Duration, mut check: impl FnMut() -> bool) -> bool {
+    poll(limit, || check().then_some(())).is_some()
 }
 
 /// A free loopback port (free when asked; the caller binds it soon after).
