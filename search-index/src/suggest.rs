@@ -8,7 +8,7 @@ use tantivy::collector::TopDocs;
 use tantivy::columnar::TermOrdHit;
 use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhrasePrefixQuery, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Value};
-use tantivy::{DocId, Score, Searcher, SegmentReader, TantivyDocument, Term};
+use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader, TantivyDocument, Term};
 
 use crate::analysis;
 use crate::error::SearchError;
@@ -90,15 +90,16 @@ pub(crate) fn complete_looking(
     if folded.is_empty() {
         return Ok(Vec::new());
     }
-    let constant = |q: Box<dyn Query>, score: f32| -> (Occur, Box<dyn Query>) {
-        (Occur::Should, Box::new(ConstScoreQuery::new(q, score)))
+    let bonus = |field: Field, value: &str, score: f32| -> (Occur, Box<dyn Query>) {
+        let tag = TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic);
+        (Occur::Should, Box::new(ConstScoreQuery::new(Box::new(tag), score)))
     };
-    let tag = |field: Field, value: &str| -> Box<dyn Query> {
-        Box::new(TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic))
-    };
+    // The typed words, and the bonuses: matching titles with at least one, scored by their sum.
     let words = || Box::new(BoostQuery::new(typed_words(fields, &folded), WORDS)) as Box<dyn Query>;
-    let bonuses =
-        || [constant(tag(fields.tags, "citizen"), FOR_CITIZENS), constant(tag(fields.kind, "procedure"), PROCEDURE)];
+    let bonuses = || -> Box<dyn Query> {
+        let citizens = bonus(fields.tags, "citizen", FOR_CITIZENS);
+        Box::new(BooleanQuery::new(vec![citizens, bonus(fields.kind, "procedure", PROCEDURE)]))
+    };
     // A title that starts with what was typed leads: read from the sorted column of whole
     // folded titles (one range of its ordinals per segment), not a range query, which at a
     // million documents unions every title under a short prefix.
@@ -125,35 +126,20 @@ pub(crate) fn complete_looking(
     // titles with a bonus first. One or two letters complete most of a million titles,
     // which took all of a completion's time to score one by one.
     if let ([_], Look::BonusesFirst) = (folded.as_slice(), look) {
-        let with_bonus = BooleanQuery::new(
-            vec![tag(fields.tags, "citizen"), tag(fields.kind, "procedure")]
-                .into_iter()
-                .map(|q| (Occur::Should, q))
-                .collect(),
-        );
-        let mut clauses = vec![
-            (Occur::Must, words()),
-            (Occur::Must, Box::new(ConstScoreQuery::new(Box::new(with_bonus), 0.0)) as Box<dyn Query>),
-        ];
-        clauses.extend(bonuses());
-        let top = searcher.search(&BooleanQuery::new(clauses), &starts_with)?;
+        let with_bonus = BooleanQuery::new(vec![(Occur::Must, words()), (Occur::Must, bonuses())]);
+        let top = searcher.search(&with_bonus, &starts_with)?;
         // Any title without a bonus scores at most STARTS_WITH + WORDS.
         if top.len() == limit && top.iter().all(|(score, _)| *score >= STARTS_WITH + PROCEDURE) {
             return titles(searcher, fields, top);
         }
     }
-    let mut clauses = vec![(Occur::Must, words())];
-    clauses.extend(bonuses());
-    let top = searcher.search(&BooleanQuery::new(clauses), &starts_with)?;
+    let every = BooleanQuery::new(vec![(Occur::Must, words()), (Occur::Should, bonuses())]);
+    let top = searcher.search(&every, &starts_with)?;
     titles(searcher, fields, top)
 }
 
 /// The completions of the documents found.
-fn titles(
-    searcher: &Searcher,
-    fields: &Fields,
-    top: Vec<(Score, tantivy::DocAddress)>,
-) -> Result<Vec<Completion>, SearchError> {
+fn titles(searcher: &Searcher, fields: &Fields, top: Vec<(Score, DocAddress)>) -> Result<Vec<Completion>, SearchError> {
     let mut out = Vec::with_capacity(top.len());
     for (_, address) in top {
         let doc: TantivyDocument = searcher.doc(address)?;
