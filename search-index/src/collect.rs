@@ -786,6 +786,28 @@ mod tests {
         );
     }
 
+    /// Of the titles starting with the typed words, the procedures citizens commonly need
+    /// come first, then the other procedures citizens use.
+    #[test]
+    fn commonly_needed_procedures_lead_their_completions() {
+        let index = SearchIndex::in_memory().expect("index");
+        let tagged = |id, title, tags: &[&str]| {
+            let mut d = doc(id, "procedure", title, "Tờ khai.");
+            d.tags = tags.iter().map(|t| t.to_string()).collect();
+            d
+        };
+        let docs = vec![
+            tagged(1, "Đăng ký tàu biển đang đóng", &[]),
+            tagged(2, "Đăng ký đòi nợ", &["citizen"]),
+            tagged(3, "Đăng ký khai sinh cho trẻ em bị bỏ rơi", &["citizen", "common"]),
+        ];
+        index.apply(IndexBatch { upserts: docs, deletes: vec![], sequence: 1 }).expect("apply");
+        for prefix in ["d", "dang k"] {
+            let urls: Vec<String> = index.complete(prefix, 3).expect("complete").into_iter().map(|c| c.url).collect();
+            assert_eq!(urls, ["/thu-tuc/1.000003", "/thu-tuc/1.000002", "/thu-tuc/1.000001"], "{prefix}");
+        }
+    }
+
     /// One or two typed letters are completed from titles with a bonus first; the answer is
     /// the one scoring every title gives, whether those titles suffice or not.
     #[test]
@@ -835,7 +857,8 @@ mod tests {
     }
 
     /// Typed words complete titles where they stand together, in order, the last one
-    /// half-typed; not titles holding them apart or across punctuation.
+    /// half-typed, punctuation aside; not titles holding them apart. A leading "thủ tục",
+    /// which published titles leave out, may be left out.
     #[test]
     fn completions_hold_the_typed_words_together() {
         let index = SearchIndex::in_memory().expect("index");
@@ -845,6 +868,7 @@ mod tests {
             doc(3, "procedure", "Khai thác; sinh thái rừng", "Tờ khai."),
             doc(4, "procedure", "Đăng ký kết hôn, khai sinh cho con", "Tờ khai."),
             doc(5, "procedure", "Hướng dẫn đăng ký khai sinh lưu động", "Tờ khai."),
+            doc(6, "procedure", "Đăng ký, cấp biển số xe lần đầu", "Tờ khai."),
         ];
         index.apply(IndexBatch { upserts: docs, deletes: vec![], sequence: 1 }).expect("apply");
         let urls = |prefix: &str| {
@@ -854,10 +878,14 @@ mod tests {
             urls
         };
         let all = |ids: &[u32]| ids.iter().map(|i| format!("/thu-tuc/1.{i:06}")).collect::<Vec<_>>();
-        assert_eq!(urls("khai si"), all(&[1, 4, 5]), "not \"khai báo sinh\" nor across a semicolon");
+        assert_eq!(urls("khai si"), all(&[1, 4, 5]), "not \"khai báo sinh\" nor \"khai thác; sinh\"");
         assert_eq!(urls("dang ky khai s"), all(&[1, 5]), "every word in order, together");
         assert_eq!(urls("Đăng ký kết h"), all(&[4]), "accents fold as in titles");
         assert_eq!(urls("kha"), all(&[1, 2, 3, 4, 5]), "one word: any title word it starts");
+        assert_eq!(urls("dang ky cap bi"), all(&[6]), "across the comma");
+        assert_eq!(urls("thac sinh th"), all(&[3]), "across the semicolon");
+        assert_eq!(urls("thủ tục đăng ký khai s"), all(&[1, 5]), "\"thủ tục\" left out");
+        assert!(urls("thu tuc").is_empty(), "nothing but \"thủ tục\" is not left out");
     }
 
     /// Columns are kept per segment between searches: a later commit's segment, a

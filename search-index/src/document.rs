@@ -25,7 +25,7 @@ pub struct IndexDocument {
     pub year: Option<i32>,
     /// Publication time in Unix seconds, if known.
     pub published: Option<i64>,
-    /// Ranking labels: "citizen", "local".
+    /// Ranking labels: "citizen", "local", "common" (commonly needed).
     pub tags: Vec<String>,
     /// Levels that carry it out (a procedure) or published it ("commune", "province",
     /// "ministry", "other").

@@ -56,10 +56,11 @@ impl std::fmt::Debug for SearchIndex {
 /// fields a document fills (2: a title's acronyms spelt out; 3: syllable pairs of an
 /// announcement's or page's lead only; 4: a title's long asides in a field of their own;
 /// 5: editors' search keywords; 6: titles of the procedures a procedure goes with; 7: a
-/// companion's place in each list it is on; 8: keywords stored, for the re-ranker)
+/// companion's place in each list it is on; 8: keywords stored, for the re-ranker; 9: the
+/// "common" tag of commonly needed procedures)
 /// makes older indexes stale, and every node rebuilds its index from the database at its
 /// next start.
-pub const ANALYSIS: u32 = 8;
+pub const ANALYSIS: u32 = 9;
 
 impl SearchIndex {
     /// Opens the index in `dir`, creating it (and the directory) when absent.

@@ -28,9 +28,12 @@ const PAIR_PREFIX_EXPANSIONS: u32 = 256;
 /// Titles a word must be in to replace a query word that is in no title but in some text
 /// ("khia" of "khía cạnh" typed for "khai").
 pub(crate) const RARE_WORD_MIN_TITLES: u64 = 10;
-/// Score of a title starting with what was typed: above the other bonuses together (3) and
+/// Score of a title starting with what was typed: above the other bonuses together (7) and
 /// any title's word score (scaled by 0.01), so those titles lead.
 const STARTS_WITH: f32 = 10.0;
+/// Bonus of a procedure citizens commonly need (tagged "common"), the largest: of the many
+/// titles the first letters complete, the ones most people look for come first.
+const COMMON: f32 = 4.0;
 /// Bonus of a title citizens use (tagged "citizen").
 const FOR_CITIZENS: f32 = 2.0;
 /// Bonus of a procedure's title, the smaller bonus: a title with either scores at least this
@@ -56,7 +59,9 @@ pub struct Completion {
 
 /// Titles that hold the typed words, the last one possibly half-typed ("dang ky kh" →
 /// "Đăng ký khai sinh", "Đăng ký khai tử", …): titles that start with them first, then
-/// procedures citizens use, then the rest.
+/// procedures citizens commonly need, other procedures citizens use, then the rest. Titles
+/// holding them across punctuation, and procedure titles without a leading "thủ tục" typed,
+/// fill a list the others leave short.
 pub(crate) fn complete(
     searcher: &Searcher,
     fields: &Fields,
@@ -87,6 +92,31 @@ pub(crate) fn complete_looking(
     look: Look,
 ) -> Result<Vec<Completion>, SearchError> {
     let folded = analysis::tokens(&mut analysis::folded_analyzer(), &canonical(prefix));
+    let limit = limit.clamp(1, 20);
+    let mut found = best_titles(searcher, fields, columns, &folded, limit, look)?;
+    // The portal drops "Thủ tục" from the front of procedure titles ("Thủ tục đăng ký khai
+    // sinh" is published as "Đăng ký khai sinh"), and citizens often type it first.
+    if let [first, second, rest @ ..] = folded.as_slice()
+        && first == "thu"
+        && second == "tuc"
+        && !rest.is_empty()
+        && found.len() < limit
+    {
+        let more = best_titles(searcher, fields, columns, rest, limit, look)?;
+        fill(&mut found, more, limit);
+    }
+    titles(searcher, fields, found)
+}
+
+/// The best `limit` titles holding the typed words (see [`complete`]).
+fn best_titles(
+    searcher: &Searcher,
+    fields: &Fields,
+    columns: &Arc<ColumnCache>,
+    folded: &[String],
+    limit: usize,
+    look: Look,
+) -> Result<Vec<(Score, DocAddress)>, SearchError> {
     if folded.is_empty() {
         return Ok(Vec::new());
     }
@@ -95,17 +125,17 @@ pub(crate) fn complete_looking(
         (Occur::Should, Box::new(ConstScoreQuery::new(Box::new(tag), score)))
     };
     // The typed words, and the bonuses: matching titles with at least one, scored by their sum.
-    let words = || Box::new(BoostQuery::new(typed_words(fields, &folded), WORDS)) as Box<dyn Query>;
+    let words = || Box::new(BoostQuery::new(typed_words(fields, folded), WORDS)) as Box<dyn Query>;
     let bonuses = || -> Box<dyn Query> {
+        let common = bonus(fields.tags, "common", COMMON);
         let citizens = bonus(fields.tags, "citizen", FOR_CITIZENS);
-        Box::new(BooleanQuery::new(vec![citizens, bonus(fields.kind, "procedure", PROCEDURE)]))
+        Box::new(BooleanQuery::new(vec![common, citizens, bonus(fields.kind, "procedure", PROCEDURE)]))
     };
     // A title that starts with what was typed leads: read from the sorted column of whole
     // folded titles (one range of its ordinals per segment), not a range query, which at a
     // million documents unions every title under a short prefix.
     let start = folded.join(" ");
     let cache = Arc::clone(columns);
-    let limit = limit.clamp(1, 20);
     let starts_with = TopDocs::with_limit(limit).tweak_score(move |segment: &SegmentReader| {
         let columns = cache.of(segment);
         let ords = columns.title_key.as_ref().and_then(|c| {
@@ -125,17 +155,46 @@ pub(crate) fn complete_looking(
     // starting with it carry a bonus, no title without one can come before them: look among
     // titles with a bonus first. One or two letters complete most of a million titles,
     // which took all of a completion's time to score one by one.
-    if let ([_], Look::BonusesFirst) = (folded.as_slice(), look) {
+    if let ([_], Look::BonusesFirst) = (folded, look) {
         let with_bonus = BooleanQuery::new(vec![(Occur::Must, words()), (Occur::Must, bonuses())]);
         let top = searcher.search(&with_bonus, &starts_with)?;
         // Any title without a bonus scores at most STARTS_WITH + WORDS.
         if top.len() == limit && top.iter().all(|(score, _)| *score >= STARTS_WITH + PROCEDURE) {
-            return titles(searcher, fields, top);
+            return Ok(top);
         }
     }
     let every = BooleanQuery::new(vec![(Occur::Must, words()), (Occur::Should, bonuses())]);
-    let top = searcher.search(&every, &starts_with)?;
-    titles(searcher, fields, top)
+    let mut top = searcher.search(&every, &starts_with)?;
+    // Syllable pairs stop at punctuation, so the words typed of "Đăng ký, cấp biển số xe"
+    // ("dang ky cap bien") are no chain of pairs: when too few titles hold the words as one,
+    // those holding them in order across punctuation (by position) come after.
+    if top.len() < limit && folded.len() > 1 {
+        let across = Box::new(BoostQuery::new(phrase_prefix(fields.title, folded), WORDS));
+        let across = BooleanQuery::new(vec![(Occur::Must, across), (Occur::Should, bonuses())]);
+        fill(&mut top, searcher.search(&across, &starts_with)?, limit);
+    }
+    Ok(top)
+}
+
+/// Adds the titles of `more` not yet in `found`, in their order, up to `limit`.
+fn fill(found: &mut Vec<(Score, DocAddress)>, more: Vec<(Score, DocAddress)>, limit: usize) {
+    for hit in more {
+        if found.len() >= limit {
+            break;
+        }
+        if !found.iter().any(|(_, address)| *address == hit.1) {
+            found.push(hit);
+        }
+    }
+}
+
+/// Documents whose `field` holds the words in order, the last one half-typed (at most
+/// [`PREFIX_EXPANSIONS`] words it could become).
+fn phrase_prefix(field: Field, folded: &[String]) -> Box<dyn Query> {
+    let terms = folded.iter().map(|w| Term::from_field_text(field, w)).collect();
+    let mut query = PhrasePrefixQuery::new(terms);
+    query.set_max_expansions(PREFIX_EXPANSIONS);
+    Box::new(query)
 }
 
 /// The completions of the documents found.
@@ -162,8 +221,9 @@ fn titles(searcher: &Searcher, fields: &Fields, top: Vec<(Score, DocAddress)>) -
 /// a phrase-prefix query over positions intersected the titles holding the first words
 /// with the union of every word the last one could become, which at a million documents
 /// made two-word prefixes the slowest completions. Pairs chain the words without
-/// positions; the full words, each a title term, rank shorter titles first as the phrase
-/// did.
+/// positions; the full words, each a title term counted once however often the title
+/// repeats it, rank shorter titles first ("Đăng ký khai tử" before "Đăng ký thay đổi nội
+/// dung đăng ký hộ kinh doanh" for "dang k").
 fn typed_words(fields: &Fields, folded: &[String]) -> Box<dyn Query> {
     let prefix_of = |term: Term, expansions: u32| {
         let mut query = PhrasePrefixQuery::new(vec![term]);
@@ -171,9 +231,7 @@ fn typed_words(fields: &Fields, folded: &[String]) -> Box<dyn Query> {
         Box::new(query) as Box<dyn Query>
     };
     let [full @ .., last] = folded else { return Box::new(BooleanQuery::new(Vec::new())) };
-    let Some(before) = full.last() else {
-        return prefix_of(Term::from_field_text(fields.title, last), PREFIX_EXPANSIONS);
-    };
+    let Some(before) = full.last() else { return phrase_prefix(fields.title, folded) };
     let pair = Term::from_field_text(fields.title_pairs, &format!("{before} {last}"));
     let mut must = vec![prefix_of(pair, PAIR_PREFIX_EXPANSIONS)];
     for pair in full.windows(2) {
@@ -182,7 +240,7 @@ fn typed_words(fields: &Fields, folded: &[String]) -> Box<dyn Query> {
     }
     for word in full {
         let term = Term::from_field_text(fields.title, word);
-        must.push(Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)));
+        must.push(Box::new(TermQuery::new(term, IndexRecordOption::Basic)));
     }
     Box::new(BooleanQuery::new(must.into_iter().map(|q| (Occur::Must, q)).collect()))
 }

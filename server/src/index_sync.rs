@@ -176,7 +176,9 @@ async fn load(db: &DatabaseConnection, ids: Option<Vec<i32>>) -> Result<Vec<Inde
 }
 
 /// Ranking labels of a procedure: "citizen" when individuals may use it, "local" when a
-/// province or commune carries it out.
+/// province or commune carries it out, "common" when it is one of the procedures citizens
+/// commonly need (those given search keywords): what a portal without usage figures
+/// knows of popularity.
 fn ranking_tags(p: &procedure_details::Model) -> Vec<String> {
     let mut tags = Vec::new();
     let audience = p.audience.as_deref().unwrap_or_default().to_lowercase();
@@ -186,6 +188,9 @@ fn ranking_tags(p: &procedure_details::Model) -> Vec<String> {
     }
     if p.levels.contains("Cấp tỉnh") || p.levels.contains("Cấp xã") {
         tags.push("local".to_string());
+    }
+    if KEYWORDS.lists(&p.code) {
+        tags.push("common".to_string());
     }
     tags
 }

@@ -42,6 +42,12 @@ impl Keywords {
         self.by_code.get(code).cloned().unwrap_or_default()
     }
 
+    /// Whether the procedure with this code has keywords: the list covers the procedures
+    /// citizens commonly need, so this is also what tells them from the rest.
+    pub fn lists(&self, code: &str) -> bool {
+        self.by_code.contains_key(code)
+    }
+
     /// Codes with keywords: what a check against the national data needs.
     pub fn codes(&self) -> impl Iterator<Item = &str> {
         self.by_code.keys().map(String::as_str)

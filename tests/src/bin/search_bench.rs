@@ -470,14 +470,18 @@ fn load_procedures(file: &Path) -> anyhow::Result<Vec<IndexDocument>> {
 }
 
 /// Attaches the server's own curated lists (`motcua_server::curated`) as its index sync does:
-/// each procedure's keywords, and the procedures it is a companion of with its place in their
-/// lists, so that the cost of both is in the figures.
+/// each procedure's keywords (and its "common" tag), and the procedures it is a companion of
+/// with its place in their lists, so that the cost of both is in the figures.
 fn attach_curated_lists(procedures: &mut [IndexDocument]) {
     let titles: HashMap<String, String> =
         procedures.iter().filter_map(|p| Some((p.code.clone()?, p.title.clone()))).collect();
     for p in procedures.iter_mut() {
         let Some(own) = p.code.as_deref() else { continue };
         p.keywords = KEYWORDS.of(own);
+        if KEYWORDS.lists(own) {
+            // As the server tags them, for completion.
+            p.tags.push("common".into());
+        }
         p.companion_of = RELATIONS.companion_of_for_index(own, &titles);
     }
 }
