@@ -1,7 +1,8 @@
 //! Relevance floors on the judged and held-out queries (`tests/relevance/`) over the 2,642
-//! real procedures; the figures themselves come from `--bin relevance` (BENCHMARKS.md).
+//! real procedures, and the autocomplete's on the judged queries' answers; the figures
+//! themselves come from `--bin relevance` (BENCHMARKS.md).
 
-use motcua_tests::relevance::{Fts5Baseline, SETS, evaluate, table};
+use motcua_tests::relevance::{Fts5Baseline, SETS, answers, evaluate, our_completions, table, typing, typing_table};
 use motcua_tests::{Database, Site, shared_data};
 
 /// Floors a change must not fall below, per query set: (name, nDCG@10, Recall@10), set a
@@ -15,6 +16,11 @@ const FLOORS: [(&str, f64, f64); 7] = [
     ("held-out 4", 0.905, 0.93),
     ("held-out 5", 0.90, 0.91),
 ];
+
+/// Floors of the autocomplete over the names of the judged queries' answers, typed without
+/// marks: the share offered within 10 characters, and the share never offered within 40
+/// (measured 0.800 and 0; BENCHMARKS.md, session 24).
+const TYPING_FLOORS: (f64, f64) = (0.75, 0.02);
 
 #[test]
 fn judged_queries_meet_the_floors_and_beat_fts5() {
@@ -36,4 +42,12 @@ fn judged_queries_meet_the_floors_and_beat_fts5() {
         assert!(ours.recall >= recall_floor, "{set}: Recall@10 {:.3} below {recall_floor}", ours.recall);
         assert!(ours.ndcg > fts5.ndcg, "{set}: ours {:.3} vs FTS5 {:.3}", ours.ndcg, fts5.ndcg);
     }
+    let procedures = answers(&server, &SETS[0].queries());
+    let ours = typing(&procedures, |typed| our_completions(&server, typed));
+    let fts5 = typing(&procedures, |typed| baseline.complete(typed));
+    eprintln!("completion:\n{}", typing_table(&ours, &fts5));
+    let (within_10, never) = TYPING_FLOORS;
+    assert!(ours.within_10 >= within_10, "completion: {:.3} offered within 10 characters", ours.within_10);
+    assert!(ours.never <= never, "completion: {:.3} never offered", ours.never);
+    assert!(ours.median < fts5.median, "completion: median {} characters vs FTS5 {}", ours.median, fts5.median);
 }

@@ -250,6 +250,123 @@ impl Fts5Baseline {
     }
 }
 
+impl Fts5Baseline {
+    /// The first [`OFFERED`] codes completing a half-typed name: the whole words before the
+    /// last, and the last as a prefix, ranked by BM25 (what FTS5 offers for autocomplete).
+    pub fn complete(&self, typed: &str) -> Vec<String> {
+        let words: Vec<&str> = typed.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+        let Some((last, before)) = words.split_last() else { return Vec::new() };
+        let mut expr: Vec<String> = before.iter().map(|w| format!("\"{w}\"")).collect();
+        expr.push(format!("\"{last}\"*"));
+        self.runtime.block_on(async {
+            sqlx::query_scalar::<_, String>("SELECT code FROM p WHERE p MATCH ? ORDER BY bm25(p) LIMIT ?")
+                .bind(expr.join(" "))
+                .bind(OFFERED as i64)
+                .fetch_all(&self.pool)
+                .await
+                .unwrap_or_default()
+        })
+    }
+}
+
+/// Completions a citizen reads: a procedure further down is as good as not offered.
+pub const OFFERED: usize = 5;
+/// Characters typed at most before a procedure counts as never offered.
+pub const TYPED_AT_MOST: usize = 40;
+
+/// How far a citizen types a procedure's published name, without marks, before the
+/// autocomplete offers it among the first [`OFFERED`]: the completion's counterpart of
+/// Recall, measured over the procedures that answer the judged queries (grade 3).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Typing {
+    /// Procedures typed.
+    pub procedures: usize,
+    /// Median characters typed; a procedure never offered counts as one past
+    /// [`TYPED_AT_MOST`].
+    pub median: f64,
+    /// Share offered within 10 characters.
+    pub within_10: f64,
+    /// Share offered within 20 characters.
+    pub within_20: f64,
+    /// Share not offered within [`TYPED_AT_MOST`] characters.
+    pub never: f64,
+}
+
+/// The procedures answering these queries (grade 3), each with its name as the portal
+/// publishes it.
+pub fn answers(server: &Server, judged: &[Judged]) -> Vec<(String, String)> {
+    let mut codes: Vec<&String> =
+        judged.iter().flat_map(|j| j.relevant.iter().filter(|(_, g)| **g == 3)).map(|(c, _)| c).collect();
+    codes.sort();
+    codes.dedup();
+    codes
+        .into_iter()
+        .filter_map(|code| {
+            let (status, body) = server.json(&format!("/api/v1/procedures/{}", crate::url_encode(code)));
+            assert_eq!(status, 200, "{code}: {body}");
+            Some((code.clone(), body["title"].as_str()?.to_string()))
+        })
+        .collect()
+}
+
+/// Types each procedure's name without marks, one character at a time, until `complete`
+/// offers its code among the first [`OFFERED`].
+pub fn typing(procedures: &[(String, String)], complete: impl Fn(&str) -> Vec<String>) -> Typing {
+    let mut typed: Vec<usize> = procedures
+        .iter()
+        .map(|(code, name)| {
+            let folded = motcua_search::normalize::fold(name);
+            let words: Vec<&str> = folded.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+            let bare: Vec<char> = words.join(" ").chars().collect();
+            (1..=bare.len().min(TYPED_AT_MOST))
+                .filter(|&n| bare[n - 1] != ' ')
+                .find(|&n| complete(&bare[..n].iter().collect::<String>()).iter().take(OFFERED).any(|c| c == code))
+                .unwrap_or(TYPED_AT_MOST + 1)
+        })
+        .collect();
+    typed.sort_unstable();
+    let n = typed.len().max(1) as f64;
+    let share = |keep: &dyn Fn(usize) -> bool| typed.iter().filter(|&&t| keep(t)).count() as f64 / n;
+    let median = match typed.len() {
+        0 => 0.0,
+        len if len % 2 == 1 => typed[len / 2] as f64,
+        len => (typed[len / 2 - 1] + typed[len / 2]) as f64 / 2.0,
+    };
+    Typing {
+        procedures: typed.len(),
+        median,
+        within_10: share(&|t| t <= 10),
+        within_20: share(&|t| t <= 20),
+        never: share(&|t| t > TYPED_AT_MOST),
+    }
+}
+
+/// Our completions in the JSON API's order: each one's procedure code, empty for an
+/// announcement.
+pub fn our_completions(server: &Server, typed: &str) -> Vec<String> {
+    let (status, body) = server.json(&format!("/api/v1/suggest?q={}", crate::url_encode(typed)));
+    assert_eq!(status, 200, "{typed}: {body}");
+    body["documents"]
+        .as_array()
+        .map(|docs| docs.iter().map(|d| d["code"].as_str().unwrap_or_default().to_string()).collect())
+        .unwrap_or_default()
+}
+
+/// Both engines' typing as a Markdown table.
+pub fn typing_table(ours: &Typing, fts5: &Typing) -> String {
+    let mut s = format!(
+        "| completion | procedures | median characters | within 10 | within 20 | not within {TYPED_AT_MOST} |\n"
+    );
+    s.push_str("| --- | --- | --- | --- | --- | --- |\n");
+    for (name, t) in [("ours", ours), ("FTS5", fts5)] {
+        s.push_str(&format!(
+            "| {name} | {} | {:.1} | {:.3} | {:.3} | {:.3} |\n",
+            t.procedures, t.median, t.within_10, t.within_20, t.never
+        ));
+    }
+    s
+}
+
 /// Evaluates every judged query with both engines; returns (ours, baseline) per query type
 /// and overall ("all").
 pub fn evaluate(server: &Server, baseline: &Fts5Baseline, judged: &[Judged]) -> Vec<(String, Metrics, Metrics)> {
@@ -312,6 +429,32 @@ pub fn table(rows: &[(String, Metrics, Metrics)]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn typing_counts_characters_until_the_procedure_is_offered() {
+        let procedures = [
+            ("a".to_string(), "Đăng ký khai sinh".to_string()),
+            ("b".to_string(), "Cấp, cấp lại thẻ".to_string()),
+            ("c".to_string(), "Gia hạn".to_string()),
+        ];
+        // "a" once its second word starts, "b" once "cap c" is typed, "c" never.
+        let typed = std::cell::RefCell::new(Vec::new());
+        let t = typing(&procedures, |prefix| {
+            typed.borrow_mut().push(prefix.to_string());
+            match prefix {
+                "dang k" => vec!["x".into(), "a".into()],
+                "cap c" => vec!["b".into()],
+                "gia" => vec!["x".into(); OFFERED].into_iter().chain(["c".into()]).collect(),
+                _ => Vec::new(),
+            }
+        });
+        assert_eq!(t.procedures, 3);
+        assert_eq!(t.median, 6.0, "5, 6 and never");
+        assert!((t.within_10 - 2.0 / 3.0).abs() < 1e-9 && (t.never - 1.0 / 3.0).abs() < 1e-9, "{t:?}");
+        let typed = typed.into_inner();
+        assert!(typed.contains(&"cap c".to_string()), "typed without marks or commas: {typed:?}");
+        assert!(!typed.iter().any(|p| p.ends_with(' ')), "a space is not a prefix of its own");
+    }
 
     #[test]
     fn perfect_and_empty_rankings() {

@@ -6,9 +6,12 @@
 //! the training set (`tests/relevance/training.jsonl`) and `--held-out` … `--held-out-5`
 //! the held-out sets (`heldout.jsonl` … `heldout5.jsonl`) instead of the judged one;
 //! `--second-assessor` scores the queries two assessors judged (`second_assessor.jsonl`)
-//! by each of them.
+//! by each of them. A second table types the names of the procedures answering the set's
+//! queries into both engines' autocomplete ([`typing`]).
 
-use motcua_tests::relevance::{Fts5Baseline, SETS, agreement, details, evaluate, table};
+use motcua_tests::relevance::{
+    Fts5Baseline, SETS, agreement, answers, details, evaluate, our_completions, table, typing, typing_table,
+};
 use motcua_tests::{Database, Site, shared_data};
 
 fn main() {
@@ -30,6 +33,10 @@ fn main() {
     let set = SETS[1..].iter().find(|s| asked(s.flag)).unwrap_or(&SETS[0]);
     let judged = set.queries();
     print!("{}", table(&evaluate(&server, &baseline, &judged)));
+    let procedures = answers(&server, &judged);
+    let ours = typing(&procedures, |typed| our_completions(&server, typed));
+    let fts5 = typing(&procedures, |typed| baseline.complete(typed));
+    print!("\n{}", typing_table(&ours, &fts5));
     if asked("--details") {
         println!("\nPer query, worst first: nDCG ours / FTS5, our top 5, the grade-3 codes");
         for (q, kind, a, b, top, best) in details(&server, &baseline, &judged) {
