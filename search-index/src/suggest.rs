@@ -191,9 +191,13 @@ fn fill(found: &mut Vec<(Score, DocAddress)>, more: Vec<(Score, DocAddress)>, li
 /// Documents whose `field` holds the words in order, the last one half-typed (at most
 /// [`PREFIX_EXPANSIONS`] words it could become).
 fn phrase_prefix(field: Field, folded: &[String]) -> Box<dyn Query> {
-    let terms = folded.iter().map(|w| Term::from_field_text(field, w)).collect();
+    prefix_of(folded.iter().map(|w| Term::from_field_text(field, w)).collect(), PREFIX_EXPANSIONS)
+}
+
+/// Documents holding `terms` in order, the last one a prefix of at most `expansions` terms.
+fn prefix_of(terms: Vec<Term>, expansions: u32) -> Box<dyn Query> {
     let mut query = PhrasePrefixQuery::new(terms);
-    query.set_max_expansions(PREFIX_EXPANSIONS);
+    query.set_max_expansions(expansions);
     Box::new(query)
 }
 
@@ -225,15 +229,10 @@ fn titles(searcher: &Searcher, fields: &Fields, top: Vec<(Score, DocAddress)>) -
 /// repeats it, rank shorter titles first ("Đăng ký khai tử" before "Đăng ký thay đổi nội
 /// dung đăng ký hộ kinh doanh" for "dang k").
 fn typed_words(fields: &Fields, folded: &[String]) -> Box<dyn Query> {
-    let prefix_of = |term: Term, expansions: u32| {
-        let mut query = PhrasePrefixQuery::new(vec![term]);
-        query.set_max_expansions(expansions);
-        Box::new(query) as Box<dyn Query>
-    };
     let [full @ .., last] = folded else { return Box::new(BooleanQuery::new(Vec::new())) };
     let Some(before) = full.last() else { return phrase_prefix(fields.title, folded) };
     let pair = Term::from_field_text(fields.title_pairs, &format!("{before} {last}"));
-    let mut must = vec![prefix_of(pair, PAIR_PREFIX_EXPANSIONS)];
+    let mut must = vec![prefix_of(vec![pair], PAIR_PREFIX_EXPANSIONS)];
     for pair in full.windows(2) {
         let term = Term::from_field_text(fields.title_pairs, &format!("{} {}", pair[0], pair[1]));
         must.push(Box::new(ConstScoreQuery::new(Box::new(TermQuery::new(term, IndexRecordOption::Basic)), 0.0)));

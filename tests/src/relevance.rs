@@ -239,18 +239,9 @@ impl Fts5Baseline {
         if words.is_empty() {
             return Vec::new();
         }
-        let expr = words.join(" OR ");
-        self.runtime.block_on(async {
-            sqlx::query_scalar::<_, String>("SELECT code FROM p WHERE p MATCH ? ORDER BY bm25(p) LIMIT 10")
-                .bind(expr)
-                .fetch_all(&self.pool)
-                .await
-                .unwrap_or_default()
-        })
+        self.best(&words.join(" OR "), 10)
     }
-}
 
-impl Fts5Baseline {
     /// The first [`OFFERED`] codes completing a half-typed name: the whole words before the
     /// last, and the last as a prefix, ranked by BM25 (what FTS5 offers for autocomplete).
     pub fn complete(&self, typed: &str) -> Vec<String> {
@@ -258,10 +249,15 @@ impl Fts5Baseline {
         let Some((last, before)) = words.split_last() else { return Vec::new() };
         let mut expr: Vec<String> = before.iter().map(|w| format!("\"{w}\"")).collect();
         expr.push(format!("\"{last}\"*"));
+        self.best(&expr.join(" "), OFFERED)
+    }
+
+    /// The `limit` codes best matching an FTS5 expression, by BM25.
+    fn best(&self, expr: &str, limit: usize) -> Vec<String> {
         self.runtime.block_on(async {
             sqlx::query_scalar::<_, String>("SELECT code FROM p WHERE p MATCH ? ORDER BY bm25(p) LIMIT ?")
-                .bind(expr.join(" "))
-                .bind(OFFERED as i64)
+                .bind(expr)
+                .bind(limit as i64)
                 .fetch_all(&self.pool)
                 .await
                 .unwrap_or_default()
