@@ -106,10 +106,33 @@ impl SearchIndex {
         }
     }
 
-    /// Applies a batch and commits it with its sequence, so that a crash leaves the index at
-    /// the previous batch and the next start resumes from there.
+    /// Applies a batch and commits it with its sequence, together with the batches staged
+    /// before it, so that a crash leaves the index at the previous commit and the next start
+    /// resumes from there.
     pub fn apply(&self, batch: IndexBatch) -> Result<(), SearchError> {
         let mut writer = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
+        self.add(&writer, &batch)?;
+        let mut commit = writer.prepare_commit()?;
+        commit.set_payload(&format!("a{ANALYSIS}:{}", batch.sequence));
+        commit.commit()?;
+        drop(writer);
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// Adds a batch without committing it, for a backlog: searches see it, and the index
+    /// reaches its sequence, only with the next [`SearchIndex::apply`]. A crash before then
+    /// loses it, and the sequence still at the last commit has it read again. Each commit
+    /// makes a segment, merged again as segments add up: commits of 50,000 documents index
+    /// more per CPU-second than commits of 10,000 (BENCHMARKS.md, session 25).
+    pub fn stage(&self, batch: IndexBatch) -> Result<(), SearchError> {
+        let writer = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
+        self.add(&writer, &batch)
+    }
+
+    /// Adds a batch's changes to the writer. A document replaces any earlier one of its id,
+    /// committed or staged.
+    fn add(&self, writer: &IndexWriter, batch: &IndexBatch) -> Result<(), SearchError> {
         for id in &batch.deletes {
             writer.delete_term(Term::from_field_i64(self.fields.id, *id));
         }
@@ -117,11 +140,6 @@ impl SearchIndex {
             writer.delete_term(Term::from_field_i64(self.fields.id, d.id));
             writer.add_document(self.to_tantivy(d))?;
         }
-        let mut commit = writer.prepare_commit()?;
-        commit.set_payload(&format!("a{ANALYSIS}:{}", batch.sequence));
-        commit.commit()?;
-        drop(writer);
-        self.reader.reload()?;
         Ok(())
     }
 
@@ -441,5 +459,28 @@ mod tests {
         assert_eq!((after.total, ids(&after)), (before.total, ids(&before)));
         assert_eq!(after.total, 14, "the deleted document stays deleted");
         assert_eq!(index.applied_sequence().expect("sequence"), Some(3), "the commit payload survives the merge");
+    }
+
+    #[test]
+    fn staged_batches_are_searched_and_counted_only_once_committed() {
+        let index = SearchIndex::in_memory().expect("index");
+        let notice = |id: i64, title: &str| IndexDocument { id, title: title.into(), ..Default::default() };
+        let batch = |upserts, deletes, sequence| IndexBatch { upserts, deletes, sequence };
+        index
+            .apply(batch(vec![notice(1, "Thông báo tuyển dụng"), notice(2, "Thông báo nghỉ lễ")], vec![], 1))
+            .expect("apply");
+        // A backlog read again after a failed catch-up stages the same documents twice.
+        for _ in 0..2 {
+            index.stage(batch(vec![notice(1, "Thông báo tuyển dụng viên chức")], vec![2], 2)).expect("stage");
+        }
+        let search = |q: &str| {
+            let r = index.search(&SearchRequest { text: q.into(), limit: 10, ..Default::default() }).expect("search");
+            r.hits.iter().map(|h| h.id).collect::<Vec<_>>()
+        };
+        assert_eq!((search("viên chức"), search("nghỉ lễ")), (vec![], vec![2]), "nothing staged is searched yet");
+        assert_eq!(index.applied_sequence().expect("sequence"), Some(1));
+        index.apply(batch(vec![notice(3, "Thông báo lịch tiếp dân")], vec![], 3)).expect("apply");
+        assert_eq!((search("viên chức"), search("nghỉ lễ"), search("thông báo").len()), (vec![1], vec![], 2));
+        assert_eq!(index.applied_sequence().expect("sequence"), Some(3));
     }
 }

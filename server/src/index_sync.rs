@@ -16,10 +16,17 @@ use tokio::sync::Notify;
 use crate::storage::StorageError;
 use crate::storage::entity::{agency, change_log, document, procedure_details};
 
-/// Change-log rows read and committed per batch. A backlog (an import while no server ran)
-/// is applied in batches this large: commits of 500 documents indexed at about half the rate
-/// of commits of 5,000–10,000 (BENCHMARKS.md, session 12); a few new rows commit at once.
+/// Change-log rows read per batch: a few new rows commit at once; a backlog (an import while
+/// no server ran) is read in batches this large and committed every [`COMMIT_EVERY_ROWS`]
+/// (commits of 500 documents indexed at about half the rate of commits of 5,000–10,000:
+/// BENCHMARKS.md, session 12).
 const BATCH: u64 = 5_000;
+
+/// Change-log rows of a backlog staged between commits: each commit makes a segment, merged
+/// again as segments add up, and at a million documents commits of 50,000 index more per
+/// CPU-second than commits of 10,000 (BENCHMARKS.md, session 25). Searches see a backlog
+/// this often; a crash loses only what is staged, which the next start reads again.
+const COMMIT_EVERY_ROWS: usize = 50_000;
 
 /// Errors of index synchronisation.
 #[derive(Debug, thiserror::Error)]
@@ -43,27 +50,56 @@ impl From<sea_orm::DbErr> for SyncError {
 
 /// Applies every change-log row after the index's sequence; returns how many rows it read.
 pub async fn catch_up(db: &DatabaseConnection, index: &Arc<SearchIndex>) -> Result<usize, SyncError> {
-    let mut total = 0;
+    catch_up_in(db, index, BATCH, COMMIT_EVERY_ROWS).await
+}
+
+/// [`catch_up`], reading `batch` rows at a time and committing a backlog every
+/// `commit_every` rows (tests make both small).
+async fn catch_up_in(
+    db: &DatabaseConnection,
+    index: &Arc<SearchIndex>,
+    batch: u64,
+    commit_every: usize,
+) -> Result<usize, SyncError> {
+    let mut after = index.applied_sequence()?.unwrap_or(0);
+    // Rows read in all, and staged since the last commit.
+    let (mut total, mut staged) = (0, 0);
     loop {
-        let applied = index.applied_sequence()?.unwrap_or(0);
         let rows = change_log::Entity::find()
-            .filter(change_log::Column::Seq.gt(applied))
+            .filter(change_log::Column::Seq.gt(after))
             .order_by_asc(change_log::Column::Seq)
-            .limit(BATCH)
+            .limit(batch)
             .all(db)
             .await?;
-        let Some(last) = rows.last().map(|r| r.seq) else { return Ok(total) };
+        let Some(last) = rows.last().map(|r| r.seq) else {
+            if staged > 0 {
+                // A backlog that ended on a full batch: commit what it staged.
+                let index = index.clone();
+                let empty = IndexBatch { sequence: after, ..IndexBatch::default() };
+                tokio::task::spawn_blocking(move || index.apply(empty)).await??;
+            }
+            return Ok(total);
+        };
         total += rows.len();
+        staged += rows.len();
         let ids: BTreeSet<i32> = rows.iter().map(|r| r.document_id).collect();
         let docs = load(db, Some(ids.iter().copied().collect())).await?;
         let present: BTreeSet<i32> = docs.iter().map(|d| d.id as i32).collect();
-        let batch = IndexBatch {
+        let changes = IndexBatch {
             deletes: ids.difference(&present).map(|id| i64::from(*id)).collect(),
             upserts: docs,
             sequence: last,
         };
+        // A full batch may have more behind it: a backlog is committed every so often.
+        let commit = (rows.len() as u64) < batch || staged >= commit_every;
         let index = index.clone();
-        tokio::task::spawn_blocking(move || index.apply(batch)).await??;
+        if commit {
+            tokio::task::spawn_blocking(move || index.apply(changes)).await??;
+            staged = 0;
+        } else {
+            tokio::task::spawn_blocking(move || index.stage(changes)).await??;
+        }
+        after = last;
     }
 }
 
@@ -229,5 +265,68 @@ pub async fn run(
             _ = tokio::time::sleep(poll) => {}
             _ = shutdown.wait() => return,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::storage::agencies::{self, AgencyInput};
+    use crate::storage::documents::{self, DocumentInput};
+    use motcua_search::SearchRequest;
+
+    /// Publishes an announcement; returns its document id.
+    async fn publish(db: &DatabaseConnection, agency_id: i32, key: &str, title: &str) -> i32 {
+        let input = DocumentInput {
+            kind: "announcement".into(),
+            agency_id,
+            title: title.into(),
+            summary: String::new(),
+            body_html: "<p>Nội dung</p>".into(),
+            body_text: "Nội dung".into(),
+            path: format!("/tin-tuc/{key}"),
+            origin_key: format!("test:{key}"),
+            origin_url: None,
+            published_at: None,
+            state: "published".into(),
+            procedure: None,
+        };
+        match documents::upsert(db, &input, chrono::Utc::now()).await.expect("upsert") {
+            documents::Upserted::Created(id)
+            | documents::Upserted::Updated(id)
+            | documents::Upserted::Unchanged(id) => id,
+        }
+    }
+
+    #[tokio::test]
+    async fn a_backlog_is_staged_and_committed_whole_at_its_end() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("t.db").display());
+        let db = crate::storage::connect(&url).await.expect("connect");
+        crate::storage::migrate(&db).await.expect("migrate");
+        let agency = AgencyInput {
+            slug: "ubnd-xa-a".into(),
+            name: "UBND xã A".into(),
+            level: AgencyLevel::Commune,
+            parent_id: None,
+            admin_code: None,
+            website: None,
+        };
+        let agency_id = agencies::ensure(&db, &agency, chrono::Utc::now()).await.expect("agency");
+        // Six rows read two at a time, committed every three: stage, commit, stage, and the
+        // last full batch is committed when an empty read ends the backlog.
+        let mut ids = Vec::new();
+        for i in 0..5 {
+            ids.push(publish(&db, agency_id, &format!("n{i}"), &format!("Thông báo số {i}")).await);
+        }
+        publish(&db, agency_id, "n0", "Thông báo số 0 đã sửa").await;
+        let index = Arc::new(SearchIndex::in_memory().expect("index"));
+        assert_eq!(catch_up_in(&db, &index, 2, 3).await.expect("catch up"), 6);
+        let last = change_log::Entity::find().order_by_desc(change_log::Column::Seq).one(&db).await.expect("log");
+        assert_eq!(index.applied_sequence().expect("sequence"), last.map(|r| r.seq));
+        assert_eq!(index.num_docs(), 5, "one document per id, its last version");
+        let found = index.search(&SearchRequest { text: "đã sửa".into(), limit: 10, ..Default::default() });
+        assert_eq!(found.expect("search").hits.iter().map(|h| h.id).collect::<Vec<_>>(), [i64::from(ids[0])]);
+        assert_eq!(catch_up_in(&db, &index, 2, 3).await.expect("again"), 0, "nothing left to read");
     }
 }

@@ -23,9 +23,10 @@ use motcua_server::curated::{keywords::KEYWORDS, related::RELATIONS};
 use motcua_tests::relevance;
 use motcua_tests::shared_data;
 
-/// Documents per commit while indexing, unless `--batch N` says otherwise. Commits of 500
-/// index at about half the rate (BENCHMARKS.md, session 12).
-const BATCH: usize = 10_000;
+/// Documents per commit while indexing, unless `--batch N` says otherwise: as often as the
+/// server commits a backlog (`COMMIT_EVERY_ROWS` in its `index_sync`). Commits of 500 index
+/// at about half the rate (BENCHMARKS.md, session 12), of 10,000 ~10% below this (session 25).
+const BATCH: usize = 50_000;
 /// The `--batch` value, set once from the arguments.
 static BATCH_SIZE: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
 
@@ -204,6 +205,12 @@ fn run(size: usize, procedures: &[IndexDocument], news: &[IndexDocument], querie
         merge_cpu
     );
     println!(
+        "| indexing and that merge, per CPU-second | {:.0} docs | {:.0} docs | {:.2} |",
+        size as f64 / (ours_cpu + merge_cpu),
+        size as f64 / fts_cpu,
+        (fts_cpu) / (ours_cpu + merge_cpu)
+    );
+    println!(
         "| index size (raw text {:.0} MiB) | {:.0} MiB ({:.2}× raw) | {:.0} MiB ({:.2}× raw) | {:.2} |",
         mib(raw_bytes),
         mib(ours_size),
@@ -257,6 +264,8 @@ fn queries_only(
 ) -> anyhow::Result<()> {
     let index = SearchIndex::open_or_create(dir)?;
     let built = index.num_docs() == 0;
+    // CPU-seconds and wall seconds of indexing, when this run indexed.
+    let mut indexing = None;
     if built {
         eprintln!("indexing into {}…", dir.display());
         let docs: Vec<IndexDocument> = corpus(procedures, news, size).collect();
@@ -266,12 +275,18 @@ fn queries_only(
         }
         let (cpu, wall) = (cpu_seconds() - cpu, started.elapsed().as_secs_f64());
         println!("Indexed {size} documents: {:.0} docs/s wall, {:.0} per CPU-second.\n", size as f64 / wall, size as f64 / cpu);
+        indexing = Some((cpu, wall));
     }
     // `--compact` (or a new index): merge into one segment first, as a rebuild does.
     if built || std::env::args().any(|a| a == "--compact") {
         let (cpu, started) = (cpu_seconds(), Instant::now());
         index.compact()?;
-        println!("Merged into one segment in {:.1} s ({:.1} CPU-seconds).\n", started.elapsed().as_secs_f64(), cpu_seconds() - cpu);
+        let (merge_cpu, merge_wall) = (cpu_seconds() - cpu, started.elapsed().as_secs_f64());
+        println!("Merged into one segment in {merge_wall:.1} s ({merge_cpu:.1} CPU-seconds).\n");
+        if let Some((cpu, wall)) = indexing {
+            let (cpu, wall) = (cpu + merge_cpu, wall + merge_wall);
+            println!("Indexed and merged: {:.0} docs/s wall, {:.0} per CPU-second.\n", size as f64 / wall, size as f64 / cpu);
+        }
     }
     let (queries, prefixes) = if size > LARGE {
         let sample = |log: &[String]| log.iter().step_by(log.len() / LARGE_SAMPLE + 1).cloned().collect::<Vec<_>>();
