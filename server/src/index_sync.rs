@@ -10,6 +10,7 @@ use motcua_app::domain::AgencyLevel;
 use motcua_search::{IndexBatch, IndexDocument, SearchIndex};
 use motcua_server::curated::keywords::KEYWORDS;
 use motcua_server::curated::related::RELATIONS;
+use motcua_server::ranking::procedure_tags;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use tokio::sync::Notify;
 
@@ -165,7 +166,7 @@ async fn load(db: &DatabaseConnection, ids: Option<Vec<i32>>) -> Result<Vec<Inde
             .all(db)
             .await?
         {
-            tags.insert(p.document_id, ranking_tags(&p));
+            tags.insert(p.document_id, procedure_tags(&p.code, p.audience.as_deref().unwrap_or_default(), &p.levels));
             levels.insert(p.document_id, procedure_levels(&p.levels));
             if let Some(topic) = p.field.filter(|f| !f.trim().is_empty()) {
                 topics.insert(p.document_id, topic);
@@ -209,26 +210,6 @@ async fn load(db: &DatabaseConnection, ids: Option<Vec<i32>>) -> Result<Vec<Inde
             }
         })
         .collect())
-}
-
-/// Ranking labels of a procedure: "citizen" when individuals may use it, "local" when a
-/// province or commune carries it out, "common" when it is one of the procedures citizens
-/// commonly need (those given search keywords): what a portal without usage figures
-/// knows of popularity.
-fn ranking_tags(p: &procedure_details::Model) -> Vec<String> {
-    let mut tags = Vec::new();
-    let audience = p.audience.as_deref().unwrap_or_default().to_lowercase();
-    if ["công dân", "cá nhân", "người việt nam", "hộ gia đình", "người nước ngoài"].iter().any(|w| audience.contains(w))
-    {
-        tags.push("citizen".to_string());
-    }
-    if p.levels.contains("Cấp tỉnh") || p.levels.contains("Cấp xã") {
-        tags.push("local".to_string());
-    }
-    if KEYWORDS.lists(&p.code) {
-        tags.push("common".to_string());
-    }
-    tags
 }
 
 /// The levels a procedure is carried out at (stored as a JSON list of the national data's

@@ -20,6 +20,7 @@ use motcua_search::normalize::canonical;
 use tantivy::tokenizer::TokenStream;
 use motcua_search::{IndexBatch, IndexDocument, SearchBudget, SearchIndex, SearchRequest};
 use motcua_server::curated::{keywords::KEYWORDS, related::RELATIONS};
+use motcua_server::ranking::procedure_tags;
 use motcua_tests::relevance;
 use motcua_tests::shared_data;
 
@@ -208,7 +209,7 @@ fn run(size: usize, procedures: &[IndexDocument], news: &[IndexDocument], querie
         "| indexing and that merge, per CPU-second | {:.0} docs | {:.0} docs | {:.2} |",
         size as f64 / (ours_cpu + merge_cpu),
         size as f64 / fts_cpu,
-        (fts_cpu) / (ours_cpu + merge_cpu)
+        fts_cpu / (ours_cpu + merge_cpu)
     );
     println!(
         "| index size (raw text {:.0} MiB) | {:.0} MiB ({:.2}× raw) | {:.0} MiB ({:.2}× raw) | {:.2} |",
@@ -473,7 +474,7 @@ fn load_procedures(file: &Path) -> anyhow::Result<Vec<IndexDocument>> {
                 url: format!("/thu-tuc/{}", s("ma_thu_tuc")),
                 year: Some(2026),
                 published: Some(1_780_000_000),
-                tags: if levels.contains("Cấp xã") { vec!["local".into()] } else { vec![] },
+                tags: procedure_tags(&s("ma_thu_tuc"), &canonical(&s("doi_tuong_thuc_hien")), &canonical(&levels)),
                 levels: levels.split(',').map(|l| l.trim().to_string()).filter(|l| !l.is_empty()).collect(),
                 topic: Some(s("linh_vuc")).filter(|t| !t.is_empty()),
                 // The server's curated keywords and companions are attached below.
@@ -485,7 +486,7 @@ fn load_procedures(file: &Path) -> anyhow::Result<Vec<IndexDocument>> {
 }
 
 /// Attaches the server's own curated lists (`motcua_server::curated`) as its index sync does:
-/// each procedure's keywords (and its "common" tag), and the procedures it is a companion of
+/// each procedure's keywords, and the procedures it is a companion of
 /// with its place in their lists, so that the cost of both is in the figures.
 fn attach_curated_lists(procedures: &mut [IndexDocument]) {
     let titles: HashMap<String, String> =
@@ -493,10 +494,6 @@ fn attach_curated_lists(procedures: &mut [IndexDocument]) {
     for p in procedures.iter_mut() {
         let Some(own) = p.code.as_deref() else { continue };
         p.keywords = KEYWORDS.of(own);
-        if KEYWORDS.lists(own) {
-            // As the server tags them, for completion.
-            p.tags.push("common".into());
-        }
         p.companion_of = RELATIONS.companion_of_for_index(own, &titles);
     }
 }
