@@ -2,7 +2,7 @@
 //! real procedures, and the autocomplete's on the judged queries' answers; the figures
 //! themselves come from `--bin relevance` (BENCHMARKS.md).
 
-use motcua_tests::relevance::{Fts5Baseline, SETS, answers, evaluate, our_completions, table, typing, typing_table};
+use motcua_tests::relevance::{Fts5Baseline, SETS, evaluate, evaluate_typing, table, typing_table};
 use motcua_tests::{Database, Site, shared_data};
 
 /// Floors a change must not fall below, per query set: (name, nDCG@10, Recall@10), set a
@@ -42,9 +42,7 @@ fn judged_queries_meet_the_floors_and_beat_fts5() {
         assert!(ours.recall >= recall_floor, "{set}: Recall@10 {:.3} below {recall_floor}", ours.recall);
         assert!(ours.ndcg > fts5.ndcg, "{set}: ours {:.3} vs FTS5 {:.3}", ours.ndcg, fts5.ndcg);
     }
-    let procedures = answers(&server, &SETS[0].queries());
-    let ours = typing(&procedures, |typed| our_completions(&server, typed));
-    let fts5 = typing(&procedures, |typed| baseline.complete(typed));
+    let (ours, fts5) = evaluate_typing(&server, &baseline, &SETS[0].queries());
     eprintln!("completion:\n{}", typing_table(&ours, &fts5));
     let (within_10, never) = TYPING_FLOORS;
     assert!(ours.within_10 >= within_10, "completion: {:.3} offered within 10 characters", ours.within_10);

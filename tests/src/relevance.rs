@@ -229,13 +229,7 @@ impl Fts5Baseline {
 
     /// The top 10 codes for a query: its words OR-ed, ranked by BM25.
     pub fn search(&self, q: &str) -> Vec<String> {
-        let words: Vec<String> = q
-            .nfc()
-            .collect::<String>()
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .map(|w| format!("\"{w}\""))
-            .collect();
+        let words = fts5_words(&q.nfc().collect::<String>());
         if words.is_empty() {
             return Vec::new();
         }
@@ -245,11 +239,10 @@ impl Fts5Baseline {
     /// The first [`OFFERED`] codes completing a half-typed name: the whole words before the
     /// last, and the last as a prefix, ranked by BM25 (what FTS5 offers for autocomplete).
     pub fn complete(&self, typed: &str) -> Vec<String> {
-        let words: Vec<&str> = typed.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
-        let Some((last, before)) = words.split_last() else { return Vec::new() };
-        let mut expr: Vec<String> = before.iter().map(|w| format!("\"{w}\"")).collect();
-        expr.push(format!("\"{last}\"*"));
-        self.best(&expr.join(" "), OFFERED)
+        let mut words = fts5_words(typed);
+        let Some(last) = words.last_mut() else { return Vec::new() };
+        last.push('*');
+        self.best(&words.join(" "), OFFERED)
     }
 
     /// The `limit` codes best matching an FTS5 expression, by BM25.
@@ -263,6 +256,12 @@ impl Fts5Baseline {
                 .unwrap_or_default()
         })
     }
+}
+
+/// The words of a text as FTS5 strings (`"word"`), so that no word is read as an operator
+/// or a column name; split as unicode61 splits.
+pub fn fts5_words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(|w| format!("\"{w}\"")).collect()
 }
 
 /// Completions a citizen reads: a procedure further down is as good as not offered.
@@ -288,9 +287,16 @@ pub struct Typing {
     pub never: f64,
 }
 
+/// Both engines' [`typing`] over the procedures answering these queries: (ours, FTS5).
+pub fn evaluate_typing(server: &Server, baseline: &Fts5Baseline, judged: &[Judged]) -> (Typing, Typing) {
+    let procedures = answers(server, judged);
+    let ours = typing(&procedures, |typed| our_completions(server, typed));
+    (ours, typing(&procedures, |typed| baseline.complete(typed)))
+}
+
 /// The procedures answering these queries (grade 3), each with its name as the portal
 /// publishes it.
-pub fn answers(server: &Server, judged: &[Judged]) -> Vec<(String, String)> {
+fn answers(server: &Server, judged: &[Judged]) -> Vec<(String, String)> {
     let mut codes: Vec<&String> =
         judged.iter().flat_map(|j| j.relevant.iter().filter(|(_, g)| **g == 3)).map(|(c, _)| c).collect();
     codes.sort();
@@ -339,7 +345,7 @@ pub fn typing(procedures: &[(String, String)], complete: impl Fn(&str) -> Vec<St
 
 /// Our completions in the JSON API's order: each one's procedure code, empty for an
 /// announcement.
-pub fn our_completions(server: &Server, typed: &str) -> Vec<String> {
+fn our_completions(server: &Server, typed: &str) -> Vec<String> {
     let (status, body) = server.json(&format!("/api/v1/suggest?q={}", crate::url_encode(typed)));
     assert_eq!(status, 200, "{typed}: {body}");
     body["documents"]

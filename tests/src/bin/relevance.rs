@@ -7,11 +7,9 @@
 //! the held-out sets (`heldout.jsonl` … `heldout5.jsonl`) instead of the judged one;
 //! `--second-assessor` scores the queries two assessors judged (`second_assessor.jsonl`)
 //! by each of them. A second table types the names of the procedures answering the set's
-//! queries into both engines' autocomplete ([`typing`]).
+//! queries into both engines' autocomplete ([`motcua_tests::relevance::typing`]).
 
-use motcua_tests::relevance::{
-    Fts5Baseline, SETS, agreement, answers, details, evaluate, our_completions, table, typing, typing_table,
-};
+use motcua_tests::relevance::{Fts5Baseline, SETS, agreement, details, evaluate, evaluate_typing, table, typing_table};
 use motcua_tests::{Database, Site, shared_data};
 
 fn main() {
@@ -33,9 +31,7 @@ fn main() {
     let set = SETS[1..].iter().find(|s| asked(s.flag)).unwrap_or(&SETS[0]);
     let judged = set.queries();
     print!("{}", table(&evaluate(&server, &baseline, &judged)));
-    let procedures = answers(&server, &judged);
-    let ours = typing(&procedures, |typed| our_completions(&server, typed));
-    let fts5 = typing(&procedures, |typed| baseline.complete(typed));
+    let (ours, fts5) = evaluate_typing(&server, &baseline, &judged);
     print!("\n{}", typing_table(&ours, &fts5));
     if asked("--details") {
         println!("\nPer query, worst first: nDCG ours / FTS5, our top 5, the grade-3 codes");

@@ -486,8 +486,8 @@ fn load_procedures(file: &Path) -> anyhow::Result<Vec<IndexDocument>> {
 }
 
 /// Attaches the server's own curated lists (`motcua_server::curated`) as its index sync does:
-/// each procedure's keywords, and the procedures it is a companion of
-/// with its place in their lists, so that the cost of both is in the figures.
+/// each procedure's keywords, and the procedures it is a companion of with its place in their
+/// lists, so that the cost of both is in the figures.
 fn attach_curated_lists(procedures: &mut [IndexDocument]) {
     let titles: HashMap<String, String> =
         procedures.iter().filter_map(|p| Some((p.code.clone()?, p.title.clone()))).collect();
@@ -628,7 +628,7 @@ impl Fts5 {
     /// The top 10 for a query: its words OR-ed, ranked by BM25 (title weighted ×3), with a
     /// snippet.
     fn search(&self, q: &str) -> usize {
-        let words = fts_words(q);
+        let words = relevance::fts5_words(q);
         if words.is_empty() {
             return 0;
         }
@@ -640,15 +640,11 @@ impl Fts5 {
 
     /// Titles holding the typed words, the last as a prefix.
     fn complete(&self, p: &str) -> usize {
-        let mut words = fts_words(p);
+        let mut words = relevance::fts5_words(p);
         let Some(last) = words.pop() else { return 0 };
         words.push(format!("{last}*"));
         self.run(format!("title : ({})", words.join(" ")), "SELECT title FROM d WHERE d MATCH ? ORDER BY bm25(d) LIMIT 7")
     }
-}
-
-fn fts_words(q: &str) -> Vec<String> {
-    q.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(|w| format!("\"{w}\"")).collect()
 }
 
 fn dir_size(dir: &Path) -> u64 {
