@@ -294,7 +294,10 @@ pub(crate) fn tally(
     ranking: &Ranking,
     budget: SearchBudget,
 ) -> Result<Tally, SearchError> {
-    let weight = query.weight(EnableScoring::enabled_from_searcher(searcher))?;
+    // Counting needs only which documents match: without scoring, optional parts (phrase
+    // bonuses, priors) are left out, postings are read without frequencies and no term's
+    // statistics are looked up.
+    let weight = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
     let all: u64 = searcher.segment_readers().iter().map(|s| u64::from(s.max_doc())).sum();
     let mut sample = Sample::new(facets);
     if all / SAMPLE_FIRST_ABOVE > budget.exact_matches {
@@ -345,10 +348,15 @@ pub(crate) fn tally(
         }
     }
     let mut top = TopHits::new(keep);
+    let mut scoring = None;
     for (ord, (segment, docs)) in searcher.segment_readers().iter().zip(matches).enumerate() {
         if docs.is_empty() {
             continue;
         }
+        let weight = match &scoring {
+            Some(w) => w,
+            None => scoring.insert(query.weight(EnableScoring::enabled_from_searcher(searcher))?),
+        };
         let mut scorer = weight.scorer(segment, 1.0)?;
         let rank = ranking.for_segment(segment);
         for doc in docs {
