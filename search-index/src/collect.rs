@@ -577,6 +577,36 @@ mod tests {
         assert_eq!(all[8], 11, "{all:?}");
     }
 
+    /// Companions sharing a place in the list (the reverses of "instead" pairs, which come
+    /// in code order) follow their own scores, wherever they sit in the index.
+    #[test]
+    fn companions_sharing_a_place_follow_their_own_scores() {
+        // The raise itself, before the learned re-ranking reorders it.
+        crate::rerank::off_on_this_thread();
+        for better_first in [false, true] {
+            let index = SearchIndex::in_memory().expect("index");
+            let birth =
+                |place| vec![Companion { code: "1.000001".into(), title: "Đăng ký khai sinh".into(), place }];
+            let companion = |id, title, place| IndexDocument {
+                companion_of: birth(place),
+                ..doc(id, "procedure", title, "Tờ khai.")
+            };
+            // "Đăng ký thường trú" shares two words with the query, "Cấp thẻ bảo hiểm y tế"
+            // none; both share the place after "Cấp bản sao trích lục".
+            let mut shared = vec![companion(11, "Đăng ký thường trú", 1), companion(12, "Cấp thẻ bảo hiểm y tế", 1)];
+            if !better_first {
+                shared.reverse();
+            }
+            let mut docs = vec![doc(1, "procedure", "Đăng ký khai sinh", "Tờ khai đăng ký khai sinh.")];
+            docs.extend(shared);
+            docs.push(companion(13, "Cấp bản sao trích lục", 0));
+            index.apply(IndexBatch { upserts: docs, deletes: vec![], sequence: 1 }).expect("apply");
+            let request = SearchRequest { text: "dang ky khai sinh".into(), limit: 20, ..Default::default() };
+            let all: Vec<i64> = index.search(&request).expect("search").hits.into_iter().map(|h| h.id).collect();
+            assert_eq!(all, [1, 13, 11, 12], "the list's order first, then their own: {all:?}");
+        }
+    }
+
     /// Every hit is ranked from the same pool whatever the page size, so changing it or
     /// turning the page never shows a hit twice or skips one; and the re-ranker orders only
     /// the first procedure hits, keeping each place's score, so scores still fall.

@@ -543,14 +543,18 @@ const LEAD_PLACE: usize = 5;
 /// Places in a companion list that order raised companions: a list holds at most five per
 /// procedure, and a few more read both ways.
 const MAX_PLACE_STEPS: u64 = 16;
+/// Steps between two places, for the companions sharing a place (the reverse of each
+/// "instead" pair shares the place after a list's own) to follow their own scores.
+const SHARED_PLACE_STEPS: u64 = 64;
 
 /// Raises each document that matches `query` and goes with a hit of `top` (its
 /// `companion_of_codes` names the hit's code) to [`COMPANION_SHARE`] of that hit's score,
 /// and below the hit's variants (the hits whose name holds the hit's words in order, such
 /// as "… lưu động" or "Đăng ký lại …" of a procedure), when that is more than its own;
-/// companions raised to one score keep their hit's list's order. Then the first hit's
-/// companions that come first in its list (up to [`LEAD_COMPANIONS`]; by their own score
-/// within a place) go just below the hit at rank [`LEAD_PLACE`] when they rank lower.
+/// companions raised to one score keep their hit's list's order (and, sharing a place,
+/// their own scores' order). Then the first hit's companions that come first in its list
+/// (up to [`LEAD_COMPANIONS`]; by their own score within a place) go just below the hit
+/// at rank [`LEAD_PLACE`] when they rank lower.
 /// Pinned hits raise nothing: their score is an editor's order, not relevance. The hits
 /// above a raised one never change, so page two holds what follows page one, whatever the
 /// page size. The companions are counted and scored in full, not within the budget (see
@@ -614,6 +618,9 @@ pub(crate) fn raise_companions(
     let mut raised: HashMap<DocAddress, Score> = HashMap::new();
     // The first hit's companions with their places in its list.
     let mut with_lead: Vec<(u64, DocAddress)> = Vec::new();
+    // Companions already raised to each score and place: those sharing both follow their
+    // own scores (best first, as `found.top` comes).
+    let mut sharing: HashMap<(u32, u64), u64> = HashMap::new();
     for (own, address) in found.top {
         // Only procedures have companions.
         let Some(facts) = ranking.procedure(searcher, fields, address)? else { continue };
@@ -627,9 +634,12 @@ pub(crate) fn raise_companions(
                 (anchor, place) = (raise, *at);
             }
         }
-        for _ in 0..place.min(MAX_PLACE_STEPS) {
+        let step = place.min(MAX_PLACE_STEPS);
+        let before = sharing.entry((anchor.to_bits(), step)).or_default();
+        for _ in 0..step * SHARED_PLACE_STEPS + (*before).min(SHARED_PLACE_STEPS - 1) {
             anchor = anchor.next_down();
         }
+        *before += 1;
         raised.insert(address, own.max(anchor));
         if let Some((_, at)) = facts.candidate.companion_of.iter().find(|(code, _)| code == lead) {
             with_lead.push((*at, address));

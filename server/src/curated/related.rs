@@ -20,6 +20,8 @@ pub static RELATIONS: LazyLock<Relations> = LazyLock::new(|| Relations::parse(LI
 pub struct Relations {
     from: HashMap<String, Vec<(String, Relation)>>,
     to: HashMap<String, Vec<String>>,
+    /// How many companions each list names itself (the reverses of "instead" pairs follow).
+    listed: HashMap<String, usize>,
 }
 
 impl Relations {
@@ -60,6 +62,7 @@ impl Relations {
     /// judged query sets this raised Recall@10 by up to 0.008, and lowered it on one by 0.002
     /// (BENCHMARKS.md, session 18).
     fn add_reverse_of_instead(&mut self) {
+        self.listed = self.from.iter().map(|(from, companions)| (from.clone(), companions.len())).collect();
         let mut reverse: Vec<(String, String)> = self
             .from
             .iter()
@@ -90,14 +93,17 @@ impl Relations {
 
     /// The procedures this one is a companion of, as the index holds them: each with its
     /// title (`titles` names it; a code without one is left out) and this one's place in
-    /// its list (0: first). Curators list the most useful first, and search keeps that
-    /// order.
+    /// its list (0: first; the reverses of "instead" pairs all take the place after the
+    /// list's own). Curators list the most useful first, and search keeps that order.
     pub fn companion_of_for_index(&self, code: &str, titles: &HashMap<String, String>) -> Vec<Companion> {
         self.companion_of(code)
             .iter()
             .filter_map(|from| {
                 let place = self.companions(from).iter().position(|(to, _)| to == code);
-                let place = place.map_or(0, |p| u32::try_from(p).unwrap_or(u32::MAX));
+                // The reverses of "instead" pairs come in code order, not the curators':
+                // they share the place after the list's own.
+                let place = place.map_or(0, |p| p.min(self.listed.get(from).copied().unwrap_or(p)));
+                let place = u32::try_from(place).unwrap_or(u32::MAX);
                 Some(Companion { code: from.clone(), title: titles.get(from)?.clone(), place })
             })
             .collect()
@@ -139,6 +145,18 @@ mod tests {
         assert!(list.companions("1.004873").is_empty(), "before is one way");
         assert!(list.companions("1.0").is_empty(), "an unknown relation or a wrong field count adds nothing");
         assert!(list.companions("9.999").is_empty() && list.companion_of("9.999").is_empty());
+    }
+
+    #[test]
+    fn the_reverses_of_instead_pairs_share_the_place_after_the_lists_own() {
+        let list =
+            Relations::parse("1.000001\t1.000002\tbefore\n1.000003\t1.000001\tinstead\n1.000004\t1.000001\tinstead\n");
+        let order: Vec<&str> = list.companions("1.000001").iter().map(|(code, _)| code.as_str()).collect();
+        assert_eq!(order, ["1.000002", "1.000003", "1.000004"], "the list's own first, then the reverses");
+        let titles = HashMap::from([("1.000001".to_string(), "Đăng ký khai sinh".to_string())]);
+        let place = |code| list.companion_of_for_index(code, &titles).first().map(|c| c.place);
+        assert_eq!(place("1.000002"), Some(0));
+        assert_eq!((place("1.000003"), place("1.000004")), (Some(1), Some(1)), "code order is no one's choice");
     }
 
     #[test]
