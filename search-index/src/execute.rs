@@ -71,6 +71,8 @@ const EXACT_TERM_DOCS: usize = 100;
 const FRESHNESS_HALF_LIFE_DAYS: f32 = 365.0;
 /// …and an old announcement keeps at least this share of its score.
 const FRESHNESS_FLOOR: f32 = 0.5;
+/// Ages are counted in days, from the start of the current one (UTC).
+const SECONDS_PER_DAY: i64 = 86_400;
 /// Share of its score an announcement keeps when the query asks how to get something done.
 const TASK_ANNOUNCEMENT_FACTOR: f32 = 0.5;
 
@@ -211,6 +213,10 @@ impl Ranking {
         let now = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+        // Ages are counted from the start of the day: a second's difference moved the scores
+        // of announcements a few days apart by a rounding step, enough to reorder them
+        // between two requests for the same query (page two then missed a hit of page one).
+        let now = now - now.rem_euclid(SECONDS_PER_DAY);
         Self { task_like, now, columns }
     }
 
@@ -252,7 +258,7 @@ impl Ranking {
             }
             let mut factor = if task_like { TASK_ANNOUNCEMENT_FACTOR } else { 1.0 };
             if let Some(at) = columns.published.as_ref().and_then(|c| c.first(doc)) {
-                let age_days = (now - at).max(0) as f32 / 86_400.0;
+                let age_days = (now - at).max(0) as f32 / SECONDS_PER_DAY as f32;
                 let fresh = 0.5f32.powf(age_days / FRESHNESS_HALF_LIFE_DAYS);
                 factor *= FRESHNESS_FLOOR + (1.0 - FRESHNESS_FLOOR) * fresh;
             }
