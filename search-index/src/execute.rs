@@ -980,6 +980,15 @@ mod tests {
         super::holds_in_order(&words(other), &words(name))
     }
 
+    /// Two requests for pages of one query, a second apart, must rank alike: announcements'
+    /// ages are counted from the start of the day (a second's shift reordered near-ties).
+    #[test]
+    fn ages_are_counted_from_the_start_of_the_day() {
+        let ranking = super::Ranking::new(false, std::sync::Arc::default());
+        assert_eq!(ranking.now.rem_euclid(super::SECONDS_PER_DAY), 0);
+        assert!(ranking.now > 1_700_000_000, "today, not the epoch: {}", ranking.now);
+    }
+
     #[test]
     fn a_variant_holds_the_names_words_in_order() {
         assert!(holds_in_order("dang ky khai tu luu dong", "dang ky khai tu"));
