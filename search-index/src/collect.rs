@@ -163,8 +163,23 @@ pub(crate) fn run(
         } else {
             ranked(searcher, fields, built, &*query, keep, pool, &ranking, budget)?
         };
-        execute::raise_companions(searcher, fields, &*query, &mut ranked, &request.pinned, &ranking)?;
+        let filters = built.filters_only();
+        let unmatched =
+            execute::raise_companions(searcher, fields, &*query, &*filters, &mut ranked, &request.pinned, &ranking)?;
+        tally.total += unmatched.len() as u64;
+        // The re-ranker weighs how hits match: the companions shown without matching keep
+        // the places the raise gave them, out of its reach (it would put them above a code's
+        // own procedure, the only match).
+        let mut held = Vec::new();
+        for at in (0..ranked.len()).rev() {
+            if unmatched.contains(&ranked[at].1) {
+                held.push((at, ranked.remove(at)));
+            }
+        }
         signals = crate::rerank::rerank(searcher, fields, &request.text, &mut ranked, &request.pinned, &ranking)?;
+        for (at, hit) in held.into_iter().rev() {
+            ranked.insert(at, hit);
+        }
         ranked.into_iter().skip(request.offset).take(limit).collect()
     };
     let mut facets = Facets { estimated: !tally.exact, ..Facets::default() };
@@ -575,6 +590,68 @@ mod tests {
         assert_eq!((all[0], variants), (1, vec![2, 3, 4, 5]), "{all:?}");
         assert_eq!(all[5..8], [12, 14, 13], "the first three of the list, in its order: {all:?}");
         assert_eq!(all[8], 11, "{all:?}");
+    }
+
+    /// What the curators list first for the answer is shown below it even when it shares no
+    /// word with the question, as long as it passes the filters, and the total counts it.
+    #[test]
+    fn the_first_hits_first_companions_are_shown_though_they_match_no_word() {
+        // The raise itself, before the learned re-ranking reorders it.
+        crate::rerank::off_on_this_thread();
+        let index = SearchIndex::in_memory().expect("index");
+        let death = |place| vec![Companion { code: "1.000001".into(), title: "Đăng ký khai tử".into(), place }];
+        // The lead is found by its keywords; the others hold no "giấy" nor "chứng", not even
+        // in the title they go with (which the index holds with them).
+        let pension = IndexDocument {
+            agency: "bhxh".into(),
+            agency_name: "Bảo hiểm xã hội Việt Nam".into(),
+            companion_of: death(0),
+            ..doc(11, "procedure", "Truy lĩnh lương hưu còn chưa nhận", "Hồ sơ.")
+        };
+        let residence = IndexDocument {
+            companion_of: death(1),
+            ..doc(12, "procedure", "Xóa đăng ký thường trú", "Hồ sơ.")
+        };
+        let unrelated = doc(13, "procedure", "Cấp giấy phép lái xe", "Hồ sơ.");
+        let lead = IndexDocument {
+            keywords: vec!["giấy chứng tử".into()],
+            ..doc(1, "procedure", "Đăng ký khai tử", "Tờ khai đăng ký khai tử.")
+        };
+        let docs = vec![lead, pension, residence, unrelated];
+        index.apply(IndexBatch { upserts: docs, deletes: vec![], sequence: 1 }).expect("apply");
+        let search = |agency: Option<&str>, offset, limit| {
+            let request = SearchRequest {
+                text: "giay chung tu".into(),
+                agency: agency.map(str::to_string),
+                offset,
+                limit,
+                ..Default::default()
+            };
+            let r = index.search(&request).expect("search");
+            (r.total, r.hits.into_iter().map(|h| h.id).collect::<Vec<_>>())
+        };
+        assert_eq!(search(None, 0, 10), (3, vec![1, 11, 12]), "in the list's order, counted");
+        assert_eq!(search(Some("bo-tu-phap"), 0, 10), (2, vec![1, 12]), "another agency's is filtered out");
+        // Page two holds what follows page one.
+        assert_eq!([search(None, 0, 1).1, search(None, 1, 2).1].concat(), vec![1, 11, 12]);
+    }
+
+    /// The re-ranker weighs how hits match, so it never sees the companions shown without
+    /// matching: a code's own procedure, its only match, stays first above them.
+    #[test]
+    fn a_codes_procedure_stays_first_above_its_companions() {
+        let index = SearchIndex::in_memory().expect("index");
+        let birth = |place| vec![Companion { code: "1.000001".into(), title: "Đăng ký khai sinh".into(), place }];
+        let mut docs = vec![doc(1, "procedure", "Đăng ký khai sinh", "Tờ khai.")];
+        for (id, title, place) in
+            [(11, "Liên thông đăng ký khai sinh, thường trú", 0), (12, "Cấp thẻ bảo hiểm y tế", 1)]
+        {
+            docs.push(IndexDocument { companion_of: birth(place), ..doc(id, "procedure", title, "Hồ sơ.") });
+        }
+        index.apply(IndexBatch { upserts: docs, deletes: vec![], sequence: 1 }).expect("apply");
+        let request = SearchRequest { text: "1.000001".into(), limit: 10, ..Default::default() };
+        let r = index.search(&request).expect("search");
+        assert_eq!((r.total, r.hits.iter().map(|h| h.id).collect::<Vec<_>>()), (3, vec![1, 11, 12]), "{r:?}");
     }
 
     /// Companions sharing a place in the list (the reverses of "instead" pairs, which come

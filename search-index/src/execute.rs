@@ -18,7 +18,7 @@ use std::cmp::Ordering;
 use std::collections::{BinaryHeap, HashMap};
 use std::sync::{Arc, Mutex};
 
-use tantivy::collector::Count;
+use tantivy::collector::{Count, DocSetCollector};
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::index::SegmentId;
 use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, EnableScoring, Occur, Query, TermQuery, Weight};
@@ -560,7 +560,10 @@ const SHARED_PLACE_STEPS: u64 = 64;
 /// companions raised to one score keep their hit's list's order (and, sharing a place,
 /// their own scores' order). Then the first hit's companions that come first in its list
 /// (up to [`LEAD_COMPANIONS`]; by their own score within a place) go just below the hit
-/// at rank [`LEAD_PLACE`] when they rank lower.
+/// at rank [`LEAD_PLACE`] when they rank lower, whether or not they match `query`, as long
+/// as they pass `filters`: what the curators list first for the answer often shares no
+/// word with the question (the pension still owed, for "bố mất"). Returns those the ranking
+/// now holds without matching, for the total to count what is shown.
 /// Pinned hits raise nothing: their score is an editor's order, not relevance. The hits
 /// above a raised one never change, so page two holds what follows page one, whatever the
 /// page size. The companions are counted and scored in full, not within the budget (see
@@ -569,10 +572,11 @@ pub(crate) fn raise_companions(
     searcher: &Searcher,
     fields: &Fields,
     query: &dyn Query,
+    filters: &dyn Query,
     top: &mut Vec<(Score, DocAddress)>,
     pinned: &[i64],
     ranking: &Ranking,
-) -> Result<(), SearchError> {
+) -> Result<Vec<DocAddress>, SearchError> {
     // The procedure hits (only procedures have companions; their kind is a column) with
     // their facts; pinned ones raise nothing.
     let mut hits: Vec<(Score, Arc<ProcedureFacts>)> = Vec::new();
@@ -583,7 +587,7 @@ pub(crate) fn raise_companions(
         }
     }
     if hits.is_empty() {
-        return Ok(());
+        return Ok(Vec::new());
     }
     let links: Vec<(Occur, Box<dyn Query>)> = hits
         .iter()
@@ -598,7 +602,7 @@ pub(crate) fn raise_companions(
     // the first ten of a page of fifty raise the same ones.
     let linked_count = searcher.search(&links, &Count)?;
     if linked_count == 0 {
-        return Ok(());
+        return Ok(Vec::new());
     }
     // The score each hit raises its companions to, by the hit's code.
     let names: Vec<(&str, Vec<&str>)> =
@@ -649,22 +653,46 @@ pub(crate) fn raise_companions(
             with_lead.push((*at, address));
         }
     }
+    // The first hit's companions not matching the query, after those that do within a
+    // place, in index order (a hash set's order would differ between two pages).
+    let matching: Vec<DocAddress> = with_lead.iter().map(|(_, address)| *address).collect();
+    let lead_term = Term::from_field_text(fields.companion_of_codes, lead);
+    let of_lead = BooleanQuery::new(vec![
+        (Occur::Must, Box::new(TermQuery::new(lead_term, IndexRecordOption::Basic)) as Box<dyn Query>),
+        (Occur::Must, filters.box_clone()),
+    ]);
+    let mut others: Vec<DocAddress> =
+        searcher.search(&of_lead, &DocSetCollector)?.into_iter().filter(|a| !matching.contains(a)).collect();
+    others.sort_unstable();
+    for address in others {
+        let Some(facts) = ranking.procedure(searcher, fields, address)? else { continue };
+        if let Some((_, at)) = facts.candidate.companion_of.iter().find(|(code, _)| code == lead) {
+            with_lead.push((*at, address));
+        }
+    }
     // In the list's order, the curators' most useful first; the better own score first
     // within a place (the sort is stable).
     with_lead.sort_by_key(|(place, _)| *place);
-    let mut raised_top = merge(top, raised);
+    let room = top.len();
+    let mut raised_top = merge(top, raised, room);
     let head: Vec<DocAddress> = raised_top.iter().take(LEAD_PLACE).map(|(_, address)| *address).collect();
     let mut lifted: HashMap<DocAddress, Score> = HashMap::new();
+    let mut unmatched = Vec::new();
     // Just below the hit at that rank (or the last, on a shorter list), and below the lead.
     if let Some(&(at, _)) = raised_top.get(head.len().saturating_sub(1)) {
         let mut place = at.min(*lead_score);
         for (_, address) in with_lead.into_iter().filter(|(_, address)| !head.contains(address)).take(LEAD_COMPANIONS) {
             place = place.next_down();
             lifted.insert(address, place);
+            if !matching.contains(&address) {
+                unmatched.push(address);
+            }
         }
     }
-    *top = merge(&mut raised_top, lifted);
-    Ok(())
+    // Those not matching are more than the matches ranked: each takes a place of its own.
+    let room = raised_top.len() + unmatched.len();
+    *top = merge(&mut raised_top, lifted, room);
+    Ok(unmatched)
 }
 
 /// `score` moved down `steps` representable values, as that many [`f32::next_down`] would,
@@ -678,9 +706,13 @@ fn steps_below(score: Score, steps: u64) -> Score {
 }
 
 /// `top` with the scores of `raised` (each the higher of the two) and the documents of
-/// `raised` it lacks, as many as `top` held, best first.
-fn merge(top: &mut Vec<(Score, DocAddress)>, mut raised: HashMap<DocAddress, Score>) -> Vec<(Score, DocAddress)> {
-    let mut merged = TopHits::new(top.len());
+/// `raised` it lacks, the best `room` of them, best first.
+fn merge(
+    top: &mut Vec<(Score, DocAddress)>,
+    mut raised: HashMap<DocAddress, Score>,
+    room: usize,
+) -> Vec<(Score, DocAddress)> {
+    let mut merged = TopHits::new(room);
     for (score, address) in top.drain(..) {
         merged.push(raised.remove(&address).map_or(score, |r| r.max(score)), address);
     }

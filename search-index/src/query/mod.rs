@@ -276,6 +276,14 @@ impl BuiltQuery {
         }
     }
 
+    /// The filters alone (every document, when none were asked for): what a document shown
+    /// beside the matches must pass.
+    pub fn filters_only(&self) -> Box<dyn Query> {
+        let clauses: Vec<(Occur, Box<dyn Query>)> =
+            self.filters.iter().map(|(_, q)| (Occur::Must, q.box_clone())).collect();
+        if clauses.is_empty() { Box::new(AllQuery) } else { Box::new(BooleanQuery::new(clauses)) }
+    }
+
     /// Whether a filter of this facet was asked for.
     pub fn filters_on(&self, facet: Facet) -> bool {
         self.filters.iter().any(|(f, _)| *f == facet)
