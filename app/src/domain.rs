@@ -489,6 +489,10 @@ pub struct SearchHit {
     pub snippet_html: String,
     /// An editor recommends it for this query (best bet).
     pub pinned: bool,
+    /// Shown, matching no word of the query, as commonly needed with this procedure (the
+    /// first hit's title): the page says so.
+    #[serde(default)]
+    pub goes_with: Option<String>,
 }
 
 /// A facet value with its label and count.

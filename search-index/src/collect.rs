@@ -53,6 +53,9 @@ pub struct SearchHit {
     pub pinned: bool,
     /// Relevance score (for debugging and evaluation).
     pub score: f32,
+    /// The title of the procedure it is commonly needed with (the first hit), when it is
+    /// shown for that alone, matching no word of the query: the page says why it is there.
+    pub goes_with: Option<String>,
     /// The signals the re-ranker weighed, for one of the first procedure hits
     /// ([`crate::rerank::FEATURE_NAMES`]): what `train-ranker` learns its weights from.
     pub ranking_features: Option<Vec<f32>>,
@@ -143,6 +146,7 @@ pub(crate) fn run(
     }
     let mut total_estimated = !tally.exact;
     let mut signals = HashMap::new();
+    let mut shown_with = execute::ShownWith::default();
     let top: Vec<(f32, DocAddress)> = if built.browsing {
         // Browsing counts exactly (cheap without text) and lists in a useful order.
         tally.total = searcher.search(&*query, &Count)? as u64;
@@ -164,8 +168,9 @@ pub(crate) fn run(
             ranked(searcher, fields, built, &*query, keep, pool, &ranking, budget)?
         };
         let filters = built.filters_only();
-        let unmatched =
+        shown_with =
             execute::raise_companions(searcher, fields, &*query, &*filters, &mut ranked, &request.pinned, &ranking)?;
+        let unmatched = &shown_with.companions;
         tally.total += unmatched.len() as u64;
         // The re-ranker weighs how hits match: the companions shown without matching keep
         // the places the raise gave them, out of its reach (it would put them above a code's
@@ -183,8 +188,19 @@ pub(crate) fn run(
         ranked.into_iter().skip(request.offset).take(limit).collect()
     };
     let mut facets = Facets { estimated: !tally.exact, ..Facets::default() };
+    // The companions shown without matching are counted in the total, and so by facet.
+    let shown = execute::tally_documents(searcher, &shown_with.companions, &Facet::ALL, &ranking);
+    let with_shown = |facet: Facet, mut counts: Vec<(String, u64)>| {
+        for (value, n) in shown.iter().filter(|(f, _)| *f == facet).flat_map(|(_, values)| values) {
+            match counts.iter_mut().find(|(v, _)| v == value) {
+                Some((_, count)) => *count += n,
+                None => counts.push((value.clone(), *n)),
+            }
+        }
+        counts
+    };
     for (facet, counts) in std::mem::take(&mut tally.facets) {
-        *facets.slot(facet) = facet_counts(facet, counts);
+        *facets.slot(facet) = facet_counts(facet, with_shown(facet, counts));
     }
     // Each filtered facet counts without its own filter, so choosing a value never hides
     // the alternatives.
@@ -193,7 +209,7 @@ pub(crate) fn run(
             execute::tally(searcher, &*built.with_filters(relaxed, Some(*facet)), &[*facet], 0, &ranking, budget)?;
         facets.estimated |= !without.exact;
         for (facet, counts) in without.facets {
-            *facets.slot(facet) = facet_counts(facet, counts);
+            *facets.slot(facet) = facet_counts(facet, with_shown(facet, counts));
         }
     }
 
@@ -202,6 +218,14 @@ pub(crate) fn run(
     let mut titles = SnippetGenerator::create(searcher, &*query, fields.title)?;
     titles.set_max_num_chars(TITLE_CHARS);
 
+    let lead_title = match shown_with.lead {
+        Some(lead) => searcher
+            .doc::<TantivyDocument>(lead)?
+            .get_first(fields.title_text)
+            .and_then(|v| v.as_str())
+            .map(str::to_string),
+        None => None,
+    };
     let mut hits = Vec::with_capacity(top.len());
     for (score, address) in top {
         let doc: TantivyDocument = searcher.doc(address)?;
@@ -234,6 +258,7 @@ pub(crate) fn run(
             topic: optional(fields.topic),
             snippet_html,
             pinned: !built.browsing && request.pinned.contains(&id),
+            goes_with: lead_title.clone().filter(|_| shown_with.companions.contains(&address)),
             score,
             ranking_features: signals.get(&address).map(|s| s.to_vec()),
         });
@@ -631,6 +656,14 @@ mod tests {
             (r.total, r.hits.into_iter().map(|h| h.id).collect::<Vec<_>>())
         };
         assert_eq!(search(None, 0, 10), (3, vec![1, 11, 12]), "in the list's order, counted");
+        let request = SearchRequest { text: "giay chung tu".into(), limit: 10, ..Default::default() };
+        let goes_with: Vec<Option<String>> =
+            index.search(&request).expect("search").hits.into_iter().map(|h| h.goes_with).collect();
+        let lead = Some("Đăng ký khai tử".to_string());
+        assert_eq!(goes_with, [None, lead.clone(), lead], "the page says why they are there");
+        let facets = index.search(&request).expect("search").facets;
+        let agencies: Vec<(String, u64)> = facets.agency.into_iter().map(|f| (f.value, f.count)).collect();
+        assert_eq!(agencies, [("bo-tu-phap".to_string(), 2), ("bhxh".to_string(), 1)], "counted by facet too");
         assert_eq!(search(Some("bo-tu-phap"), 0, 10), (2, vec![1, 12]), "another agency's is filtered out");
         // Page two holds what follows page one.
         assert_eq!([search(None, 0, 1).1, search(None, 1, 2).1].concat(), vec![1, 11, 12]);

@@ -563,7 +563,7 @@ const SHARED_PLACE_STEPS: u64 = 64;
 /// at rank [`LEAD_PLACE`] when they rank lower, whether or not they match `query`, as long
 /// as they pass `filters`: what the curators list first for the answer often shares no
 /// word with the question (the pension still owed, for "bố mất"). Returns those the ranking
-/// now holds without matching, for the total to count what is shown.
+/// now holds without matching, for the total to count what is shown and the page to say why.
 /// Pinned hits raise nothing: their score is an editor's order, not relevance. The hits
 /// above a raised one never change, so page two holds what follows page one, whatever the
 /// page size. The companions are counted and scored in full, not within the budget (see
@@ -576,18 +576,20 @@ pub(crate) fn raise_companions(
     top: &mut Vec<(Score, DocAddress)>,
     pinned: &[i64],
     ranking: &Ranking,
-) -> Result<Vec<DocAddress>, SearchError> {
+) -> Result<ShownWith, SearchError> {
     // The procedure hits (only procedures have companions; their kind is a column) with
     // their facts; pinned ones raise nothing.
     let mut hits: Vec<(Score, Arc<ProcedureFacts>)> = Vec::new();
+    let mut lead_address = None;
     for (score, address) in top.iter() {
         let Some(facts) = ranking.procedure(searcher, fields, *address)? else { continue };
         if !facts.candidate.code.is_empty() && !pinned.contains(&facts.id) {
+            lead_address = lead_address.or(Some(*address));
             hits.push((*score, facts));
         }
     }
     if hits.is_empty() {
-        return Ok(Vec::new());
+        return Ok(ShownWith::default());
     }
     let links: Vec<(Occur, Box<dyn Query>)> = hits
         .iter()
@@ -602,7 +604,7 @@ pub(crate) fn raise_companions(
     // the first ten of a page of fifty raise the same ones.
     let linked_count = searcher.search(&links, &Count)?;
     if linked_count == 0 {
-        return Ok(Vec::new());
+        return Ok(ShownWith::default());
     }
     // The score each hit raises its companions to, by the hit's code.
     let names: Vec<(&str, Vec<&str>)> =
@@ -692,7 +694,15 @@ pub(crate) fn raise_companions(
     // Those not matching are more than the matches ranked: each takes a place of its own.
     let room = raised_top.len() + unmatched.len();
     *top = merge(&mut raised_top, lifted, room);
-    Ok(unmatched)
+    Ok(ShownWith { lead: lead_address.filter(|_| !unmatched.is_empty()), companions: unmatched })
+}
+
+/// The first hit's companions a page shows though they match no word of the query, and
+/// that hit.
+#[derive(Debug, Default)]
+pub(crate) struct ShownWith {
+    pub(crate) lead: Option<DocAddress>,
+    pub(crate) companions: Vec<DocAddress>,
 }
 
 /// `score` moved down `steps` representable values, as that many [`f32::next_down`] would,
@@ -902,6 +912,34 @@ impl TopHits {
         // Ascending in `Worst` order is best first.
         self.heap.into_sorted_vec().into_iter().map(|Worst(s, a)| (s, a)).collect()
     }
+}
+
+/// Tallies `facets` over the given documents (the companions a page shows without their
+/// matching), to add to the counts of the matches: the counts then add up to the total.
+pub(crate) fn tally_documents(
+    searcher: &Searcher,
+    documents: &[DocAddress],
+    facets: &[Facet],
+    ranking: &Ranking,
+) -> Vec<(Facet, Vec<(String, u64)>)> {
+    let mut counters: Vec<FacetCounter> = facets.iter().map(|f| FacetCounter::new(*f)).collect();
+    for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+        let docs: Vec<DocId> = documents.iter().filter(|a| a.segment_ord as usize == ord).map(|a| a.doc_id).collect();
+        if docs.is_empty() {
+            continue;
+        }
+        let segment_columns = ranking.columns(segment);
+        let columns: Vec<FacetColumn> = counters.iter_mut().map(|c| c.open(&segment_columns)).collect();
+        for doc in docs {
+            for (counter, column) in counters.iter_mut().zip(&columns) {
+                counter.add(column, doc);
+            }
+        }
+        for (counter, column) in counters.iter_mut().zip(columns) {
+            counter.close(column);
+        }
+    }
+    counters.into_iter().map(|c| c.finish(1.0)).collect()
 }
 
 /// A facet's counts, merged across segments by value.

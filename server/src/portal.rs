@@ -323,6 +323,7 @@ impl PortalBackend for PortalService {
                     topic: h.topic,
                     snippet_html: h.snippet_html,
                     pinned: h.pinned,
+                    goes_with: h.goes_with,
                 })
                 .collect(),
             kind_facets: labelled(facets.kind, &|v| DocumentKind::parse(v).map(|k| k.label().to_string())),

@@ -151,3 +151,31 @@ fn a_document_number_finds_what_cites_it() {
     assert_eq!(lower["hits"][0]["id"], body["hits"][0]["id"], "any case, with or without đ");
     assert!(lower["suggestion"].is_null(), "numbers are never corrected");
 }
+
+/// What a procedure's curated list names first for the answer is on the page even when it
+/// shares no word with the question, saying why, and counted like the matches.
+#[test]
+fn the_answers_first_companions_are_shown_and_say_why() {
+    let site = Site::new(Database::Sqlite);
+    let server = site.serve(&[]).expect("serve");
+    let query = url_encode("ba tôi mất làm giấy tờ gì");
+    let (status, body) = server.json(&format!("/api/v1/search?q={query}"));
+    assert_eq!(status, 200);
+    let hits = body["hits"].as_array().expect("hits");
+    assert_eq!(hits[0]["code"], "1.000656", "Đăng ký khai tử first: {body}");
+    // The pension still owed to the dead: no word of the question is in its name.
+    let pension = hits.iter().find(|h| h["code"] == "2.000717").expect("the pension on page one");
+    assert_eq!(pension["goes_with"], "Đăng ký khai tử", "{pension}");
+    assert!(hits.iter().filter(|h| h["goes_with"].is_string()).count() <= 3, "{body}");
+    let (_, html) = server.page(&format!("/tim-kiem?q={query}"));
+    assert!(html.contains("mc-document-list__goes-with") && html.contains("Thường cần khi làm thủ tục"), "{html}");
+
+    // A code finds its procedure first, then its companions; the total and the facet
+    // counts count what is shown.
+    let (_, body) = server.json("/api/v1/search?q=1.001193");
+    let codes: Vec<&str> = body["hits"].as_array().expect("hits").iter().filter_map(|h| h["code"].as_str()).collect();
+    assert_eq!(codes.first(), Some(&"1.001193"), "{body}");
+    assert_eq!(body["total"].as_u64(), Some(codes.len() as u64), "{body}");
+    let kinds: u64 = body["facets"]["kind"].as_array().expect("kinds").iter().filter_map(|k| k["count"].as_u64()).sum();
+    assert_eq!(kinds, codes.len() as u64, "{body}");
+}

@@ -157,6 +157,9 @@ fn ResultsBody(page: SearchPage) -> impl IntoView {
                                         {h.topic.clone().map(|t| view! { <span>{t}</span> })}
                                         <span>{h.agency_name.clone()}</span>
                                     </p>
+                                    {h.goes_with.clone().map(|t| view! {
+                                        <p class="mc-document-list__goes-with">"Thường cần khi làm thủ tục “" {t} "”"</p>
+                                    })}
                                     <p class="mc-snippet" inner_html=h.snippet_html.clone()></p>
                                 </li>
                             }

@@ -80,6 +80,9 @@ pub struct ApiHit {
     topic: Option<String>,
     snippet: String,
     pinned: bool,
+    /// Shown though it matches no word of the query, as commonly needed with the procedure
+    /// of this title (the first hit).
+    goes_with: Option<String>,
 }
 
 /// Facet counts of `GET /api/v1/search`.
@@ -150,6 +153,7 @@ pub(crate) async fn search_get(
                 topic: h.topic,
                 snippet: h.snippet_html,
                 pinned: h.pinned,
+                goes_with: h.goes_with,
             })
             .collect(),
         facets: ApiFacets {
