@@ -8,11 +8,11 @@ use motcua_tests::{Database, Site, shared_data};
 /// Floors a change must not fall below, per query set: (name, nDCG@10, Recall@10), set a
 /// little under the measured figures. The held-out sets are harder: more everyday questions.
 const FLOORS: [(&str, f64, f64); 7] = [
-    ("judged", 0.92, 0.925),
-    ("training", 0.865, 0.905),
+    ("judged", 0.92, 0.935),
+    ("training", 0.865, 0.915),
     ("held-out", 0.87, 0.92),
     ("held-out 2", 0.89, 0.93),
-    ("held-out 3", 0.89, 0.935),
+    ("held-out 3", 0.89, 0.945),
     ("held-out 4", 0.905, 0.93),
     ("held-out 5", 0.90, 0.91),
 ];
