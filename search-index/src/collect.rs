@@ -258,7 +258,7 @@ pub(crate) fn run(
             topic: optional(fields.topic),
             snippet_html,
             pinned: !built.browsing && request.pinned.contains(&id),
-            goes_with: lead_title.clone().filter(|_| shown_with.companions.contains(&address)),
+            goes_with: lead_title.as_ref().filter(|_| shown_with.companions.contains(&address)).cloned(),
             score,
             ranking_features: signals.get(&address).map(|s| s.to_vec()),
         });

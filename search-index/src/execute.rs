@@ -651,8 +651,8 @@ pub(crate) fn raise_companions(
         anchor = steps_below(anchor, step * SHARED_PLACE_STEPS + (*before).min(SHARED_PLACE_STEPS - 1));
         *before += 1;
         raised.insert(address, own.max(anchor));
-        if let Some((_, at)) = facts.candidate.companion_of.iter().find(|(code, _)| code == lead) {
-            with_lead.push((*at, address));
+        if let Some(at) = facts.candidate.place_with(lead) {
+            with_lead.push((at, address));
         }
     }
     // The first hit's companions not matching the query, after those that do within a
@@ -668,8 +668,8 @@ pub(crate) fn raise_companions(
     others.sort_unstable();
     for address in others {
         let Some(facts) = ranking.procedure(searcher, fields, address)? else { continue };
-        if let Some((_, at)) = facts.candidate.companion_of.iter().find(|(code, _)| code == lead) {
-            with_lead.push((*at, address));
+        if let Some(at) = facts.candidate.place_with(lead) {
+            with_lead.push((at, address));
         }
     }
     // In the list's order, the curators' most useful first; the better own score first

@@ -138,7 +138,9 @@ impl Candidate {
         }
     }
 
-    fn place_with(&self, code: &str) -> Option<u64> {
+    /// Its place in the companion list of the procedure `code`, if that list names it (the
+    /// raise and the signals both read it).
+    pub(crate) fn place_with(&self, code: &str) -> Option<u64> {
         self.companion_of.iter().find(|(c, _)| c == code).map(|(_, place)| *place)
     }
 }
