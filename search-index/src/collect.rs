@@ -8,15 +8,16 @@ use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::schema::Value;
-use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Order, Searcher, SegmentReader, TantivyDocument, Term};
 
 use crate::error::SearchError;
+use crate::excerpt::Excerpter;
 use crate::execute::{self, ColumnCache, Ranking, SearchBudget};
 use crate::query::{BuiltQuery, Facet, SearchRequest};
 use crate::schema::Fields;
 
-/// Characters of body text around the matches shown under each hit.
+/// Bytes of body text around the matches shown under each hit (about 150 Vietnamese
+/// letters; the excerpt ends at the last word that fits, as Tantivy's snippets did).
 const SNIPPET_CHARS: usize = 220;
 /// Longest title highlighted whole.
 const TITLE_CHARS: usize = 2_000;
@@ -213,10 +214,8 @@ pub(crate) fn run(
         }
     }
 
-    let mut snippets = SnippetGenerator::create(searcher, &*query, fields.content)?;
-    snippets.set_max_num_chars(SNIPPET_CHARS);
-    let mut titles = SnippetGenerator::create(searcher, &*query, fields.title)?;
-    titles.set_max_num_chars(TITLE_CHARS);
+    let mut snippets = Excerpter::new(searcher, &*query, fields.content, SNIPPET_CHARS)?;
+    let mut titles = Excerpter::new(searcher, &*query, fields.title, TITLE_CHARS)?;
 
     let lead_title = match shown_with.lead {
         Some(lead) => searcher
@@ -232,20 +231,20 @@ pub(crate) fn run(
         let text = |f| doc.get_first(f).and_then(|v| v.as_str()).unwrap_or_default().to_string();
         let optional = |f| doc.get_first(f).and_then(|v| v.as_str()).map(str::to_string);
         let content = text(fields.content);
-        let snippet = snippets.snippet_from_doc(&doc);
-        let snippet_html = if snippet.is_empty() {
-            escape_html(&first_chars(&content, SNIPPET_CHARS))
+        let body = content.trim();
+        let excerpt = snippets.excerpt(body);
+        let snippet_html = if excerpt.is_empty() {
+            escape_html(&first_chars(body, SNIPPET_CHARS))
         } else {
             // Say when the excerpt starts or stops mid-text.
-            let range = snippet.fragment_range();
-            let before = if range.start > 0 { "… " } else { "" };
-            let after = if range.end < content.trim_end().len() { " …" } else { "" };
-            format!("{before}{}{after}", snippet.to_html())
+            let before = if excerpt.range.start > 0 { "… " } else { "" };
+            let after = if excerpt.range.end < body.len() { " …" } else { "" };
+            format!("{before}{}{after}", marked(body, excerpt.range.clone(), &excerpt.merged()))
         };
         let id = doc.get_first(fields.id).and_then(|v| v.as_i64()).unwrap_or_default();
         let title = text(fields.title_text);
         // The published title only, not the acronyms spelt out beside it in the index.
-        let title_html = highlight_whole(&title, &titles.snippet(&title));
+        let title_html = marked(&title, 0..title.len(), &titles.excerpt(&title).merged());
         hits.push(SearchHit {
             id,
             kind: text(fields.kind),
@@ -281,22 +280,20 @@ fn facet_counts(facet: Facet, counts: Vec<(String, u64)>) -> Vec<FacetCount> {
     counts
 }
 
-/// The whole text, escaped, with the snippet's matches in `<b>` (a snippet may cut the
-/// text; a title must be shown whole).
-fn highlight_whole(text: &str, snippet: &tantivy::snippet::Snippet) -> String {
-    let base = snippet.fragment_range().start;
-    let mut out = String::with_capacity(text.len() + 32);
-    let mut last = 0;
-    for range in snippet.highlighted() {
-        let (start, end) = (base + range.start, base + range.end);
-        let (Some(before), Some(matched)) = (text.get(last..start), text.get(start..end)) else { continue };
+/// `range` of `text`, escaped, with the marked words (sorted, apart, within it) in `<b>`.
+/// A title is shown whole with its excerpt's marks: an excerpt may cut a text, not a title.
+fn marked(text: &str, range: std::ops::Range<usize>, marks: &[std::ops::Range<usize>]) -> String {
+    let mut out = String::with_capacity(range.len() + 16 * marks.len());
+    let mut last = range.start;
+    for mark in marks {
+        let (Some(before), Some(word)) = (text.get(last..mark.start), text.get(mark.start..mark.end)) else { continue };
         out.push_str(&escape_html(before));
         out.push_str("<b>");
-        out.push_str(&escape_html(matched));
+        out.push_str(&escape_html(word));
         out.push_str("</b>");
-        last = end;
+        last = mark.end;
     }
-    out.push_str(&escape_html(text.get(last..).unwrap_or_default()));
+    out.push_str(&escape_html(text.get(last..range.end).unwrap_or_default()));
     out
 }
 

@@ -17,6 +17,7 @@ pub mod analysis;
 pub mod collect;
 mod document;
 mod error;
+mod excerpt;
 mod execute;
 mod index;
 pub mod normalize;
