@@ -7,7 +7,7 @@
 //! (BENCHMARKS.md, session 28). Our analyzers already fold and lowercase, so each word is
 //! looked up as the analyzer gives it, and one analyzer serves every hit of a page.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
 
 use tantivy::query::Query;
@@ -19,7 +19,7 @@ use tantivy::{Score, Searcher, Term};
 pub(crate) struct Excerpter {
     /// The query's words in the field, each weighing 1 / (1 + the documents holding it):
     /// a rare word marks the better stretch.
-    words: BTreeMap<String, Score>,
+    words: HashMap<String, Score>,
     analyzer: TextAnalyzer,
     max_bytes: usize,
 }
@@ -41,7 +41,7 @@ impl Excerpter {
                 terms.insert(term);
             }
         });
-        let mut words = BTreeMap::new();
+        let mut words = HashMap::new();
         for term in terms {
             let value = term.value();
             let Some(text) = value.as_str() else { continue };
