@@ -17,7 +17,8 @@ use crate::query::{BuiltQuery, Facet, SearchRequest};
 use crate::schema::Fields;
 
 /// Bytes of body text around the matches shown under each hit (about 150 Vietnamese
-/// letters; the excerpt ends at the last word that fits, as Tantivy's snippets did).
+/// letters; the excerpt ends at the last word that fits, as Tantivy's snippets did); a text
+/// holding no word of the query shows this many characters from its start instead.
 const SNIPPET_CHARS: usize = 220;
 /// Longest title highlighted whole.
 const TITLE_CHARS: usize = 2_000;

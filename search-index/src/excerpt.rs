@@ -25,7 +25,7 @@ pub(crate) struct Excerpter {
 }
 
 /// A stretch of a text and the words marked in it, as byte ranges of the text.
-#[derive(Debug, Default, PartialEq)]
+#[derive(Debug, Default)]
 pub(crate) struct Excerpt {
     pub(crate) range: Range<usize>,
     pub(crate) marked: Vec<Range<usize>>,
