@@ -379,6 +379,31 @@ pub(crate) fn tally(
     })
 }
 
+/// The best `keep` matches of a query small enough to score every match (a subset such as
+/// the procedures, or the companions of a page's hits), best first, in one pass: counting
+/// them first, as [`tally`] does to stay within a budget, walked every match twice.
+fn best_matches(
+    searcher: &Searcher,
+    query: &dyn Query,
+    keep: usize,
+    ranking: &Ranking,
+) -> Result<Vec<(Score, DocAddress)>, SearchError> {
+    let weight = query.weight(EnableScoring::enabled_from_searcher(searcher))?;
+    let mut top = TopHits::new(keep);
+    for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+        let mut scorer = weight.scorer(segment, 1.0)?;
+        let rank = ranking.for_segment(segment);
+        let mut doc = scorer.doc();
+        while doc != TERMINATED {
+            if !segment.is_deleted(doc) {
+                top.push(rank(doc, scorer.score()), DocAddress::new(ord as u32, doc));
+            }
+            doc = scorer.advance();
+        }
+    }
+    Ok(top.into_sorted())
+}
+
 /// Matches counted in evenly spread stripes of every segment ([`SAMPLE_STRIPES`] each),
 /// for estimating a total and its facet counts. Each stripe starts at a fixed place and
 /// grows, so a sample can be widened without counting any document twice.
@@ -509,7 +534,7 @@ pub(crate) fn top_by_candidates(
 /// Adds the best `keep` matches of `subset` (a small part of the query's matches, such as
 /// its procedures) to `top`, best first, without repeats.
 ///
-/// The subset is counted and scored in full, not within the budget: a budgeted count first
+/// The subset is scored in full ([`best_matches`]), not within the budget: a budgeted count first
 /// samples stripes of the index and, when they predict more matches than the budget, keeps
 /// no hits, so whether the subset joined at all depended on where its documents sat (at a
 /// million documents, on whether a stripe began among the procedures).
@@ -520,9 +545,9 @@ pub(crate) fn merge_best_of(
     keep: usize,
     ranking: &Ranking,
 ) -> Result<(), SearchError> {
-    let best = tally(searcher, subset, &[], keep, ranking, SearchBudget::EXHAUSTIVE)?;
+    let best = best_matches(searcher, subset, keep, ranking)?;
     let mut merged = TopHits::new(keep);
-    for (score, address) in top.drain(..).chain(best.top) {
+    for (score, address) in top.drain(..).chain(best) {
         if !merged.heap.iter().any(|hit| hit.1 == address) {
             merged.push(score, address);
         }
@@ -566,7 +591,7 @@ const SHARED_PLACE_STEPS: u64 = 64;
 /// now holds without matching, for the total to count what is shown and the page to say why.
 /// Pinned hits raise nothing: their score is an editor's order, not relevance. The hits
 /// above a raised one never change, so page two holds what follows page one, whatever the
-/// page size. The companions are counted and scored in full, not within the budget (see
+/// page size. The companions are scored in full, not within the budget (see
 /// [`merge_best_of`]).
 pub(crate) fn raise_companions(
     searcher: &Searcher,
@@ -624,16 +649,16 @@ pub(crate) fn raise_companions(
         (Occur::Must, query.box_clone()),
         (Occur::Must, Box::new(ConstScoreQuery::new(Box::new(links), 0.0))),
     ]);
-    // Counted in full: there are at most `linked_count`.
-    let found = tally(searcher, &linked, &[], linked_count, ranking, SearchBudget::EXHAUSTIVE)?;
+    // Scored in full: there are at most `linked_count`.
+    let found = best_matches(searcher, &linked, linked_count, ranking)?;
     let (lead_score, lead) = (&hits[0].0, &hits[0].1.candidate.code);
     let mut raised: HashMap<DocAddress, Score> = HashMap::new();
     // The first hit's companions with their places in its list.
     let mut with_lead: Vec<(u64, DocAddress)> = Vec::new();
     // Companions already raised to each score and place: those sharing both follow their
-    // own scores (best first, as `found.top` comes).
+    // own scores (best first, as `found` comes).
     let mut sharing: HashMap<(u32, u64), u64> = HashMap::new();
-    for (own, address) in found.top {
+    for (own, address) in found {
         // Only procedures have companions.
         let Some(facts) = ranking.procedure(searcher, fields, address)? else { continue };
         // The hit raising it most, and its place in that hit's list: companions raised to
