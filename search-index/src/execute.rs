@@ -534,10 +534,10 @@ pub(crate) fn top_by_candidates(
 /// Adds the best `keep` matches of `subset` (a small part of the query's matches, such as
 /// its procedures) to `top`, best first, without repeats.
 ///
-/// The subset is scored in full ([`best_matches`]), not within the budget: a budgeted count first
-/// samples stripes of the index and, when they predict more matches than the budget, keeps
-/// no hits, so whether the subset joined at all depended on where its documents sat (at a
-/// million documents, on whether a stripe began among the procedures).
+/// The subset is scored in full ([`best_matches`]), not within the budget: a budgeted
+/// count first samples stripes of the index and, when they predict more matches than the
+/// budget, keeps no hits, so whether the subset joined at all depended on where its
+/// documents sat (at a million documents, on whether a stripe began among the procedures).
 pub(crate) fn merge_best_of(
     searcher: &Searcher,
     subset: &dyn Query,
