@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, TermQuery};
+use tantivy::query::{EnableScoring, Query, TermQuery, Weight};
 use tantivy::schema::IndexRecordOption;
 use tantivy::schema::Value;
 use tantivy::{DocAddress, Order, Searcher, SegmentReader, TantivyDocument, Term};
@@ -164,14 +164,16 @@ pub(crate) fn run(
             sorted.into_iter().map(|(_, a)| (0.0, a)).collect()
         }
     } else {
+        // Built once for the passes that score: candidates, procedures, companions.
+        let weight = query.weight(EnableScoring::enabled_from_searcher(searcher))?;
         let mut ranked = if tally.exact {
             std::mem::take(&mut tally.top)
         } else {
-            ranked(searcher, fields, built, &*query, keep, pool, &ranking, budget)?
+            ranked(searcher, fields, built, &*query, &*weight, keep, pool, &ranking, budget)?
         };
         let filters = built.filters_only();
         shown_with =
-            execute::raise_companions(searcher, fields, &*query, &*filters, &mut ranked, &request.pinned, &ranking)?;
+            execute::raise_companions(searcher, fields, &*weight, &*filters, &mut ranked, &request.pinned, &ranking)?;
         let unmatched = &shown_with.companions;
         tally.total += unmatched.len() as u64;
         // The re-ranker weighs how hits match: the companions shown without matching keep
@@ -329,6 +331,7 @@ fn ranked(
     fields: &Fields,
     built: &BuiltQuery,
     query: &dyn Query,
+    weight: &dyn Weight,
     needed: usize,
     keep: usize,
     ranking: &Ranking,
@@ -336,7 +339,7 @@ fn ranked(
 ) -> Result<Vec<(f32, DocAddress)>, SearchError> {
     let terms = &built.terms;
     let candidates =
-        execute::top_by_candidates(searcher, query, terms, &built.filter_values, needed, keep, ranking, budget)?;
+        execute::top_by_candidates(searcher, weight, terms, &built.filter_values, needed, keep, ranking, budget)?;
     let mut top = match candidates {
         Some(top) => top,
         None => {
@@ -349,14 +352,9 @@ fn ranked(
     if built.task_like && !built.filters_on(Facet::Kind) {
         // Candidates are chosen on text alone, where announcements (which a task-like
         // query then halves) crowd out procedures: the best procedures join them, scored
-        // by the query alone as the candidates are (a scored kind term would add its idf,
-        // large at a million documents, to every procedure that joins this way).
-        let kind = TermQuery::new(Term::from_field_text(fields.kind, "procedure"), IndexRecordOption::Basic);
-        let procedures = BooleanQuery::new(vec![
-            (Occur::Must, query.box_clone()),
-            (Occur::Must, Box::new(ConstScoreQuery::new(Box::new(kind), 0.0))),
-        ]);
-        execute::merge_best_of(searcher, &procedures, &mut top, keep, ranking)?;
+        // by the query alone as the candidates are (the kind only picks them).
+        let procedures = TermQuery::new(Term::from_field_text(fields.kind, "procedure"), IndexRecordOption::Basic);
+        execute::merge_best_of(searcher, weight, &procedures, &mut top, keep, ranking)?;
     }
     Ok(top)
 }

@@ -21,7 +21,7 @@ use std::sync::{Arc, Mutex};
 use tantivy::collector::{Count, DocSetCollector};
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::index::SegmentId;
-use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, EnableScoring, Occur, Query, TermQuery, Weight};
+use tantivy::query::{BooleanQuery, BoostQuery, EnableScoring, Occur, Query, TermQuery, Weight};
 use tantivy::schema::IndexRecordOption;
 use tantivy::schema::Value;
 use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED, TantivyDocument, Term};
@@ -379,26 +379,38 @@ pub(crate) fn tally(
     })
 }
 
-/// The best `keep` matches of a query small enough to score every match (a subset such as
-/// the procedures, or the companions of a page's hits), best first, in one pass: counting
-/// them first, as [`tally`] does to stay within a budget, walked every match twice.
+/// The best `keep` matches of the query (its scoring `weight`) among the documents of
+/// `within`, a set small enough to score every match in (the procedures, or the companions
+/// of a page's hits), best first, in one pass: counting them first, as [`tally`] does to
+/// stay within a budget, walked every match twice.
 fn best_matches(
     searcher: &Searcher,
-    query: &dyn Query,
+    weight: &dyn Weight,
+    within: &dyn Query,
     keep: usize,
     ranking: &Ranking,
 ) -> Result<Vec<(Score, DocAddress)>, SearchError> {
-    let weight = query.weight(EnableScoring::enabled_from_searcher(searcher))?;
+    let within = within.weight(EnableScoring::disabled_from_searcher(searcher))?;
     let mut top = TopHits::new(keep);
     for (ord, segment) in searcher.segment_readers().iter().enumerate() {
-        let mut scorer = weight.scorer(segment, 1.0)?;
+        let mut set = within.scorer(segment, 1.0)?;
         let rank = ranking.for_segment(segment);
-        let mut doc = scorer.doc();
+        let mut scorer = None;
+        let mut doc = set.doc();
+        // Each steps to where the other is, as an intersection does.
         while doc != TERMINATED {
-            if !segment.is_deleted(doc) {
+            let scorer = match &mut scorer {
+                Some(s) => s,
+                None => scorer.insert(weight.scorer(segment, 1.0)?),
+            };
+            let at = if scorer.doc() >= doc { scorer.doc() } else { scorer.seek(doc) };
+            if at == TERMINATED {
+                break;
+            }
+            if at == doc && !segment.is_deleted(doc) {
                 top.push(rank(doc, scorer.score()), DocAddress::new(ord as u32, doc));
             }
-            doc = scorer.advance();
+            doc = if at > doc { set.seek(at) } else { set.advance() };
         }
     }
     Ok(top.into_sorted())
@@ -496,7 +508,7 @@ impl Sample {
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn top_by_candidates(
     searcher: &Searcher,
-    query: &dyn Query,
+    weight: &dyn Weight,
     terms: &CandidateTerms,
     filters: &[(Facet, FilterValue)],
     needed: usize,
@@ -523,7 +535,7 @@ pub(crate) fn top_by_candidates(
     for terms in &candidate_term_sets(searcher, &terms.scored) {
         let mut candidates = best_by_terms(searcher, terms, filters, wanted, ranking)?;
         candidates.extend_from_slice(&named);
-        let (top, matched) = rescore(searcher, query, candidates, keep.max(needed), ranking)?;
+        let (top, matched) = rescore(searcher, weight, candidates, keep.max(needed), ranking)?;
         if matched >= needed {
             return Ok(Some(top));
         }
@@ -531,8 +543,9 @@ pub(crate) fn top_by_candidates(
     Ok(None)
 }
 
-/// Adds the best `keep` matches of `subset` (a small part of the query's matches, such as
-/// its procedures) to `top`, best first, without repeats.
+/// Adds the best `keep` matches of the query (its scoring `weight`) among the documents of
+/// `subset` (a small part of the index, such as the procedures) to `top`, best first,
+/// without repeats.
 ///
 /// The subset is scored in full ([`best_matches`]), not within the budget: a budgeted
 /// count first samples stripes of the index and, when they predict more matches than the
@@ -540,12 +553,13 @@ pub(crate) fn top_by_candidates(
 /// documents sat (at a million documents, on whether a stripe began among the procedures).
 pub(crate) fn merge_best_of(
     searcher: &Searcher,
+    weight: &dyn Weight,
     subset: &dyn Query,
     top: &mut Vec<(Score, DocAddress)>,
     keep: usize,
     ranking: &Ranking,
 ) -> Result<(), SearchError> {
-    let best = best_matches(searcher, subset, keep, ranking)?;
+    let best = best_matches(searcher, weight, subset, keep, ranking)?;
     let mut merged = TopHits::new(keep);
     for (score, address) in top.drain(..).chain(best) {
         if !merged.heap.iter().any(|hit| hit.1 == address) {
@@ -578,14 +592,14 @@ const MAX_PLACE_STEPS: u64 = 16;
 /// "instead" pair shares the place after a list's own) to follow their own scores.
 const SHARED_PLACE_STEPS: u64 = 64;
 
-/// Raises each document that matches `query` and goes with a hit of `top` (its
+/// Raises each document that matches the query (its scoring `weight`) and goes with a hit of `top` (its
 /// `companion_of_codes` names the hit's code) to [`COMPANION_SHARE`] of that hit's score,
 /// and below the hit's variants (the hits whose name holds the hit's words in order, such
 /// as "… lưu động" or "Đăng ký lại …" of a procedure), when that is more than its own;
 /// companions raised to one score keep their hit's list's order (and, sharing a place,
 /// their own scores' order). Then the first hit's companions that come first in its list
 /// (up to [`LEAD_COMPANIONS`]; by their own score within a place) go just below the hit
-/// at rank [`LEAD_PLACE`] when they rank lower, whether or not they match `query`, as long
+/// at rank [`LEAD_PLACE`] when they rank lower, whether or not they match the query, as long
 /// as they pass `filters`: what the curators list first for the answer often shares no
 /// word with the question (the pension still owed, for "bố mất"). Returns those the ranking
 /// now holds without matching, for the total to count what is shown and the page to say why.
@@ -596,7 +610,7 @@ const SHARED_PLACE_STEPS: u64 = 64;
 pub(crate) fn raise_companions(
     searcher: &Searcher,
     fields: &Fields,
-    query: &dyn Query,
+    weight: &dyn Weight,
     filters: &dyn Query,
     top: &mut Vec<(Score, DocAddress)>,
     pinned: &[i64],
@@ -645,12 +659,8 @@ pub(crate) fn raise_companions(
         let best = anchors.entry(facts.candidate.code.as_str()).or_insert(raise);
         *best = best.max(raise);
     }
-    let linked = BooleanQuery::new(vec![
-        (Occur::Must, query.box_clone()),
-        (Occur::Must, Box::new(ConstScoreQuery::new(Box::new(links), 0.0))),
-    ]);
     // Scored in full: there are at most `linked_count`.
-    let found = best_matches(searcher, &linked, linked_count, ranking)?;
+    let found = best_matches(searcher, weight, &links, linked_count, ranking)?;
     let (lead_score, lead) = (&hits[0].0, &hits[0].1.candidate.code);
     let mut raised: HashMap<DocAddress, Score> = HashMap::new();
     // The first hit's companions with their places in its list.
@@ -802,18 +812,17 @@ fn best_by_terms(
     Ok(best.into_sorted().into_iter().map(|(_, a)| a).collect())
 }
 
-/// Scores candidates by the full query (which also applies the filters): the best `keep`
-/// and how many matched at all.
+/// Scores candidates by the full query (its scoring `weight`, which also applies the
+/// filters): the best `keep` and how many matched at all.
 fn rescore(
     searcher: &Searcher,
-    query: &dyn Query,
+    weight: &dyn Weight,
     mut candidates: Vec<DocAddress>,
     keep: usize,
     ranking: &Ranking,
 ) -> Result<(Vec<(Score, DocAddress)>, usize), SearchError> {
     candidates.sort_unstable();
     candidates.dedup();
-    let weight = query.weight(EnableScoring::enabled_from_searcher(searcher))?;
     let mut top = TopHits::new(keep);
     let mut matched = 0;
     for (ord, segment) in searcher.segment_readers().iter().enumerate() {
