@@ -394,26 +394,46 @@ fn best_matches(
     let mut top = TopHits::new(keep);
     for (ord, segment) in searcher.segment_readers().iter().enumerate() {
         let mut set = within.scorer(segment, 1.0)?;
-        let rank = ranking.for_segment(segment);
-        let mut scorer = None;
         let mut doc = set.doc();
-        // Each steps to where the other is, as an intersection does.
-        while doc != TERMINATED {
-            let scorer = match &mut scorer {
-                Some(s) => s,
-                None => scorer.insert(weight.scorer(segment, 1.0)?),
-            };
-            let at = if scorer.doc() >= doc { scorer.doc() } else { scorer.seek(doc) };
-            if at == TERMINATED {
-                break;
-            }
-            if at == doc && !segment.is_deleted(doc) {
-                top.push(rank(doc, scorer.score()), DocAddress::new(ord as u32, doc));
-            }
-            doc = if at > doc { set.seek(at) } else { set.advance() };
-        }
+        let docs = std::iter::from_fn(|| {
+            let this = doc;
+            doc = set.advance();
+            (this != TERMINATED).then_some(this)
+        });
+        score_each(weight, segment, ord, docs, ranking, &mut top)?;
     }
     Ok(top.into_sorted())
+}
+
+/// Scores the query (its scoring `weight`) at each of `docs` (ascending) in one segment it
+/// matches, into `top`; returns how many it matched. The query's scorer is opened only
+/// when some document is there to score, and skips to each.
+fn score_each(
+    weight: &dyn Weight,
+    segment: &SegmentReader,
+    ord: usize,
+    docs: impl Iterator<Item = DocId>,
+    ranking: &Ranking,
+    top: &mut TopHits,
+) -> Result<usize, SearchError> {
+    let rank = ranking.for_segment(segment);
+    let mut scorer = None;
+    let mut matched = 0;
+    for doc in docs {
+        let scorer = match &mut scorer {
+            Some(s) => s,
+            None => scorer.insert(weight.scorer(segment, 1.0)?),
+        };
+        let at = if scorer.doc() >= doc { scorer.doc() } else { scorer.seek(doc) };
+        if at == TERMINATED {
+            break;
+        }
+        if at == doc && !segment.is_deleted(doc) {
+            matched += 1;
+            top.push(rank(doc, scorer.score()), DocAddress::new(ord as u32, doc));
+        }
+    }
+    Ok(matched)
 }
 
 /// Matches counted in evenly spread stripes of every segment ([`SAMPLE_STRIPES`] each),
@@ -827,22 +847,7 @@ fn rescore(
     let mut matched = 0;
     for (ord, segment) in searcher.segment_readers().iter().enumerate() {
         let docs = candidates.iter().filter(|a| a.segment_ord as usize == ord).map(|a| a.doc_id);
-        let rank = ranking.for_segment(segment);
-        let mut scorer = None;
-        for doc in docs {
-            let scorer = match &mut scorer {
-                Some(s) => s,
-                None => scorer.insert(weight.scorer(segment, 1.0)?),
-            };
-            let at = if scorer.doc() >= doc { scorer.doc() } else { scorer.seek(doc) };
-            if at == TERMINATED {
-                break;
-            }
-            if at == doc && !segment.is_deleted(doc) {
-                matched += 1;
-                top.push(rank(doc, scorer.score()), DocAddress::new(ord as u32, doc));
-            }
-        }
+        matched += score_each(weight, segment, ord, docs, ranking, &mut top)?;
     }
     Ok((top.into_sorted(), matched))
 }
