@@ -612,20 +612,20 @@ const MAX_PLACE_STEPS: u64 = 16;
 /// "instead" pair shares the place after a list's own) to follow their own scores.
 const SHARED_PLACE_STEPS: u64 = 64;
 
-/// Raises each document that matches the query (its scoring `weight`) and goes with a hit of `top` (its
-/// `companion_of_codes` names the hit's code) to [`COMPANION_SHARE`] of that hit's score,
-/// and below the hit's variants (the hits whose name holds the hit's words in order, such
-/// as "… lưu động" or "Đăng ký lại …" of a procedure), when that is more than its own;
-/// companions raised to one score keep their hit's list's order (and, sharing a place,
-/// their own scores' order). Then the first hit's companions that come first in its list
-/// (up to [`LEAD_COMPANIONS`]; by their own score within a place) go just below the hit
-/// at rank [`LEAD_PLACE`] when they rank lower, whether or not they match the query, as long
-/// as they pass `filters`: what the curators list first for the answer often shares no
+/// Raises each document that matches the query (its scoring `weight`) and goes with a hit
+/// of `top` (its `companion_of_codes` names the hit's code) to [`COMPANION_SHARE`] of that
+/// hit's score, and below the hit's variants (the hits whose name holds the hit's words in
+/// order, such as "… lưu động" or "Đăng ký lại …" of a procedure), when that is more than
+/// its own; companions raised to one score keep their hit's list's order (and, sharing a
+/// place, their own scores' order). Then the first hit's companions that come first in its
+/// list (up to [`LEAD_COMPANIONS`]; by their own score within a place) go just below the
+/// hit at rank [`LEAD_PLACE`] when they rank lower, whether or not they match the query, as
+/// long as they pass `filters`: what the curators list first for the answer often shares no
 /// word with the question (the pension still owed, for "bố mất"). Returns those the ranking
-/// now holds without matching, for the total to count what is shown and the page to say why.
-/// Pinned hits raise nothing: their score is an editor's order, not relevance. The hits
-/// above a raised one never change, so page two holds what follows page one, whatever the
-/// page size. The companions are scored in full, not within the budget (see
+/// now holds without matching, for the total to count what is shown and the page to say
+/// why. Pinned hits raise nothing: their score is an editor's order, not relevance. The
+/// hits above a raised one never change, so page two holds what follows page one, whatever
+/// the page size. The companions are scored in full, not within the budget (see
 /// [`merge_best_of`]).
 pub(crate) fn raise_companions(
     searcher: &Searcher,
