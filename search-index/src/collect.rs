@@ -5,23 +5,23 @@ use std::sync::Arc;
 
 use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{EnableScoring, Query, TermQuery, Weight};
+use tantivy::query::TermQuery;
 use tantivy::schema::IndexRecordOption;
 use tantivy::schema::Value;
 use tantivy::{DocAddress, Order, Searcher, SegmentReader, TantivyDocument, Term};
 
 use crate::error::SearchError;
 use crate::excerpt::Excerpter;
-use crate::execute::{self, ColumnCache, Ranking, SearchBudget};
+use crate::execute::{self, ColumnCache, Ranking, ScoredQuery, SearchBudget};
 use crate::query::{BuiltQuery, Facet, SearchRequest};
 use crate::schema::Fields;
 
 /// Bytes of body text around the matches shown under each hit (about 150 Vietnamese
 /// letters; the excerpt ends at the last word that fits, as Tantivy's snippets did); a text
-/// holding no word of the query shows this many characters from its start instead.
-const SNIPPET_CHARS: usize = 220;
+/// holding no word of the query shows as much from its start instead.
+const SNIPPET_BYTES: usize = 220;
 /// Longest title highlighted whole.
-const TITLE_CHARS: usize = 2_000;
+const TITLE_BYTES: usize = 2_000;
 /// Values listed per facet (agencies and fields are many; the rest are few).
 const FACET_SIZE: usize = 15;
 /// Years listed in the year facet.
@@ -139,41 +139,51 @@ pub(crate) fn run(
     let scored = if built.browsing { 0 } else { pool };
     // Matches counted, tallied by facet and (while few) ranked in one pass.
     let mut relaxed = false;
-    let mut query = built.with_filters(false, None);
-    let mut tally = execute::tally(searcher, &*query, &unfiltered, scored, &ranking, budget)?;
+    let strict = built.with_filters(false, None);
+    let loose;
+    let mut query = ScoredQuery::new(searcher, &*strict);
+    let mut tally = execute::tally(searcher, &query, &unfiltered, scored, &ranking, budget)?;
     if tally.total == 0 && built.relaxed.is_some() {
         relaxed = true;
-        query = built.with_filters(true, None);
-        tally = execute::tally(searcher, &*query, &unfiltered, scored, &ranking, budget)?;
+        loose = built.with_filters(true, None);
+        query = ScoredQuery::new(searcher, &*loose);
+        tally = execute::tally(searcher, &query, &unfiltered, scored, &ranking, budget)?;
     }
     let mut total_estimated = !tally.exact;
     let mut signals = HashMap::new();
     let mut shown_with = execute::ShownWith::default();
     let top: Vec<(f32, DocAddress)> = if built.browsing {
         // Browsing counts exactly (cheap without text) and lists in a useful order.
-        tally.total = searcher.search(&*query, &Count)? as u64;
+        tally.total = searcher.search(query.query(), &Count)? as u64;
         total_estimated = false;
         let top_docs = TopDocs::with_limit(limit).and_offset(request.offset);
         if request.kind.as_deref() == Some("procedure") {
             // Procedures: alphabetical, as in a printed list.
-            let sorted = searcher.search(&*query, &top_docs.order_by_string_fast_field("title_key", Order::Asc))?;
+            let sorted =
+                searcher.search(query.query(), &top_docs.order_by_string_fast_field("title_key", Order::Asc))?;
             sorted.into_iter().map(|(_, a)| (0.0, a)).collect()
         } else {
             // Anything else: newest first.
-            let sorted = searcher.search(&*query, &top_docs.order_by_fast_field::<i64>("published", Order::Desc))?;
+            let sorted =
+                searcher.search(query.query(), &top_docs.order_by_fast_field::<i64>("published", Order::Desc))?;
             sorted.into_iter().map(|(_, a)| (0.0, a)).collect()
         }
     } else {
-        // Built once for the passes that score: candidates, procedures, companions.
-        let weight = query.weight(EnableScoring::enabled_from_searcher(searcher))?;
         let mut ranked = if tally.exact {
             std::mem::take(&mut tally.top)
         } else {
-            ranked(searcher, fields, built, &*query, &*weight, keep, pool, &ranking, budget)?
+            ranked(searcher, fields, built, &query, keep, pool, &ranking, budget)?
         };
         let filters = built.filters_only();
-        shown_with =
-            execute::raise_companions(searcher, fields, &*weight, &*filters, &mut ranked, &request.pinned, &ranking)?;
+        shown_with = execute::raise_companions(
+            searcher,
+            fields,
+            query.weight()?,
+            &*filters,
+            &mut ranked,
+            &request.pinned,
+            &ranking,
+        )?;
         let unmatched = &shown_with.companions;
         tally.total += unmatched.len() as u64;
         // The re-ranker weighs how hits match: the companions shown without matching keep
@@ -209,26 +219,19 @@ pub(crate) fn run(
     // Each filtered facet counts without its own filter, so choosing a value never hides
     // the alternatives.
     for (facet, _) in &built.filters {
-        let without =
-            execute::tally(searcher, &*built.with_filters(relaxed, Some(*facet)), &[*facet], 0, &ranking, budget)?;
+        let others = built.with_filters(relaxed, Some(*facet));
+        let without = execute::tally(searcher, &ScoredQuery::new(searcher, &*others), &[*facet], 0, &ranking, budget)?;
         facets.estimated |= !without.exact;
         for (facet, counts) in without.facets {
             *facets.slot(facet) = facet_counts(facet, with_shown(facet, counts));
         }
     }
 
-    let mut snippets = Excerpter::new(searcher, &*query, fields.content, SNIPPET_CHARS)?;
-    let mut titles = Excerpter::new(searcher, &*query, fields.title, TITLE_CHARS)?;
+    let mut snippets = Excerpter::new(searcher, query.query(), fields.content, SNIPPET_BYTES)?;
+    let mut titles = Excerpter::new(searcher, query.query(), fields.title, TITLE_BYTES)?;
 
-    let lead_title = match shown_with.lead {
-        Some(lead) => searcher
-            .doc::<TantivyDocument>(lead)?
-            .get_first(fields.title_text)
-            .and_then(|v| v.as_str())
-            .map(str::to_string),
-        None => None,
-    };
     let mut hits = Vec::with_capacity(top.len());
+    let addresses: Vec<DocAddress> = top.iter().map(|(_, address)| *address).collect();
     for (score, address) in top {
         let doc: TantivyDocument = searcher.doc(address)?;
         let text = |f| doc.get_first(f).and_then(|v| v.as_str()).unwrap_or_default().to_string();
@@ -236,14 +239,10 @@ pub(crate) fn run(
         let content = text(fields.content);
         let body = content.trim();
         let excerpt = snippets.excerpt(body);
-        let snippet_html = if excerpt.is_empty() {
-            escape_html(&first_chars(body, SNIPPET_CHARS))
-        } else {
-            // Say when the excerpt starts or stops mid-text.
-            let before = if excerpt.range.start > 0 { "… " } else { "" };
-            let after = if excerpt.range.end < body.len() { " …" } else { "" };
-            format!("{before}{}{after}", marked(body, excerpt.range.clone(), &excerpt.merged()))
-        };
+        // Say when the excerpt starts or stops mid-text.
+        let before = if excerpt.range.start > 0 { "… " } else { "" };
+        let after = if excerpt.range.end < body.len() { " …" } else { "" };
+        let snippet_html = format!("{before}{}{after}", marked(body, excerpt.range.clone(), &excerpt.merged()));
         let id = doc.get_first(fields.id).and_then(|v| v.as_i64()).unwrap_or_default();
         let title = text(fields.title_text);
         // The published title only, not the acronyms spelt out beside it in the index.
@@ -260,10 +259,26 @@ pub(crate) fn run(
             topic: optional(fields.topic),
             snippet_html,
             pinned: !built.browsing && request.pinned.contains(&id),
-            goes_with: lead_title.as_ref().filter(|_| shown_with.companions.contains(&address)).cloned(),
+            goes_with: None,
             score,
             ranking_features: signals.get(&address).map(|s| s.to_vec()),
         });
+    }
+    if let Some(lead) = shown_with.lead {
+        // The lead is most often on the page already.
+        let lead_title = match addresses.iter().position(|a| *a == lead) {
+            Some(at) => Some(hits[at].title.clone()),
+            None => searcher
+                .doc::<TantivyDocument>(lead)?
+                .get_first(fields.title_text)
+                .and_then(|v| v.as_str())
+                .map(str::to_string),
+        };
+        for (hit, address) in hits.iter_mut().zip(&addresses) {
+            if shown_with.companions.contains(address) {
+                hit.goes_with.clone_from(&lead_title);
+            }
+        }
     }
     let suggestion = crate::suggest::did_you_mean(built);
     let total = usize::try_from(tally.total).unwrap_or(usize::MAX);
@@ -300,13 +315,6 @@ fn marked(text: &str, range: std::ops::Range<usize>, marks: &[std::ops::Range<us
     out
 }
 
-fn first_chars(text: &str, n: usize) -> String {
-    match text.char_indices().nth(n) {
-        Some((i, _)) => format!("{}…", &text[..i]),
-        None => text.to_string(),
-    }
-}
-
 fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -330,14 +338,14 @@ fn ranked(
     searcher: &Searcher,
     fields: &Fields,
     built: &BuiltQuery,
-    query: &dyn Query,
-    weight: &dyn Weight,
+    query: &ScoredQuery,
     needed: usize,
     keep: usize,
     ranking: &Ranking,
     budget: SearchBudget,
 ) -> Result<Vec<(f32, DocAddress)>, SearchError> {
     let terms = &built.terms;
+    let weight = query.weight()?;
     let candidates =
         execute::top_by_candidates(searcher, weight, terms, &built.filter_values, needed, keep, ranking, budget)?;
     let mut top = match candidates {
@@ -346,7 +354,7 @@ fn ranked(
             // Too few candidates matched the full query: score every match.
             let ranking = ranking.clone();
             let ranked = TopDocs::with_limit(keep).tweak_score(move |s: &SegmentReader| ranking.for_segment(s));
-            searcher.search(query, &ranked)?
+            searcher.search(query.query(), &ranked)?
         }
     };
     if built.task_like && !built.filters_on(Facet::Kind) {

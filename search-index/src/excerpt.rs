@@ -57,14 +57,16 @@ impl Excerpter {
     }
 
     /// The stretch of `text` holding the most weight of the query's words (the first of
-    /// equals); an empty excerpt when it holds none.
+    /// equals); when it holds none, its opening stretch, with nothing marked.
     pub(crate) fn excerpt(&mut self, text: &str) -> Excerpt {
         let mut best: Option<(Score, Excerpt)> = None;
+        let mut opening: Option<Range<usize>> = None;
         let mut current = (0.0, Excerpt::default());
         let mut stream = self.analyzer.token_stream(text);
         while let Some(token) = stream.next() {
             if token.offset_to - current.1.range.start > self.max_bytes {
                 let done = std::mem::replace(&mut current, (0.0, Excerpt::at(token.offset_from)));
+                opening.get_or_insert_with(|| done.1.range.clone());
                 keep_better(&mut best, done);
             }
             current.1.range.end = token.offset_to;
@@ -73,8 +75,18 @@ impl Excerpter {
                 current.1.marked.push(token.offset_from..token.offset_to);
             }
         }
+        let opening = opening.unwrap_or_else(|| current.1.range.clone());
         keep_better(&mut best, current);
-        best.map(|(_, excerpt)| excerpt).unwrap_or_default()
+        match best {
+            Some((_, excerpt)) => excerpt,
+            // A first word longer than the limit, or no word at all: as many whole
+            // characters as fit.
+            None if opening.is_empty() => {
+                let end = (0..=self.max_bytes.min(text.len())).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
+                Excerpt::at(0).until(end)
+            }
+            None => Excerpt::at(0).until(opening.end),
+        }
     }
 }
 
@@ -91,8 +103,14 @@ impl Excerpt {
         Self { range: start..start, marked: Vec::new() }
     }
 
+    fn until(mut self, end: usize) -> Self {
+        self.range.end = end;
+        self
+    }
+
     /// Whether no word of the query is in it.
-    pub(crate) fn is_empty(&self) -> bool {
+    #[cfg(test)]
+    fn is_empty(&self) -> bool {
         self.marked.is_empty()
     }
 
@@ -139,10 +157,19 @@ mod tests {
     }
 
     #[test]
-    fn a_text_without_the_words_has_an_empty_excerpt() {
-        let mut e = excerpter(&[("ket", 1.0)], 30);
-        assert!(e.excerpt("Đăng ký khai sinh").is_empty());
-        assert!(e.excerpt("").is_empty());
+    fn a_text_without_the_words_shows_its_opening_unmarked() {
+        let mut e = excerpter(&[("ket", 1.0)], 20);
+        let opening = |e: &mut Excerpter, text: &'static str| {
+            let x = e.excerpt(text);
+            assert!(x.is_empty(), "nothing marked in {text:?}");
+            &text[x.range]
+        };
+        assert_eq!(opening(&mut e, "Đăng ký khai sinh"), "Đăng ký khai sinh");
+        assert_eq!(opening(&mut e, "khai sinh aaaa bbbb cccc dddd"), "khai sinh aaaa bbbb", "whole words only");
+        assert_eq!(opening(&mut e, ""), "");
+        // A first word longer than the limit is cut between characters (đ is two bytes).
+        assert_eq!(opening(&mut e, "đđđđđđđđđđđđđđđđđđđđđđ"), "đđđđđđđđđđ");
+        assert_eq!(opening(&mut e, "…… ——"), "…… ——", "no word at all");
     }
 
     /// The same stretches and marks as Tantivy's snippets, on real procedure text in every

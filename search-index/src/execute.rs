@@ -14,6 +14,7 @@
 //! The same trade Elasticsearch makes with `track_total_hits`, here with the estimate
 //! spread over the whole index so old and new documents weigh alike.
 
+use std::cell::OnceCell;
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, HashMap};
 use std::sync::{Arc, Mutex};
@@ -280,6 +281,34 @@ pub(crate) struct Tally {
     pub top: Vec<(Score, DocAddress)>,
 }
 
+/// A query with its scoring weight, built on first need and then shared by every pass that
+/// scores (the exact count's, the candidates', the procedures' and the companions'):
+/// building it looks up every term's statistics, worth doing once per search and not at
+/// all when nothing matches.
+pub(crate) struct ScoredQuery<'a> {
+    searcher: &'a Searcher,
+    query: &'a dyn Query,
+    weight: OnceCell<Box<dyn Weight>>,
+}
+
+impl<'a> ScoredQuery<'a> {
+    pub(crate) fn new(searcher: &'a Searcher, query: &'a dyn Query) -> Self {
+        Self { searcher, query, weight: OnceCell::new() }
+    }
+
+    pub(crate) fn query(&self) -> &'a dyn Query {
+        self.query
+    }
+
+    pub(crate) fn weight(&self) -> Result<&dyn Weight, SearchError> {
+        if let Some(weight) = self.weight.get() {
+            return Ok(&**weight);
+        }
+        let weight = self.query.weight(EnableScoring::enabled_from_searcher(self.searcher))?;
+        Ok(&**self.weight.get_or_init(|| weight))
+    }
+}
+
 /// Counts `query` and tallies `facets` over its matches, keeping the best `keep` hits when
 /// the count stays exact.
 ///
@@ -294,7 +323,7 @@ pub(crate) struct Tally {
 /// bonuses, freshness) was a third of its cost for nothing.
 pub(crate) fn tally(
     searcher: &Searcher,
-    query: &dyn Query,
+    query: &ScoredQuery,
     facets: &[Facet],
     keep: usize,
     ranking: &Ranking,
@@ -303,7 +332,7 @@ pub(crate) fn tally(
     // Counting needs only which documents match: without scoring, optional parts (phrase
     // bonuses, priors) are left out, postings are read without frequencies and no term's
     // statistics are looked up.
-    let weight = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
+    let weight = query.query().weight(EnableScoring::disabled_from_searcher(searcher))?;
     let all: u64 = searcher.segment_readers().iter().map(|s| u64::from(s.max_doc())).sum();
     let mut sample = Sample::new(facets);
     if all / SAMPLE_FIRST_ABOVE > budget.exact_matches {
@@ -315,7 +344,7 @@ pub(crate) fn tally(
             return Ok(sample.estimate(all, 0));
         }
     }
-    let mut counters: Vec<FacetCounter> = facets.iter().map(|f| FacetCounter::new(*f)).collect();
+    let mut counters = FacetCounters::new(facets);
     let mut total = 0u64;
     let mut scanned = 0u64;
     // The matches of each segment, to score when the count stays exact.
@@ -323,7 +352,7 @@ pub(crate) fn tally(
     for segment in searcher.segment_readers() {
         let mut scorer = weight.scorer(segment, 1.0)?;
         let segment_columns = ranking.columns(segment);
-        let columns: Vec<FacetColumn> = counters.iter_mut().map(|c| c.open(&segment_columns)).collect();
+        let mut counting = counters.open(&segment_columns);
         let mut docs = Vec::new();
         let mut doc = scorer.doc();
         while doc != TERMINATED {
@@ -338,9 +367,7 @@ pub(crate) fn tally(
                     sample.widen(searcher, &*weight, ranking, share)?;
                     return Ok(sample.estimate(all, budget.exact_matches));
                 }
-                for (counter, column) in counters.iter_mut().zip(&columns) {
-                    counter.add(column, doc);
-                }
+                counting.add(doc);
                 if keep > 0 {
                     docs.push(doc);
                 }
@@ -349,21 +376,14 @@ pub(crate) fn tally(
         }
         matches.push(docs);
         scanned += u64::from(segment.max_doc());
-        for (counter, column) in counters.iter_mut().zip(columns) {
-            counter.close(column);
-        }
+        counting.close();
     }
     let mut top = TopHits::new(keep);
-    let mut scoring = None;
     for (ord, (segment, docs)) in searcher.segment_readers().iter().zip(matches).enumerate() {
         if docs.is_empty() {
             continue;
         }
-        let weight = match &scoring {
-            Some(w) => w,
-            None => scoring.insert(query.weight(EnableScoring::enabled_from_searcher(searcher))?),
-        };
-        let mut scorer = weight.scorer(segment, 1.0)?;
+        let mut scorer = query.weight()?.scorer(segment, 1.0)?;
         let rank = ranking.for_segment(segment);
         for doc in docs {
             if scorer.seek(doc) == doc {
@@ -371,12 +391,7 @@ pub(crate) fn tally(
             }
         }
     }
-    Ok(Tally {
-        total,
-        exact: true,
-        facets: counters.into_iter().map(|c| c.finish(1.0)).collect(),
-        top: top.into_sorted(),
-    })
+    Ok(Tally { total, exact: true, facets: counters.finish(1.0), top: top.into_sorted() })
 }
 
 /// The best `keep` matches of the query (its scoring `weight`) among the documents of
@@ -440,7 +455,7 @@ fn score_each(
 /// for estimating a total and its facet counts. Each stripe starts at a fixed place and
 /// grows, so a sample can be widened without counting any document twice.
 struct Sample {
-    counters: Vec<FacetCounter>,
+    counters: FacetCounters,
     /// Matches seen in the stripes.
     matched: u64,
     /// Documents the stripes cover.
@@ -451,7 +466,7 @@ struct Sample {
 
 impl Sample {
     fn new(facets: &[Facet]) -> Self {
-        Self { counters: facets.iter().map(|f| FacetCounter::new(*f)).collect(), matched: 0, sampled: 0, covered: 0.0 }
+        Self { counters: FacetCounters::new(facets), matched: 0, sampled: 0, covered: 0.0 }
     }
 
     /// Widens every stripe to the share `to` of its length (nothing when it covers that
@@ -476,7 +491,7 @@ impl Sample {
             let stripes = SAMPLE_STRIPES.min(max_doc);
             let mut scorer = weight.scorer(segment, 1.0)?;
             let segment_columns = ranking.columns(segment);
-            let columns: Vec<FacetColumn> = self.counters.iter_mut().map(|c| c.open(&segment_columns)).collect();
+            let mut counting = self.counters.open(&segment_columns);
             for stripe in 0..stripes {
                 let start = (u64::from(max_doc) * u64::from(stripe) / u64::from(stripes)) as DocId;
                 let next = (u64::from(max_doc) * u64::from(stripe + 1) / u64::from(stripes)) as DocId;
@@ -490,16 +505,12 @@ impl Sample {
                 while doc < end {
                     if !segment.is_deleted(doc) {
                         self.matched += 1;
-                        for (counter, column) in self.counters.iter_mut().zip(&columns) {
-                            counter.add(column, doc);
-                        }
+                        counting.add(doc);
                     }
                     doc = scorer.advance();
                 }
             }
-            for (counter, column) in self.counters.iter_mut().zip(columns) {
-                counter.close(column);
-            }
+            counting.close();
         }
         Ok(())
     }
@@ -512,7 +523,7 @@ impl Sample {
         Tally {
             total: ((self.matched as f64 * scale).round() as u64).max(floor),
             exact: false,
-            facets: self.counters.into_iter().map(|c| c.finish(scale)).collect(),
+            facets: self.counters.finish(scale),
             top: Vec::new(),
         }
     }
@@ -961,24 +972,60 @@ pub(crate) fn tally_documents(
     facets: &[Facet],
     ranking: &Ranking,
 ) -> Vec<(Facet, Vec<(String, u64)>)> {
-    let mut counters: Vec<FacetCounter> = facets.iter().map(|f| FacetCounter::new(*f)).collect();
+    let mut counters = FacetCounters::new(facets);
     for (ord, segment) in searcher.segment_readers().iter().enumerate() {
         let docs: Vec<DocId> = documents.iter().filter(|a| a.segment_ord as usize == ord).map(|a| a.doc_id).collect();
         if docs.is_empty() {
             continue;
         }
         let segment_columns = ranking.columns(segment);
-        let columns: Vec<FacetColumn> = counters.iter_mut().map(|c| c.open(&segment_columns)).collect();
+        let mut counting = counters.open(&segment_columns);
         for doc in docs {
-            for (counter, column) in counters.iter_mut().zip(&columns) {
-                counter.add(column, doc);
-            }
+            counting.add(doc);
         }
-        for (counter, column) in counters.iter_mut().zip(columns) {
+        counting.close();
+    }
+    counters.finish(1.0)
+}
+
+/// The counters of several facets, filled one segment at a time.
+struct FacetCounters(Vec<FacetCounter>);
+
+/// Facet counters open on one segment's columns; closing them names what they counted
+/// (a segment's term ordinals mean nothing in the next).
+struct OpenCounters<'a> {
+    counters: &'a mut [FacetCounter],
+    columns: Vec<FacetColumn<'a>>,
+}
+
+impl FacetCounters {
+    fn new(facets: &[Facet]) -> Self {
+        Self(facets.iter().map(|f| FacetCounter::new(*f)).collect())
+    }
+
+    fn open<'a>(&'a mut self, columns: &'a SegmentColumns) -> OpenCounters<'a> {
+        let columns = self.0.iter_mut().map(|c| c.open(columns)).collect();
+        OpenCounters { counters: &mut self.0, columns }
+    }
+
+    /// Counts scaled up from a sample (`scale` 1 when every match was counted).
+    fn finish(self, scale: f64) -> Vec<(Facet, Vec<(String, u64)>)> {
+        self.0.into_iter().map(|c| c.finish(scale)).collect()
+    }
+}
+
+impl OpenCounters<'_> {
+    fn add(&mut self, doc: DocId) {
+        for (counter, column) in self.counters.iter_mut().zip(&self.columns) {
+            counter.add(column, doc);
+        }
+    }
+
+    fn close(self) {
+        for (counter, column) in self.counters.iter_mut().zip(self.columns) {
             counter.close(column);
         }
     }
-    counters.into_iter().map(|c| c.finish(1.0)).collect()
 }
 
 /// A facet's counts, merged across segments by value.
