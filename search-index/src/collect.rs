@@ -783,7 +783,7 @@ mod tests {
                 docs.push(companion);
             }
             index.apply(IndexBatch { upserts: docs, deletes: vec![], sequence: 1 }).expect("apply");
-            let budget = SearchBudget { exact_matches: 20, candidates: 40 };
+            let budget = SearchBudget { exact_matches: 20, candidates: 40, sampled_matches: 10 };
             let request = SearchRequest { text: "đăng ký khai sinh".into(), limit: 10, ..Default::default() };
             let r = index.search_within(&request, budget).expect("search");
             let ids: Vec<i64> = r.hits.iter().map(|h| h.id).collect();
@@ -1128,7 +1128,7 @@ mod tests {
                 .collect();
             index.apply(IndexBatch { upserts: docs, deletes: vec![], sequence: batch + 1 }).expect("apply");
         }
-        let budget = SearchBudget { exact_matches: 500, candidates: 100 };
+        let budget = SearchBudget { exact_matches: 500, candidates: 100, sampled_matches: 250 };
         let search = |text: &str, budget| {
             index
                 .search_within(&SearchRequest { text: text.into(), limit: 5, ..Default::default() }, budget)
@@ -1165,7 +1165,7 @@ mod tests {
         docs.push(doc(2, "procedure", "Đăng ký khai sinh lưu động", "Tờ khai."));
         index.apply(IndexBatch { upserts: docs, deletes: vec![], sequence: 1 }).expect("apply");
         let request = SearchRequest { text: "khai sinh".into(), limit: 5, ..Default::default() };
-        let small = SearchBudget { exact_matches: 50, candidates: 20 };
+        let small = SearchBudget { exact_matches: 50, candidates: 20, sampled_matches: 25 };
         let exhaustive = index.search_within(&request, SearchBudget::EXHAUSTIVE).expect("search");
         let bounded = index.search_within(&request, small).expect("search");
         assert_eq!((exhaustive.total, exhaustive.total_estimated), (602, false));

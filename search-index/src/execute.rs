@@ -34,7 +34,8 @@ use crate::rerank::Candidate;
 use crate::schema::Fields;
 
 /// How much a search may do: past `exact_matches` matches it estimates instead of
-/// counting, and re-scores `candidates` documents instead of all.
+/// counting, from a sample holding about `sampled_matches`, and re-scores `candidates`
+/// documents instead of all.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SearchBudget {
     /// Matches counted, tallied and scored one by one before estimating.
@@ -42,18 +43,22 @@ pub struct SearchBudget {
     /// Documents taken by WAND on the query's terms and re-scored by the full query (at
     /// least four times the hits asked for).
     pub candidates: usize,
+    /// Matches the sample behind an estimate aims to hold: its error shrinks as the square
+    /// root of it, its cost grows with it.
+    pub sampled_matches: u64,
 }
 
 impl Default for SearchBudget {
     fn default() -> Self {
-        Self { exact_matches: 2_000, candidates: 100 }
+        Self { exact_matches: 2_000, candidates: 100, sampled_matches: 1_000 }
     }
 }
 
 impl SearchBudget {
     /// Every match counted and scored, however many (for measuring what the budget costs
     /// in ranking quality).
-    pub const EXHAUSTIVE: SearchBudget = SearchBudget { exact_matches: u64::MAX, candidates: usize::MAX };
+    pub const EXHAUSTIVE: SearchBudget =
+        SearchBudget { exact_matches: u64::MAX, candidates: usize::MAX, sampled_matches: u64::MAX };
 }
 /// Terms WAND walks for candidates, at most. Past the ten that weigh most, each adds a
 /// posting list to walk and little to which documents lead: at a million documents, 16
@@ -336,7 +341,7 @@ pub(crate) fn tally(
     let all: u64 = searcher.segment_readers().iter().map(|s| u64::from(s.max_doc())).sum();
     let mut sample = Sample::new(facets);
     if all / SAMPLE_FIRST_ABOVE > budget.exact_matches {
-        let target = (budget.exact_matches / 2).max(1) as f64;
+        let target = budget.sampled_matches.clamp(1, budget.exact_matches) as f64;
         sample.widen(searcher, &*weight, ranking, (target / all as f64).min(1.0))?;
         let predicted = sample.matched as f64 * all as f64 / sample.sampled.max(1) as f64;
         if predicted > budget.exact_matches as f64 {

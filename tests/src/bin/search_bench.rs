@@ -295,15 +295,21 @@ fn queries_only(
     } else {
         (queries.to_vec(), prefixes.to_vec())
     };
-    // `--budget EXACT,CANDIDATES`: another budget than the default, to compare.
-    let budget = std::env::args()
-        .skip_while(|a| a != "--budget")
-        .nth(1)
-        .and_then(|b| {
-            let (exact, candidates) = b.split_once(',')?;
-            Some(SearchBudget { exact_matches: exact.parse().ok()?, candidates: candidates.parse().ok()? })
-        })
-        .unwrap_or_default();
+    // `--budget EXACT,CANDIDATES[,SAMPLED]`: another budget than the default, to compare.
+    let budget = match std::env::args().skip_while(|a| a != "--budget").nth(1) {
+        Some(b) => {
+            let numbers: Vec<u64> = b.split(',').map(str::parse).collect::<Result<_, _>>().map_err(|e| anyhow::anyhow!("--budget: {e}"))?;
+            match numbers[..] {
+                [exact_matches, candidates, ..] => SearchBudget {
+                    exact_matches,
+                    candidates: usize::try_from(candidates)?,
+                    sampled_matches: numbers.get(2).copied().unwrap_or(exact_matches / 2),
+                },
+                _ => anyhow::bail!("--budget EXACT,CANDIDATES[,SAMPLED]"),
+            }
+        }
+        None => SearchBudget::default(),
+    };
     // `--profile QUERY`: that one query, 200 times, for a profiler; `--profile LOG`: the
     // sampled log 40 times (about 25 s after some 12 s of loading, which `perf record -D`
     // skips), so that a profile weighs each part of a search as the log does.
