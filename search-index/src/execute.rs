@@ -301,10 +301,12 @@ impl<'a> ScoredQuery<'a> {
         Self { searcher, query, weight: OnceCell::new() }
     }
 
+    /// The query itself, for the passes that only count or read its terms.
     pub(crate) fn query(&self) -> &'a dyn Query {
         self.query
     }
 
+    /// The scoring weight, built by the first caller.
     pub(crate) fn weight(&self) -> Result<&dyn Weight, SearchError> {
         if let Some(weight) = self.weight.get() {
             return Ok(&**weight);

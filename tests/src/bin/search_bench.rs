@@ -298,7 +298,8 @@ fn queries_only(
     // `--budget EXACT,CANDIDATES[,SAMPLED]`: another budget than the default, to compare.
     let budget = match std::env::args().skip_while(|a| a != "--budget").nth(1) {
         Some(b) => {
-            let numbers: Vec<u64> = b.split(',').map(str::parse).collect::<Result<_, _>>().map_err(|e| anyhow::anyhow!("--budget: {e}"))?;
+            let numbers: Vec<u64> =
+                b.split(',').map(str::parse).collect::<Result<_, _>>().map_err(|e| anyhow::anyhow!("--budget: {e}"))?;
             match numbers[..] {
                 [exact_matches, candidates, ..] => SearchBudget {
                     exact_matches,
