@@ -432,6 +432,16 @@ mod tests {
     }
 
     #[test]
+    fn a_budget_counting_no_match_exactly_estimates_instead_of_failing() {
+        let index = index();
+        let request = SearchRequest { text: "khai sinh".into(), limit: 5, ..Default::default() };
+        let none = SearchBudget { exact_matches: 0, candidates: 10, sampled_matches: 1_000 };
+        let r = index.search_within(&request, none).expect("search");
+        assert!(r.total_estimated);
+        assert!(r.hits.iter().any(|h| h.id == 2), "{:?}", r.hits.iter().map(|h| h.id).collect::<Vec<_>>());
+    }
+
+    #[test]
     fn accented_query_prefers_exact_spelling() {
         let index = index();
         let r = search(&index, "kỳ");

@@ -343,7 +343,7 @@ pub(crate) fn tally(
     let all: u64 = searcher.segment_readers().iter().map(|s| u64::from(s.max_doc())).sum();
     let mut sample = Sample::new(facets);
     if all / SAMPLE_FIRST_ABOVE > budget.exact_matches {
-        let target = budget.sampled_matches.clamp(1, budget.exact_matches) as f64;
+        let target = budget.sampled_matches.min(budget.exact_matches).max(1) as f64;
         sample.widen(searcher, &*weight, ranking, (target / all as f64).min(1.0))?;
         let predicted = sample.matched as f64 * all as f64 / sample.sampled.max(1) as f64;
         if predicted > budget.exact_matches as f64 {
