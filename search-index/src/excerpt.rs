@@ -81,10 +81,7 @@ impl Excerpter {
             Some((_, excerpt)) => excerpt,
             // A first word longer than the limit, or no word at all: as many whole
             // characters as fit.
-            None if opening.is_empty() => {
-                let end = (0..=self.max_bytes.min(text.len())).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
-                Excerpt::at(0).until(end)
-            }
+            None if opening.is_empty() => Excerpt::at(0).until(text.floor_char_boundary(self.max_bytes)),
             None => Excerpt::at(0).until(opening.end),
         }
     }

@@ -390,13 +390,7 @@ pub(crate) fn tally(
         if docs.is_empty() {
             continue;
         }
-        let mut scorer = query.weight()?.scorer(segment, 1.0)?;
-        let rank = ranking.for_segment(segment);
-        for doc in docs {
-            if scorer.seek(doc) == doc {
-                top.push(rank(doc, scorer.score()), DocAddress::new(ord as u32, doc));
-            }
-        }
+        score_each(query.weight()?, segment, ord, docs.into_iter(), ranking, &mut top)?;
     }
     Ok(Tally { total, exact: true, facets: counters.finish(1.0), top: top.into_sorted() })
 }
