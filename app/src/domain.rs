@@ -754,6 +754,38 @@ pub struct AttachmentLink {
     pub size: i64,
 }
 
+/// The best-bets page ("Đề xuất kết quả"): what is pinned to which query. Kept by the
+/// administrators of a top-level agency, since a pin changes every citizen's results.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BestBetsPage {
+    /// One entry per query, by its folded key.
+    pub queries: Vec<PinnedQuery>,
+    /// The form token of this session (CSRF).
+    pub csrf: String,
+}
+
+/// A query and what is pinned to it, in order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PinnedQuery {
+    /// The query as the administrator typed it.
+    pub query: String,
+    /// The pinned documents, first shown first.
+    pub pinned: Vec<PinnedDocument>,
+    /// When it was last set.
+    pub set_at: DateTime<Utc>,
+}
+
+/// One pinned document.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PinnedDocument {
+    /// How the form names it: a procedure code or a portal path.
+    pub target: String,
+    /// Its title.
+    pub title: String,
+    /// Its portal path.
+    pub path: String,
+}
+
 /// The roles page of an administrator ("Phân quyền"): the grants of the agencies they
 /// administer, and what they may grant.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

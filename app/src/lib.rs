@@ -19,9 +19,9 @@ use leptos_router::{SsrMode, path};
 
 use crate::components::{Footer, Header};
 use crate::pages::{
-    AccountPage, AgencyDetailPage, AgencyIndexPage, AnnouncementPage, AuditLogPage, ConsentPage, HandOffPage, HomePage,
-    NotFoundPage, ProcedurePage, RolesAdminPage, SearchResultsPage, SignInPage, SignOutPage, StaffEditorPage,
-    StaffHomePage,
+    AccountPage, AgencyDetailPage, AgencyIndexPage, AnnouncementPage, AuditLogPage, BestBetsAdminPage, ConsentPage,
+    HandOffPage, HomePage, NotFoundPage, ProcedurePage, RolesAdminPage, SearchResultsPage, SignInPage, SignOutPage,
+    StaffEditorPage, StaffHomePage,
 };
 
 /// Path of the one stylesheet, served from `style/`.
@@ -85,6 +85,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/quan-tri/tin/:id") view=StaffEditorPage ssr=SsrMode::Async/>
                         <Route path=path!("/quan-tri/phan-quyen") view=RolesAdminPage ssr=SsrMode::Async/>
                         <Route path=path!("/quan-tri/nhat-ky") view=AuditLogPage ssr=SsrMode::Async/>
+                        <Route path=path!("/quan-tri/de-xuat") view=BestBetsAdminPage ssr=SsrMode::Async/>
                         <Route path=path!("/*any") view=NotFoundPage/>
                     </Routes>
                 </Router>

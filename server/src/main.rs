@@ -386,11 +386,20 @@ async fn best_bets(db: &DatabaseConnection, action: BestBetCommand) -> Result<Ex
     use storage::best_bets;
     match action {
         BestBetCommand::Set { query, targets } => {
-            let n = best_bets::set(db, &query, &targets, chrono::Utc::now()).await?;
+            let now = chrono::Utc::now();
+            let n = best_bets::set(db, &query, &targets, now).await?;
+            let detail = serde_json::json!({ "query": query.trim(), "targets": targets });
+            storage::audit::record(db, best_bets::audit_event("cli".into(), "best_bet.set", &query, detail, None), now)
+                .await?;
             println!("{n} documents pinned to “{query}”");
         }
         BestBetCommand::Remove { query } => {
             let n = best_bets::remove(db, &query).await?;
+            if n > 0 {
+                let detail = serde_json::json!({ "query": query.trim(), "removed": n });
+                let event = best_bets::audit_event("cli".into(), "best_bet.remove", &query, detail, None);
+                storage::audit::record(db, event, chrono::Utc::now()).await?;
+            }
             println!("{n} bets removed from “{query}”");
         }
         BestBetCommand::List => {

@@ -6,9 +6,10 @@ use std::sync::Arc;
 
 use motcua_app::domain::{
     AccountView, Agency, AgencyLevel, AgencyListing, AgencyPage, AgencyRef, Announcement, AttachmentLink, AuditPage,
-    AuditRow, ConnectedService, ConsentRequest, DocumentKind, DocumentSummary, EditionSummary, FacetValue, GrantRow,
-    HandOff, HomeData, OnlineService, Procedure, ProcedureDetails, RelatedProcedure, RolesPage, SearchHit, SearchPage,
-    SearchParams, SignInOption, SignOutView, StaffEditor, StaffFilter, StaffHome, StaffItem,
+    AuditRow, BestBetsPage, ConnectedService, ConsentRequest, DocumentKind, DocumentSummary, EditionSummary,
+    FacetValue, GrantRow, HandOff, HomeData, OnlineService, PinnedDocument, PinnedQuery, Procedure, ProcedureDetails,
+    RelatedProcedure, RolesPage, SearchHit, SearchPage, SearchParams, SignInOption, SignOutView, StaffEditor,
+    StaffFilter, StaffHome, StaffItem,
 };
 use motcua_app::ports::{BackendError, PortalBackend};
 use motcua_search::{SearchIndex, SearchRequest};
@@ -696,6 +697,35 @@ impl PortalBackend for PortalService {
             })
             .collect();
         Ok(Some(AuditPage { entries }))
+    }
+
+    async fn best_bets_page(&self, session_cookie: &str) -> Result<Option<BestBetsPage>, BackendError> {
+        use crate::storage::best_bets;
+        let Some((session, me)) = self.staff_session(session_cookie).await? else { return Ok(None) };
+        if !crate::storage::roles::administers_top_level(&self.db, me.id).await.map_err(unavailable)? {
+            return Ok(None);
+        }
+        let mut queries: Vec<(String, PinnedQuery)> = Vec::new();
+        for (bet, doc) in best_bets::list(&self.db).await.map_err(unavailable)? {
+            let Some(doc) = doc else { continue };
+            let pinned = PinnedDocument {
+                target: best_bets::target_of(&doc.path).to_string(),
+                title: doc.title,
+                path: doc.path,
+            };
+            match queries.last_mut() {
+                Some((key, q)) if *key == bet.query_key => {
+                    q.pinned.push(pinned);
+                    q.set_at = q.set_at.max(bet.created_at);
+                }
+                _ => queries.push((
+                    bet.query_key,
+                    PinnedQuery { query: bet.query, pinned: vec![pinned], set_at: bet.created_at },
+                )),
+            }
+        }
+        let csrf = crate::csrf::token(&self.db, &session.id).await.map_err(unavailable)?;
+        Ok(Some(BestBetsPage { queries: queries.into_iter().map(|(_, q)| q).collect(), csrf }))
     }
 
     async fn sign_out_view(&self, session_cookie: &str) -> Result<Option<SignOutView>, BackendError> {

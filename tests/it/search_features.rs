@@ -137,6 +137,14 @@ fn best_bets_pin_documents_to_a_query_in_any_spelling() {
     let out = site.command().args(["best-bets", "remove", "giấy tờ cho con mới sinh"]).output().expect("run");
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("1 "), "{}", String::from_utf8_lossy(&out.stdout));
     assert_ne!(first("giay to cho con moi sinh").1, Some(true));
+
+    // Both changes are in the audit log, by the command line; the refused one is not.
+    let log = site.command().args(["audit", "list", "--action", "best_bet"]).output().expect("run");
+    let log = String::from_utf8_lossy(&log.stdout);
+    let lines: Vec<&str> = log.lines().collect();
+    assert_eq!(lines.len(), 2, "{log}");
+    assert!(lines[0].contains("\tbest_bet.remove\t") && lines[1].contains("\tbest_bet.set\t"), "{log}");
+    assert!(lines.iter().all(|l| l.contains("\tcli\t") && l.contains("query:giay to cho con moi sinh")), "{log}");
 }
 
 #[test]

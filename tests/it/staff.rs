@@ -608,3 +608,88 @@ fn a_procedure_is_written_field_by_field_and_published_at_its_code() {
     form.iter_mut().filter(|(k, _)| *k == "ma").for_each(|f| f.1 = "9.000124");
     assert!(location(&post(&steps, &editor, &form)).ends_with("?loi=ma"));
 }
+
+#[test]
+fn top_level_administrators_pin_best_bets_in_the_admin_pages_and_search_shows_them_first() {
+    let Staffed { site, portal, browser, steps, .. } = signed_in(&[]);
+    let account = format!("vneid:{CITIZEN}");
+    let page = format!("{}/quan-tri/de-xuat", portal.base);
+    let query = "Giấy tờ cho con mới sinh";
+    let top_two = |q: &str| {
+        let (_, body) = portal.json(&format!("/api/v1/search?q={}", motcua_tests::url_encode(q)));
+        let hit = |i: usize| (body["hits"][i]["url"].as_str().map(str::to_string), body["hits"][i]["pinned"].as_bool());
+        [hit(0), hit(1)]
+    };
+    let pinned = |url: &str| (Some(url.to_string()), Some(true));
+    assert_ne!(top_two("giay to cho con moi sinh")[0], pinned("/thu-tuc/1.001193"), "not first before the pin");
+
+    // Only an administrator of a top-level agency may pin, by the page or by a direct POST.
+    run(&site, &["roles", "grant", &account, "editor", "thanh-pho-hue"]);
+    let csrf = hidden_field(
+        &browser.get(format!("{}/quan-tri", portal.base)).send().expect("home").text().expect("text"),
+        "_csrf",
+    );
+    let pin = |q: &str, targets: &str| post(&steps, &page, &[("_csrf", &csrf), ("q", q), ("muc", targets)]);
+    assert_eq!(browser.get(&page).send().expect("page").status(), 403, "an editor of the province");
+    assert_eq!(pin(query, "1.001193").status(), 403, "an editor of the province");
+    run(&site, &["roles", "grant", &account, "administrator", "phuong-vy-da-hue"]);
+    assert_eq!(browser.get(&page).send().expect("page").status(), 403, "an administrator of a commune");
+    assert_eq!(pin(query, "1.001193").status(), 403, "an administrator of a commune");
+    assert_ne!(top_two("giay to cho con moi sinh")[0], pinned("/thu-tuc/1.001193"), "the refused pins left nothing");
+
+    // The province's administrator pins a procedure and an announcement, one a line as a
+    // browser sends them; the query in any spelling shows both first, in that order.
+    run(&site, &["roles", "grant", &account, "administrator", "thanh-pho-hue"]);
+    let empty = browser.get(&page).send().expect("page");
+    assert_eq!(empty.status(), 200);
+    assert!(empty.text().expect("text").contains("Chưa ghim kết quả nào."));
+    let r = pin(query, "1.001193\r\n/tin-tuc/ra-mat-cong-mot-cua\r\n");
+    assert_eq!(location(&r), "/quan-tri/de-xuat");
+    assert_eq!(
+        top_two("GIAY TO CHO CON MOI SINH"),
+        [pinned("/thu-tuc/1.001193"), pinned("/tin-tuc/ra-mat-cong-mot-cua")],
+        "pinned, typed without marks"
+    );
+    let (_, results) = portal.page(&format!("/tim-kiem?q={}", motcua_tests::url_encode(query)));
+    assert!(results.contains("Đề xuất"), "the results page marks them");
+    let listed = browser.get(&page).send().expect("page").text().expect("text");
+    assert!(listed.contains(">Đăng ký khai sinh<") && listed.contains("/tin-tuc/ra-mat-cong-mot-cua"), "{listed}");
+    // "Sửa" fills the form with what is pinned now.
+    let edit = browser.get(format!("{page}?q={}", motcua_tests::url_encode(query))).send().expect("edit");
+    assert!(edit.text().expect("text").contains("1.001193\n/tin-tuc/ra-mat-cong-mot-cua</textarea>"));
+
+    // Mistakes come back named, with what was typed, and leave the pins as they were.
+    let refused = |r: reqwest::blocking::Response| {
+        let back = location(&r);
+        let page = browser.get(format!("{}{back}", portal.base)).send().expect("back");
+        (back, page.status().as_u16(), page.text().expect("text"))
+    };
+    let (back, status, text) = refused(pin(query, "1.001193\n9.999999"));
+    assert!(back.contains("loi=khong-co"), "{back}");
+    assert_eq!(status, 400);
+    assert!(text.contains("Không có thủ tục mã hay trang “9.999999” trên Cổng"), "{text}");
+    assert!(text.contains("1.001193\n9.999999</textarea>") && text.contains(r#"value="Giấy tờ cho con mới sinh""#));
+    let eleven: Vec<String> = (0..11).map(|i| format!("1.00119{i}")).collect();
+    for (q, targets, problem) in [
+        (query, " \n ", "Ghi từ 1 đến 10 dòng"),
+        (query, eleven.join("\n").as_str(), "Ghi từ 1 đến 10 dòng"),
+        ("?!", "1.000656", "Nhập truy vấn có chữ"),
+    ] {
+        let (back, status, text) = refused(pin(q, targets));
+        assert_eq!(status, 400, "{back}");
+        assert!(text.contains(problem), "{back}: {text}");
+    }
+    assert_eq!(post(&steps, &page, &[("_csrf", "forged"), ("q", query), ("muc", "1.000656")]).status(), 403);
+    assert_eq!(top_two("giay to cho con moi sinh")[0], pinned("/thu-tuc/1.001193"), "nothing was lost");
+
+    // "Bỏ ghim", in another spelling of the query.
+    let r = post(&steps, &format!("{page}/bo"), &[("_csrf", &csrf), ("q", "giay to cho con moi sinh")]);
+    assert_eq!(location(&r), "/quan-tri/de-xuat");
+    assert_ne!(top_two("giay to cho con moi sinh")[0].1, Some(true));
+    assert!(browser.get(&page).send().expect("page").text().expect("text").contains("Chưa ghim kết quả nào."));
+
+    let log = browser.get(format!("{}/quan-tri/nhat-ky?hanh-dong=best_bet", portal.base)).send().expect("audit");
+    let log = log.text().expect("text");
+    assert!(log.contains("best_bet.set") && log.contains("best_bet.remove"), "{log}");
+    assert_eq!(log.matches("best_bet.set").count(), 1, "refused forms are not logged: {log}");
+}

@@ -8,7 +8,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::{awaited, session_cookie};
 use crate::components::{format_date, set_status};
-use crate::domain::{ProcedureDetails, RolesPage, StaffEditor, StaffFilter, StaffHome};
+use crate::domain::{BestBetsPage, ProcedureDetails, RolesPage, StaffEditor, StaffFilter, StaffHome};
 
 /// Text for inside a `<textarea>`, escaped here: Leptos writes a textarea's children as
 /// they are, so `</textarea><script>` in a draft would otherwise end the element.
@@ -57,6 +57,8 @@ fn problem(code: &str) -> &'static str {
         "cach-nop-1-hinh-thuc" => "Ghi ít nhất một cách nộp hồ sơ, với thời hạn và phí.",
         "thu-tuc" => "Một mục dài quá 20.000 ký tự.",
         "loai" => "Bản nháp không cùng loại với nội dung này.",
+        "truy-van" => "Nhập truy vấn có chữ, tối đa 200 ký tự.",
+        "muc" => "Ghi từ 1 đến 10 dòng, mỗi dòng một mã thủ tục hoặc một đường dẫn trên Cổng.",
         _ => "Không lưu được. Vui lòng thử lại.",
     }
 }
@@ -127,6 +129,8 @@ fn StaffHomeView(h: StaffHome) -> impl IntoView {
             <a class="mc-link" href="/quan-tri/phan-quyen">"Phân quyền"</a>
             " · "
             <a class="mc-link" href="/quan-tri/nhat-ky">"Nhật ký"</a>
+            " · "
+            <a class="mc-link" href="/quan-tri/de-xuat">"Đề xuất kết quả tìm kiếm"</a>
         </p>
         <Problem/>
         <h2 class="mc-heading-m">"Tạo tin mới"</h2>
@@ -483,6 +487,132 @@ pub fn AuditLogPage() -> impl IntoView {
                 None => view! { <NotStaff/> }.into_any(),
             },
         )}
+    }
+}
+
+/// `/quan-tri/de-xuat`: a top-level administrator pins documents to a query ("sổ đỏ" → the
+/// land-certificate procedures), so that query, however it is spelt, shows them first.
+/// `?q=` (and `?muc=`, one target a line) fill the form: the "Sửa" links, and a refused
+/// form coming back with what was typed.
+#[component]
+pub fn BestBetsAdminPage() -> impl IntoView {
+    let query = use_query_map().get_untracked();
+    let typed_query = query.get("q").unwrap_or_default();
+    let typed_targets = query.get("muc");
+    let unknown = query.get("loi").filter(|code| code == "khong-co").map(|_| query.get("sai").unwrap_or_default());
+    let portal = super::portal();
+    let cookie = session_cookie();
+    view! {
+        <Title text="Đề xuất kết quả tìm kiếm"/>
+        {awaited(
+            async move {
+                match cookie {
+                    Some(c) => portal.best_bets_page(&c).await,
+                    None => Ok(None),
+                }
+            },
+            move |page| match page {
+                Some(p) => {
+                    // "Sửa" fills the form with what the query holds now.
+                    let targets = typed_targets.unwrap_or_else(|| {
+                        p.queries
+                            .iter()
+                            .find(|q| q.query == typed_query)
+                            .map(|q| q.pinned.iter().map(|d| d.target.as_str()).collect::<Vec<_>>().join("\n"))
+                            .unwrap_or_default()
+                    });
+                    view! { <BestBetsView p typed_query targets unknown/> }.into_any()
+                }
+                None => view! { <NotStaff/> }.into_any(),
+            },
+        )}
+    }
+}
+
+#[component]
+fn BestBetsView(p: BestBetsPage, typed_query: String, targets: String, unknown: Option<String>) -> impl IntoView {
+    let csrf = p.csrf.clone();
+    let edit = |query: &str| {
+        format!(
+            "/quan-tri/de-xuat?q={}#truy-van",
+            form_urlencoded::byte_serialize(query.as_bytes()).collect::<String>()
+        )
+    };
+    view! {
+        <a class="mc-back-link" href="/quan-tri">"Quản trị"</a>
+        <h1 class="mc-heading-l">"Đề xuất kết quả tìm kiếm"</h1>
+        <p class="mc-body">
+            "Kết quả ghim cho một truy vấn hiện đầu trang kết quả, có nhãn “Đề xuất”, dù người dân gõ có dấu hay không dấu ("
+            "“sổ đỏ”, “so do” là một truy vấn). Chỉ ghim khi tìm kiếm chưa tự đưa đúng thủ tục lên đầu."
+        </p>
+        {match unknown {
+            Some(target) => {
+                set_status(400);
+                view! {
+                    <div class="mc-error-summary" role="alert">
+                        <h2 class="mc-error-summary__title">"Chưa lưu được"</h2>
+                        <p class="mc-body">{format!("Không có thủ tục mã hay trang “{target}” trên Cổng. Sửa hoặc bỏ dòng này rồi lưu lại.")}</p>
+                    </div>
+                }.into_any()
+            }
+            None => view! { <Problem/> }.into_any(),
+        }}
+        <h2 class="mc-heading-m">"Ghim kết quả cho một truy vấn"</h2>
+        <form method="post" action="/quan-tri/de-xuat">
+            <input type="hidden" name="_csrf" value=p.csrf.clone()/>
+            <div class="mc-form-group">
+                <label class="mc-label" for="truy-van">"Truy vấn"</label>
+                <div class="mc-hint">"Như người dân gõ, ví dụ “làm lại sổ đỏ”."</div>
+                <input class="mc-input" id="truy-van" name="q" type="text" maxlength="200" required value=typed_query/>
+            </div>
+            <div class="mc-form-group">
+                <label class="mc-label" for="muc">"Kết quả ghim, theo thứ tự hiện"</label>
+                <div class="mc-hint">
+                    "Mỗi dòng một mã thủ tục (ví dụ 1.001193) hoặc một đường dẫn trên Cổng (ví dụ /tin-tuc/…), tối đa 10 dòng. "
+                    "Lưu sẽ thay các kết quả đã ghim trước cho truy vấn này."
+                </div>
+                <textarea class="mc-textarea" id="muc" name="muc" rows="5" required>{textarea_text(&targets)}</textarea>
+            </div>
+            <button class="mc-button" type="submit">"Lưu đề xuất"</button>
+        </form>
+        <h2 class="mc-heading-m">"Đang ghim"</h2>
+        {if p.queries.is_empty() {
+            view! { <p class="mc-body">"Chưa ghim kết quả nào."</p> }.into_any()
+        } else {
+            view! {
+                <table class="mc-table">
+                    <thead class="mc-table__head"><tr class="mc-table__row">
+                        <th class="mc-table__header" scope="col">"Truy vấn"</th>
+                        <th class="mc-table__header" scope="col">"Kết quả ghim"</th>
+                        <th class="mc-table__header" scope="col">"Cập nhật"</th>
+                        <th class="mc-table__header" scope="col"></th>
+                    </tr></thead>
+                    <tbody class="mc-table__body">
+                        {p.queries.into_iter().map(|q| view! {
+                            <tr class="mc-table__row">
+                                <td class="mc-table__cell">{q.query.clone()}</td>
+                                <td class="mc-table__cell">
+                                    <ol class="mc-list mc-list--number">
+                                        {q.pinned.into_iter().map(|d| view! {
+                                            <li><a class="mc-link" href=d.path>{d.title}</a> " " <span class="mc-hint">{d.target}</span></li>
+                                        }).collect_view()}
+                                    </ol>
+                                </td>
+                                <td class="mc-table__cell">{format_date(&q.set_at)}</td>
+                                <td class="mc-table__cell">
+                                    <p><a class="mc-link" href=edit(&q.query)>"Sửa"</a></p>
+                                    <form method="post" action="/quan-tri/de-xuat/bo">
+                                        <input type="hidden" name="_csrf" value=csrf.clone()/>
+                                        <input type="hidden" name="q" value=q.query.clone()/>
+                                        <button class="mc-button mc-button--warning" type="submit">"Bỏ ghim"</button>
+                                    </form>
+                                </td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            }.into_any()
+        }}
     }
 }
 

@@ -32,6 +32,8 @@ pub fn routes(state: AppState) -> Router {
         .route("/tep/{id}/{name}", axum::routing::get(download))
         .route("/quan-tri/phan-quyen", post(grant_role))
         .route("/quan-tri/phan-quyen/thu-hoi", post(revoke_role))
+        .route("/quan-tri/de-xuat", post(set_best_bets))
+        .route("/quan-tri/de-xuat/bo", post(remove_best_bets))
         .with_state(state)
 }
 
@@ -501,6 +503,85 @@ async fn revoke_role(
             see_other("/quan-tri/phan-quyen")
         }
         Err(e) => unavailable("revoking a role", e),
+    }
+}
+
+/// The staff member behind a best-bets form, if they administer a top-level agency: a pin
+/// changes every citizen's results, whichever agency published what it pins.
+async fn best_bets_administrator(
+    state: &AppState,
+    headers: &HeaderMap,
+    form: &HashMap<String, String>,
+) -> Result<account::Model, Response> {
+    let (_, me) = staff(state, headers, form).await?;
+    match crate::storage::roles::administers_top_level(&state.db, me.id).await {
+        Ok(true) => Ok(me),
+        Ok(false) => Err(forbidden("Chỉ quản trị viên cấp tỉnh hoặc bộ mới ghim được kết quả tìm kiếm.")),
+        Err(e) => Err(unavailable("checking a role", e)),
+    }
+}
+
+/// "Lưu đề xuất": pins the listed documents to a query, replacing its earlier pins. A
+/// refused form comes back filled with what was typed, naming what was wrong.
+async fn set_best_bets(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ClientIp(ip): ClientIp,
+    axum::Form(form): axum::Form<HashMap<String, String>>,
+) -> Response {
+    use crate::storage::best_bets::{self, BestBetError};
+    let me = match best_bets_administrator(&state, &headers, &form).await {
+        Ok(me) => me,
+        Err(r) => return r,
+    };
+    let query = form.get("q").map(|q| q.trim().to_string()).unwrap_or_default();
+    let typed = form.get("muc").cloned().unwrap_or_default();
+    let targets: Vec<String> = typed.lines().map(str::trim).filter(|t| !t.is_empty()).map(str::to_string).collect();
+    let back = |problem: &str, wrong: Option<&str>| {
+        let mut url = url::form_urlencoded::Serializer::new(String::new());
+        url.append_pair("loi", problem).append_pair("q", &query).append_pair("muc", &targets.join("\n"));
+        if let Some(wrong) = wrong {
+            url.append_pair("sai", wrong);
+        }
+        see_other(&format!("/quan-tri/de-xuat?{}#truy-van", url.finish()))
+    };
+    match best_bets::set(&state.db, &query, &targets, Utc::now()).await {
+        Ok(_) => {
+            let detail = serde_json::json!({ "query": query, "targets": targets });
+            let event = best_bets::audit_event(format!("account:{}", me.id), "best_bet.set", &query, detail, ip);
+            super::audit(&state.db, event).await;
+            see_other("/quan-tri/de-xuat")
+        }
+        Err(BestBetError::EmptyQuery | BestBetError::QueryTooLong) => back("truy-van", None),
+        Err(BestBetError::TargetCount) => back("muc", None),
+        Err(BestBetError::UnknownTarget(wrong)) => back("khong-co", Some(&wrong)),
+        Err(BestBetError::Storage(e)) => unavailable("pinning best bets", e),
+    }
+}
+
+/// "Bỏ ghim": removes every pin of a query.
+async fn remove_best_bets(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ClientIp(ip): ClientIp,
+    axum::Form(form): axum::Form<HashMap<String, String>>,
+) -> Response {
+    use crate::storage::best_bets;
+    let me = match best_bets_administrator(&state, &headers, &form).await {
+        Ok(me) => me,
+        Err(r) => return r,
+    };
+    let query = form.get("q").map(|q| q.trim().to_string()).unwrap_or_default();
+    match best_bets::remove(&state.db, &query).await {
+        Ok(removed) => {
+            if removed > 0 {
+                let detail = serde_json::json!({ "query": query, "removed": removed });
+                let event = best_bets::audit_event(format!("account:{}", me.id), "best_bet.remove", &query, detail, ip);
+                super::audit(&state.db, event).await;
+            }
+            see_other("/quan-tri/de-xuat")
+        }
+        Err(e) => unavailable("removing best bets", e),
     }
 }
 
