@@ -896,6 +896,17 @@ mod tests {
             .expect("search");
         assert_eq!(r.hits.iter().map(|h| h.id).take(3).collect::<Vec<_>>(), vec![5, 3, 2]);
         assert!(r.hits[0].pinned && r.hits[1].pinned && !r.hits[2].pinned);
+        // An old announcement pinned before a procedure, to a query asking how to get
+        // something done: neither its kind nor its age moves it below the editor's place.
+        let r = index
+            .search(&SearchRequest {
+                text: "đăng ký khai sinh".into(),
+                pinned: vec![4, 2],
+                limit: 10,
+                ..Default::default()
+            })
+            .expect("search");
+        assert_eq!(r.hits.iter().map(|h| h.id).take(3).collect::<Vec<_>>(), vec![4, 2, 1]);
     }
 
     #[test]

@@ -259,7 +259,8 @@ impl Ranking {
         let columns = self.columns(segment);
         let (task_like, now) = (self.task_like, self.now);
         move |doc: DocId, score: Score| {
-            if columns.is_procedure(doc) {
+            // A best bet keeps the place the editor gave it, whatever its kind or age.
+            if columns.is_procedure(doc) || score >= crate::query::PINNED_SCORE {
                 return score;
             }
             let mut factor = if task_like { TASK_ANNOUNCEMENT_FACTOR } else { 1.0 };

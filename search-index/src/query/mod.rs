@@ -97,6 +97,10 @@ impl Facet {
     }
 }
 
+/// The least score of a best bet (its bonus alone, for the last pinned): no text scores
+/// near it, so a score this high is an editor's order, which the ranking keeps as it is.
+pub(crate) const PINNED_SCORE: f32 = weight::PINNED;
+
 /// Weights of each way a syllable can match, from strongest to weakest. Tuned on the judged
 /// queries (`tests/relevance/`); change them only with the relevance figures side by side.
 mod weight {
