@@ -784,6 +784,8 @@ pub struct PinnedDocument {
     pub title: String,
     /// Its portal path.
     pub path: String,
+    /// Whether citizens see it: a withdrawn or deleted document stays pinned but is not shown.
+    pub published: bool,
 }
 
 /// The roles page of an administrator ("Phân quyền"): the grants of the agencies they

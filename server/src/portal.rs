@@ -712,6 +712,7 @@ impl PortalBackend for PortalService {
                 target: best_bets::target_of(&doc.path).to_string(),
                 title: doc.title,
                 path: doc.path,
+                published: doc.state == "published",
             };
             match queries.last_mut() {
                 Some((key, q)) if *key == bet.query_key => {

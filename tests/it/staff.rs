@@ -682,6 +682,36 @@ fn top_level_administrators_pin_best_bets_in_the_admin_pages_and_search_shows_th
     assert_eq!(post(&steps, &page, &[("_csrf", "forged"), ("q", query), ("muc", "1.000656")]).status(), 403);
     assert_eq!(top_two("giay to cho con moi sinh")[0], pinned("/thu-tuc/1.001193"), "nothing was lost");
 
+    // A pinned announcement that is then withdrawn stays on the list, marked, and is no
+    // longer shown to citizens.
+    let home = format!("{}/quan-tri", portal.base);
+    let title = "Giấy tờ cần mang khi đăng ký khai sinh";
+    let created =
+        post(&steps, &format!("{home}/tin"), &[("_csrf", &csrf), ("co-quan", "thanh-pho-hue"), ("tieu-de", title)]);
+    let editor = format!("{}{}", portal.base, location(&created));
+    let body = "Mang theo giấy chứng sinh.";
+    let r =
+        post(&steps, &editor, &[("_csrf", &csrf), ("tieu-de", title), ("noi-dung", body), ("hanh-dong", "xuat-ban")]);
+    assert!(location(&r).ends_with("?da-xuat-ban=1"), "{}", location(&r));
+    let editor_page = browser.get(&editor).send().expect("editor").text().expect("text");
+    let public =
+        Regex::new(r#"href="(/tin-tuc/[^"]+)""#).expect("regex").captures(&editor_page).expect("path")[1].to_string();
+    assert_eq!(location(&pin(query, &format!("{public}\n1.001193"))), "/quan-tri/de-xuat");
+    assert!(
+        eventually(Duration::from_secs(4), || top_two(query)[0] == pinned(&public)),
+        "the new pin leads: {public} {:?}",
+        top_two(query)
+    );
+    let r = post(&steps, &format!("{editor}/go"), &[("_csrf", &csrf), ("cach", "rut"), ("ghi-chu-go", "Đã cũ")]);
+    assert_eq!(r.status(), 303);
+    assert!(
+        eventually(Duration::from_secs(4), || top_two(query)[0] == pinned("/thu-tuc/1.001193")),
+        "a withdrawn pin is not shown: {:?}",
+        top_two(query)
+    );
+    let listed = browser.get(&page).send().expect("page").text().expect("text");
+    assert!(listed.contains(title) && listed.contains("Không hiện: đã gỡ"), "{listed}");
+
     // "Bỏ ghim", in another spelling of the query.
     let r = post(&steps, &format!("{page}/bo"), &[("_csrf", &csrf), ("q", "giay to cho con moi sinh")]);
     assert_eq!(location(&r), "/quan-tri/de-xuat");
@@ -691,5 +721,5 @@ fn top_level_administrators_pin_best_bets_in_the_admin_pages_and_search_shows_th
     let log = browser.get(format!("{}/quan-tri/nhat-ky?hanh-dong=best_bet", portal.base)).send().expect("audit");
     let log = log.text().expect("text");
     assert!(log.contains("best_bet.set") && log.contains("best_bet.remove"), "{log}");
-    assert_eq!(log.matches("best_bet.set").count(), 1, "refused forms are not logged: {log}");
+    assert_eq!(log.matches("best_bet.set").count(), 2, "the two pins; refused forms are not logged: {log}");
 }

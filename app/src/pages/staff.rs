@@ -594,7 +594,10 @@ fn BestBetsView(p: BestBetsPage, typed_query: String, targets: String, unknown: 
                                 <td class="mc-table__cell">
                                     <ol class="mc-list mc-list--number">
                                         {q.pinned.into_iter().map(|d| view! {
-                                            <li><a class="mc-link" href=d.path>{d.title}</a> " " <span class="mc-hint">{d.target}</span></li>
+                                            <li>
+                                                <a class="mc-link" href=d.path>{d.title}</a> " " <span class="mc-hint">{d.target}</span>
+                                                {(!d.published).then(|| view! { <strong class="mc-tag">"Không hiện: đã gỡ"</strong> })}
+                                            </li>
                                         }).collect_view()}
                                     </ol>
                                 </td>
