@@ -788,6 +788,35 @@ pub struct PinnedDocument {
     pub published: bool,
 }
 
+/// The search-keywords page ("Từ khoá tìm kiếm"): words citizens use for a procedure that
+/// its name does not hold, added by the administrators of a top-level agency.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeywordsPage {
+    /// Procedures with added keywords, last changed first.
+    pub procedures: Vec<ProcedureKeywords>,
+    /// The procedure the form is open on (`?ma=`), when it exists.
+    pub editing: Option<ProcedureKeywords>,
+    /// The form token of this session (CSRF).
+    pub csrf: String,
+}
+
+/// One procedure's search keywords.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProcedureKeywords {
+    /// Its national code.
+    pub code: String,
+    /// Its name.
+    pub title: String,
+    /// Its portal path.
+    pub path: String,
+    /// Added by administrators, editable here.
+    pub added: Vec<String>,
+    /// Shipped with the portal in the curated list, changed by review, shown for reference.
+    pub curated: Vec<String>,
+    /// When and by whom the added ones were last set.
+    pub updated: Option<(DateTime<Utc>, String)>,
+}
+
 /// The roles page of an administrator ("Phân quyền"): the grants of the agencies they
 /// administer, and what they may grant.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -20,8 +20,8 @@ use leptos_router::{SsrMode, path};
 use crate::components::{Footer, Header};
 use crate::pages::{
     AccountPage, AgencyDetailPage, AgencyIndexPage, AnnouncementPage, AuditLogPage, BestBetsAdminPage, ConsentPage,
-    HandOffPage, HomePage, NotFoundPage, ProcedurePage, RolesAdminPage, SearchResultsPage, SignInPage, SignOutPage,
-    StaffEditorPage, StaffHomePage,
+    HandOffPage, HomePage, KeywordsAdminPage, NotFoundPage, ProcedurePage, RolesAdminPage, SearchResultsPage, SignInPage,
+    SignOutPage, StaffEditorPage, StaffHomePage,
 };
 
 /// Path of the one stylesheet, served from `style/`.
@@ -86,6 +86,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/quan-tri/phan-quyen") view=RolesAdminPage ssr=SsrMode::Async/>
                         <Route path=path!("/quan-tri/nhat-ky") view=AuditLogPage ssr=SsrMode::Async/>
                         <Route path=path!("/quan-tri/de-xuat") view=BestBetsAdminPage ssr=SsrMode::Async/>
+                        <Route path=path!("/quan-tri/tu-khoa") view=KeywordsAdminPage ssr=SsrMode::Async/>
                         <Route path=path!("/*any") view=NotFoundPage/>
                     </Routes>
                 </Router>

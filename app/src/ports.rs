@@ -5,7 +5,8 @@ use std::sync::Arc;
 
 use crate::domain::{
     AccountView, AgencyListing, AgencyPage, Announcement, AuditPage, BestBetsPage, ConsentRequest, HandOff, HomeData,
-    Procedure, RolesPage, SearchPage, SearchParams, SignInOption, SignOutView, StaffEditor, StaffFilter, StaffHome,
+    KeywordsPage, Procedure, RolesPage, SearchPage, SearchParams, SignInOption, SignOutView, StaffEditor, StaffFilter,
+    StaffHome,
 };
 
 /// Why the backend could not answer. Pages show a "try again" message, never the detail.
@@ -50,6 +51,13 @@ pub trait PortalBackend: Send + Sync + 'static {
     async fn audit_page(&self, session_cookie: &str, action: Option<&str>) -> Result<Option<AuditPage>, BackendError>;
     /// The best bets; `None` unless the session is a top-level administrator's.
     async fn best_bets_page(&self, session_cookie: &str) -> Result<Option<BestBetsPage>, BackendError>;
+    /// The search keywords, the form open on the procedure `code` if given; `None` unless
+    /// the session is a top-level administrator's.
+    async fn keywords_page(
+        &self,
+        session_cookie: &str,
+        code: Option<&str>,
+    ) -> Result<Option<KeywordsPage>, BackendError>;
     /// The hand-off to the online service of a procedure; `None` when it has none.
     async fn hand_off(&self, code: &str, session_cookie: Option<&str>) -> Result<Option<HandOff>, BackendError>;
     /// The services this session signed in to, for the sign-out page; `None` when it is not

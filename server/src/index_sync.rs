@@ -174,6 +174,7 @@ async fn load(db: &DatabaseConnection, ids: Option<Vec<i32>>) -> Result<Vec<Inde
             codes.insert(p.document_id, p.code);
         }
     }
+    let mut added_keywords = crate::storage::search_keywords::of_documents(db, &procedure_ids).await?;
     let companion_titles = crate::storage::procedures::titles_by_code(
         db,
         codes.values().flat_map(|code| RELATIONS.companion_of(code)).map(String::as_str),
@@ -186,9 +187,15 @@ async fn load(db: &DatabaseConnection, ids: Option<Vec<i32>>) -> Result<Vec<Inde
             // the agency that published it.
             let levels = levels.remove(&d.id).unwrap_or_else(|| a.iter().map(|a| a.level.clone()).collect());
             let (agency, agency_name) = a.map(|a| (a.slug, a.name)).unwrap_or_default();
-            // A procedure's curated keywords and companions, by its code.
+            // A procedure's curated keywords and companions, by its code, and the keywords
+            // administrators added.
             let code = codes.remove(&d.id);
-            let keywords = code.as_deref().map(|c| KEYWORDS.of(c)).unwrap_or_default();
+            let mut keywords = code.as_deref().map(|c| KEYWORDS.of(c)).unwrap_or_default();
+            for added in added_keywords.remove(&d.id).unwrap_or_default() {
+                if !keywords.contains(&added) {
+                    keywords.push(added);
+                }
+            }
             let companion_of =
                 code.as_deref().map_or_else(Vec::new, |own| RELATIONS.companion_of_for_index(own, &companion_titles));
             IndexDocument {

@@ -73,6 +73,11 @@ enum Command {
         #[command(subcommand)]
         action: BestBetCommand,
     },
+    /// Words citizens use for a procedure that its name does not hold, added to the curated list's.
+    Keywords {
+        #[command(subcommand)]
+        action: KeywordCommand,
+    },
     /// Agency websites merged into the portal (feeds, sitemaps, listing pages).
     Sources {
         #[command(subcommand)]
@@ -213,6 +218,19 @@ enum BestBetCommand {
 }
 
 #[derive(Subcommand, Debug)]
+enum KeywordCommand {
+    /// Set a procedure's added keywords, replacing the earlier ones (none removes them).
+    Set {
+        /// The procedure's national code ("1.001193").
+        code: String,
+        /// The keywords ("sổ đỏ" "bìa đỏ").
+        keywords: Vec<String>,
+    },
+    /// List every procedure with added keywords.
+    List,
+}
+
+#[derive(Subcommand, Debug)]
 enum ImportCommand {
     /// The national portal's procedure export: JSON lines, gzip or plain.
     Procedures {
@@ -326,6 +344,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let db = connect(&config).await?;
             best_bets(&db, action).await
         }
+        Command::Keywords { action } => {
+            let db = connect(&config).await?;
+            keywords_command(&db, action).await
+        }
         Command::Sources { action } => {
             let db = connect(&config).await?;
             crawl::sync_config_sources(&db, &config.crawler).await?;
@@ -380,6 +402,25 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+async fn keywords_command(db: &DatabaseConnection, action: KeywordCommand) -> Result<ExitCode> {
+    use storage::search_keywords;
+    match action {
+        KeywordCommand::Set { code, keywords } => {
+            let now = chrono::Utc::now();
+            let kept = search_keywords::set(db, &code, &keywords, "cli", now).await?;
+            storage::audit::record(db, search_keywords::audit_event("cli".into(), &code, &kept, None), now).await?;
+            println!("{} keywords added to {}: {}", kept.len(), code.trim(), kept.join("; "));
+        }
+        KeywordCommand::List => {
+            for (row, doc) in search_keywords::list(db).await? {
+                let (title, path) = doc.map(|d| (d.title, d.path)).unwrap_or_default();
+                println!("{path}\t{title}\t{}", row.keywords.replace('\n', "; "));
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 async fn best_bets(db: &DatabaseConnection, action: BestBetCommand) -> Result<ExitCode> {

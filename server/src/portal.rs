@@ -7,9 +7,9 @@ use std::sync::Arc;
 use motcua_app::domain::{
     AccountView, Agency, AgencyLevel, AgencyListing, AgencyPage, AgencyRef, Announcement, AttachmentLink, AuditPage,
     AuditRow, BestBetsPage, ConnectedService, ConsentRequest, DocumentKind, DocumentSummary, EditionSummary,
-    FacetValue, GrantRow, HandOff, HomeData, OnlineService, PinnedDocument, PinnedQuery, Procedure, ProcedureDetails,
-    RelatedProcedure, RolesPage, SearchHit, SearchPage, SearchParams, SignInOption, SignOutView, StaffEditor,
-    StaffFilter, StaffHome, StaffItem,
+    FacetValue, GrantRow, HandOff, HomeData, KeywordsPage, OnlineService, PinnedDocument, PinnedQuery, Procedure,
+    ProcedureDetails, ProcedureKeywords, RelatedProcedure, RolesPage, SearchHit, SearchPage, SearchParams,
+    SignInOption, SignOutView, StaffEditor, StaffFilter, StaffHome, StaffItem,
 };
 use motcua_app::ports::{BackendError, PortalBackend};
 use motcua_search::{SearchIndex, SearchRequest};
@@ -727,6 +727,66 @@ impl PortalBackend for PortalService {
         }
         let csrf = crate::csrf::token(&self.db, &session.id).await.map_err(unavailable)?;
         Ok(Some(BestBetsPage { queries: queries.into_iter().map(|(_, q)| q).collect(), csrf }))
+    }
+
+    async fn keywords_page(
+        &self,
+        session_cookie: &str,
+        code: Option<&str>,
+    ) -> Result<Option<KeywordsPage>, BackendError> {
+        use crate::storage::search_keywords;
+        use motcua_server::curated::keywords::KEYWORDS;
+        let Some((session, me)) = self.staff_session(session_cookie).await? else { return Ok(None) };
+        if !crate::storage::roles::administers_top_level(&self.db, me.id).await.map_err(unavailable)? {
+            return Ok(None);
+        }
+        let rows = search_keywords::list(&self.db).await.map_err(unavailable)?;
+        let ids: Vec<i32> = rows.iter().map(|(k, _)| k.document_id).collect();
+        let codes: HashMap<i32, String> = procedure_details::Entity::find()
+            .filter(procedure_details::Column::DocumentId.is_in(ids))
+            .all(&self.db)
+            .await
+            .map_err(unavailable)?
+            .into_iter()
+            .map(|p| (p.document_id, p.code))
+            .collect();
+        let procedures: Vec<ProcedureKeywords> = rows
+            .into_iter()
+            .filter_map(|(k, doc)| {
+                let (doc, code) = (doc?, codes.get(&k.document_id)?.clone());
+                Some(ProcedureKeywords {
+                    curated: KEYWORDS.of(&code),
+                    code,
+                    title: doc.title,
+                    path: doc.path,
+                    added: k.keywords.lines().map(str::to_string).collect(),
+                    updated: Some((k.updated_at, k.updated_by)),
+                })
+            })
+            .collect();
+        let editing = match code.map(str::trim).filter(|c| !c.is_empty()) {
+            None => None,
+            Some(code) => match procedures.iter().find(|p| p.code == code) {
+                Some(p) => Some(p.clone()),
+                None => procedure_details::Entity::find()
+                    .filter(procedure_details::Column::Code.eq(code))
+                    .find_also_related(document::Entity)
+                    .one(&self.db)
+                    .await
+                    .map_err(unavailable)?
+                    .and_then(|(p, doc)| doc.map(|d| (p, d)))
+                    .map(|(p, doc)| ProcedureKeywords {
+                        curated: KEYWORDS.of(&p.code),
+                        code: p.code,
+                        title: doc.title,
+                        path: doc.path,
+                        added: Vec::new(),
+                        updated: None,
+                    }),
+            },
+        };
+        let csrf = crate::csrf::token(&self.db, &session.id).await.map_err(unavailable)?;
+        Ok(Some(KeywordsPage { procedures, editing, csrf }))
     }
 
     async fn sign_out_view(&self, session_cookie: &str) -> Result<Option<SignOutView>, BackendError> {

@@ -670,12 +670,15 @@ fn top_level_administrators_pin_best_bets_in_the_admin_pages_and_search_shows_th
     assert!(text.contains("Không có thủ tục mã hay trang “9.999999” trên Cổng"), "{text}");
     assert!(text.contains("1.001193\n9.999999</textarea>") && text.contains(r#"value="Giấy tờ cho con mới sinh""#));
     let eleven: Vec<String> = (0..11).map(|i| format!("1.00119{i}")).collect();
+    let flood = format!("{}\n", "x".repeat(1000)).repeat(1000);
     for (q, targets, problem) in [
         (query, " \n ", "Ghi từ 1 đến 10 dòng"),
         (query, eleven.join("\n").as_str(), "Ghi từ 1 đến 10 dòng"),
+        (query, flood.as_str(), "Ghi từ 1 đến 10 dòng"),
         ("?!", "1.000656", "Nhập truy vấn có chữ"),
     ] {
         let (back, status, text) = refused(pin(q, targets));
+        assert!(back.len() < 16_000, "a pasted flood comes back cut short: {} bytes", back.len());
         assert_eq!(status, 400, "{back}");
         assert!(text.contains(problem), "{back}: {text}");
     }
@@ -722,4 +725,76 @@ fn top_level_administrators_pin_best_bets_in_the_admin_pages_and_search_shows_th
     let log = log.text().expect("text");
     assert!(log.contains("best_bet.set") && log.contains("best_bet.remove"), "{log}");
     assert_eq!(log.matches("best_bet.set").count(), 2, "the two pins; refused forms are not logged: {log}");
+}
+
+#[test]
+fn top_level_administrators_add_search_keywords_and_search_finds_the_procedure_by_them() {
+    let Staffed { site, portal, browser, steps, .. } = signed_in(&[]);
+    let account = format!("vneid:{CITIZEN}");
+    let page = format!("{}/quan-tri/tu-khoa", portal.base);
+    let first_procedure = |q: &str| {
+        let (_, body) = portal.json(&format!("/api/v1/search?kind=procedure&q={}", motcua_tests::url_encode(q)));
+        body["hits"][0]["url"].as_str().map(str::to_string)
+    };
+    let death = Some("/thu-tuc/1.000656".to_string());
+    assert_ne!(first_procedure("khuat nui"), death, "not found by these words before");
+
+    // Only an administrator of a top-level agency may add keywords, by the page or a POST.
+    run(&site, &["roles", "grant", &account, "editor", "thanh-pho-hue"]);
+    let csrf = hidden_field(
+        &browser.get(format!("{}/quan-tri", portal.base)).send().expect("home").text().expect("text"),
+        "_csrf",
+    );
+    let save =
+        |code: &str, keywords: &str| post(&steps, &page, &[("_csrf", &csrf), ("ma", code), ("tu-khoa", keywords)]);
+    assert_eq!(browser.get(&page).send().expect("page").status(), 403, "an editor");
+    assert_eq!(save("1.000656", "khuất núi").status(), 403, "an editor");
+    run(&site, &["roles", "grant", &account, "administrator", "thanh-pho-hue"]);
+
+    // The form opens on a procedure; saving lets search find it by the new words, typed
+    // without marks too, within the index's poll.
+    let open = browser.get(format!("{page}?ma=1.000656")).send().expect("page").text().expect("text");
+    assert!(open.contains(">Đăng ký khai tử<") && open.contains(r#"value="1.000656""#), "{open}");
+    let r = save("1.000656", "người nhà khuất núi\r\nNgười nhà  khuất núi\r\n\r\nông bà về với tổ tiên\r\n");
+    assert_eq!(location(&r), "/quan-tri/tu-khoa?ma=1.000656");
+    assert!(
+        eventually(Duration::from_secs(4), || first_procedure("khuat nui") == death),
+        "found by an added keyword: {:?}",
+        first_procedure("khuat nui")
+    );
+    let listed = browser.get(&page).send().expect("page").text().expect("text");
+    assert!(listed.contains("người nhà khuất núi; ông bà về với tổ tiên"), "one of each spelling: {listed}");
+    let edit = browser.get(format!("{page}?ma=1.000656")).send().expect("edit").text().expect("text");
+    assert!(edit.contains("người nhà khuất núi\nông bà về với tổ tiên</textarea>"), "{edit}");
+
+    // Mistakes come back named, with what was typed, and change nothing.
+    let refused = |r: reqwest::blocking::Response| {
+        let back = location(&r);
+        let page = browser.get(format!("{}{back}", portal.base)).send().expect("back");
+        (back, page.status().as_u16(), page.text().expect("text"))
+    };
+    let (back, status, text) = refused(save("9.999999", "sổ hồng"));
+    assert_eq!(status, 400, "{back}");
+    assert!(text.contains("Không có thủ tục mã “9.999999” trên Cổng") && text.contains("sổ hồng</textarea>"), "{text}");
+    let many: Vec<String> = (0..31).map(|i| format!("từ khoá {i}")).collect();
+    for (keywords, problem) in
+        [(many.join("\n"), "tối đa 30 từ khoá"), ("khuất núi ".repeat(20), "Mỗi từ khoá tối đa 100 ký tự")]
+    {
+        let (back, status, text) = refused(save("1.000656", &keywords));
+        assert_eq!(status, 400, "{back}");
+        assert!(text.contains(problem), "{back}: {text}");
+    }
+    assert_eq!(post(&steps, &page, &[("_csrf", "forged"), ("ma", "1.000656"), ("tu-khoa", "")]).status(), 403);
+    assert_eq!(first_procedure("khuat nui"), death, "nothing was lost");
+
+    // Saving none removes them; the command line sets them too; both are in the audit log.
+    assert_eq!(location(&save("1.000656", " \r\n")), "/quan-tri/tu-khoa?ma=1.000656");
+    assert!(eventually(Duration::from_secs(4), || first_procedure("khuat nui") != death), "removed");
+    assert!(browser.get(&page).send().expect("page").text().expect("text").contains("Chưa thủ tục nào"));
+    let said = run(&site, &["keywords", "set", "1.000656", "khuất núi"]);
+    assert!(said.starts_with("1 keywords added to 1.000656"), "{said}");
+    assert!(run(&site, &["keywords", "list"]).contains("/thu-tuc/1.000656\tĐăng ký khai tử\tkhuất núi"));
+    let log = run(&site, &["audit", "list", "--action", "search_keywords"]);
+    assert_eq!(log.lines().count(), 3, "two saves in the pages, one from the command line: {log}");
+    assert!(log.lines().next().is_some_and(|l| l.contains("\tcli\t")), "{log}");
 }

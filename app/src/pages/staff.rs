@@ -8,7 +8,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::{awaited, session_cookie};
 use crate::components::{format_date, set_status};
-use crate::domain::{BestBetsPage, ProcedureDetails, RolesPage, StaffEditor, StaffFilter, StaffHome};
+use crate::domain::{BestBetsPage, KeywordsPage, ProcedureDetails, RolesPage, StaffEditor, StaffFilter, StaffHome};
 
 /// Text for inside a `<textarea>`, escaped here: Leptos writes a textarea's children as
 /// they are, so `</textarea><script>` in a draft would otherwise end the element.
@@ -59,6 +59,8 @@ fn problem(code: &str) -> &'static str {
         "loai" => "Bản nháp không cùng loại với nội dung này.",
         "truy-van" => "Nhập truy vấn có chữ, tối đa 200 ký tự.",
         "muc" => "Ghi từ 1 đến 10 dòng, mỗi dòng một mã thủ tục hoặc một đường dẫn trên Cổng.",
+        "tu-khoa-nhieu" => "Một thủ tục có tối đa 30 từ khoá.",
+        "tu-khoa-dai" => "Mỗi từ khoá tối đa 100 ký tự: một cụm từ người dân hay gõ, không phải một đoạn văn.",
         _ => "Không lưu được. Vui lòng thử lại.",
     }
 }
@@ -131,6 +133,8 @@ fn StaffHomeView(h: StaffHome) -> impl IntoView {
             <a class="mc-link" href="/quan-tri/nhat-ky">"Nhật ký"</a>
             " · "
             <a class="mc-link" href="/quan-tri/de-xuat">"Đề xuất kết quả tìm kiếm"</a>
+            " · "
+            <a class="mc-link" href="/quan-tri/tu-khoa">"Từ khoá tìm kiếm"</a>
         </p>
         <Problem/>
         <h2 class="mc-heading-m">"Tạo tin mới"</h2>
@@ -610,6 +614,119 @@ fn BestBetsView(p: BestBetsPage, typed_query: String, targets: String, unknown: 
                                         <button class="mc-button mc-button--warning" type="submit">"Bỏ ghim"</button>
                                     </form>
                                 </td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            }.into_any()
+        }}
+    }
+}
+
+/// `/quan-tri/tu-khoa`: a top-level administrator adds the words citizens use for a
+/// procedure that its name does not hold; search finds the procedure by them within the
+/// index's poll. `?ma=` opens the form on a procedure; a refused form comes back with
+/// `?tu-khoa=` holding what was typed.
+#[component]
+pub fn KeywordsAdminPage() -> impl IntoView {
+    let query = use_query_map().get_untracked();
+    let code = query.get("ma").map(|c| c.trim().to_string()).filter(|c| !c.is_empty());
+    let typed = query.get("tu-khoa");
+    let unknown = query.get("loi").filter(|code| code == "khong-co").map(|_| query.get("sai").unwrap_or_default());
+    let portal = super::portal();
+    let cookie = session_cookie();
+    view! {
+        <Title text="Từ khoá tìm kiếm"/>
+        {awaited(
+            async move {
+                match cookie {
+                    Some(c) => portal.keywords_page(&c, code.as_deref()).await.map(|p| p.map(|p| (p, code))),
+                    None => Ok(None),
+                }
+            },
+            move |page| match page {
+                Some((p, code)) => {
+                    let keywords = typed.unwrap_or_else(|| {
+                        p.editing.as_ref().map(|e| e.added.join("\n")).unwrap_or_default()
+                    });
+                    view! { <KeywordsView p code=code.unwrap_or_default() keywords unknown/> }.into_any()
+                }
+                None => view! { <NotStaff/> }.into_any(),
+            },
+        )}
+    }
+}
+
+#[component]
+fn KeywordsView(p: KeywordsPage, code: String, keywords: String, unknown: Option<String>) -> impl IntoView {
+    let edit = |code: &str| {
+        format!("/quan-tri/tu-khoa?ma={}#ma", form_urlencoded::byte_serialize(code.as_bytes()).collect::<String>())
+    };
+    view! {
+        <a class="mc-back-link" href="/quan-tri">"Quản trị"</a>
+        <h1 class="mc-heading-l">"Từ khoá tìm kiếm"</h1>
+        <p class="mc-body">
+            "Thêm những từ người dân hay dùng cho một thủ tục mà tên thủ tục không có (ví dụ “sổ đỏ”, “bìa đỏ” cho "
+            "giấy chứng nhận quyền sử dụng đất). Tìm kiếm nhận ra chúng có dấu hay không dấu, sau khi lưu vài giây."
+        </p>
+        {match unknown {
+            Some(code) => {
+                set_status(400);
+                view! {
+                    <div class="mc-error-summary" role="alert">
+                        <h2 class="mc-error-summary__title">"Chưa lưu được"</h2>
+                        <p class="mc-body">{format!("Không có thủ tục mã “{code}” trên Cổng.")}</p>
+                    </div>
+                }.into_any()
+            }
+            None => view! { <Problem/> }.into_any(),
+        }}
+        <h2 class="mc-heading-m">"Từ khoá của một thủ tục"</h2>
+        <form method="post" action="/quan-tri/tu-khoa">
+            <input type="hidden" name="_csrf" value=p.csrf.clone()/>
+            <div class="mc-form-group">
+                <label class="mc-label" for="ma">"Mã thủ tục"</label>
+                <div class="mc-hint">"Ví dụ 1.001193."</div>
+                <input class="mc-input mc-input--width-20" id="ma" name="ma" type="text" maxlength="40" required value=code/>
+            </div>
+            {p.editing.map(|e| view! {
+                <p class="mc-body">
+                    <a class="mc-link" href=e.path>{e.title}</a>
+                    {(!e.curated.is_empty()).then(|| view! {
+                        <br/><span class="mc-hint">{format!("Từ khoá có sẵn (danh sách của Cổng): {}", e.curated.join("; "))}</span>
+                    })}
+                </p>
+            })}
+            <div class="mc-form-group">
+                <label class="mc-label" for="tu-khoa">"Từ khoá thêm"</label>
+                <div class="mc-hint">"Mỗi dòng một từ khoá, tối đa 30. Để trống rồi lưu để bỏ các từ khoá đã thêm."</div>
+                <textarea class="mc-textarea" id="tu-khoa" name="tu-khoa" rows="6">{textarea_text(&keywords)}</textarea>
+            </div>
+            <button class="mc-button" type="submit">"Lưu từ khoá"</button>
+        </form>
+        <h2 class="mc-heading-m">"Thủ tục đã thêm từ khoá"</h2>
+        {if p.procedures.is_empty() {
+            view! { <p class="mc-body">"Chưa thủ tục nào được thêm từ khoá."</p> }.into_any()
+        } else {
+            view! {
+                <table class="mc-table">
+                    <thead class="mc-table__head"><tr class="mc-table__row">
+                        <th class="mc-table__header" scope="col">"Thủ tục"</th>
+                        <th class="mc-table__header" scope="col">"Từ khoá thêm"</th>
+                        <th class="mc-table__header" scope="col">"Cập nhật"</th>
+                        <th class="mc-table__header" scope="col"></th>
+                    </tr></thead>
+                    <tbody class="mc-table__body">
+                        {p.procedures.into_iter().map(|k| view! {
+                            <tr class="mc-table__row">
+                                <td class="mc-table__cell">
+                                    <a class="mc-link" href=k.path.clone()>{k.title.clone()}</a> " " <span class="mc-hint">{k.code.clone()}</span>
+                                </td>
+                                <td class="mc-table__cell">{k.added.join("; ")}</td>
+                                <td class="mc-table__cell">
+                                    {k.updated.as_ref().map(|(at, by)| format!("{} ({by})", format_date(at)))}
+                                </td>
+                                <td class="mc-table__cell"><a class="mc-link" href=edit(&k.code)>"Sửa"</a></td>
                             </tr>
                         }).collect_view()}
                     </tbody>

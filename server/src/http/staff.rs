@@ -34,6 +34,7 @@ pub fn routes(state: AppState) -> Router {
         .route("/quan-tri/phan-quyen/thu-hoi", post(revoke_role))
         .route("/quan-tri/de-xuat", post(set_best_bets))
         .route("/quan-tri/de-xuat/bo", post(remove_best_bets))
+        .route("/quan-tri/tu-khoa", post(set_keywords))
         .with_state(state)
 }
 
@@ -506,9 +507,10 @@ async fn revoke_role(
     }
 }
 
-/// The staff member behind a best-bets form, if they administer a top-level agency: a pin
-/// changes every citizen's results, whichever agency published what it pins.
-async fn best_bets_administrator(
+/// The staff member behind a form that tunes search (best bets, keywords), if they
+/// administer a top-level agency: such a change reaches every citizen's results, whichever
+/// agency published what it touches.
+async fn search_administrator(
     state: &AppState,
     headers: &HeaderMap,
     form: &HashMap<String, String>,
@@ -516,9 +518,37 @@ async fn best_bets_administrator(
     let (_, me) = staff(state, headers, form).await?;
     match crate::storage::roles::administers_top_level(&state.db, me.id).await {
         Ok(true) => Ok(me),
-        Ok(false) => Err(forbidden("Chỉ quản trị viên cấp tỉnh hoặc bộ mới ghim được kết quả tìm kiếm.")),
+        Ok(false) => Err(forbidden("Chỉ quản trị viên cấp tỉnh hoặc bộ mới chỉnh được tìm kiếm.")),
         Err(e) => Err(unavailable("checking a role", e)),
     }
+}
+
+/// Lines of a refused search-tuning form sent back to it, at most: more than it takes.
+const TYPED_BACK_LINES: usize = 40;
+/// Characters of each of them (and of the query or code) sent back, at most.
+const TYPED_BACK_CHARS: usize = 300;
+
+/// The address a refused search-tuning form goes back to: its page with the problem's code,
+/// what was typed (cut short, since it travels in the address) and what was wrong.
+fn typed_back(
+    page: &str,
+    problem: &str,
+    fields: &[(&str, &str)],
+    lines: (&str, &[String]),
+    wrong: Option<&str>,
+) -> Response {
+    let clip = |text: &str| text.chars().take(TYPED_BACK_CHARS).collect::<String>();
+    let mut url = url::form_urlencoded::Serializer::new(String::new());
+    url.append_pair("loi", problem);
+    for (name, value) in fields {
+        url.append_pair(name, &clip(value));
+    }
+    let typed: Vec<String> = lines.1.iter().take(TYPED_BACK_LINES).map(|t| clip(t)).collect();
+    url.append_pair(lines.0, &typed.join("\n"));
+    if let Some(wrong) = wrong {
+        url.append_pair("sai", &clip(wrong));
+    }
+    see_other(&format!("{page}?{}", url.finish()))
 }
 
 /// "Lưu đề xuất": pins the listed documents to a query, replacing its earlier pins. A
@@ -530,7 +560,7 @@ async fn set_best_bets(
     axum::Form(form): axum::Form<HashMap<String, String>>,
 ) -> Response {
     use crate::storage::best_bets::{self, BestBetError};
-    let me = match best_bets_administrator(&state, &headers, &form).await {
+    let me = match search_administrator(&state, &headers, &form).await {
         Ok(me) => me,
         Err(r) => return r,
     };
@@ -538,12 +568,7 @@ async fn set_best_bets(
     let typed = form.get("muc").cloned().unwrap_or_default();
     let targets: Vec<String> = typed.lines().map(str::trim).filter(|t| !t.is_empty()).map(str::to_string).collect();
     let back = |problem: &str, wrong: Option<&str>| {
-        let mut url = url::form_urlencoded::Serializer::new(String::new());
-        url.append_pair("loi", problem).append_pair("q", &query).append_pair("muc", &targets.join("\n"));
-        if let Some(wrong) = wrong {
-            url.append_pair("sai", wrong);
-        }
-        see_other(&format!("/quan-tri/de-xuat?{}#truy-van", url.finish()))
+        typed_back("/quan-tri/de-xuat", problem, &[("q", &query)], ("muc", &targets), wrong)
     };
     match best_bets::set(&state.db, &query, &targets, Utc::now()).await {
         Ok(_) => {
@@ -567,7 +592,7 @@ async fn remove_best_bets(
     axum::Form(form): axum::Form<HashMap<String, String>>,
 ) -> Response {
     use crate::storage::best_bets;
-    let me = match best_bets_administrator(&state, &headers, &form).await {
+    let me = match search_administrator(&state, &headers, &form).await {
         Ok(me) => me,
         Err(r) => return r,
     };
@@ -582,6 +607,37 @@ async fn remove_best_bets(
             see_other("/quan-tri/de-xuat")
         }
         Err(e) => unavailable("removing best bets", e),
+    }
+}
+
+/// "Lưu từ khoá": sets the keywords an administrator adds to a procedure (none removes
+/// them); search finds the procedure by them within the index's poll.
+async fn set_keywords(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ClientIp(ip): ClientIp,
+    axum::Form(form): axum::Form<HashMap<String, String>>,
+) -> Response {
+    use crate::storage::search_keywords::{self, KeywordError};
+    let me = match search_administrator(&state, &headers, &form).await {
+        Ok(me) => me,
+        Err(r) => return r,
+    };
+    let code = form.get("ma").map(|c| c.trim().to_string()).unwrap_or_default();
+    let typed: Vec<String> = form.get("tu-khoa").map(|t| t.lines().map(str::to_string).collect()).unwrap_or_default();
+    let back = |problem: &str, wrong: Option<&str>| {
+        typed_back("/quan-tri/tu-khoa", problem, &[("ma", &code)], ("tu-khoa", &typed), wrong)
+    };
+    match search_keywords::set(&state.db, &code, &typed, &format!("account:{}", me.id), Utc::now()).await {
+        Ok(kept) => {
+            super::audit(&state.db, search_keywords::audit_event(format!("account:{}", me.id), &code, &kept, ip)).await;
+            let mut url = url::form_urlencoded::Serializer::new(String::new());
+            see_other(&format!("/quan-tri/tu-khoa?{}", url.append_pair("ma", &code).finish()))
+        }
+        Err(KeywordError::UnknownProcedure(_)) => back("khong-co", Some(&code)),
+        Err(KeywordError::TooMany) => back("tu-khoa-nhieu", None),
+        Err(KeywordError::TooLong(_)) => back("tu-khoa-dai", None),
+        Err(KeywordError::Storage(e)) => unavailable("setting search keywords", e),
     }
 }
 

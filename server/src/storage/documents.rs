@@ -4,7 +4,8 @@
 use chrono::{DateTime, Utc};
 use motcua_app::domain::ProcedureDetails;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, EntityTrait,
+    QueryFilter, Set,
 };
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -66,12 +67,7 @@ pub async fn upsert(
     now: DateTime<Utc>,
 ) -> Result<Upserted, StorageError> {
     let hash = content_hash(input)?;
-    let txn = super::begin_write(db).await?;
-    if txn.get_database_backend() == DbBackend::Postgres {
-        // Serialise document writers so change-log sequences commit in order: a node
-        // tailing the log never skips a row that commits late.
-        txn.execute_unprepared("SELECT pg_advisory_xact_lock(7283001)").await?;
-    }
+    let txn = begin_logged_write(db).await?;
     let existing = document::Entity::find().filter(document::Column::OriginKey.eq(&input.origin_key)).one(&txn).await?;
     let outcome = match existing {
         Some(row) if row.content_hash == hash => Upserted::Unchanged(row.id),
@@ -140,10 +136,7 @@ pub async fn retire(
     note: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<bool, StorageError> {
-    let txn = super::begin_write(db).await?;
-    if txn.get_database_backend() == DbBackend::Postgres {
-        txn.execute_unprepared("SELECT pg_advisory_xact_lock(7283001)").await?;
-    }
+    let txn = begin_logged_write(db).await?;
     let Some(row) = document::Entity::find_by_id(id).one(&txn).await? else { return Ok(false) };
     if !matches!(row.state.as_str(), "published" | "withdrawn" | "redirected") || row.state == state {
         return Ok(false);
@@ -184,7 +177,20 @@ async fn write_details(db: &impl ConnectionTrait, document_id: i32, input: &Docu
     Ok(())
 }
 
-async fn log_change(
+/// A write transaction that will add change-log rows. On PostgreSQL it first serialises
+/// such writers, so change-log sequences commit in order: a node tailing the log never
+/// skips a row that commits late.
+pub(super) async fn begin_logged_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, StorageError> {
+    let txn = super::begin_write(db).await?;
+    if txn.get_database_backend() == DbBackend::Postgres {
+        txn.execute_unprepared("SELECT pg_advisory_xact_lock(7283001)").await?;
+    }
+    Ok(txn)
+}
+
+/// Tells the index sync that a document changed (`created`, `updated`, or its new state),
+/// in the writer's transaction.
+pub(super) async fn log_change(
     db: &impl ConnectionTrait,
     document_id: i32,
     change: &str,

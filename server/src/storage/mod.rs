@@ -12,6 +12,7 @@ pub mod migration;
 pub mod procedures;
 pub mod redirects;
 pub mod roles;
+pub mod search_keywords;
 pub mod sources;
 
 use std::time::Duration;

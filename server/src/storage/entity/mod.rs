@@ -23,6 +23,7 @@ pub mod legacy_redirect;
 pub mod login_attempt;
 pub mod procedure_details;
 pub mod publication;
+pub mod search_keyword;
 pub mod service;
 pub mod session;
 pub mod source;

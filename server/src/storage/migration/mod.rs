@@ -16,6 +16,7 @@ mod m20261209_000001_create_attachments;
 mod m20261210_000001_add_edition_schedule;
 mod m20261211_000001_create_publishing_api;
 mod m20261212_000001_add_procedure_editions;
+mod m20261213_000001_create_search_keywords;
 
 /// All migrations in order.
 pub struct Migrator;
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261210_000001_add_edition_schedule::Migration),
             Box::new(m20261211_000001_create_publishing_api::Migration),
             Box::new(m20261212_000001_add_procedure_editions::Migration),
+            Box::new(m20261213_000001_create_search_keywords::Migration),
         ]
     }
 }
