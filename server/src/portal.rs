@@ -79,6 +79,17 @@ impl PortalService {
         Ok(live.filter(|(s, _)| self.identity.staff_may_use(&s.provider_id)))
     }
 
+    /// The staff session of a cookie, if it administers a top-level agency: the pages whose
+    /// changes reach every agency (the whole audit log, best bets, search keywords).
+    async fn top_level_session(
+        &self,
+        cookie: &str,
+    ) -> Result<Option<crate::storage::entity::session::Model>, BackendError> {
+        let Some((session, me)) = self.staff_session(cookie).await? else { return Ok(None) };
+        let top = crate::storage::roles::administers_top_level(&self.db, me.id).await.map_err(unavailable)?;
+        Ok(top.then_some(session))
+    }
+
     /// The hub service that takes applications for a procedure, and how pages name it.
     async fn online_service(
         &self,
@@ -678,8 +689,7 @@ impl PortalBackend for PortalService {
     }
 
     async fn audit_page(&self, session_cookie: &str, action: Option<&str>) -> Result<Option<AuditPage>, BackendError> {
-        let Some((_, me)) = self.staff_session(session_cookie).await? else { return Ok(None) };
-        if !crate::storage::roles::administers_top_level(&self.db, me.id).await.map_err(unavailable)? {
+        if self.top_level_session(session_cookie).await?.is_none() {
             return Ok(None);
         }
         let filter = crate::storage::audit::Filter { action: action.map(str::to_string), actor: None, limit: 200 };
@@ -701,10 +711,7 @@ impl PortalBackend for PortalService {
 
     async fn best_bets_page(&self, session_cookie: &str) -> Result<Option<BestBetsPage>, BackendError> {
         use crate::storage::best_bets;
-        let Some((session, me)) = self.staff_session(session_cookie).await? else { return Ok(None) };
-        if !crate::storage::roles::administers_top_level(&self.db, me.id).await.map_err(unavailable)? {
-            return Ok(None);
-        }
+        let Some(session) = self.top_level_session(session_cookie).await? else { return Ok(None) };
         let mut queries: Vec<(String, PinnedQuery)> = Vec::new();
         for (bet, doc) in best_bets::list(&self.db).await.map_err(unavailable)? {
             let Some(doc) = doc else { continue };
@@ -736,10 +743,7 @@ impl PortalBackend for PortalService {
     ) -> Result<Option<KeywordsPage>, BackendError> {
         use crate::storage::search_keywords;
         use motcua_server::curated::keywords::KEYWORDS;
-        let Some((session, me)) = self.staff_session(session_cookie).await? else { return Ok(None) };
-        if !crate::storage::roles::administers_top_level(&self.db, me.id).await.map_err(unavailable)? {
-            return Ok(None);
-        }
+        let Some(session) = self.top_level_session(session_cookie).await? else { return Ok(None) };
         let rows = search_keywords::list(&self.db).await.map_err(unavailable)?;
         let ids: Vec<i32> = rows.iter().map(|(k, _)| k.document_id).collect();
         let codes: HashMap<i32, String> = procedure_details::Entity::find()

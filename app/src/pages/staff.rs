@@ -65,15 +65,17 @@ fn problem(code: &str) -> &'static str {
     }
 }
 
+/// The error summary above a refused form (status 400): `named`, a message naming what was
+/// wrong, or else the one for the `?loi=` code.
 #[component]
-fn Problem() -> impl IntoView {
+fn Problem(#[prop(optional_no_strip)] named: Option<String>) -> impl IntoView {
     let query = use_query_map().get_untracked();
-    query.get("loi").map(|code| {
+    named.or_else(|| query.get("loi").map(|code| problem(&code).to_string())).map(|message| {
         set_status(400);
         view! {
             <div class="mc-error-summary" role="alert">
                 <h2 class="mc-error-summary__title">"Chưa lưu được"</h2>
-                <p class="mc-body">{problem(&code)}</p>
+                <p class="mc-body">{message}</p>
             </div>
         }
     })
@@ -549,18 +551,9 @@ fn BestBetsView(p: BestBetsPage, typed_query: String, targets: String, unknown: 
             "Kết quả ghim cho một truy vấn hiện đầu trang kết quả, có nhãn “Đề xuất”, dù người dân gõ có dấu hay không dấu ("
             "“sổ đỏ”, “so do” là một truy vấn). Chỉ ghim khi tìm kiếm chưa tự đưa đúng thủ tục lên đầu."
         </p>
-        {match unknown {
-            Some(target) => {
-                set_status(400);
-                view! {
-                    <div class="mc-error-summary" role="alert">
-                        <h2 class="mc-error-summary__title">"Chưa lưu được"</h2>
-                        <p class="mc-body">{format!("Không có thủ tục mã hay trang “{target}” trên Cổng. Sửa hoặc bỏ dòng này rồi lưu lại.")}</p>
-                    </div>
-                }.into_any()
-            }
-            None => view! { <Problem/> }.into_any(),
-        }}
+        <Problem named=unknown.map(|target| {
+            format!("Không có thủ tục mã hay trang “{target}” trên Cổng. Sửa hoặc bỏ dòng này rồi lưu lại.")
+        })/>
         <h2 class="mc-heading-m">"Ghim kết quả cho một truy vấn"</h2>
         <form method="post" action="/quan-tri/de-xuat">
             <input type="hidden" name="_csrf" value=p.csrf.clone()/>
@@ -669,18 +662,7 @@ fn KeywordsView(p: KeywordsPage, code: String, keywords: String, unknown: Option
             "Thêm những từ người dân hay dùng cho một thủ tục mà tên thủ tục không có (ví dụ “sổ đỏ”, “bìa đỏ” cho "
             "giấy chứng nhận quyền sử dụng đất). Tìm kiếm nhận ra chúng có dấu hay không dấu, sau khi lưu vài giây."
         </p>
-        {match unknown {
-            Some(code) => {
-                set_status(400);
-                view! {
-                    <div class="mc-error-summary" role="alert">
-                        <h2 class="mc-error-summary__title">"Chưa lưu được"</h2>
-                        <p class="mc-body">{format!("Không có thủ tục mã “{code}” trên Cổng.")}</p>
-                    </div>
-                }.into_any()
-            }
-            None => view! { <Problem/> }.into_any(),
-        }}
+        <Problem named=unknown.map(|code| format!("Không có thủ tục mã “{code}” trên Cổng."))/>
         <h2 class="mc-heading-m">"Từ khoá của một thủ tục"</h2>
         <form method="post" action="/quan-tri/tu-khoa">
             <input type="hidden" name="_csrf" value=p.csrf.clone()/>
