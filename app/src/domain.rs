@@ -653,6 +653,11 @@ pub struct StaffHome {
     pub items: Vec<StaffItem>,
     /// The filter in force.
     pub filter: StaffFilter,
+    /// Whether they administer an agency (the roles page is theirs).
+    pub administers: bool,
+    /// Whether they administer a top-level agency (the audit log, best bets and search
+    /// keywords are theirs).
+    pub administers_top_level: bool,
     /// The form token of this session (CSRF).
     pub csrf: String,
 }

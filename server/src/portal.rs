@@ -600,6 +600,17 @@ impl PortalBackend for PortalService {
             agencies: agencies.into_iter().map(|a| (a.slug, a.name)).collect(),
             items,
             filter: filter.clone(),
+            administers: !crate::storage::roles::agencies_of(
+                &self.db,
+                account.id,
+                crate::storage::roles::Role::Administrator,
+            )
+            .await
+            .map_err(unavailable)?
+            .is_empty(),
+            administers_top_level: crate::storage::roles::administers_top_level(&self.db, account.id)
+                .await
+                .map_err(unavailable)?,
             csrf: crate::csrf::token(&self.db, &session.id).await.map_err(unavailable)?,
         }))
     }

@@ -625,14 +625,15 @@ fn top_level_administrators_pin_best_bets_in_the_admin_pages_and_search_shows_th
 
     // Only an administrator of a top-level agency may pin, by the page or by a direct POST.
     run(&site, &["roles", "grant", &account, "editor", "thanh-pho-hue"]);
-    let csrf = hidden_field(
-        &browser.get(format!("{}/quan-tri", portal.base)).send().expect("home").text().expect("text"),
-        "_csrf",
-    );
+    let home_page = || browser.get(format!("{}/quan-tri", portal.base)).send().expect("home").text().expect("text");
+    let csrf = hidden_field(&home_page(), "_csrf");
+    assert!(!home_page().contains("/quan-tri/de-xuat"), "not offered to an editor");
     let pin = |q: &str, targets: &str| post(&steps, &page, &[("_csrf", &csrf), ("q", q), ("muc", targets)]);
     assert_eq!(browser.get(&page).send().expect("page").status(), 403, "an editor of the province");
     assert_eq!(pin(query, "1.001193").status(), 403, "an editor of the province");
     run(&site, &["roles", "grant", &account, "administrator", "phuong-vy-da-hue"]);
+    let home = home_page();
+    assert!(home.contains("/quan-tri/phan-quyen") && !home.contains("/quan-tri/de-xuat"), "a commune's administrator");
     assert_eq!(browser.get(&page).send().expect("page").status(), 403, "an administrator of a commune");
     assert_eq!(pin(query, "1.001193").status(), 403, "an administrator of a commune");
     assert_ne!(top_two("giay to cho con moi sinh")[0], pinned("/thu-tuc/1.001193"), "the refused pins left nothing");
@@ -640,6 +641,7 @@ fn top_level_administrators_pin_best_bets_in_the_admin_pages_and_search_shows_th
     // The province's administrator pins a procedure and an announcement, one a line as a
     // browser sends them; the query in any spelling shows both first, in that order.
     run(&site, &["roles", "grant", &account, "administrator", "thanh-pho-hue"]);
+    assert!(home_page().contains(r#"href="/quan-tri/de-xuat""#), "offered to the province's administrator");
     let empty = browser.get(&page).send().expect("page");
     assert_eq!(empty.status(), 200);
     assert!(empty.text().expect("text").contains("Chưa ghim kết quả nào."));

@@ -129,15 +129,20 @@ fn StaffHomeView(h: StaffHome) -> impl IntoView {
     view! {
         <h1 class="mc-heading-l">"Quản trị"</h1>
         <p class="mc-body">{format!("Xin chào {}.", h.name)}</p>
-        <p class="mc-body">
-            <a class="mc-link" href="/quan-tri/phan-quyen">"Phân quyền"</a>
-            " · "
-            <a class="mc-link" href="/quan-tri/nhat-ky">"Nhật ký"</a>
-            " · "
-            <a class="mc-link" href="/quan-tri/de-xuat">"Đề xuất kết quả tìm kiếm"</a>
-            " · "
-            <a class="mc-link" href="/quan-tri/tu-khoa">"Từ khoá tìm kiếm"</a>
-        </p>
+        // Links to the pages their roles open, only.
+        {h.administers.then(|| view! {
+            <p class="mc-body">
+                <a class="mc-link" href="/quan-tri/phan-quyen">"Phân quyền"</a>
+                {h.administers_top_level.then(|| view! {
+                    " · "
+                    <a class="mc-link" href="/quan-tri/nhat-ky">"Nhật ký"</a>
+                    " · "
+                    <a class="mc-link" href="/quan-tri/de-xuat">"Đề xuất kết quả tìm kiếm"</a>
+                    " · "
+                    <a class="mc-link" href="/quan-tri/tu-khoa">"Từ khoá tìm kiếm"</a>
+                })}
+            </p>
+        })}
         <Problem/>
         <h2 class="mc-heading-m">"Tạo tin mới"</h2>
         <form method="post" action="/quan-tri/tin">
