@@ -801,6 +801,9 @@ pub struct KeywordsPage {
     pub procedures: Vec<ProcedureKeywords>,
     /// The procedure the form is open on (`?ma=`), when it exists.
     pub editing: Option<ProcedureKeywords>,
+    /// Its keywords shipped with the portal in the curated list, changed by review: shown
+    /// for reference beside the form.
+    pub curated: Vec<String>,
     /// The form token of this session (CSRF).
     pub csrf: String,
 }
@@ -816,8 +819,6 @@ pub struct ProcedureKeywords {
     pub path: String,
     /// Added by administrators, editable here.
     pub added: Vec<String>,
-    /// Shipped with the portal in the curated list, changed by review, shown for reference.
-    pub curated: Vec<String>,
     /// When and by whom the added ones were last set.
     pub updated: Option<(DateTime<Utc>, String)>,
 }

@@ -595,22 +595,14 @@ impl PortalBackend for PortalService {
                 updated_at: p.updated_at,
             })
             .collect();
+        let administration = crate::storage::roles::administration(&self.db, account.id).await.map_err(unavailable)?;
         Ok(Some(StaffHome {
             name: account.name.clone().unwrap_or_else(|| format!("{}:{}", account.provider_id, account.subject)),
             agencies: agencies.into_iter().map(|a| (a.slug, a.name)).collect(),
             items,
             filter: filter.clone(),
-            administers: !crate::storage::roles::agencies_of(
-                &self.db,
-                account.id,
-                crate::storage::roles::Role::Administrator,
-            )
-            .await
-            .map_err(unavailable)?
-            .is_empty(),
-            administers_top_level: crate::storage::roles::administers_top_level(&self.db, account.id)
-                .await
-                .map_err(unavailable)?,
+            administers: administration.any,
+            administers_top_level: administration.top_level,
             csrf: crate::csrf::token(&self.db, &session.id).await.map_err(unavailable)?,
         }))
     }
@@ -770,7 +762,6 @@ impl PortalBackend for PortalService {
             .filter_map(|(k, doc)| {
                 let (doc, code) = (doc?, codes.get(&k.document_id)?.clone());
                 Some(ProcedureKeywords {
-                    curated: KEYWORDS.of(&code),
                     code,
                     title: doc.title,
                     path: doc.path,
@@ -791,7 +782,6 @@ impl PortalBackend for PortalService {
                     .map_err(unavailable)?
                     .and_then(|(p, doc)| doc.map(|d| (p, d)))
                     .map(|(p, doc)| ProcedureKeywords {
-                        curated: KEYWORDS.of(&p.code),
                         code: p.code,
                         title: doc.title,
                         path: doc.path,
@@ -800,8 +790,9 @@ impl PortalBackend for PortalService {
                     }),
             },
         };
+        let curated = editing.as_ref().map(|e| KEYWORDS.of(&e.code)).unwrap_or_default();
         let csrf = crate::csrf::token(&self.db, &session.id).await.map_err(unavailable)?;
-        Ok(Some(KeywordsPage { procedures, editing, csrf }))
+        Ok(Some(KeywordsPage { procedures, editing, curated, csrf }))
     }
 
     async fn sign_out_view(&self, session_cookie: &str) -> Result<Option<SignOutView>, BackendError> {

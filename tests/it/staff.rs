@@ -81,6 +81,17 @@ fn post(client: &reqwest::blocking::Client, url: &str, form: &[(&str, &str)]) ->
     client.post(url).form(form).send().expect("post")
 }
 
+/// Where a refused form was sent back to, and that page's status and text.
+fn followed(
+    browser: &reqwest::blocking::Client,
+    portal: &motcua_tests::Server,
+    r: reqwest::blocking::Response,
+) -> (String, u16, String) {
+    let back = location(&r);
+    let page = browser.get(format!("{}{back}", portal.base)).send().expect("back");
+    (back, page.status().as_u16(), page.text().expect("text"))
+}
+
 fn location(r: &reqwest::blocking::Response) -> String {
     r.headers().get("location").and_then(|l| l.to_str().ok()).unwrap_or_default().to_string()
 }
@@ -661,11 +672,7 @@ fn top_level_administrators_pin_best_bets_in_the_admin_pages_and_search_shows_th
     assert!(edit.text().expect("text").contains("1.001193\n/tin-tuc/ra-mat-cong-mot-cua</textarea>"));
 
     // Mistakes come back named, with what was typed, and leave the pins as they were.
-    let refused = |r: reqwest::blocking::Response| {
-        let back = location(&r);
-        let page = browser.get(format!("{}{back}", portal.base)).send().expect("back");
-        (back, page.status().as_u16(), page.text().expect("text"))
-    };
+    let refused = |r: reqwest::blocking::Response| followed(&browser, &portal, r);
     let (back, status, text) = refused(pin(query, "1.001193\n9.999999"));
     assert!(back.contains("loi=khong-co"), "{back}");
     assert_eq!(status, 400);
@@ -770,11 +777,7 @@ fn top_level_administrators_add_search_keywords_and_search_finds_the_procedure_b
     assert!(edit.contains("người nhà khuất núi\nông bà về với tổ tiên</textarea>"), "{edit}");
 
     // Mistakes come back named, with what was typed, and change nothing.
-    let refused = |r: reqwest::blocking::Response| {
-        let back = location(&r);
-        let page = browser.get(format!("{}{back}", portal.base)).send().expect("back");
-        (back, page.status().as_u16(), page.text().expect("text"))
-    };
+    let refused = |r: reqwest::blocking::Response| followed(&browser, &portal, r);
     let (back, status, text) = refused(save("9.999999", "sổ hồng"));
     assert_eq!(status, 400, "{back}");
     assert!(text.contains("Không có thủ tục mã “9.999999” trên Cổng") && text.contains("sổ hồng</textarea>"), "{text}");

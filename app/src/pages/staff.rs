@@ -65,6 +65,12 @@ fn problem(code: &str) -> &'static str {
     }
 }
 
+/// What a refused form named that the portal does not have (`?loi=khong-co&sai=…`), for
+/// its page to say in its own words.
+fn not_found_in(query: &leptos_router::params::ParamsMap) -> Option<String> {
+    query.get("loi").filter(|code| code == "khong-co").map(|_| query.get("sai").unwrap_or_default())
+}
+
 /// The error summary above a refused form (status 400): `named`, a message naming what was
 /// wrong, or else the one for the `?loi=` code.
 #[component]
@@ -510,7 +516,7 @@ pub fn BestBetsAdminPage() -> impl IntoView {
     let query = use_query_map().get_untracked();
     let typed_query = query.get("q").unwrap_or_default();
     let typed_targets = query.get("muc");
-    let unknown = query.get("loi").filter(|code| code == "khong-co").map(|_| query.get("sai").unwrap_or_default());
+    let unknown = not_found_in(&query);
     let portal = super::portal();
     let cookie = session_cookie();
     view! {
@@ -630,7 +636,7 @@ pub fn KeywordsAdminPage() -> impl IntoView {
     let query = use_query_map().get_untracked();
     let code = query.get("ma").map(|c| c.trim().to_string()).filter(|c| !c.is_empty());
     let typed = query.get("tu-khoa");
-    let unknown = query.get("loi").filter(|code| code == "khong-co").map(|_| query.get("sai").unwrap_or_default());
+    let unknown = not_found_in(&query);
     let portal = super::portal();
     let cookie = session_cookie();
     view! {
@@ -679,8 +685,8 @@ fn KeywordsView(p: KeywordsPage, code: String, keywords: String, unknown: Option
             {p.editing.map(|e| view! {
                 <p class="mc-body">
                     <a class="mc-link" href=e.path>{e.title}</a>
-                    {(!e.curated.is_empty()).then(|| view! {
-                        <br/><span class="mc-hint">{format!("Từ khoá có sẵn (danh sách của Cổng): {}", e.curated.join("; "))}</span>
+                    {(!p.curated.is_empty()).then(|| view! {
+                        <br/><span class="mc-hint">{format!("Từ khoá có sẵn (danh sách của Cổng): {}", p.curated.join("; "))}</span>
                     })}
                 </p>
             })}

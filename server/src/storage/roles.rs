@@ -139,17 +139,36 @@ pub async fn grant_by_id(db: &impl ConnectionTrait, id: i32) -> Result<Option<st
     Ok(staff_role::Entity::find_by_id(id).one(db).await?)
 }
 
+/// What an account administers, from one read of its grants.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Administration {
+    /// Some agency: the roles page is theirs.
+    pub any: bool,
+    /// A top-level agency (a province, a ministry): the whole audit log, best bets and
+    /// search keywords are theirs.
+    pub top_level: bool,
+}
+
+/// What the account administers.
+pub async fn administration(db: &impl ConnectionTrait, account_id: i32) -> Result<Administration, StorageError> {
+    let mut found = Administration::default();
+    for g in staff_role::Entity::find().filter(staff_role::Column::AccountId.eq(account_id)).all(db).await? {
+        if Role::parse(&g.role) != Some(Role::Administrator) {
+            continue;
+        }
+        found.any = true;
+        if agency::Entity::find_by_id(g.agency_id).one(db).await?.is_some_and(|a| a.parent_id.is_none()) {
+            found.top_level = true;
+            break;
+        }
+    }
+    Ok(found)
+}
+
 /// Whether the account administers a top-level agency (a province, a ministry): they read the
 /// whole audit log.
 pub async fn administers_top_level(db: &impl ConnectionTrait, account_id: i32) -> Result<bool, StorageError> {
-    for g in staff_role::Entity::find().filter(staff_role::Column::AccountId.eq(account_id)).all(db).await? {
-        if Role::parse(&g.role) == Some(Role::Administrator)
-            && agency::Entity::find_by_id(g.agency_id).one(db).await?.is_some_and(|a| a.parent_id.is_none())
-        {
-            return Ok(true);
-        }
-    }
-    Ok(false)
+    Ok(administration(db, account_id).await?.top_level)
 }
 
 /// Whether the account holds at least `needed` for this agency, directly or through one of

@@ -51,7 +51,7 @@ pub fn cleaned(typed: &[String]) -> Result<Vec<String>, KeywordError> {
         if keyword.chars().count() > MAX_KEYWORD_CHARS {
             return Err(KeywordError::TooLong(keyword));
         }
-        let key = super::best_bets::query_key(&keyword);
+        let key = motcua_search::schema::title_key(&keyword);
         if !key.is_empty() && !kept.iter().any(|(k, _)| *k == key) {
             kept.push((key, keyword));
         }
