@@ -335,7 +335,11 @@ pub enum ProcedureRelation {
 }
 
 impl ProcedureRelation {
-    /// The word the curated list uses for it.
+    /// Every relation, in the order a form offers them.
+    pub const ALL: [ProcedureRelation; 4] =
+        [ProcedureRelation::Before, ProcedureRelation::After, ProcedureRelation::With, ProcedureRelation::Instead];
+
+    /// The relation the curated list (and a stored or submitted list) names by this word.
     pub fn parse(word: &str) -> Option<ProcedureRelation> {
         match word {
             "before" => Some(ProcedureRelation::Before),
@@ -343,6 +347,16 @@ impl ProcedureRelation {
             "with" => Some(ProcedureRelation::With),
             "instead" => Some(ProcedureRelation::Instead),
             _ => None,
+        }
+    }
+
+    /// The word `parse` reads: how lists store it.
+    pub fn word(self) -> &'static str {
+        match self {
+            ProcedureRelation::Before => "before",
+            ProcedureRelation::After => "after",
+            ProcedureRelation::With => "with",
+            ProcedureRelation::Instead => "instead",
         }
     }
 
@@ -821,6 +835,47 @@ pub struct ProcedureKeywords {
     pub added: Vec<String>,
     /// When and by whom the added ones were last set.
     pub updated: Option<(DateTime<Utc>, String)>,
+}
+
+/// The companions page ("Thủ tục thường đi kèm"): for a procedure, the others a citizen
+/// doing it commonly also needs, as the administrators of a top-level agency set them in
+/// place of the list shipped with the portal. The procedure page lists them, and search
+/// finds them with the procedure they go with.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CompanionsPage {
+    /// Procedures with a list set in the portal, last changed first.
+    pub procedures: Vec<ProcedureCompanions>,
+    /// The procedure the form is open on (`?ma=`), when it exists.
+    pub editing: Option<ProcedureCompanions>,
+    /// The form token of this session (CSRF).
+    pub csrf: String,
+}
+
+/// One procedure's companions.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProcedureCompanions {
+    /// Its national code.
+    pub code: String,
+    /// Its name.
+    pub title: String,
+    /// Its portal path.
+    pub path: String,
+    /// Its companions now, most useful first: the list set in the portal, or else the one
+    /// shipped with it.
+    pub companions: Vec<ListedCompanion>,
+    /// When and by whom the list was set in the portal; `None`: the shipped one is used.
+    pub updated: Option<(DateTime<Utc>, String)>,
+}
+
+/// A companion as its list names it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListedCompanion {
+    /// Its national code.
+    pub code: String,
+    /// Its name; `None` when no published procedure has the code, so citizens do not see it.
+    pub title: Option<String>,
+    /// How it stands to the procedure.
+    pub relation: ProcedureRelation,
 }
 
 /// The roles page of an administrator ("Phân quyền"): the grants of the agencies they

@@ -19,8 +19,8 @@ use leptos_router::{SsrMode, path};
 
 use crate::components::{Footer, Header};
 use crate::pages::{
-    AccountPage, AgencyDetailPage, AgencyIndexPage, AnnouncementPage, AuditLogPage, BestBetsAdminPage, ConsentPage,
-    HandOffPage, HomePage, KeywordsAdminPage, NotFoundPage, ProcedurePage, RolesAdminPage, SearchResultsPage, SignInPage,
+    AccountPage, AgencyDetailPage, AgencyIndexPage, AnnouncementPage, AuditLogPage, BestBetsAdminPage,
+    CompanionsAdminPage, ConsentPage, HandOffPage, HomePage, KeywordsAdminPage, NotFoundPage, ProcedurePage, RolesAdminPage, SearchResultsPage, SignInPage,
     SignOutPage, StaffEditorPage, StaffHomePage,
 };
 
@@ -87,6 +87,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/quan-tri/nhat-ky") view=AuditLogPage ssr=SsrMode::Async/>
                         <Route path=path!("/quan-tri/de-xuat") view=BestBetsAdminPage ssr=SsrMode::Async/>
                         <Route path=path!("/quan-tri/tu-khoa") view=KeywordsAdminPage ssr=SsrMode::Async/>
+                        <Route path=path!("/quan-tri/thu-tuc-di-kem") view=CompanionsAdminPage ssr=SsrMode::Async/>
                         <Route path=path!("/*any") view=NotFoundPage/>
                     </Routes>
                 </Router>

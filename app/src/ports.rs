@@ -4,9 +4,9 @@
 use std::sync::Arc;
 
 use crate::domain::{
-    AccountView, AgencyListing, AgencyPage, Announcement, AuditPage, BestBetsPage, ConsentRequest, HandOff, HomeData,
-    KeywordsPage, Procedure, RolesPage, SearchPage, SearchParams, SignInOption, SignOutView, StaffEditor, StaffFilter,
-    StaffHome,
+    AccountView, AgencyListing, AgencyPage, Announcement, AuditPage, BestBetsPage, CompanionsPage, ConsentRequest,
+    HandOff, HomeData, KeywordsPage, Procedure, RolesPage, SearchPage, SearchParams, SignInOption, SignOutView,
+    StaffEditor, StaffFilter, StaffHome,
 };
 
 /// Why the backend could not answer. Pages show a "try again" message, never the detail.
@@ -58,6 +58,13 @@ pub trait PortalBackend: Send + Sync + 'static {
         session_cookie: &str,
         code: Option<&str>,
     ) -> Result<Option<KeywordsPage>, BackendError>;
+    /// The companion lists, the form open on the procedure `code` if given; `None` unless
+    /// the session is a top-level administrator's.
+    async fn companions_page(
+        &self,
+        session_cookie: &str,
+        code: Option<&str>,
+    ) -> Result<Option<CompanionsPage>, BackendError>;
     /// The hand-off to the online service of a procedure; `None` when it has none.
     async fn hand_off(&self, code: &str, session_cookie: Option<&str>) -> Result<Option<HandOff>, BackendError>;
     /// The services this session signed in to, for the sign-out page; `None` when it is not

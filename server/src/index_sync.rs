@@ -9,7 +9,7 @@ use std::time::Duration;
 use motcua_app::domain::AgencyLevel;
 use motcua_search::{IndexBatch, IndexDocument, SearchIndex};
 use motcua_server::curated::keywords::KEYWORDS;
-use motcua_server::curated::related::RELATIONS;
+use motcua_server::curated::related::Relations;
 use motcua_server::ranking::procedure_tags;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use tokio::sync::Notify;
@@ -175,9 +175,10 @@ async fn load(db: &DatabaseConnection, ids: Option<Vec<i32>>) -> Result<Vec<Inde
         }
     }
     let mut added_keywords = crate::storage::search_keywords::of_documents(db, &procedure_ids).await?;
+    let relations = Relations::with_edits(&crate::storage::companions::edits(db).await?);
     let companion_titles = crate::storage::procedures::titles_by_code(
         db,
-        codes.values().flat_map(|code| RELATIONS.companion_of(code)).map(String::as_str),
+        codes.values().flat_map(|code| relations.companion_of(code)).map(String::as_str),
     )
     .await?;
     Ok(rows
@@ -187,8 +188,8 @@ async fn load(db: &DatabaseConnection, ids: Option<Vec<i32>>) -> Result<Vec<Inde
             // the agency that published it.
             let levels = levels.remove(&d.id).unwrap_or_else(|| a.iter().map(|a| a.level.clone()).collect());
             let (agency, agency_name) = a.map(|a| (a.slug, a.name)).unwrap_or_default();
-            // A procedure's curated keywords and companions, by its code, and the keywords
-            // administrators added.
+            // A procedure's curated keywords and companions (or the companion lists
+            // administrators set), by its code, and the keywords administrators added.
             let code = codes.remove(&d.id);
             let mut keywords = code.as_deref().map(|c| KEYWORDS.of(c)).unwrap_or_default();
             for added in added_keywords.remove(&d.id).unwrap_or_default() {
@@ -197,7 +198,7 @@ async fn load(db: &DatabaseConnection, ids: Option<Vec<i32>>) -> Result<Vec<Inde
                 }
             }
             let companion_of =
-                code.as_deref().map_or_else(Vec::new, |own| RELATIONS.companion_of_for_index(own, &companion_titles));
+                code.as_deref().map_or_else(Vec::new, |own| relations.companion_of_for_index(own, &companion_titles));
             IndexDocument {
                 id: i64::from(d.id),
                 year: d.published_at.map(|t| chrono::Datelike::year(&t)),

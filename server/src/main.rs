@@ -78,6 +78,11 @@ enum Command {
         #[command(subcommand)]
         action: KeywordCommand,
     },
+    /// The procedures a citizen doing one commonly also needs, in place of the curated list's.
+    Companions {
+        #[command(subcommand)]
+        action: CompanionCommand,
+    },
     /// Agency websites merged into the portal (feeds, sitemaps, listing pages).
     Sources {
         #[command(subcommand)]
@@ -231,6 +236,26 @@ enum KeywordCommand {
 }
 
 #[derive(Subcommand, Debug)]
+enum CompanionCommand {
+    /// Set a procedure's companions, most useful first, in place of the curated list's (none:
+    /// it has none).
+    Set {
+        /// The procedure's national code ("1.001193").
+        code: String,
+        /// Each companion as CODE:RELATION, the relation one of before, after, with, instead
+        /// ("1.000656:after").
+        companions: Vec<String>,
+    },
+    /// Give a procedure back the curated list's companions.
+    Reset {
+        /// The procedure's national code.
+        code: String,
+    },
+    /// List every procedure with companions set here.
+    List,
+}
+
+#[derive(Subcommand, Debug)]
 enum ImportCommand {
     /// The national portal's procedure export: JSON lines, gzip or plain.
     Procedures {
@@ -348,6 +373,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let db = connect(&config).await?;
             keywords_command(&db, action).await
         }
+        Command::Companions { action } => {
+            let db = connect(&config).await?;
+            companions_command(&db, action).await
+        }
         Command::Sources { action } => {
             let db = connect(&config).await?;
             crawl::sync_config_sources(&db, &config.crawler).await?;
@@ -417,6 +446,47 @@ async fn keywords_command(db: &DatabaseConnection, action: KeywordCommand) -> Re
             for (row, doc) in search_keywords::list(db).await? {
                 let (title, path) = doc.map(|d| (d.title, d.path)).unwrap_or_default();
                 println!("{path}\t{title}\t{}", row.keywords.replace('\n', "; "));
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn companions_command(db: &DatabaseConnection, action: CompanionCommand) -> Result<ExitCode> {
+    use motcua_app::domain::ProcedureRelation;
+    use storage::companions;
+    let now = chrono::Utc::now();
+    match action {
+        CompanionCommand::Set { code, companions: typed } => {
+            let mut listed = Vec::new();
+            for companion in &typed {
+                let (other, word) = companion.split_once(':').unwrap_or((companion, ""));
+                let relation = ProcedureRelation::parse(word.trim()).with_context(|| {
+                    format!("{companion:?}: write each companion as CODE:RELATION, RELATION one of before, after, with, instead")
+                })?;
+                listed.push((other.to_string(), relation));
+            }
+            let kept = companions::set(db, &code, &listed, "cli", now).await?;
+            let event = companions::audit_event("cli".into(), "companions.set", &code, &kept, None);
+            storage::audit::record(db, event, now).await?;
+            let shown: Vec<String> = kept.iter().map(|(c, r)| format!("{c}:{}", r.word())).collect();
+            println!("{} companions of {}: {}", kept.len(), code.trim(), shown.join(" "));
+        }
+        CompanionCommand::Reset { code } => {
+            if companions::reset(db, &code, now).await? {
+                let shipped = motcua_server::curated::related::Relations::curated(code.trim());
+                let event = companions::audit_event("cli".into(), "companions.reset", &code, shipped, None);
+                storage::audit::record(db, event, now).await?;
+                println!("{} has the curated list's companions again", code.trim());
+            } else {
+                println!("{} had no companions set here", code.trim());
+            }
+        }
+        CompanionCommand::List => {
+            for (row, doc, code) in companions::list(db).await? {
+                let shown: Vec<String> =
+                    companions::parsed(&row.companions).iter().map(|(c, r)| format!("{c}:{}", r.word())).collect();
+                println!("{code}\t{}\t{}", doc.title, shown.join(" "));
             }
         }
     }

@@ -6,14 +6,15 @@ use std::sync::Arc;
 
 use motcua_app::domain::{
     AccountView, Agency, AgencyLevel, AgencyListing, AgencyPage, AgencyRef, Announcement, AttachmentLink, AuditPage,
-    AuditRow, BestBetsPage, ConnectedService, ConsentRequest, DocumentKind, DocumentSummary, EditionSummary,
-    FacetValue, GrantRow, HandOff, HomeData, KeywordsPage, OnlineService, PinnedDocument, PinnedQuery, Procedure,
-    ProcedureDetails, ProcedureKeywords, RelatedProcedure, RolesPage, SearchHit, SearchPage, SearchParams,
-    SignInOption, SignOutView, StaffEditor, StaffFilter, StaffHome, StaffItem,
+    AuditRow, BestBetsPage, CompanionsPage, ConnectedService, ConsentRequest, DocumentKind, DocumentSummary,
+    EditionSummary, FacetValue, GrantRow, HandOff, HomeData, KeywordsPage, ListedCompanion, OnlineService,
+    PinnedDocument, PinnedQuery, Procedure, ProcedureCompanions, ProcedureDetails, ProcedureKeywords,
+    ProcedureRelation, RelatedProcedure, RolesPage, SearchHit, SearchPage, SearchParams, SignInOption, SignOutView,
+    StaffEditor, StaffFilter, StaffHome, StaffItem,
 };
 use motcua_app::ports::{BackendError, PortalBackend};
 use motcua_search::{SearchIndex, SearchRequest};
-use motcua_server::curated::related::RELATIONS;
+use motcua_server::curated::related::Relations;
 use sea_orm::{
     ColumnTrait, DatabaseConnection, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
@@ -105,10 +106,12 @@ impl PortalService {
         Ok(Some((service, online)))
     }
 
-    /// The companions of a procedure (`curated::related`) that are published, in the list's
-    /// order.
+    /// The companions of a procedure (`curated::related`, or the list an administrator set)
+    /// that are published, in the list's order.
     async fn related_procedures(&self, code: &str) -> Result<Vec<RelatedProcedure>, BackendError> {
-        let companions = RELATIONS.companions(code);
+        let edits = crate::storage::companions::edits(&self.db).await.map_err(unavailable)?;
+        let relations = Relations::with_edits(&edits);
+        let companions = relations.companions(code);
         let mut titles =
             crate::storage::procedures::titles_by_code(&self.db, companions.iter().map(|(c, _)| c.as_str()))
                 .await
@@ -793,6 +796,65 @@ impl PortalBackend for PortalService {
         let curated = editing.as_ref().map(|e| KEYWORDS.of(&e.code)).unwrap_or_default();
         let csrf = crate::csrf::token(&self.db, &session.id).await.map_err(unavailable)?;
         Ok(Some(KeywordsPage { procedures, editing, curated, csrf }))
+    }
+
+    async fn companions_page(
+        &self,
+        session_cookie: &str,
+        code: Option<&str>,
+    ) -> Result<Option<CompanionsPage>, BackendError> {
+        use crate::storage::companions;
+        let Some(session) = self.top_level_session(session_cookie).await? else { return Ok(None) };
+        // (code, title, path, companions, set when and by whom)
+        type Listed =
+            (String, String, String, Vec<(String, ProcedureRelation)>, Option<(chrono::DateTime<chrono::Utc>, String)>);
+        let mut lists: Vec<Listed> = companions::list(&self.db)
+            .await
+            .map_err(unavailable)?
+            .into_iter()
+            .map(|(row, doc, code)| {
+                let named = companions::parsed(&row.companions);
+                (code, doc.title, doc.path, named, Some((row.updated_at, row.updated_by)))
+            })
+            .collect();
+        let opened = code.map(str::trim).filter(|c| !c.is_empty());
+        let editing = match opened {
+            None => None,
+            Some(code) => match lists.iter().position(|l| l.0 == code) {
+                Some(at) => Some(at),
+                None => procedure_details::Entity::find()
+                    .filter(procedure_details::Column::Code.eq(code))
+                    .find_also_related(document::Entity)
+                    .one(&self.db)
+                    .await
+                    .map_err(unavailable)?
+                    .and_then(|(p, doc)| doc.map(|d| (p, d)))
+                    .map(|(p, doc)| {
+                        let curated = Relations::curated(&p.code).to_vec();
+                        lists.push((p.code, doc.title, doc.path, curated, None));
+                        lists.len() - 1
+                    }),
+            },
+        };
+        let named: Vec<&str> = lists.iter().flat_map(|l| &l.3).map(|(code, _)| code.as_str()).collect();
+        let titles =
+            crate::storage::procedures::titles_by_code(&self.db, named).await.map_err(unavailable)?;
+        let shown = |(code, title, path, named, updated): Listed| ProcedureCompanions {
+            companions: named
+                .into_iter()
+                .map(|(code, relation)| ListedCompanion { title: titles.get(&code).cloned(), code, relation })
+                .collect(),
+            code,
+            title,
+            path,
+            updated,
+        };
+        let mut procedures: Vec<ProcedureCompanions> = lists.into_iter().map(shown).collect();
+        // A procedure opened on the shipped list is not among those with a list set.
+        let editing = editing
+            .map(|at| if procedures[at].updated.is_none() { procedures.remove(at) } else { procedures[at].clone() });
+        let csrf = crate::csrf::token(&self.db, &session.id).await.map_err(unavailable)?;
+        Ok(Some(CompanionsPage { procedures, editing, csrf }))
     }
 
     async fn sign_out_view(&self, session_cookie: &str) -> Result<Option<SignOutView>, BackendError> {

@@ -803,3 +803,122 @@ fn top_level_administrators_add_search_keywords_and_search_finds_the_procedure_b
     assert_eq!(log.lines().count(), 3, "two saves in the pages, one from the command line: {log}");
     assert!(log.lines().next().is_some_and(|l| l.contains("\tcli\t")), "{log}");
 }
+
+#[test]
+fn top_level_administrators_set_companions_and_the_procedure_page_and_search_follow() {
+    let Staffed { site, portal, browser, steps, .. } = signed_in(&[]);
+    let account = format!("vneid:{CITIZEN}");
+    let page = format!("{}/quan-tri/thu-tuc-di-kem", portal.base);
+    let death_page = || portal.page("/thu-tuc/1.000656").1;
+    // The page's list of related procedures, as far as the next heading.
+    let related = |html: &str| {
+        let from = html.find("Thủ tục liên quan").unwrap_or(html.len());
+        html[from..].split("<h2").next().unwrap_or_default().to_string()
+    };
+    let on_first_page = |code: &str| {
+        let (_, body) = portal.json("/api/v1/search?kind=procedure&q=dang%20ky%20khai%20tu");
+        let urls: Vec<String> = body["hits"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|h| h["url"].as_str().map(str::to_string))
+            .collect();
+        urls.contains(&format!("/thu-tuc/{code}"))
+    };
+    // As shipped, "Đăng ký khai tử" goes with 2.000821 (the survivor's allowance), not with
+    // 2.001016 (certifying an heir's refusal of the estate), which holds none of its words.
+    let shipped = death_page();
+    assert!(shipped.contains(r#"href="/thu-tuc/2.000821""#), "{shipped}");
+    assert!(!shipped.contains(r#"href="/thu-tuc/2.001016""#) && !on_first_page("2.001016"));
+
+    // Only an administrator of a top-level agency may set companions, by the page or a POST.
+    run(&site, &["roles", "grant", &account, "editor", "thanh-pho-hue"]);
+    let home = browser.get(format!("{}/quan-tri", portal.base)).send().expect("home").text().expect("text");
+    assert!(!home.contains("/quan-tri/thu-tuc-di-kem"), "no link for an editor");
+    let csrf = hidden_field(&home, "_csrf");
+    let save = |code: &str, rows: &[(&str, &str)]| {
+        let mut form = vec![("_csrf".to_string(), csrf.clone()), ("ma".to_string(), code.to_string())];
+        for (i, (companion, relation)) in rows.iter().enumerate() {
+            form.push((format!("di-kem-{}-ma", i + 1), companion.to_string()));
+            form.push((format!("di-kem-{}-quan-he", i + 1), relation.to_string()));
+        }
+        steps.post(&page).form(&form).send().expect("post")
+    };
+    assert_eq!(browser.get(&page).send().expect("page").status(), 403, "an editor");
+    assert_eq!(save("1.000656", &[("2.001016", "after")]).status(), 403, "an editor");
+    run(&site, &["roles", "grant", &account, "administrator", "thanh-pho-hue"]);
+    let home = browser.get(format!("{}/quan-tri", portal.base)).send().expect("home").text().expect("text");
+    assert!(home.contains(r#"href="/quan-tri/thu-tuc-di-kem""#), "{home}");
+
+    // The form opens on the shipped list, in its order, with blank rows to add to it.
+    let open = browser.get(format!("{page}?ma=1.000656")).send().expect("page").text().expect("text");
+    assert!(open.contains(">Đăng ký khai tử<") && open.contains("Đang dùng danh sách có sẵn của Cổng"), "{open}");
+    assert!(open.contains(r#"name="di-kem-1-ma" type="text" maxlength="40" value="2.000821""#), "{open}");
+    assert!(
+        open.contains(r#"name="di-kem-8-ma""#) && !open.contains(r#"name="di-kem-9-ma""#),
+        "five rows, three blank"
+    );
+
+    // Saving replaces the list: the procedure page follows it at once, search within the
+    // index's poll (the refusal now shows with the death registration it follows).
+    let r = save("1.000656", &[("2.001016", "after"), ("", "with"), ("2.000821", "after"), ("2.001016", "with")]);
+    assert_eq!(location(&r), "/quan-tri/thu-tuc-di-kem?ma=1.000656");
+    let edited = death_page();
+    assert!(edited.contains(r#"href="/thu-tuc/2.001016""#) && edited.contains("Thường làm tiếp theo"), "{edited}");
+    assert!(edited.contains(r#"href="/thu-tuc/2.000821""#) && !edited.contains(r#"href="/thu-tuc/1.003197""#));
+    assert!(eventually(Duration::from_secs(4), || on_first_page("2.001016")), "search follows the list");
+    let listed = browser.get(&page).send().expect("page").text().expect("text");
+    assert!(
+        listed.contains("Chứng thực văn bản từ chối nhận di sản") && listed.contains("2.001016 · Thường làm tiếp theo"),
+        "{listed}"
+    );
+    let reopened = browser.get(format!("{page}?ma=1.000656")).send().expect("page").text().expect("text");
+    assert!(reopened.contains("Danh sách đặt trên Cổng ngày") && reopened.contains("account:"), "{reopened}");
+    assert!(reopened.contains(r#"value="2.001016""#) && reopened.contains("Dùng lại danh sách có sẵn của Cổng"));
+
+    // Mistakes come back named, with the rows typed, and change nothing.
+    let refused = |r: reqwest::blocking::Response| followed(&browser, &portal, r);
+    let (back, status, text) = refused(save("1.000656", &[("2.001016", "after"), ("9.999999", "after")]));
+    assert_eq!(status, 400, "{back}");
+    assert!(
+        text.contains("Không có thủ tục mã “9.999999” trên Cổng") && text.contains(r#"value="9.999999""#),
+        "{text}"
+    );
+    let eleven: Vec<String> = (0..11).map(|i| format!("1.00{}", 1193 + i)).collect();
+    let eleven: Vec<(&str, &str)> = eleven.iter().map(|c| (c.as_str(), "with")).collect();
+    for (rows, problem) in [
+        (vec![("1.000656", "with")], "không đi kèm chính nó"),
+        (vec![("2.001016", "sometimes")], "Chọn quan hệ"),
+        (eleven, "tối đa 10 thủ tục đi kèm"),
+    ] {
+        let (back, status, text) = refused(save("1.000656", &rows));
+        assert_eq!(status, 400, "{back}");
+        assert!(text.contains(problem), "{back}: {text}");
+    }
+    let forged = post(&steps, &page, &[("_csrf", "forged"), ("ma", "1.000656"), ("di-kem-1-ma", "")]);
+    assert_eq!(forged.status(), 403);
+    assert!(death_page().contains(r#"href="/thu-tuc/2.001016""#), "nothing was lost");
+
+    // No rows: the procedure has none. Back to the shipped list with one button.
+    assert_eq!(location(&save("1.000656", &[])), "/quan-tri/thu-tuc-di-kem?ma=1.000656");
+    assert!(!death_page().contains("Thủ tục liên quan"), "none listed");
+    let reset = post(&steps, &format!("{page}/goc"), &[("_csrf", &csrf), ("ma", "1.000656")]);
+    assert_eq!(location(&reset), "/quan-tri/thu-tuc-di-kem?ma=1.000656");
+    assert_eq!(related(&death_page()), related(&shipped), "the shipped list again");
+    assert!(eventually(Duration::from_secs(4), || !on_first_page("2.001016")), "search follows");
+    assert!(browser.get(&page).send().expect("page").text().expect("text").contains("Chưa thủ tục nào"));
+
+    // The command line sets, lists and resets them too; every change is in the audit log.
+    let said = run(&site, &["companions", "set", "1.000656", "2.001016:after", "2.000821:after"]);
+    assert_eq!(said.trim(), "2 companions of 1.000656: 2.001016:after 2.000821:after");
+    assert!(run(&site, &["companions", "list"]).contains("1.000656\tĐăng ký khai tử\t2.001016:after 2.000821:after"));
+    assert!(death_page().contains(r#"href="/thu-tuc/2.001016""#));
+    assert!(run(&site, &["companions", "reset", "1.000656"]).contains("curated list's companions again"));
+    let log = run(&site, &["audit", "list", "--action", "companions"]);
+    assert_eq!(
+        log.lines().count(),
+        5,
+        "two saves and a reset in the pages, a set and a reset from the command line: {log}"
+    );
+    assert!(log.lines().next().is_some_and(|l| l.contains("\tcli\t")), "{log}");
+}

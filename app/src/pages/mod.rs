@@ -22,7 +22,7 @@ pub use home::HomePage;
 pub use not_found::NotFoundPage;
 pub use procedure::ProcedurePage;
 pub use search::SearchResultsPage;
-pub use staff::{AuditLogPage, BestBetsAdminPage, KeywordsAdminPage, RolesAdminPage, StaffEditorPage, StaffHomePage};
+pub use staff::{AuditLogPage, BestBetsAdminPage, CompanionsAdminPage, KeywordsAdminPage, RolesAdminPage, StaffEditorPage, StaffHomePage};
 
 use std::future::Future;
 

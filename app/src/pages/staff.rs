@@ -8,7 +8,10 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::{awaited, session_cookie};
 use crate::components::{format_date, set_status};
-use crate::domain::{BestBetsPage, KeywordsPage, ProcedureDetails, RolesPage, StaffEditor, StaffFilter, StaffHome};
+use crate::domain::{
+    BestBetsPage, CompanionsPage, KeywordsPage, ListedCompanion, ProcedureDetails, ProcedureRelation, RolesPage,
+    StaffEditor, StaffFilter, StaffHome,
+};
 
 /// Text for inside a `<textarea>`, escaped here: Leptos writes a textarea's children as
 /// they are, so `</textarea><script>` in a draft would otherwise end the element.
@@ -61,6 +64,9 @@ fn problem(code: &str) -> &'static str {
         "muc" => "Ghi từ 1 đến 10 dòng, mỗi dòng một mã thủ tục hoặc một đường dẫn trên Cổng.",
         "tu-khoa-nhieu" => "Một thủ tục có tối đa 30 từ khoá.",
         "tu-khoa-dai" => "Mỗi từ khoá tối đa 100 ký tự: một cụm từ người dân hay gõ, không phải một đoạn văn.",
+        "di-kem-nhieu" => "Một thủ tục có tối đa 10 thủ tục đi kèm.",
+        "chinh-no" => "Một thủ tục không đi kèm chính nó: bỏ dòng mang mã của thủ tục đang sửa.",
+        "quan-he" => "Chọn quan hệ cho mỗi thủ tục đi kèm.",
         _ => "Không lưu được. Vui lòng thử lại.",
     }
 }
@@ -146,6 +152,8 @@ fn StaffHomeView(h: StaffHome) -> impl IntoView {
                     <a class="mc-link" href="/quan-tri/de-xuat">"Đề xuất kết quả tìm kiếm"</a>
                     " · "
                     <a class="mc-link" href="/quan-tri/tu-khoa">"Từ khoá tìm kiếm"</a>
+                    " · "
+                    <a class="mc-link" href="/quan-tri/thu-tuc-di-kem">"Thủ tục đi kèm"</a>
                 })}
             </p>
         })}
@@ -726,6 +734,198 @@ fn KeywordsView(p: KeywordsPage, code: String, keywords: String, unknown: Option
                 </table>
             }.into_any()
         }}
+    }
+}
+
+/// Most rows the companions form shows: as many as a procedure takes.
+const COMPANION_ROWS: usize = 10;
+
+/// `/quan-tri/thu-tuc-di-kem`: a top-level administrator sets the procedures a citizen doing
+/// one commonly also needs, in place of the list shipped with the portal; its page lists
+/// them and search finds them with it within the index's poll. `?ma=` opens the form on a
+/// procedure; a refused form comes back with `?muc=` holding the rows typed, one
+/// `code relation` a line.
+#[component]
+pub fn CompanionsAdminPage() -> impl IntoView {
+    let query = use_query_map().get_untracked();
+    let code = query.get("ma").map(|c| c.trim().to_string()).filter(|c| !c.is_empty());
+    let typed = query.get("muc");
+    let unknown = not_found_in(&query);
+    let portal = super::portal();
+    let cookie = session_cookie();
+    view! {
+        <Title text="Thủ tục đi kèm"/>
+        {awaited(
+            async move {
+                match cookie {
+                    Some(c) => portal.companions_page(&c, code.as_deref()).await.map(|p| p.map(|p| (p, code))),
+                    None => Ok(None),
+                }
+            },
+            move |page| match page {
+                Some((p, code)) => {
+                    let rows = match typed {
+                        Some(typed) => typed
+                            .lines()
+                            .map(|line| {
+                                let (code, word) = line.split_once(' ').unwrap_or((line, ""));
+                                (code.to_string(), ProcedureRelation::parse(word))
+                            })
+                            .collect(),
+                        None => p
+                            .editing
+                            .as_ref()
+                            .map(|e| e.companions.iter().map(|c| (c.code.clone(), Some(c.relation))).collect())
+                            .unwrap_or_default(),
+                    };
+                    view! { <CompanionsView p code=code.unwrap_or_default() rows unknown/> }.into_any()
+                }
+                None => view! { <NotStaff/> }.into_any(),
+            },
+        )}
+    }
+}
+
+#[component]
+fn CompanionsView(
+    p: CompanionsPage,
+    code: String,
+    rows: Vec<(String, Option<ProcedureRelation>)>,
+    unknown: Option<String>,
+) -> impl IntoView {
+    let edit = |code: &str| {
+        format!(
+            "/quan-tri/thu-tuc-di-kem?ma={}#ma",
+            form_urlencoded::byte_serialize(code.as_bytes()).collect::<String>()
+        )
+    };
+    // The rows typed or saved, then empty ones up to three more (saving gives more).
+    let blanks = COMPANION_ROWS.min(rows.len() + 3).saturating_sub(rows.len());
+    let rows: Vec<(usize, String, Option<ProcedureRelation>)> = rows
+        .into_iter()
+        .chain(std::iter::repeat_n((String::new(), None), blanks))
+        .enumerate()
+        .map(|(i, (code, relation))| (i + 1, code, relation))
+        .collect();
+    let csrf = p.csrf.clone();
+    view! {
+        <a class="mc-back-link" href="/quan-tri">"Quản trị"</a>
+        <h1 class="mc-heading-l">"Thủ tục đi kèm"</h1>
+        <p class="mc-body">
+            "Với một thủ tục, những thủ tục người dân thường cần làm trước, làm tiếp theo, làm cùng, hoặc làm thay nếu "
+            "trường hợp của họ khác. Trang thủ tục liệt kê chúng theo thứ tự ở đây, và tìm kiếm đưa chúng lên cùng thủ tục "
+            "sau khi lưu vài giây. Danh sách lưu ở đây thay danh sách có sẵn của Cổng cho thủ tục đó."
+        </p>
+        <Problem named=unknown.map(|code| format!("Không có thủ tục mã “{code}” trên Cổng. Sửa hoặc bỏ dòng này rồi lưu lại."))/>
+        <h2 class="mc-heading-m">"Thủ tục đi kèm của một thủ tục"</h2>
+        <form method="get" action="/quan-tri/thu-tuc-di-kem">
+            <div class="mc-form-group">
+                <label class="mc-label" for="ma">"Mã thủ tục"</label>
+                <div class="mc-hint">"Ví dụ 1.001193. Mở để xem danh sách đang dùng rồi sửa."</div>
+                <input class="mc-input mc-input--width-20" id="ma" name="ma" type="text" maxlength="40" required value=code.clone()/>
+            </div>
+            <button class="mc-button mc-button--secondary" type="submit">"Mở"</button>
+        </form>
+        {p.editing.map(|e| {
+            let shipped = e.updated.is_none();
+            view! {
+                <p class="mc-body">
+                    <a class="mc-link" href=e.path.clone()>{e.title.clone()}</a> " " <span class="mc-hint">{e.code.clone()}</span>
+                    <br/>
+                    <span class="mc-hint">{match &e.updated {
+                        Some((at, by)) => format!("Danh sách đặt trên Cổng ngày {} ({by}).", format_date(at)),
+                        None => "Đang dùng danh sách có sẵn của Cổng.".to_string(),
+                    }}</span>
+                </p>
+                <form method="post" action="/quan-tri/thu-tuc-di-kem">
+                    <input type="hidden" name="_csrf" value=csrf.clone()/>
+                    <input type="hidden" name="ma" value=e.code.clone()/>
+                    <table class="mc-table">
+                        <caption class="mc-table__caption">"Theo thứ tự hiện trên trang thủ tục; để trống mã để bỏ một dòng"</caption>
+                        <thead class="mc-table__head"><tr class="mc-table__row">
+                            <th class="mc-table__header" scope="col">"Mã thủ tục đi kèm"</th>
+                            <th class="mc-table__header" scope="col">"Quan hệ"</th>
+                        </tr></thead>
+                        <tbody class="mc-table__body">
+                            {rows.into_iter().map(|(i, code, relation)| view! {
+                                <tr class="mc-table__row">
+                                    <td class="mc-table__cell">
+                                        <label class="mc-visually-hidden" for=format!("di-kem-{i}-ma")>{format!("Mã thủ tục đi kèm {i}")}</label>
+                                        <input class="mc-input mc-input--width-20" id=format!("di-kem-{i}-ma") name=format!("di-kem-{i}-ma")
+                                            type="text" maxlength="40" value=code/>
+                                    </td>
+                                    <td class="mc-table__cell">
+                                        <label class="mc-visually-hidden" for=format!("di-kem-{i}-quan-he")>{format!("Quan hệ {i}")}</label>
+                                        <select class="mc-select" id=format!("di-kem-{i}-quan-he") name=format!("di-kem-{i}-quan-he")>
+                                            {ProcedureRelation::ALL.into_iter().map(|r| view! {
+                                                <option value=r.word() selected=relation == Some(r)>{r.label()}</option>
+                                            }).collect_view()}
+                                        </select>
+                                    </td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                    <button class="mc-button" type="submit">"Lưu thủ tục đi kèm"</button>
+                </form>
+                {(!shipped).then(|| view! {
+                    <form method="post" action="/quan-tri/thu-tuc-di-kem/goc">
+                        <input type="hidden" name="_csrf" value=csrf.clone()/>
+                        <input type="hidden" name="ma" value=e.code.clone()/>
+                        <button class="mc-button mc-button--secondary" type="submit">"Dùng lại danh sách có sẵn của Cổng"</button>
+                    </form>
+                })}
+            }
+        })}
+        <h2 class="mc-heading-m">"Thủ tục có danh sách đặt trên Cổng"</h2>
+        {if p.procedures.is_empty() {
+            view! { <p class="mc-body">"Chưa thủ tục nào: mọi thủ tục đang dùng danh sách có sẵn."</p> }.into_any()
+        } else {
+            view! {
+                <table class="mc-table">
+                    <thead class="mc-table__head"><tr class="mc-table__row">
+                        <th class="mc-table__header" scope="col">"Thủ tục"</th>
+                        <th class="mc-table__header" scope="col">"Thủ tục đi kèm"</th>
+                        <th class="mc-table__header" scope="col">"Cập nhật"</th>
+                        <th class="mc-table__header" scope="col"></th>
+                    </tr></thead>
+                    <tbody class="mc-table__body">
+                        {p.procedures.into_iter().map(|c| view! {
+                            <tr class="mc-table__row">
+                                <td class="mc-table__cell">
+                                    <a class="mc-link" href=c.path.clone()>{c.title.clone()}</a> " " <span class="mc-hint">{c.code.clone()}</span>
+                                </td>
+                                <td class="mc-table__cell">
+                                    {if c.companions.is_empty() {
+                                        view! { <span class="mc-hint">"Không có"</span> }.into_any()
+                                    } else {
+                                        view! {
+                                            <ol class="mc-list mc-list--number">
+                                                {c.companions.into_iter().map(|l| view! { <li><ListedCompanionItem l/></li> }).collect_view()}
+                                            </ol>
+                                        }.into_any()
+                                    }}
+                                </td>
+                                <td class="mc-table__cell">
+                                    {c.updated.as_ref().map(|(at, by)| format!("{} ({by})", format_date(at)))}
+                                </td>
+                                <td class="mc-table__cell"><a class="mc-link" href=edit(&c.code)>"Sửa"</a></td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            }.into_any()
+        }}
+    }
+}
+
+/// A companion in the list of lists: its name and code, how it goes with the procedure, and
+/// whether citizens see it.
+#[component]
+fn ListedCompanionItem(l: ListedCompanion) -> impl IntoView {
+    view! {
+        {l.title.clone().unwrap_or_else(|| l.code.clone())} " " <span class="mc-hint">{format!("{} · {}", l.code, l.relation.label())}</span>
+        {l.title.is_none().then(|| view! { " " <strong class="mc-tag">"Không hiện: chưa có hoặc đã gỡ"</strong> })}
     }
 }
 

@@ -2,8 +2,11 @@
 //! others a citizen doing it commonly also needs — a paper needed first, the next step, a tax
 //! filed alongside, the neighbouring case — as a clerk at a one-stop desk would point them
 //! out, and as GOV.UK's step-by-step pages do. The procedure page lists them; the index
-//! finds a procedure also by the titles of the procedures it goes with.
+//! finds a procedure also by the titles of the procedures it goes with. Administrators may
+//! set a procedure's list in the portal instead (`storage::companions`), which replaces the
+//! curated one for that procedure.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
@@ -15,8 +18,16 @@ pub(super) const LIST: &str = include_str!("../../data/related_procedures.tsv");
 /// The list built into this binary.
 pub static RELATIONS: LazyLock<Relations> = LazyLock::new(|| Relations::parse(LIST));
 
+/// The list built into this binary as its lines give it, before "instead" pairs are read
+/// both ways: what administrators' lists replace, procedure by procedure.
+static LISTED: LazyLock<Relations> = LazyLock::new(|| Relations::listed(LIST));
+
+/// One procedure's companions as an administrator set them: its code, and theirs with how
+/// each goes with it, most useful first.
+pub type EditedList = (String, Vec<(String, Relation)>);
+
 /// Companions by procedure code, both ways.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Relations {
     from: HashMap<String, Vec<(String, Relation)>>,
     to: HashMap<String, Vec<String>>,
@@ -35,6 +46,36 @@ impl Relations {
         relations
     }
 
+    /// The list built into this binary with administrators' lists in place of its own for
+    /// their procedures; "instead" pairs are then read both ways, theirs as the curated
+    /// ones. Borrows the built-in list when no list was edited.
+    pub fn with_edits(edits: &[EditedList]) -> Cow<'static, Relations> {
+        if edits.is_empty() {
+            return Cow::Borrowed(&*RELATIONS);
+        }
+        let mut relations = LISTED.clone();
+        for (from, companions) in edits {
+            for (to, _) in relations.from.remove(from).unwrap_or_default() {
+                if let Some(back) = relations.to.get_mut(&to) {
+                    back.retain(|f| f != from);
+                }
+            }
+            // An empty list stays, so that the procedure has no companions.
+            relations.from.insert(from.clone(), Vec::new());
+            for (to, relation) in companions {
+                relations.add(from, to, *relation);
+            }
+        }
+        relations.add_reverse_of_instead();
+        Cow::Owned(relations)
+    }
+
+    /// The companions the list built into this binary gives a procedure, as its lines name
+    /// them: what an administrator's list replaces.
+    pub fn curated(code: &str) -> &'static [(String, Relation)] {
+        LISTED.companions(code)
+    }
+
     /// The pairs as the lines give them, one way.
     fn listed(text: &str) -> Relations {
         let mut relations = Relations::default();
@@ -46,14 +87,19 @@ impl Relations {
                 continue;
             };
             let Some(relation) = Relation::parse(relation) else { continue };
-            let companions = relations.from.entry(from.to_string()).or_default();
-            if from == to || companions.iter().any(|(c, _)| c == to) {
-                continue;
-            }
-            companions.push((to.to_string(), relation));
-            relations.to.entry(to.to_string()).or_default().push(from.to_string());
+            relations.add(from, to, relation);
         }
         relations
+    }
+
+    /// Adds a pair, unless it pairs a procedure with itself or is there already.
+    fn add(&mut self, from: &str, to: &str, relation: Relation) {
+        let companions = self.from.entry(from.to_string()).or_default();
+        if from == to || companions.iter().any(|(c, _)| c == to) {
+            return;
+        }
+        companions.push((to.to_string(), relation));
+        self.to.entry(to.to_string()).or_default().push(from.to_string());
     }
 
     /// "Instead" holds both ways: whoever needs one of a neighbouring pair (cấp lại and cấp
@@ -157,6 +203,29 @@ mod tests {
         let place = |code| list.companion_of_for_index(code, &titles).first().map(|c| c.place);
         assert_eq!(place("1.000002"), Some(0));
         assert_eq!((place("1.000003"), place("1.000004")), (Some(1), Some(1)), "code order is no one's choice");
+    }
+
+    #[test]
+    fn an_edited_list_replaces_the_curated_one_of_its_procedure_only() {
+        // 1.000656 (khai tử) lists 2.000821 first; 1.003197 lists 1.000656.
+        let before = Relations::curated("1.000656").to_vec();
+        assert!(before.iter().any(|(c, _)| c == "2.000821"), "{before:?}");
+        assert!(RELATIONS.companion_of("1.000656").iter().any(|c| c == "1.003197"));
+        let edits = vec![(
+            "1.000656".to_string(),
+            vec![("1.001193".to_string(), Relation::Before), ("9.000001".to_string(), Relation::Instead)],
+        )];
+        let edited = Relations::with_edits(&edits);
+        assert_eq!(edited.companions("1.000656")[..2], edits[0].1[..], "the edited list, in its order");
+        assert!(!edited.companion_of("2.000821").iter().any(|c| c == "1.000656"), "no longer its companion");
+        assert_eq!(edited.companion_of("1.001193").last().map(String::as_str), Some("1.000656"));
+        assert!(edited.companions("9.000001").iter().any(|(c, _)| c == "1.000656"), "instead holds both ways");
+        assert!(edited.companion_of("1.000656").iter().any(|c| c == "1.003197"), "other lists are as shipped");
+        let none = Relations::with_edits(&[("1.000656".to_string(), Vec::new())]);
+        let left: Vec<&str> = none.companions("1.000656").iter().map(|(c, _)| c.as_str()).collect();
+        assert!(!left.contains(&"2.000821"), "an empty list sets the shipped one aside: {left:?}");
+        assert!(matches!(Relations::with_edits(&[]), Cow::Borrowed(_)), "nothing edited: the shipped list");
+        assert_eq!(Relations::curated("1.000656"), before, "the shipped list is untouched");
     }
 
     #[test]

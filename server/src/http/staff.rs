@@ -35,6 +35,8 @@ pub fn routes(state: AppState) -> Router {
         .route("/quan-tri/de-xuat", post(set_best_bets))
         .route("/quan-tri/de-xuat/bo", post(remove_best_bets))
         .route("/quan-tri/tu-khoa", post(set_keywords))
+        .route("/quan-tri/thu-tuc-di-kem", post(set_companions))
+        .route("/quan-tri/thu-tuc-di-kem/goc", post(reset_companions))
         .with_state(state)
 }
 
@@ -631,13 +633,97 @@ async fn set_keywords(
     match search_keywords::set(&state.db, &code, &typed, &format!("account:{}", me.id), Utc::now()).await {
         Ok(kept) => {
             super::audit(&state.db, search_keywords::audit_event(format!("account:{}", me.id), &code, &kept, ip)).await;
-            let mut url = url::form_urlencoded::Serializer::new(String::new());
-            see_other(&format!("/quan-tri/tu-khoa?{}", url.append_pair("ma", &code).finish()))
+            opened_on("/quan-tri/tu-khoa", &code)
         }
         Err(KeywordError::UnknownProcedure(_)) => back("khong-co", Some(&code)),
         Err(KeywordError::TooMany) => back("tu-khoa-nhieu", None),
         Err(KeywordError::TooLong(_)) => back("tu-khoa-dai", None),
         Err(KeywordError::Storage(e)) => unavailable("setting search keywords", e),
+    }
+}
+
+/// A search-tuning page, its form open on the procedure with this code.
+fn opened_on(page: &str, code: &str) -> Response {
+    let mut url = url::form_urlencoded::Serializer::new(String::new());
+    see_other(&format!("{page}?{}", url.append_pair("ma", code).finish()))
+}
+
+/// "Lưu thủ tục đi kèm": sets a procedure's companions, in the order of the form's rows
+/// (`di-kem-N-ma`, `di-kem-N-quan-he`), in place of the list shipped with the portal. A
+/// refused form comes back filled, naming what was wrong.
+async fn set_companions(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ClientIp(ip): ClientIp,
+    axum::Form(form): axum::Form<HashMap<String, String>>,
+) -> Response {
+    use crate::storage::companions::{self, CompanionError};
+    use motcua_app::domain::ProcedureRelation;
+    let me = match search_administrator(&state, &headers, &form).await {
+        Ok(me) => me,
+        Err(r) => return r,
+    };
+    let code = form.get("ma").map(|c| c.trim().to_string()).unwrap_or_default();
+    // The filled rows in their numbers' order, with the relation word each was given.
+    let mut rows: Vec<(u32, &str, &str)> = form
+        .iter()
+        .filter_map(|(name, value)| {
+            let n: u32 = name.strip_prefix("di-kem-")?.strip_suffix("-ma")?.parse().ok()?;
+            let relation = form.get(&format!("di-kem-{n}-quan-he")).map_or("", |r| r.trim());
+            Some((n, value.trim(), relation))
+        })
+        .filter(|(_, code, _)| !code.is_empty())
+        .collect();
+    rows.sort_unstable_by_key(|(n, _, _)| *n);
+    let typed: Vec<String> = rows.iter().map(|(_, code, relation)| format!("{code} {relation}")).collect();
+    let back = |problem: &str, wrong: Option<&str>| {
+        typed_back("/quan-tri/thu-tuc-di-kem", problem, &[("ma", &code)], ("muc", &typed), wrong)
+    };
+    let parsed: Option<Vec<(String, ProcedureRelation)>> =
+        rows.iter().map(|(_, code, word)| Some((code.to_string(), ProcedureRelation::parse(word)?))).collect();
+    let Some(listed) = parsed else { return back("quan-he", None) };
+    match companions::set(&state.db, &code, &listed, &format!("account:{}", me.id), Utc::now()).await {
+        Ok(kept) => {
+            let event = companions::audit_event(format!("account:{}", me.id), "companions.set", &code, &kept, ip);
+            super::audit(&state.db, event).await;
+            opened_on("/quan-tri/thu-tuc-di-kem", &code)
+        }
+        Err(CompanionError::UnknownProcedure(_)) => back("khong-co", Some(&code)),
+        Err(CompanionError::UnknownCompanion(wrong)) => back("khong-co", Some(&wrong)),
+        Err(CompanionError::ItsOwnCompanion) => back("chinh-no", None),
+        Err(CompanionError::TooMany) => back("di-kem-nhieu", None),
+        Err(CompanionError::Storage(e)) => unavailable("setting companions", e),
+    }
+}
+
+/// "Dùng lại danh sách có sẵn của Cổng": a procedure's companions are the shipped list's
+/// again.
+async fn reset_companions(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ClientIp(ip): ClientIp,
+    axum::Form(form): axum::Form<HashMap<String, String>>,
+) -> Response {
+    use crate::storage::companions::{self, CompanionError};
+    let me = match search_administrator(&state, &headers, &form).await {
+        Ok(me) => me,
+        Err(r) => return r,
+    };
+    let code = form.get("ma").map(|c| c.trim().to_string()).unwrap_or_default();
+    match companions::reset(&state.db, &code, Utc::now()).await {
+        Ok(reset) => {
+            if reset {
+                let shipped = motcua_server::curated::related::Relations::curated(&code);
+                let event =
+                    companions::audit_event(format!("account:{}", me.id), "companions.reset", &code, shipped, ip);
+                super::audit(&state.db, event).await;
+            }
+            opened_on("/quan-tri/thu-tuc-di-kem", &code)
+        }
+        Err(CompanionError::UnknownProcedure(_)) => {
+            typed_back("/quan-tri/thu-tuc-di-kem", "khong-co", &[("ma", &code)], ("muc", &[]), Some(&code))
+        }
+        Err(e) => unavailable("resetting companions", e),
     }
 }
 

@@ -4,6 +4,7 @@
 pub mod agencies;
 pub mod audit;
 pub mod best_bets;
+pub mod companions;
 pub mod documents;
 pub mod entity;
 pub mod hub;

@@ -7,6 +7,7 @@ pub mod attachment;
 pub mod audit_entry;
 pub mod best_bet;
 pub mod change_log;
+pub mod companion_list;
 pub mod crawl_item;
 pub mod document;
 pub mod edition;

@@ -17,6 +17,7 @@ mod m20261210_000001_add_edition_schedule;
 mod m20261211_000001_create_publishing_api;
 mod m20261212_000001_add_procedure_editions;
 mod m20261213_000001_create_search_keywords;
+mod m20261214_000001_create_companion_lists;
 
 /// All migrations in order.
 pub struct Migrator;
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261211_000001_create_publishing_api::Migration),
             Box::new(m20261212_000001_add_procedure_editions::Migration),
             Box::new(m20261213_000001_create_search_keywords::Migration),
+            Box::new(m20261214_000001_create_companion_lists::Migration),
         ]
     }
 }
