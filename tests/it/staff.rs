@@ -850,6 +850,9 @@ fn top_level_administrators_set_companions_and_the_procedure_page_and_search_fol
     let home = browser.get(format!("{}/quan-tri", portal.base)).send().expect("home").text().expect("text");
     assert!(home.contains(r#"href="/quan-tri/thu-tuc-di-kem""#), "{home}");
 
+    let unknown = browser.get(format!("{page}?ma=9.999999")).send().expect("page").text().expect("text");
+    assert!(unknown.contains("Không có thủ tục mã “9.999999” trên Cổng.") && !unknown.contains("di-kem-1-ma"));
+
     // The form opens on the shipped list, in its order, with blank rows to add to it.
     let open = browser.get(format!("{page}?ma=1.000656")).send().expect("page").text().expect("text");
     assert!(open.contains(">Đăng ký khai tử<") && open.contains("Đang dùng danh sách có sẵn của Cổng"), "{open}");

@@ -826,6 +826,9 @@ fn CompanionsView(
             </div>
             <button class="mc-button mc-button--secondary" type="submit">"Mở"</button>
         </form>
+        {(p.editing.is_none() && !code.is_empty()).then(|| view! {
+            <p class="mc-body">{format!("Không có thủ tục mã “{code}” trên Cổng.")}</p>
+        })}
         {p.editing.map(|e| {
             let shipped = e.updated.is_none();
             view! {
