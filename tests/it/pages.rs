@@ -10,7 +10,8 @@ fn pages_render_real_content_without_javascript() {
 
     let (status, home) = server.page("/");
     assert_eq!(status, 200);
-    for text in ["Đăng ký khai sinh", "Đăng ký kết hôn", "Tin tức, thông báo mới", "action=\"/tim-kiem\""] {
+    for text in ["Đăng ký khai sinh", "Đăng ký kết hôn", "Tin tức, thông báo mới", "action=\"/tim-kiem\""]
+    {
         assert!(home.contains(text), "home lacks {text}");
     }
     // The one script is the search box's completion list, deferred; everything else, the
@@ -34,14 +35,28 @@ fn pages_render_real_content_without_javascript() {
 
     let (status, procedure) = server.page("/thu-tuc/1.001193");
     assert_eq!(status, 200);
-    for text in ["<h1 class=\"mc-heading-l\">Đăng ký khai sinh</h1>", "Hồ sơ cần chuẩn bị", "Trình tự thực hiện", "Phí, lệ phí", "Căn cứ pháp lý", "Bộ Tư pháp", "Cấp xã"] {
+    for text in [
+        "<h1 class=\"mc-heading-l\">Đăng ký khai sinh</h1>",
+        "Hồ sơ cần chuẩn bị",
+        "Trình tự thực hiện",
+        "Phí, lệ phí",
+        "Căn cứ pháp lý",
+        "Bộ Tư pháp",
+        "Cấp xã",
+    ] {
         assert!(procedure.contains(text), "procedure page lacks {text}");
     }
     assert!(procedure.contains("<title>Đăng ký khai sinh – Một Cửa</title>"));
     // The procedures a parent also needs, from the curated list, each a link to its page.
     assert!(procedure.contains("Thủ tục liên quan"), "related procedures");
     assert!(procedure.contains("href=\"/thu-tuc/1.004222\"") && procedure.contains("Đăng ký thường trú"));
-    assert!(procedure.contains("Thường làm tiếp theo"), "how each relates");
+    // Grouped as the steps go: what is done alongside (the interlinked registrations) before
+    // what comes next (residence), whatever the list's order.
+    let with = procedure.find(r#"<h3 class="mc-heading-s">Thường làm cùng</h3>"#).expect("done alongside");
+    let next = procedure.find(r#"<h3 class="mc-heading-s">Thường làm tiếp theo</h3>"#).expect("the next step");
+    let residence = procedure.find("href=\"/thu-tuc/1.004222\"").expect("residence");
+    let interlinked = procedure.find("href=\"/thu-tuc/2.000986\"").expect("interlinked");
+    assert!(with < interlinked && interlinked < next && next < residence, "grouped in the steps' order");
 
     let (status, agency) = server.page("/co-quan/bo-tu-phap");
     assert_eq!(status, 200);
@@ -53,11 +68,8 @@ fn pages_render_real_content_without_javascript() {
     assert_eq!(status, 200);
     assert!(agencies.contains("Xã, phường, đặc khu"));
 
-    let announcement = home
-        .split("href=\"/tin-tuc/")
-        .nth(1)
-        .and_then(|s| s.split('"').next())
-        .expect("home links an announcement");
+    let announcement =
+        home.split("href=\"/tin-tuc/").nth(1).and_then(|s| s.split('"').next()).expect("home links an announcement");
     let (status, news) = server.page(&format!("/tin-tuc/{announcement}"));
     assert_eq!(status, 200);
     assert!(news.contains("mc-prose") && news.contains("<p>"));
@@ -65,7 +77,10 @@ fn pages_render_real_content_without_javascript() {
     for missing in ["/khong-co-trang-nay", "/thu-tuc/9.999999", "/tin-tuc/khong-co", "/co-quan/khong-co"] {
         let (status, body) = server.page(missing);
         assert_eq!(status, 404, "{missing}");
-        assert!(body.contains("Không tìm thấy trang") && body.contains("action=\"/tim-kiem\""), "{missing}: a 404 that helps");
+        assert!(
+            body.contains("Không tìm thấy trang") && body.contains("action=\"/tim-kiem\""),
+            "{missing}: a 404 that helps"
+        );
     }
     let css = server.get("/style/motcua.css").expect("css");
     assert_eq!(css.status().as_u16(), 200);

@@ -6,7 +6,11 @@ use leptos_router::hooks::use_params_map;
 
 use super::awaited_lookup;
 use crate::components::{Breadcrumbs, Paragraphs, format_date};
-use crate::domain::Procedure;
+use crate::domain::{Procedure, ProcedureRelation, RelatedProcedure};
+
+/// The order the page lists related procedures in: as a citizen's steps go.
+const STEP_ORDER: [ProcedureRelation; 4] =
+    [ProcedureRelation::Before, ProcedureRelation::With, ProcedureRelation::After, ProcedureRelation::Instead];
 
 /// `/thu-tuc/{code}`
 #[component]
@@ -134,16 +138,21 @@ fn ProcedureView(p: Procedure) -> impl IntoView {
             <Paragraphs text=c/>
         })}
 
+        // Grouped as the steps go (first, alongside, next, otherwise), as GOV.UK's
+        // step-by-step pages are; each group keeps the list's order, most useful first.
         {has_related.then(|| view! {
             <h2 class="mc-heading-m">"Thủ tục liên quan"</h2>
-            <ul class="mc-list mc-list--bullet">
-                {p.related.iter().map(|r| view! {
-                    <li>
-                        <a class="mc-link" href=format!("/thu-tuc/{}", r.code)>{r.title.clone()}</a>
-                        " " <span class="mc-hint">"(" {r.relation.label()} ")"</span>
-                    </li>
-                }).collect_view()}
-            </ul>
+            {STEP_ORDER.into_iter().filter_map(|relation| {
+                let group: Vec<&RelatedProcedure> = p.related.iter().filter(|r| r.relation == relation).collect();
+                (!group.is_empty()).then(|| view! {
+                    <h3 class="mc-heading-s">{relation.label()}</h3>
+                    <ul class="mc-list mc-list--bullet">
+                        {group.into_iter().map(|r| view! {
+                            <li><a class="mc-link" href=format!("/thu-tuc/{}", r.code)>{r.title.clone()}</a></li>
+                        }).collect_view()}
+                    </ul>
+                })
+            }).collect_view()}
         })}
 
         {has_legal.then(|| view! {
