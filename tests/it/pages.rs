@@ -50,13 +50,20 @@ fn pages_render_real_content_without_javascript() {
     // The procedures a parent also needs, from the curated list, each a link to its page.
     assert!(procedure.contains("Thủ tục liên quan"), "related procedures");
     assert!(procedure.contains("href=\"/thu-tuc/1.004222\"") && procedure.contains("Đăng ký thường trú"));
-    // Grouped as the steps go: what is done alongside (the interlinked registrations) before
-    // what comes next (residence), whatever the list's order.
-    let with = procedure.find(r#"<h3 class="mc-heading-s">Thường làm cùng</h3>"#).expect("done alongside");
-    let next = procedure.find(r#"<h3 class="mc-heading-s">Thường làm tiếp theo</h3>"#).expect("the next step");
-    let residence = procedure.find("href=\"/thu-tuc/1.004222\"").expect("residence");
-    let interlinked = procedure.find("href=\"/thu-tuc/2.000986\"").expect("interlinked");
-    assert!(with < interlinked && interlinked < next && next < residence, "grouped in the steps' order");
+    // Grouped as the steps go: done alongside (the interlinked registrations), next
+    // (residence, then 1.014062), otherwise (with the father's recognition, 1.000689), though
+    // the list names 1.000689 before 1.014062.
+    let at = |text: &str| procedure.find(text).unwrap_or_else(|| panic!("no {text}"));
+    let order = [
+        at(r#"<h3 class="mc-heading-s">Thường làm cùng</h3>"#),
+        at("href=\"/thu-tuc/2.000986\""),
+        at(r#"<h3 class="mc-heading-s">Thường làm tiếp theo</h3>"#),
+        at("href=\"/thu-tuc/1.004222\""),
+        at("href=\"/thu-tuc/1.014062\""),
+        at(r#"<h3 class="mc-heading-s">Nếu trường hợp của bạn khác</h3>"#),
+        at("href=\"/thu-tuc/1.000689\""),
+    ];
+    assert!(order.is_sorted(), "grouped in the steps' order: {order:?}");
 
     let (status, agency) = server.page("/co-quan/bo-tu-phap");
     assert_eq!(status, 200);
