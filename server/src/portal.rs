@@ -398,14 +398,8 @@ impl PortalBackend for PortalService {
 
     async fn hand_off(&self, code: &str, session_cookie: Option<&str>) -> Result<Option<HandOff>, BackendError> {
         let Some((service, online)) = self.online_service(code).await? else { return Ok(None) };
-        let title = procedure_details::Entity::find()
-            .filter(procedure_details::Column::Code.eq(code))
-            .find_also_related(document::Entity)
-            .one(&self.db)
-            .await
-            .map_err(unavailable)?
-            .and_then(|(_, d)| d)
-            .map(|d| d.title);
+        let title =
+            crate::storage::procedures::by_code(&self.db, code).await.map_err(unavailable)?.map(|(_, d)| d.title);
         let Some(procedure_title) = title else { return Ok(None) };
         let signed_in_level = match session_cookie {
             Some(c) => self.live_session(c).await?.map(|(_, a)| a.assurance_level),
@@ -773,26 +767,22 @@ impl PortalBackend for PortalService {
                 })
             })
             .collect();
-        let editing = match code.map(str::trim).filter(|c| !c.is_empty()) {
-            None => None,
-            Some(code) => match procedures.iter().find(|p| p.code == code) {
-                Some(p) => Some(p.clone()),
-                None => procedure_details::Entity::find()
-                    .filter(procedure_details::Column::Code.eq(code))
-                    .find_also_related(document::Entity)
-                    .one(&self.db)
-                    .await
-                    .map_err(unavailable)?
-                    .and_then(|(p, doc)| doc.map(|d| (p, d)))
-                    .map(|(p, doc)| ProcedureKeywords {
-                        code: p.code,
-                        title: doc.title,
-                        path: doc.path,
-                        added: Vec::new(),
-                        updated: None,
-                    }),
-            },
-        };
+        let editing =
+            match code.map(str::trim).filter(|c| !c.is_empty()) {
+                None => None,
+                Some(code) => match procedures.iter().find(|p| p.code == code) {
+                    Some(p) => Some(p.clone()),
+                    None => crate::storage::procedures::by_code(&self.db, code).await.map_err(unavailable)?.map(
+                        |(p, doc)| ProcedureKeywords {
+                            code: p.code,
+                            title: doc.title,
+                            path: doc.path,
+                            added: Vec::new(),
+                            updated: None,
+                        },
+                    ),
+                },
+            };
         let curated = editing.as_ref().map(|e| KEYWORDS.of(&e.code)).unwrap_or_default();
         let csrf = crate::csrf::token(&self.db, &session.id).await.map_err(unavailable)?;
         Ok(Some(KeywordsPage { procedures, editing, curated, csrf }))
@@ -805,54 +795,45 @@ impl PortalBackend for PortalService {
     ) -> Result<Option<CompanionsPage>, BackendError> {
         use crate::storage::companions;
         let Some(session) = self.top_level_session(session_cookie).await? else { return Ok(None) };
-        // (code, title, path, companions, set when and by whom)
-        type Listed =
-            (String, String, String, Vec<(String, ProcedureRelation)>, Option<(chrono::DateTime<chrono::Utc>, String)>);
-        let mut lists: Vec<Listed> = companions::list(&self.db)
+        // Titles are filled in below, in one read for every list.
+        let untitled = |named: Vec<(String, ProcedureRelation)>| -> Vec<ListedCompanion> {
+            named.into_iter().map(|(code, relation)| ListedCompanion { code, title: None, relation }).collect()
+        };
+        let mut procedures: Vec<ProcedureCompanions> = companions::list(&self.db)
             .await
             .map_err(unavailable)?
             .into_iter()
-            .map(|(row, doc, code)| {
-                let named = companions::parsed(&row.companions);
-                (code, doc.title, doc.path, named, Some((row.updated_at, row.updated_by)))
+            .map(|(row, doc, code)| ProcedureCompanions {
+                companions: untitled(companions::parsed(&row.companions)),
+                code,
+                title: doc.title,
+                path: doc.path,
+                updated: Some((row.updated_at, row.updated_by)),
             })
             .collect();
-        let opened = code.map(str::trim).filter(|c| !c.is_empty());
-        let editing = match opened {
-            None => None,
-            Some(code) => match lists.iter().position(|l| l.0 == code) {
-                Some(at) => Some(at),
-                None => procedure_details::Entity::find()
-                    .filter(procedure_details::Column::Code.eq(code))
-                    .find_also_related(document::Entity)
-                    .one(&self.db)
-                    .await
-                    .map_err(unavailable)?
-                    .and_then(|(p, doc)| doc.map(|d| (p, d)))
-                    .map(|(p, doc)| {
-                        let curated = Relations::curated(&p.code).to_vec();
-                        lists.push((p.code, doc.title, doc.path, curated, None));
-                        lists.len() - 1
-                    }),
-            },
-        };
-        let named: Vec<&str> = lists.iter().flat_map(|l| &l.3).map(|(code, _)| code.as_str()).collect();
-        let titles =
-            crate::storage::procedures::titles_by_code(&self.db, named).await.map_err(unavailable)?;
-        let shown = |(code, title, path, named, updated): Listed| ProcedureCompanions {
-            companions: named
-                .into_iter()
-                .map(|(code, relation)| ListedCompanion { title: titles.get(&code).cloned(), code, relation })
-                .collect(),
-            code,
-            title,
-            path,
-            updated,
-        };
-        let mut procedures: Vec<ProcedureCompanions> = lists.into_iter().map(shown).collect();
-        // A procedure opened on the shipped list is not among those with a list set.
-        let editing = editing
-            .map(|at| if procedures[at].updated.is_none() { procedures.remove(at) } else { procedures[at].clone() });
+        let mut editing =
+            match code.map(str::trim).filter(|c| !c.is_empty()) {
+                None => None,
+                Some(code) => match procedures.iter().find(|p| p.code == code) {
+                    Some(p) => Some(p.clone()),
+                    // Not set in the portal: the shipped list, as its lines name it.
+                    None => crate::storage::procedures::by_code(&self.db, code).await.map_err(unavailable)?.map(
+                        |(p, doc)| ProcedureCompanions {
+                            companions: untitled(Relations::curated(&p.code).to_vec()),
+                            code: p.code,
+                            title: doc.title,
+                            path: doc.path,
+                            updated: None,
+                        },
+                    ),
+                },
+            };
+        let named: Vec<&str> =
+            procedures.iter().chain(&editing).flat_map(|p| &p.companions).map(|c| c.code.as_str()).collect();
+        let titles = crate::storage::procedures::titles_by_code(&self.db, named).await.map_err(unavailable)?;
+        for companion in procedures.iter_mut().chain(&mut editing).flat_map(|p| &mut p.companions) {
+            companion.title = titles.get(&companion.code).cloned();
+        }
         let csrf = crate::csrf::token(&self.db, &session.id).await.map_err(unavailable)?;
         Ok(Some(CompanionsPage { procedures, editing, csrf }))
     }

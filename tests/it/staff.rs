@@ -917,6 +917,13 @@ fn top_level_administrators_set_companions_and_the_procedure_page_and_search_fol
     assert!(run(&site, &["companions", "list"]).contains("1.000656\tĐăng ký khai tử\t2.001016:after 2.000821:after"));
     assert!(death_page().contains(r#"href="/thu-tuc/2.001016""#));
     assert!(run(&site, &["companions", "reset", "1.000656"]).contains("curated list's companions again"));
+    for (args, says) in [
+        (["companions", "set", "1.000656", "2.001016"], "write each companion as CODE:RELATION"),
+        (["companions", "set", "1.000656", "9.999999:after"], "no procedure has the code \"9.999999\" named"),
+    ] {
+        let out = site.command().args(args).output().expect("run motcua");
+        assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains(says), "{out:?}");
+    }
     let log = run(&site, &["audit", "list", "--action", "companions"]);
     assert_eq!(
         log.lines().count(),

@@ -8,6 +8,19 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use super::StorageError;
 use super::entity::{document, procedure_details};
 
+/// The procedure with this code and its document, whatever its state.
+pub async fn by_code(
+    db: &impl ConnectionTrait,
+    code: &str,
+) -> Result<Option<(procedure_details::Model, document::Model)>, StorageError> {
+    let found = procedure_details::Entity::find()
+        .filter(procedure_details::Column::Code.eq(code))
+        .find_also_related(document::Entity)
+        .one(db)
+        .await?;
+    Ok(found.and_then(|(p, doc)| Some((p, doc?))))
+}
+
 /// Titles of the published procedures among these codes, by code; codes of no published
 /// procedure are left out.
 pub async fn titles_by_code<'a>(
