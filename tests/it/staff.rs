@@ -862,6 +862,20 @@ fn top_level_administrators_set_companions_and_the_procedure_page_and_search_fol
         "five rows, three blank"
     );
 
+    // Saved as shipped, the list keeps the codes of procedures this portal has not imported
+    // (the demo holds a few hundred): the page shows them as not shown to citizens.
+    let shipped_rows = [
+        ("2.000821", "after"),
+        ("1.003197", "after"),
+        ("2.000717", "after"),
+        ("2.001406", "after"),
+        ("1.013831", "after"),
+    ];
+    assert_eq!(location(&save("1.000656", &shipped_rows)), "/quan-tri/thu-tuc-di-kem?ma=1.000656");
+    let listed = browser.get(&page).send().expect("page").text().expect("text");
+    assert!(listed.contains("1.003197 · Thường làm tiếp theo") && listed.contains("Không hiện"), "{listed}");
+    assert_eq!(related(&death_page()), related(&shipped), "the same list as shipped");
+
     // Saving replaces the list: the procedure page follows it at once, search within the
     // index's poll (the refusal now shows with the death registration it follows).
     let r = save("1.000656", &[("2.001016", "after"), ("", "with"), ("2.000821", "after"), ("2.001016", "with")]);
@@ -927,8 +941,8 @@ fn top_level_administrators_set_companions_and_the_procedure_page_and_search_fol
     let log = run(&site, &["audit", "list", "--action", "companions"]);
     assert_eq!(
         log.lines().count(),
-        5,
-        "two saves and a reset in the pages, a set and a reset from the command line: {log}"
+        6,
+        "three saves and a reset in the pages, a set and a reset from the command line: {log}"
     );
     assert!(log.lines().next().is_some_and(|l| l.contains("\tcli\t")), "{log}");
 }

@@ -76,6 +76,12 @@ impl Relations {
         LISTED.companions(code)
     }
 
+    /// Whether the list built into this binary names this code, on either side: a procedure
+    /// of the national data, though a portal may not have imported it yet.
+    pub fn names(code: &str) -> bool {
+        LISTED.from.contains_key(code) || LISTED.to.contains_key(code)
+    }
+
     /// The pairs as the lines give them, one way.
     fn listed(text: &str) -> Relations {
         let mut relations = Relations::default();
@@ -226,6 +232,7 @@ mod tests {
         assert!(!left.contains(&"2.000821"), "an empty list sets the shipped one aside: {left:?}");
         assert!(matches!(Relations::with_edits(&[]), Cow::Borrowed(_)), "nothing edited: the shipped list");
         assert_eq!(Relations::curated("1.000656"), before, "the shipped list is untouched");
+        assert!(Relations::names("1.003197") && Relations::names("2.000821") && !Relations::names("9.000001"));
     }
 
     #[test]

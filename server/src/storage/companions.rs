@@ -27,7 +27,7 @@ pub enum CompanionError {
     /// No procedure has the code the list is for.
     #[error("no procedure has the code {0:?}")]
     UnknownProcedure(String),
-    /// No procedure has a code the list names.
+    /// No procedure has a code the list names, nor does the curated list name it.
     #[error("no procedure has the code {0:?} named as a companion")]
     UnknownCompanion(String),
     /// The list names the procedure it is for.
@@ -80,8 +80,10 @@ pub async fn set(
     }
     let txn = super::documents::begin_logged_write(db).await?;
     let id = procedure_id(&txn, code).await?;
+    // A code the portal lacks is a typo, unless the curated list names it: a procedure of
+    // the national data this portal has not imported (yet), kept and shown once it is.
     let named = document_ids(&txn, companions.iter().map(|(c, _)| c.as_str())).await?;
-    if let Some((unknown, _)) = companions.iter().find(|(c, _)| !named.contains_key(c)) {
+    if let Some((unknown, _)) = companions.iter().find(|(c, _)| !named.contains_key(c) && !Relations::names(c)) {
         return Err(CompanionError::UnknownCompanion(unknown.clone()));
     }
     let before = current(&txn, id, code).await?;
