@@ -813,8 +813,9 @@ fn CompanionsView(
         <h1 class="mc-heading-l">"Thủ tục đi kèm"</h1>
         <p class="mc-body">
             "Với một thủ tục, những thủ tục người dân thường cần làm trước, làm tiếp theo, làm cùng, hoặc làm thay nếu "
-            "trường hợp của họ khác. Trang thủ tục liệt kê chúng theo thứ tự ở đây, và tìm kiếm đưa chúng lên cùng thủ tục "
-            "sau khi lưu vài giây. Danh sách lưu ở đây thay danh sách có sẵn của Cổng cho thủ tục đó."
+            "trường hợp của họ khác. Trang thủ tục liệt kê chúng theo nhóm (làm trước, làm cùng, làm tiếp theo, trường hợp "
+            "khác), trong mỗi nhóm theo thứ tự ở đây; tìm kiếm đưa chúng lên cùng thủ tục sau khi lưu vài giây. Danh sách "
+            "lưu ở đây thay danh sách có sẵn của Cổng cho thủ tục đó."
         </p>
         <Problem named=unknown.map(|code| format!("Không có thủ tục mã “{code}” trên Cổng. Sửa hoặc bỏ dòng này rồi lưu lại."))/>
         <h2 class="mc-heading-m">"Thủ tục đi kèm của một thủ tục"</h2>
@@ -844,7 +845,7 @@ fn CompanionsView(
                     <input type="hidden" name="_csrf" value=csrf.clone()/>
                     <input type="hidden" name="ma" value=e.code.clone()/>
                     <table class="mc-table">
-                        <caption class="mc-table__caption">"Theo thứ tự hiện trên trang thủ tục; để trống mã để bỏ một dòng"</caption>
+                        <caption class="mc-table__caption">"Hữu ích nhất trước; để trống mã để bỏ một dòng"</caption>
                         <thead class="mc-table__head"><tr class="mc-table__row">
                             <th class="mc-table__header" scope="col">"Mã thủ tục đi kèm"</th>
                             <th class="mc-table__header" scope="col">"Quan hệ"</th>
