@@ -874,6 +874,7 @@ fn top_level_administrators_set_companions_and_the_procedure_page_and_search_fol
     assert_eq!(location(&save("1.000656", &shipped_rows)), "/quan-tri/thu-tuc-di-kem?ma=1.000656");
     let listed = browser.get(&page).send().expect("page").text().expect("text");
     assert!(listed.contains("1.003197 · Thường làm tiếp theo") && listed.contains("Không hiện"), "{listed}");
+    assert!(listed.contains(r#"href="/quan-tri/thu-tuc-di-kem?ma=1.000656#ma" class="mc-link">Sửa<"#), "{listed}");
     assert_eq!(related(&death_page()), related(&shipped), "the same list as shipped");
 
     // Saving replaces the list: the procedure page follows it at once, search within the

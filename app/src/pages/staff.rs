@@ -71,6 +71,12 @@ fn problem(code: &str) -> &'static str {
     }
 }
 
+/// The link ("Sửa") that opens a search-tuning page's form on one of its entries, `name`
+/// the parameter that names it and `field` the input the browser scrolls to.
+fn edit_link(page: &str, name: &str, value: &str, field: &str) -> String {
+    format!("{page}?{name}={}#{field}", form_urlencoded::byte_serialize(value.as_bytes()).collect::<String>())
+}
+
 /// What a refused form named that the portal does not have (`?loi=khong-co&sai=…`), for
 /// its page to say in its own words.
 fn not_found_in(query: &leptos_router::params::ParamsMap) -> Option<String> {
@@ -557,12 +563,7 @@ pub fn BestBetsAdminPage() -> impl IntoView {
 #[component]
 fn BestBetsView(p: BestBetsPage, typed_query: String, targets: String, unknown: Option<String>) -> impl IntoView {
     let csrf = p.csrf.clone();
-    let edit = |query: &str| {
-        format!(
-            "/quan-tri/de-xuat?q={}#truy-van",
-            form_urlencoded::byte_serialize(query.as_bytes()).collect::<String>()
-        )
-    };
+    let edit = |query: &str| edit_link("/quan-tri/de-xuat", "q", query, "truy-van");
     view! {
         <a class="mc-back-link" href="/quan-tri">"Quản trị"</a>
         <h1 class="mc-heading-l">"Đề xuất kết quả tìm kiếm"</h1>
@@ -671,9 +672,7 @@ pub fn KeywordsAdminPage() -> impl IntoView {
 
 #[component]
 fn KeywordsView(p: KeywordsPage, code: String, keywords: String, unknown: Option<String>) -> impl IntoView {
-    let edit = |code: &str| {
-        format!("/quan-tri/tu-khoa?ma={}#ma", form_urlencoded::byte_serialize(code.as_bytes()).collect::<String>())
-    };
+    let edit = |code: &str| edit_link("/quan-tri/tu-khoa", "ma", code, "ma");
     view! {
         <a class="mc-back-link" href="/quan-tri">"Quản trị"</a>
         <h1 class="mc-heading-l">"Từ khoá tìm kiếm"</h1>
@@ -793,12 +792,7 @@ fn CompanionsView(
     rows: Vec<(String, Option<ProcedureRelation>)>,
     unknown: Option<String>,
 ) -> impl IntoView {
-    let edit = |code: &str| {
-        format!(
-            "/quan-tri/thu-tuc-di-kem?ma={}#ma",
-            form_urlencoded::byte_serialize(code.as_bytes()).collect::<String>()
-        )
-    };
+    let edit = |code: &str| edit_link("/quan-tri/thu-tuc-di-kem", "ma", code, "ma");
     // The rows typed or saved, then empty ones up to three more (saving gives more).
     let blanks = COMPANION_ROWS.min(rows.len() + 3).saturating_sub(rows.len());
     let rows: Vec<(usize, String, Option<ProcedureRelation>)> = rows
