@@ -1,5 +1,6 @@
 //! `motcua import procedures`: complete, idempotent, resumable, and honest about bad lines,
-//! on SQLite and on PostgreSQL; the index follows the change log.
+//! on SQLite and on PostgreSQL; the index follows the change log (imports and companion
+//! lists set in the portal).
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -145,6 +146,29 @@ fn running_server_follows_the_change_log(db: Database) {
     assert!(out.status.success());
     let followed = eventually(Duration::from_secs(60), || server.indexed_procedures() == expected as u64);
     assert!(followed, "index did not follow the change log: {} of {expected}", server.indexed_procedures());
+
+    // A companion list set in the portal goes the same way, on either database: the
+    // procedure's page shows it at once, search within the sync's poll, and a reset gives
+    // the shipped list back.
+    let run = |args: &[&str]| {
+        let out = site.command().args(args).output().expect("run motcua");
+        assert!(out.status.success(), "motcua {args:?}: {out:?}");
+    };
+    let page = || server.page("/thu-tuc/1.000656").1;
+    let on_first_page = || {
+        // "ba tôi mất làm giấy tờ gì": a question whose first page has room for companions.
+        let (_, body) = server.json(
+            "/api/v1/search?kind=procedure&q=ba%20t%C3%B4i%20m%E1%BA%A5t%20l%C3%A0m%20gi%E1%BA%A5y%20t%E1%BB%9D%20g%C3%AC",
+        );
+        body["hits"].as_array().into_iter().flatten().any(|h| h["url"] == "/thu-tuc/2.001016")
+    };
+    assert!(page().contains(r#"href="/thu-tuc/2.000821""#) && !on_first_page(), "as shipped");
+    run(&["companions", "set", "1.000656", "2.001016:after"]);
+    assert!(page().contains(r#"href="/thu-tuc/2.001016""#) && !page().contains(r#"href="/thu-tuc/2.000821""#));
+    assert!(eventually(Duration::from_secs(10), on_first_page), "search follows the list set");
+    run(&["companions", "reset", "1.000656"]);
+    assert!(page().contains(r#"href="/thu-tuc/2.000821""#) && !page().contains(r#"href="/thu-tuc/2.001016""#));
+    assert!(eventually(Duration::from_secs(10), || !on_first_page()), "search follows the reset");
 }
 
 #[test]
