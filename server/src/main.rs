@@ -443,9 +443,8 @@ async fn keywords_command(db: &DatabaseConnection, action: KeywordCommand) -> Re
             println!("{} keywords added to {}: {}", kept.len(), code.trim(), kept.join("; "));
         }
         KeywordCommand::List => {
-            for (row, doc) in search_keywords::list(db).await? {
-                let (title, path) = doc.map(|d| (d.title, d.path)).unwrap_or_default();
-                println!("{path}\t{title}\t{}", row.keywords.replace('\n', "; "));
+            for (row, doc, _) in search_keywords::list(db).await? {
+                println!("{}\t{}\t{}", doc.path, doc.title, row.keywords.replace('\n', "; "));
             }
         }
     }

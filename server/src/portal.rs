@@ -185,14 +185,8 @@ impl PortalService {
             .all(&self.db)
             .await
             .map_err(unavailable)?;
-        let codes: HashMap<i32, String> = procedure_details::Entity::find()
-            .filter(procedure_details::Column::DocumentId.is_in(ids.to_vec()))
-            .all(&self.db)
-            .await
-            .map_err(unavailable)?
-            .into_iter()
-            .map(|p| (p.document_id, p.code))
-            .collect();
+        let codes =
+            crate::storage::procedures::codes_by_document(&self.db, ids.iter().copied()).await.map_err(unavailable)?;
         let mut by_id: HashMap<i32, DocumentSummary> = rows
             .into_iter()
             .filter_map(|(d, a)| {
@@ -744,27 +738,16 @@ impl PortalBackend for PortalService {
         use crate::storage::search_keywords;
         use motcua_server::curated::keywords::KEYWORDS;
         let Some(session) = self.top_level_session(session_cookie).await? else { return Ok(None) };
-        let rows = search_keywords::list(&self.db).await.map_err(unavailable)?;
-        let ids: Vec<i32> = rows.iter().map(|(k, _)| k.document_id).collect();
-        let codes: HashMap<i32, String> = procedure_details::Entity::find()
-            .filter(procedure_details::Column::DocumentId.is_in(ids))
-            .all(&self.db)
+        let procedures: Vec<ProcedureKeywords> = search_keywords::list(&self.db)
             .await
             .map_err(unavailable)?
             .into_iter()
-            .map(|p| (p.document_id, p.code))
-            .collect();
-        let procedures: Vec<ProcedureKeywords> = rows
-            .into_iter()
-            .filter_map(|(k, doc)| {
-                let (doc, code) = (doc?, codes.get(&k.document_id)?.clone());
-                Some(ProcedureKeywords {
-                    code,
-                    title: doc.title,
-                    path: doc.path,
-                    added: k.keywords.lines().map(str::to_string).collect(),
-                    updated: Some((k.updated_at, k.updated_by)),
-                })
+            .map(|(k, doc, code)| ProcedureKeywords {
+                code,
+                title: doc.title,
+                path: doc.path,
+                added: k.keywords.lines().map(str::to_string).collect(),
+                updated: Some((k.updated_at, k.updated_by)),
             })
             .collect();
         let editing =

@@ -709,30 +709,55 @@ fn KeywordsView(p: KeywordsPage, code: String, keywords: String, unknown: Option
             view! { <p class="mc-body">"Chưa thủ tục nào được thêm từ khoá."</p> }.into_any()
         } else {
             view! {
-                <table class="mc-table">
-                    <thead class="mc-table__head"><tr class="mc-table__row">
-                        <th class="mc-table__header" scope="col">"Thủ tục"</th>
-                        <th class="mc-table__header" scope="col">"Từ khoá thêm"</th>
-                        <th class="mc-table__header" scope="col">"Cập nhật"</th>
-                        <th class="mc-table__header" scope="col"></th>
-                    </tr></thead>
-                    <tbody class="mc-table__body">
-                        {p.procedures.into_iter().map(|k| view! {
-                            <tr class="mc-table__row">
-                                <td class="mc-table__cell">
-                                    <a class="mc-link" href=k.path.clone()>{k.title.clone()}</a> " " <span class="mc-hint">{k.code.clone()}</span>
-                                </td>
-                                <td class="mc-table__cell">{k.added.join("; ")}</td>
-                                <td class="mc-table__cell">
-                                    {k.updated.as_ref().map(|(at, by)| format!("{} ({by})", format_date(at)))}
-                                </td>
-                                <td class="mc-table__cell"><a class="mc-link" href=edit(&k.code)>"Sửa"</a></td>
-                            </tr>
-                        }).collect_view()}
-                    </tbody>
-                </table>
+                <ProcedureTable heading="Từ khoá thêm">
+                    {p.procedures.into_iter().map(|k| view! {
+                        <ProcedureRow path=k.path title=k.title edit=edit(&k.code) code=k.code updated=k.updated>
+                            {k.added.join("; ")}
+                        </ProcedureRow>
+                    }).collect_view()}
+                </ProcedureTable>
             }.into_any()
         }}
+    }
+}
+
+/// The table of the procedures a search-tuning page has set something for (keywords, a
+/// companion list); `heading` names what was set, which each row shows second.
+#[component]
+fn ProcedureTable(heading: &'static str, children: Children) -> impl IntoView {
+    view! {
+        <table class="mc-table">
+            <thead class="mc-table__head"><tr class="mc-table__row">
+                <th class="mc-table__header" scope="col">"Thủ tục"</th>
+                <th class="mc-table__header" scope="col">{heading}</th>
+                <th class="mc-table__header" scope="col">"Cập nhật"</th>
+                <th class="mc-table__header" scope="col"></th>
+            </tr></thead>
+            <tbody class="mc-table__body">{children()}</tbody>
+        </table>
+    }
+}
+
+/// A row of [`ProcedureTable`]: the procedure linked with its code, what was set for it
+/// (`children`), when and by whom, and `edit`, the link that opens the form on it.
+#[component]
+fn ProcedureRow(
+    path: String,
+    title: String,
+    code: String,
+    updated: Option<(chrono::DateTime<chrono::Utc>, String)>,
+    edit: String,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <tr class="mc-table__row">
+            <td class="mc-table__cell">
+                <a class="mc-link" href=path>{title}</a> " " <span class="mc-hint">{code}</span>
+            </td>
+            <td class="mc-table__cell">{children()}</td>
+            <td class="mc-table__cell">{updated.map(|(at, by)| format!("{} ({by})", format_date(&at)))}</td>
+            <td class="mc-table__cell"><a class="mc-link" href=edit>"Sửa"</a></td>
+        </tr>
     }
 }
 
@@ -880,38 +905,21 @@ fn CompanionsView(
             view! { <p class="mc-body">"Chưa thủ tục nào: mọi thủ tục đang dùng danh sách có sẵn."</p> }.into_any()
         } else {
             view! {
-                <table class="mc-table">
-                    <thead class="mc-table__head"><tr class="mc-table__row">
-                        <th class="mc-table__header" scope="col">"Thủ tục"</th>
-                        <th class="mc-table__header" scope="col">"Thủ tục đi kèm"</th>
-                        <th class="mc-table__header" scope="col">"Cập nhật"</th>
-                        <th class="mc-table__header" scope="col"></th>
-                    </tr></thead>
-                    <tbody class="mc-table__body">
-                        {p.procedures.into_iter().map(|c| view! {
-                            <tr class="mc-table__row">
-                                <td class="mc-table__cell">
-                                    <a class="mc-link" href=c.path.clone()>{c.title.clone()}</a> " " <span class="mc-hint">{c.code.clone()}</span>
-                                </td>
-                                <td class="mc-table__cell">
-                                    {if c.companions.is_empty() {
-                                        view! { <span class="mc-hint">"Không có"</span> }.into_any()
-                                    } else {
-                                        view! {
-                                            <ol class="mc-list mc-list--number">
-                                                {c.companions.into_iter().map(|l| view! { <li><ListedCompanionItem l/></li> }).collect_view()}
-                                            </ol>
-                                        }.into_any()
-                                    }}
-                                </td>
-                                <td class="mc-table__cell">
-                                    {c.updated.as_ref().map(|(at, by)| format!("{} ({by})", format_date(at)))}
-                                </td>
-                                <td class="mc-table__cell"><a class="mc-link" href=edit(&c.code)>"Sửa"</a></td>
-                            </tr>
-                        }).collect_view()}
-                    </tbody>
-                </table>
+                <ProcedureTable heading="Thủ tục đi kèm">
+                    {p.procedures.into_iter().map(|c| view! {
+                        <ProcedureRow path=c.path title=c.title edit=edit(&c.code) code=c.code updated=c.updated>
+                            {if c.companions.is_empty() {
+                                view! { <span class="mc-hint">"Không có"</span> }.into_any()
+                            } else {
+                                view! {
+                                    <ol class="mc-list mc-list--number">
+                                        {c.companions.into_iter().map(|l| view! { <li><ListedCompanionItem l/></li> }).collect_view()}
+                                    </ol>
+                                }.into_any()
+                            }}
+                        </ProcedureRow>
+                    }).collect_view()}
+                </ProcedureTable>
             }.into_any()
         }}
     }

@@ -4,8 +4,6 @@
 //! of the national data leaves it alone. A companion is found with the procedure it goes
 //! with and is listed on its page, so setting a list re-indexes every procedure it names.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, Utc};
 use motcua_app::domain::ProcedureRelation as Relation;
 use motcua_server::curated::related::{EditedList, Relations};
@@ -15,7 +13,7 @@ use sea_orm::{
 };
 
 use super::StorageError;
-use super::entity::{companion_list, document, procedure_details};
+use super::entity::{companion_list, document};
 
 /// Most companions one procedure takes: the curated list gives at most five, and a page
 /// that points everywhere points nowhere.
@@ -82,7 +80,7 @@ pub async fn set(
     let id = procedure_id(&txn, code).await?;
     // A code the portal lacks is a typo, unless the curated list names it: a procedure of
     // the national data this portal has not imported (yet), kept and shown once it is.
-    let named = document_ids(&txn, companions.iter().map(|(c, _)| c.as_str())).await?;
+    let named = super::procedures::document_ids_by_code(&txn, companions.iter().map(|(c, _)| c.as_str())).await?;
     if let Some((unknown, _)) = companions.iter().find(|(c, _)| !named.contains_key(c) && !Relations::names(c)) {
         return Err(CompanionError::UnknownCompanion(unknown.clone()));
     }
@@ -145,7 +143,7 @@ pub async fn edits(db: &impl ConnectionTrait) -> Result<Vec<EditedList>, Storage
     if rows.is_empty() {
         return Ok(Vec::new());
     }
-    let codes = codes_of(db, rows.iter().map(|r| r.document_id)).await?;
+    let codes = super::procedures::codes_by_document(db, rows.iter().map(|r| r.document_id)).await?;
     Ok(rows.into_iter().filter_map(|r| Some((codes.get(&r.document_id)?.clone(), parsed(&r.companions)))).collect())
 }
 
@@ -158,7 +156,7 @@ pub async fn list(
         .order_by_desc(companion_list::Column::UpdatedAt)
         .all(db)
         .await?;
-    let codes = codes_of(db, rows.iter().map(|(r, _)| r.document_id)).await?;
+    let codes = super::procedures::codes_by_document(db, rows.iter().map(|(r, _)| r.document_id)).await?;
     Ok(rows
         .into_iter()
         .filter_map(|(row, doc)| {
@@ -185,8 +183,8 @@ fn stored(companions: &[(String, Relation)]) -> String {
 
 /// The document of the procedure with this code.
 async fn procedure_id(txn: &DatabaseTransaction, code: &str) -> Result<i32, CompanionError> {
-    let found = procedure_details::Entity::find().filter(procedure_details::Column::Code.eq(code)).one(txn).await?;
-    found.map(|p| p.document_id).ok_or_else(|| CompanionError::UnknownProcedure(code.to_string()))
+    let found = super::procedures::document_id_of(txn, code).await?;
+    found.ok_or_else(|| CompanionError::UnknownProcedure(code.to_string()))
 }
 
 /// The companions a procedure has now: its own list, or the curated one.
@@ -203,7 +201,10 @@ async fn log_changes<'a>(
     companions: impl Iterator<Item = &'a (String, Relation)>,
     now: DateTime<Utc>,
 ) -> Result<(), CompanionError> {
-    let mut ids: Vec<i32> = document_ids(txn, companions.map(|(c, _)| c.as_str())).await?.into_values().collect();
+    let mut ids: Vec<i32> = super::procedures::document_ids_by_code(txn, companions.map(|(c, _)| c.as_str()))
+        .await?
+        .into_values()
+        .collect();
     ids.push(id);
     ids.sort_unstable();
     ids.dedup();
@@ -211,44 +212,6 @@ async fn log_changes<'a>(
         super::documents::log_change(txn, id, "updated", now).await?;
     }
     Ok(())
-}
-
-/// The documents of the procedures with these codes, by code.
-async fn document_ids<'a>(
-    db: &impl ConnectionTrait,
-    codes: impl Iterator<Item = &'a str>,
-) -> Result<HashMap<String, i32>, StorageError> {
-    let codes: Vec<&str> = codes.collect();
-    let mut out = HashMap::new();
-    for chunk in codes.chunks(500) {
-        for p in procedure_details::Entity::find()
-            .filter(procedure_details::Column::Code.is_in(chunk.iter().copied()))
-            .all(db)
-            .await?
-        {
-            out.insert(p.code, p.document_id);
-        }
-    }
-    Ok(out)
-}
-
-/// The codes of the procedures of these documents, by document.
-async fn codes_of(
-    db: &impl ConnectionTrait,
-    ids: impl Iterator<Item = i32>,
-) -> Result<HashMap<i32, String>, StorageError> {
-    let ids: Vec<i32> = ids.collect();
-    let mut out = HashMap::new();
-    for chunk in ids.chunks(500) {
-        for p in procedure_details::Entity::find()
-            .filter(procedure_details::Column::DocumentId.is_in(chunk.to_vec()))
-            .all(db)
-            .await?
-        {
-            out.insert(p.document_id, p.code);
-        }
-    }
-    Ok(out)
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! Reads of procedures by their national code, for the places that know a procedure only by
-//! its code (the curated lists of keywords and companions).
+//! its code (the curated lists of keywords and companions), and of codes by document (the
+//! tables administrators' keywords and companion lists keep by document).
 
 use std::collections::HashMap;
 
@@ -19,6 +20,52 @@ pub async fn by_code(
         .one(db)
         .await?;
     Ok(found.and_then(|(p, doc)| Some((p, doc?))))
+}
+
+/// The document of the procedure with this code, whatever its state.
+pub async fn document_id_of(db: &impl ConnectionTrait, code: &str) -> Result<Option<i32>, StorageError> {
+    let found = procedure_details::Entity::find().filter(procedure_details::Column::Code.eq(code)).one(db).await?;
+    Ok(found.map(|p| p.document_id))
+}
+
+/// The documents of the procedures with these codes, by code; codes of no procedure are
+/// left out.
+pub async fn document_ids_by_code<'a>(
+    db: &impl ConnectionTrait,
+    codes: impl IntoIterator<Item = &'a str>,
+) -> Result<HashMap<String, i32>, StorageError> {
+    let codes: Vec<&str> = codes.into_iter().collect();
+    let mut out = HashMap::new();
+    for chunk in codes.chunks(500) {
+        for p in procedure_details::Entity::find()
+            .filter(procedure_details::Column::Code.is_in(chunk.iter().copied()))
+            .all(db)
+            .await?
+        {
+            out.insert(p.code, p.document_id);
+        }
+    }
+    Ok(out)
+}
+
+/// The codes of the procedures of these documents, by document; documents of no procedure
+/// are left out.
+pub async fn codes_by_document(
+    db: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = i32>,
+) -> Result<HashMap<i32, String>, StorageError> {
+    let ids: Vec<i32> = ids.into_iter().collect();
+    let mut out = HashMap::new();
+    for chunk in ids.chunks(500) {
+        for p in procedure_details::Entity::find()
+            .filter(procedure_details::Column::DocumentId.is_in(chunk.to_vec()))
+            .all(db)
+            .await?
+        {
+            out.insert(p.document_id, p.code);
+        }
+    }
+    Ok(out)
 }
 
 /// Titles of the published procedures among these codes, by code; codes of no published

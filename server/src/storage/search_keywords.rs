@@ -11,7 +11,7 @@ use sea_orm::{
 };
 
 use super::StorageError;
-use super::entity::{document, procedure_details, search_keyword};
+use super::entity::{document, search_keyword};
 
 /// Most keywords one procedure takes: enough for its everyday names, too few to stuff.
 pub const MAX_KEYWORDS: usize = 30;
@@ -75,9 +75,8 @@ pub async fn set(
     let keywords = cleaned(typed)?;
     let code = code.trim();
     let txn = super::documents::begin_logged_write(db).await?;
-    let found = procedure_details::Entity::find().filter(procedure_details::Column::Code.eq(code)).one(&txn).await?;
-    let Some(procedure) = found else { return Err(KeywordError::UnknownProcedure(code.to_string())) };
-    let id = procedure.document_id;
+    let found = super::procedures::document_id_of(&txn, code).await?;
+    let Some(id) = found else { return Err(KeywordError::UnknownProcedure(code.to_string())) };
     search_keyword::Entity::delete_many().filter(search_keyword::Column::DocumentId.eq(id)).exec(&txn).await?;
     if !keywords.is_empty() {
         search_keyword::ActiveModel {
@@ -127,15 +126,23 @@ pub async fn of_documents(db: &impl ConnectionTrait, ids: &[i32]) -> Result<Hash
     Ok(out)
 }
 
-/// Every procedure with added keywords, with its document, last changed first.
+/// Every procedure with added keywords, with its document and code, last changed first.
 pub async fn list(
     db: &impl ConnectionTrait,
-) -> Result<Vec<(search_keyword::Model, Option<document::Model>)>, StorageError> {
-    Ok(search_keyword::Entity::find()
+) -> Result<Vec<(search_keyword::Model, document::Model, String)>, StorageError> {
+    let rows = search_keyword::Entity::find()
         .find_also_related(document::Entity)
         .order_by_desc(search_keyword::Column::UpdatedAt)
         .all(db)
-        .await?)
+        .await?;
+    let codes = super::procedures::codes_by_document(db, rows.iter().map(|(k, _)| k.document_id)).await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(row, doc)| {
+            let code = codes.get(&row.document_id)?.clone();
+            Some((row, doc?, code))
+        })
+        .collect())
 }
 
 #[cfg(test)]
