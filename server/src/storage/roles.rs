@@ -144,8 +144,8 @@ pub async fn grant_by_id(db: &impl ConnectionTrait, id: i32) -> Result<Option<st
 pub struct Administration {
     /// Some agency: the roles page is theirs.
     pub any: bool,
-    /// A top-level agency (a province, a ministry): the whole audit log, best bets and
-    /// search keywords are theirs.
+    /// A top-level agency (a province, a ministry): the whole audit log, best bets, search
+    /// keywords and companion lists are theirs.
     pub top_level: bool,
 }
 
