@@ -19,6 +19,23 @@ fn pages_render_real_content_without_javascript() {
     assert_eq!(home.matches("<script src").count(), 1, "only the completion script is loaded");
     assert!(home.contains("<script src=\"/style/autocomplete.js\" defer"), "deferred completion script");
     assert!(home.contains("</footer>"), "the whole page arrives server-rendered");
+    // The browser is told to run nothing but the portal's own script, and not to frame it
+    // (it/browser.rs checks the pages work under that policy).
+    for path in ["/", "/api/v1/search?q=khai+sinh", "/khong-co-trang-nay"] {
+        let response = server.get(path).expect("get");
+        let headers = response.headers().clone();
+        let policy = headers["content-security-policy"].to_str().expect("ascii").to_string();
+        assert!(policy.contains("script-src 'self'") && policy.contains("frame-ancestors 'none'"), "{path}: {policy}");
+        assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(headers["referrer-policy"], "strict-origin-when-cross-origin", "{path}");
+        assert!(!headers.contains_key("strict-transport-security"), "{path}: no HSTS over plain http");
+        if path == "/" {
+            // Leptos' inline scripts carry the nonce this response's policy allows.
+            let page = response.text().expect("home");
+            let nonce = page.split("<script nonce=\"").nth(1).and_then(|s| s.split('"').next()).expect("a nonce");
+            assert!(nonce.len() >= 16 && policy.contains(&format!("'nonce-{nonce}'")), "{nonce}: {policy}");
+        }
+    }
 
     let (status, results) = server.page("/tim-kiem?q=khai+sinh");
     assert_eq!(status, 200);

@@ -6,6 +6,7 @@ pub mod hub;
 pub mod legacy;
 pub mod openapi;
 pub mod push_api;
+pub mod security_headers;
 pub mod sign_in;
 pub mod staff;
 
@@ -54,7 +55,7 @@ pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let portal: Portal = Arc::new(state.portal.clone());
     let pages = Router::new()
-        .leptos_routes_with_context(&options, routes, move || provide_context(portal.clone()), {
+        .leptos_routes_with_context(&options, routes, move || page_context(&portal), {
             let options = options.clone();
             move || shell(options.clone())
         })
@@ -68,7 +69,8 @@ pub fn router(state: AppState) -> Router {
             .route("/style/autocomplete.js", get(embedded_autocomplete))
     };
     let legacy_state = state.clone();
-    pages
+    let https = state.sign_in.https();
+    let router = pages
         .merge(sign_in::routes(state.clone()))
         .merge(hub::routes(state.clone()))
         .merge(staff::routes(state.clone()))
@@ -80,9 +82,20 @@ pub fn router(state: AppState) -> Router {
         // Shortened addresses people try: the lists they expect.
         .route("/thu-tuc", get(|| async { Redirect::permanent("/tim-kiem?kind=procedure") }))
         .route("/tin-tuc", get(|| async { Redirect::permanent("/tim-kiem?kind=announcement") }))
-        .layer(axum::middleware::from_fn_with_state(legacy_state, legacy::redirect_old_addresses))
-        .layer(CompressionLayer::new())
-        .layer(TraceLayer::new_for_http())
+        .layer(axum::middleware::from_fn_with_state(legacy_state, legacy::redirect_old_addresses));
+    security_headers::apply(router, https).layer(CompressionLayer::new()).layer(TraceLayer::new_for_http())
+}
+
+/// What every page's rendering may reach: the portal, and its response's security policy,
+/// which names the nonce Leptos gives the request's inline scripts.
+fn page_context(portal: &Portal) {
+    provide_context(portal.clone());
+    if let Some(nonce) = leptos::nonce::use_nonce()
+        && let Some(response) = use_context::<leptos_axum::ResponseOptions>()
+        && let Ok(policy) = HeaderValue::from_str(&security_headers::page_policy(&nonce))
+    {
+        response.insert_header(header::CONTENT_SECURITY_POLICY, policy);
+    }
 }
 
 async fn embedded_stylesheet() -> impl IntoResponse {

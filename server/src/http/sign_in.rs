@@ -30,7 +30,9 @@ pub struct SignIn {
 }
 
 impl SignIn {
-    fn https(&self) -> bool {
+    /// Whether the portal is served over https: its cookies are then `Secure` and browsers
+    /// are told to keep to https.
+    pub fn https(&self) -> bool {
         self.public_url.starts_with("https://")
     }
 
