@@ -1,6 +1,7 @@
 //! One end-to-end test binary (one link step, shared helpers): the real `motcua` binary,
 //! real SQLite and PostgreSQL, real HTTP.
 
+mod browser;
 mod crawl;
 mod hub;
 mod identity;

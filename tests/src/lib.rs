@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
+pub mod browser;
 pub mod fixture_site;
 pub mod oidc_peers;
 pub mod relevance;

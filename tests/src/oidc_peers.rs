@@ -76,10 +76,13 @@ pub struct NationalLogin {
 
 impl NationalLogin {
     /// Starts a provider with this configuration (see the head of `tests/oidc/provider.mjs`:
-    /// `clients`, `accounts`, `acr`, `features`); `port` is chosen here.
+    /// `clients`, `accounts`, `acr`, `features`); `port` is chosen here unless given (with
+    /// an `issuer` on another host name, say).
     pub fn start(config: &serde_json::Value) -> Result<NationalLogin> {
         let mut config = config.clone();
-        config["port"] = 0.into();
+        if config.get("port").is_none() {
+            config["port"] = 0.into();
+        }
         let (peer, issuer) = start("provider.mjs", "oidc-provider", &config)?;
         Ok(NationalLogin { issuer, _peer: peer })
     }
