@@ -110,38 +110,73 @@ const WIDER_THAN_THE_WINDOW: &str = "const w = document.documentElement.clientWi
        .map(e => e.tagName.toLowerCase() + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right) \
             + 'px: ' + (e.textContent || '').trim().slice(0, 60))";
 
+/// The pages a citizen meets signed out, as paths: home, results (with words, everyday
+/// words, none found, no words), procedures, the hand-off, sign-in, agencies, an agency, an
+/// announcement, the account page and a missing page.
+fn public_pages(server: &motcua_tests::Server, browser: &Browser) -> Vec<String> {
+    browser.goto(&format!("{}/", server.base));
+    let announcement = browser.attribute("a[href^='/tin-tuc/']", "href").expect("an announcement on the home page");
+    browser.goto(&format!("{}/co-quan", server.base));
+    let agency = browser.attribute("main a[href^='/co-quan/']", "href").expect("an agency on the agencies page");
+    let mut pages: Vec<String> = [
+        "/",
+        "/tim-kiem?q=khai+sinh",
+        "/tim-kiem?q=ba+t%C3%B4i+m%E1%BA%A5t+l%C3%A0m+gi%E1%BA%A5y+t%E1%BB%9D+g%C3%AC",
+        "/tim-kiem?q=zzqqxxw",
+        "/tim-kiem",
+        "/thu-tuc/1.001193",
+        "/thu-tuc/1.000656",
+        "/nop-truc-tuyen/1.001193",
+        "/dang-nhap",
+        "/co-quan",
+        "/tai-khoan",
+        "/khong-co-trang-nay",
+    ]
+    .iter()
+    .map(|p| p.to_string())
+    .collect();
+    for link in [announcement, agency] {
+        pages.push(link.trim_start_matches(&server.base).to_string());
+    }
+    pages
+}
+
 /// WCAG 2.1's reflow criterion (1.4.10): at 320 CSS pixels nothing needs scrolling
-/// sideways; and nothing on any page is refused by the security policy.
+/// sideways; and on a phone too, axe finds nothing and the security policy refuses nothing.
 #[test]
-fn pages_fit_a_phone_screen() {
+fn public_pages_fit_a_phone_pass_axe_and_run_within_the_security_policy() {
     let site = Site::new(Database::Sqlite);
     let server = site.serve(&[]).expect("serve");
     let Some(browser) = Browser::open(Scripts::On, Screen::Phone) else { return };
 
     browser.goto(&format!("{}/", server.base));
     assert_eq!(browser.run("return document.documentElement.clientWidth"), json!(320), "a small phone's width");
-    let announcement = browser.attribute("a[href^='/tin-tuc/']", "href").expect("an announcement on the home page");
-    let mut pages = vec![
-        "/".to_string(),
-        "/tim-kiem?q=khai+sinh".to_string(),
-        "/tim-kiem?q=ba+t%C3%B4i+m%E1%BA%A5t+l%C3%A0m+gi%E1%BA%A5y+t%E1%BB%9D+g%C3%AC".to_string(),
-        "/thu-tuc/1.001193".to_string(),
-        "/thu-tuc/1.000656".to_string(),
-        "/nop-truc-tuyen/1.001193".to_string(),
-        "/dang-nhap".to_string(),
-        "/khong-co-trang-nay".to_string(),
-        "/co-quan".to_string(),
-        "/tai-khoan".to_string(),
-    ];
-    pages.push(announcement.trim_start_matches(&server.base).to_string());
-    for page in &pages {
+    for page in public_pages(&server, &browser) {
         browser.goto(&format!("{}{page}", server.base));
         let wider = browser.run(WIDER_THAN_THE_WINDOW);
         let scroll = browser.run("return document.documentElement.scrollWidth");
         assert!(scroll.as_u64().is_some_and(|w| w <= 320), "{page} scrolls sideways ({scroll} px): {wider}");
-        // Every page runs within the security policy (Leptos' inline scripts carry its nonce).
+        // Leptos' inline scripts carry the nonce the page's policy allows.
         assert_eq!(browser.refused_by_security_policy(), Vec::<String>::new(), "{page}");
+        assert_eq!(browser.accessibility_violations(), Vec::<String>::new(), "{page} on a phone");
     }
+}
+
+/// axe-core (WCAG 2.1 A and AA, and its best practices) on an office computer's screen,
+/// the results page with its filter form open too.
+#[test]
+fn public_pages_pass_axe_on_a_desktop_screen() {
+    let site = Site::new(Database::Sqlite);
+    let server = site.serve(&[]).expect("serve");
+    let Some(browser) = Browser::open(Scripts::On, Screen::Desktop) else { return };
+    for page in public_pages(&server, &browser) {
+        browser.goto(&format!("{}{page}", server.base));
+        assert_eq!(browser.accessibility_violations(), Vec::<String>::new(), "{page}");
+    }
+    browser.goto(&format!("{}/tim-kiem?q=khai+sinh", server.base));
+    browser.activate(".mc-details__summary");
+    assert_eq!(browser.run("return document.querySelector('details.mc-details').open"), json!(true));
+    assert_eq!(browser.accessibility_violations(), Vec::<String>::new(), "the filter form");
 }
 
 #[test]

@@ -47,6 +47,17 @@ const ENTER: &str = "\u{E007}";
 const SPACE: &str = "\u{E00D}";
 const ARROW_DOWN: &str = "\u{E015}";
 
+/// axe-core's script, from `tests/browser/` (`npm ci --prefix tests/browser`, which the
+/// test command runs), read once.
+fn axe_source() -> &'static str {
+    static AXE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    AXE.get_or_init(|| {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("browser/node_modules/axe-core/axe.min.js");
+        std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("{}: {e} (run `npm ci --prefix tests/browser`)", path.display()))
+    })
+}
+
 /// The chromedriver to use: `MOTCUA_TEST_CHROMEDRIVER`, else Debian's.
 fn chromedriver() -> Option<PathBuf> {
     let path = std::env::var_os("MOTCUA_TEST_CHROMEDRIVER")
@@ -266,6 +277,26 @@ impl Browser {
              o.disconnect(); return found",
         );
         serde_json::from_value(refused).unwrap_or_else(|e| panic!("reports: {e}"))
+    }
+
+    /// What axe-core, the accessibility engine, finds on the page shown against WCAG 2.1 A
+    /// and AA and its best practices: one line per rule broken, naming its first elements.
+    /// Needs the page's scripts on (axe waits on timers).
+    pub fn accessibility_violations(&self) -> Vec<String> {
+        self.run(&format!("{}\n;return null", axe_source()));
+        let found = self
+            .runtime
+            .block_on(self.client().execute_async(
+                "const done = arguments[arguments.length - 1]; \
+                 axe.run(document, { runOnly: { type: 'tag', \
+                     values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } }) \
+                   .then(r => done(r.violations.map(v => v.id + ' (' + v.impact + '): ' \
+                     + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ')))) \
+                   .catch(e => done(['axe failed: ' + e]))",
+                Vec::new(),
+            ))
+            .unwrap_or_else(|e| panic!("axe on {}: {e}", self.url()));
+        serde_json::from_value(found).unwrap_or_else(|e| panic!("axe's answer: {e}"))
     }
 
     /// Waits up to `limit` for `check` to hold, looking every 100 ms.

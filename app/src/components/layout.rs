@@ -21,12 +21,13 @@ pub fn Header() -> impl IntoView {
                 </nav>
             </div>
         </header>
-        <div class="mc-width-container">
+        // A named region, so that screen-reader users find it among the landmarks.
+        <section class="mc-width-container" aria-label="Giai đoạn thử nghiệm">
             <div class="mc-phase-banner">
                 <strong class="mc-phase-banner__tag">"Thử nghiệm"</strong>
                 <span class="mc-phase-banner__text">"Đây là phiên bản thử nghiệm của cổng Một Cửa."</span>
             </div>
-        </div>
+        </section>
     }
 }
 
