@@ -179,12 +179,10 @@ fn public_pages_pass_axe_on_a_desktop_screen() {
     assert_eq!(browser.accessibility_violations(), Vec::<String>::new(), "the filter form");
 }
 
-#[test]
-fn a_citizen_signs_in_on_another_site_and_goes_on_into_a_department_service_with_scripts_off() {
-    // The national login on "localhost", the portal on "127.0.0.1": two sites to the
-    // browser, as in production, so a cookie the portal needs after coming back from the
-    // login must be sent on a cross-site navigation.
-    let port = free_port();
+/// The stand-in national login on "localhost", for a portal on "127.0.0.1:`port`": two
+/// sites to the browser, as in production, so a cookie the portal needs after coming back
+/// from the login must be sent on a cross-site navigation. Returns it and its issuer.
+fn national_login_on_another_site(port: u16) -> (NationalLogin, String) {
     let login_port = free_port();
     let login_issuer = format!("http://localhost:{login_port}");
     let provider = NationalLogin::start(&json!({
@@ -204,6 +202,23 @@ fn a_citizen_signs_in_on_another_site_and_goes_on_into_a_department_service_with
     }))
     .expect("start oidc-provider");
     assert_eq!(provider.issuer, login_issuer);
+    (provider, login_issuer)
+}
+
+/// The national login's own pages, from the keyboard: log in as [`CITIZEN`], then agree.
+fn log_in_at_the_national_login(browser: &Browser, login_issuer: &str) {
+    assert!(browser.url().starts_with(&format!("{login_issuer}/interaction/")), "{}", browser.url());
+    browser.type_into("input[name=login]", CITIZEN);
+    browser.type_into("input[name=password]", "mat-khau");
+    browser.go_by("button[type=submit]");
+    assert!(browser.url().starts_with(&format!("{login_issuer}/interaction/")), "{}", browser.url());
+    browser.go_by("button[type=submit]");
+}
+
+#[test]
+fn a_citizen_signs_in_on_another_site_and_goes_on_into_a_department_service_with_scripts_off() {
+    let port = free_port();
+    let (provider, login_issuer) = national_login_on_another_site(port);
     let service = DepartmentService::start(&json!({
         "issuer": format!("http://127.0.0.1:{port}"), "client_id": "ho-tich", "client_secret": "bi-mat-cua-so-tu-phap-0123456789",
         "auth": "client_secret_basic", "id_token_alg": "ES256", "scope": "openid profile citizen"
@@ -232,14 +247,8 @@ fn a_citizen_signs_in_on_another_site_and_goes_on_into_a_department_service_with
     assert_eq!(path_of(&browser), "/nop-truc-tuyen/1.001193");
     assert!(browser.source().contains("Đăng ký hộ tịch trực tuyến"), "the hand-off names the service");
     browser.go_by("a.mc-button--start");
-    assert!(browser.url().starts_with(&format!("{login_issuer}/interaction/")), "{}", browser.url());
 
-    // The national login's own pages: log in, then agree.
-    browser.type_into("input[name=login]", CITIZEN);
-    browser.type_into("input[name=password]", "mat-khau");
-    browser.go_by("button[type=submit]");
-    assert!(browser.url().starts_with(&format!("{login_issuer}/interaction/")), "{}", browser.url());
-    browser.go_by("button[type=submit]");
+    log_in_at_the_national_login(&browser, &login_issuer);
 
     // Back at the portal (a cross-site redirect), which asks what to share with the service.
     assert!(path_of(&browser).starts_with("/dong-y?"), "{}", browser.source());
@@ -273,4 +282,49 @@ fn a_citizen_signs_in_on_another_site_and_goes_on_into_a_department_service_with
     );
     browser.goto(&format!("{}/tai-khoan", portal.base));
     assert!(browser.text("main").contains("Bạn chưa đăng nhập"), "{}", browser.text("main"));
+}
+
+/// The staff's pages, signed in as a province's administrator, pass axe too: the staff
+/// home with its forms, an announcement's editor (and a refused save's error summary), roles,
+/// the audit log, best bets, keywords and companions (and a refused list).
+#[test]
+fn staff_pages_pass_axe() {
+    let port = free_port();
+    let (_provider, login_issuer) = national_login_on_another_site(port);
+    let (site, portal) = portal_serving(&login_issuer, port, SECRET_ES256, "", &[], |_| {});
+    let Some(browser) = Browser::open(Scripts::On, Screen::Desktop) else { return };
+    browser.goto(&format!("{}/dang-nhap/vneid?ve=/quan-tri", portal.base));
+    log_in_at_the_national_login(&browser, &login_issuer);
+    assert_eq!(path_of(&browser), "/quan-tri");
+    crate::hub::run(&site, &["roles", "grant", &format!("vneid:{CITIZEN}"), "administrator", "thanh-pho-hue"]);
+
+    let check = |what: &str| {
+        assert_eq!(browser.accessibility_violations(), Vec::<String>::new(), "{what}: {}", path_of(&browser));
+    };
+    browser.goto(&format!("{}/quan-tri", portal.base));
+    check("the staff home");
+    // A new announcement's draft, its editor, and the editor sent back with a problem.
+    browser.type_into("#tieu-de", "Thông báo lịch tiếp công dân");
+    browser.go_by("form[action='/quan-tri/tin'] button");
+    assert!(path_of(&browser).starts_with("/quan-tri/tin/"), "{}", path_of(&browser));
+    check("an announcement's editor");
+    browser.run("document.querySelector('#tieu-de').value = ''; return null");
+    browser.go_by("button[value=luu]");
+    assert!(browser.count(".mc-error-summary") > 0, "a refused save shows its problem: {}", path_of(&browser));
+    check("an editor with a problem");
+    for page in [
+        "/quan-tri/phan-quyen",
+        "/quan-tri/nhat-ky",
+        "/quan-tri/de-xuat",
+        "/quan-tri/tu-khoa?ma=1.001193",
+        "/quan-tri/thu-tuc-di-kem?ma=1.001193",
+    ] {
+        browser.goto(&format!("{}{page}", portal.base));
+        check(page);
+    }
+    // A companion list naming a procedure that does not exist comes back with the problem.
+    browser.type_into("input[name=di-kem-1-ma]", "9.999999");
+    browser.go_by("form[method=post][action='/quan-tri/thu-tuc-di-kem'] button[type=submit]");
+    assert!(browser.count(".mc-error-summary") > 0, "a refused list shows its problem: {}", path_of(&browser));
+    check("a refused companion list");
 }

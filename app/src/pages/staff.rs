@@ -444,7 +444,7 @@ fn RolesView(p: RolesPage) -> impl IntoView {
                 <th class="mc-table__header" scope="col">"Vai trò"</th>
                 <th class="mc-table__header" scope="col">"Cơ quan"</th>
                 <th class="mc-table__header" scope="col">"Giao ngày"</th>
-                <th class="mc-table__header" scope="col"></th>
+                <th class="mc-table__header" scope="col"><span class="mc-visually-hidden">"Thao tác"</span></th>
             </tr></thead>
             <tbody class="mc-table__body">
                 {p.grants.into_iter().map(|g| view! {
@@ -457,7 +457,10 @@ fn RolesView(p: RolesPage) -> impl IntoView {
                             <form method="post" action="/quan-tri/phan-quyen/thu-hoi">
                                 <input type="hidden" name="_csrf" value=csrf.clone()/>
                                 <input type="hidden" name="quyen" value=g.id.to_string()/>
-                                <button class="mc-button mc-button--warning" type="submit">"Thu hồi"</button>
+                                <button class="mc-button mc-button--warning" type="submit">
+                                    "Thu hồi"
+                                    <span class="mc-visually-hidden">{format!(" quyền {} của {}", role_name(&g.role), g.account)}</span>
+                                </button>
                             </form>
                         </td>
                     </tr>
@@ -602,7 +605,7 @@ fn BestBetsView(p: BestBetsPage, typed_query: String, targets: String, unknown: 
                         <th class="mc-table__header" scope="col">"Truy vấn"</th>
                         <th class="mc-table__header" scope="col">"Kết quả ghim"</th>
                         <th class="mc-table__header" scope="col">"Cập nhật"</th>
-                        <th class="mc-table__header" scope="col"></th>
+                        <th class="mc-table__header" scope="col"><span class="mc-visually-hidden">"Thao tác"</span></th>
                     </tr></thead>
                     <tbody class="mc-table__body">
                         {p.queries.into_iter().map(|q| view! {
@@ -620,11 +623,13 @@ fn BestBetsView(p: BestBetsPage, typed_query: String, targets: String, unknown: 
                                 </td>
                                 <td class="mc-table__cell">{format_date(&q.set_at)}</td>
                                 <td class="mc-table__cell">
-                                    <p><a class="mc-link" href=edit(&q.query)>"Sửa"</a></p>
+                                    <p><a class="mc-link" href=edit(&q.query)>"Sửa" <span class="mc-visually-hidden">{format!(" “{}”", q.query)}</span></a></p>
                                     <form method="post" action="/quan-tri/de-xuat/bo">
                                         <input type="hidden" name="_csrf" value=csrf.clone()/>
                                         <input type="hidden" name="q" value=q.query.clone()/>
-                                        <button class="mc-button mc-button--warning" type="submit">"Bỏ ghim"</button>
+                                        <button class="mc-button mc-button--warning" type="submit">
+                                            "Bỏ ghim" <span class="mc-visually-hidden">{format!(" “{}”", q.query)}</span>
+                                        </button>
                                     </form>
                                 </td>
                             </tr>
@@ -731,7 +736,7 @@ fn ProcedureTable(heading: &'static str, children: Children) -> impl IntoView {
                 <th class="mc-table__header" scope="col">"Thủ tục"</th>
                 <th class="mc-table__header" scope="col">{heading}</th>
                 <th class="mc-table__header" scope="col">"Cập nhật"</th>
-                <th class="mc-table__header" scope="col"></th>
+                <th class="mc-table__header" scope="col"><span class="mc-visually-hidden">"Thao tác"</span></th>
             </tr></thead>
             <tbody class="mc-table__body">{children()}</tbody>
         </table>
@@ -749,6 +754,8 @@ fn ProcedureRow(
     edit: String,
     children: Children,
 ) -> impl IntoView {
+    // Screen readers hear which procedure each "Sửa" opens.
+    let title_for_edit = title.clone();
     view! {
         <tr class="mc-table__row">
             <td class="mc-table__cell">
@@ -756,7 +763,9 @@ fn ProcedureRow(
             </td>
             <td class="mc-table__cell">{children()}</td>
             <td class="mc-table__cell">{updated.map(|(at, by)| format!("{} ({by})", format_date(&at)))}</td>
-            <td class="mc-table__cell"><a class="mc-link" href=edit>"Sửa"</a></td>
+            <td class="mc-table__cell">
+                <a class="mc-link" href=edit>"Sửa" <span class="mc-visually-hidden">{format!(" {title_for_edit}")}</span></a>
+            </td>
         </tr>
     }
 }
