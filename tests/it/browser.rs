@@ -10,7 +10,7 @@ use motcua_tests::oidc_peers::{DepartmentService, NationalLogin};
 use motcua_tests::{Database, Site, free_port};
 use serde_json::json;
 
-use crate::identity::{CITIZEN, SECRET, SECRET_ES256, portal_serving};
+use crate::identity::{CITIZEN, SECRET_ES256, portal_serving, provider_config};
 
 /// The path and query of the page shown, without the origin.
 fn path_of(browser: &Browser) -> String {
@@ -185,22 +185,10 @@ fn public_pages_pass_axe_on_a_desktop_screen() {
 fn national_login_on_another_site(port: u16) -> (NationalLogin, String) {
     let login_port = free_port();
     let login_issuer = format!("http://localhost:{login_port}");
-    let provider = NationalLogin::start(&json!({
-        "port": login_port,
-        "issuer": login_issuer,
-        "acr": ["urn:vn:loa:2", "urn:vn:loa:3"],
-        "clients": [{
-            "client_id": "motcua",
-            "client_secret": SECRET,
-            "redirect_uris": [format!("http://127.0.0.1:{port}/dang-nhap/vneid/callback")],
-            "post_logout_redirect_uris": [format!("http://127.0.0.1:{port}/dang-xuat/xong")],
-            "id_token_signed_response_alg": "ES256"
-        }],
-        "accounts": { CITIZEN: {
-            "name": "Nguyễn Thị Hoà", "birthdate": "1990-05-17", "phone_number": "+84905123456", "citizen_id": CITIZEN
-        } }
-    }))
-    .expect("start oidc-provider");
+    let mut config = provider_config(port, json!({}));
+    config["port"] = login_port.into();
+    config["issuer"] = login_issuer.clone().into();
+    let provider = NationalLogin::start(&config).expect("start oidc-provider");
     assert_eq!(provider.issuer, login_issuer);
     (provider, login_issuer)
 }

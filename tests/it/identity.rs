@@ -209,7 +209,13 @@ pub(crate) fn provider_for(port: u16) -> NationalLogin {
 /// The stand-in national login for a portal on `port`, with these `features` of
 /// tests/oidc/provider.mjs.
 pub(crate) fn provider_with(port: u16, features: serde_json::Value) -> NationalLogin {
-    NationalLogin::start(&json!({
+    NationalLogin::start(&provider_config(port, features)).expect("start oidc-provider")
+}
+
+/// The stand-in national login's configuration for a portal on `port`: the portal's two
+/// clients (citizens' and staff's sign-in) and [`CITIZEN`].
+pub(crate) fn provider_config(port: u16, features: serde_json::Value) -> serde_json::Value {
+    json!({
         "features": features,
         "acr": ["urn:vn:loa:2", "urn:vn:loa:3"],
         "clients": [{
@@ -230,8 +236,7 @@ pub(crate) fn provider_with(port: u16, features: serde_json::Value) -> NationalL
         "accounts": { CITIZEN: {
             "name": "Nguyễn Thị Hoà", "birthdate": "1990-05-17", "phone_number": "+84905123456", "citizen_id": CITIZEN
         } }
-    }))
-    .expect("start oidc-provider")
+    })
 }
 
 /// From the provider's login form to the portal's callback: logs the citizen in, consents,
