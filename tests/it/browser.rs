@@ -272,11 +272,11 @@ fn a_citizen_signs_in_on_another_site_and_goes_on_into_a_department_service_with
     assert!(browser.text("main").contains("Bạn chưa đăng nhập"), "{}", browser.text("main"));
 }
 
-/// The staff's pages, signed in as a province's administrator, pass axe too: the staff
-/// home with its forms, an announcement's editor (and a refused save's error summary), roles,
+/// The pages of a signed-in account pass axe too: the account page, the sign-out question,
+/// and the staff's pages as a province's administrator: the staff home with its forms, an announcement's editor (and a refused save's error summary), roles,
 /// the audit log, best bets, keywords and companions (and a refused list).
 #[test]
-fn staff_pages_pass_axe() {
+fn an_account_and_staff_pages_pass_axe() {
     let port = free_port();
     let (_provider, login_issuer) = national_login_on_another_site(port);
     let (site, portal) = portal_serving(&login_issuer, port, SECRET_ES256, "", &[], |_| {});
@@ -289,6 +289,12 @@ fn staff_pages_pass_axe() {
     let check = |what: &str| {
         assert_eq!(browser.accessibility_violations(), Vec::<String>::new(), "{what}: {}", path_of(&browser));
     };
+    // A signed-in citizen's own pages first: the account, and the sign-out question.
+    for page in ["/tai-khoan", "/dang-xuat"] {
+        browser.goto(&format!("{}{page}", portal.base));
+        assert!(browser.source().contains("Nguyễn Thị Hoà") || page == "/dang-xuat", "signed in on {page}");
+        check(page);
+    }
     browser.goto(&format!("{}/quan-tri", portal.base));
     check("the staff home");
     // A new announcement's draft, its editor, and the editor sent back with a problem.
