@@ -68,6 +68,24 @@ pub async fn codes_by_document(
     Ok(out)
 }
 
+/// Rows read with their procedure's document (`find_also_related`), each given the
+/// procedure's code; rows whose document is gone or is no procedure are left out. The
+/// admin pages' lists (keywords, companions) read this way.
+pub async fn with_codes<R>(
+    db: &impl ConnectionTrait,
+    rows: Vec<(R, Option<document::Model>)>,
+    document_id: impl Fn(&R) -> i32,
+) -> Result<Vec<(R, document::Model, String)>, StorageError> {
+    let codes = codes_by_document(db, rows.iter().map(|(row, _)| document_id(row))).await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(row, doc)| {
+            let code = codes.get(&document_id(&row))?.clone();
+            Some((row, doc?, code))
+        })
+        .collect())
+}
+
 /// Titles of the published procedures among these codes, by code; codes of no published
 /// procedure are left out.
 pub async fn titles_by_code<'a>(

@@ -135,14 +135,7 @@ pub async fn list(
         .order_by_desc(search_keyword::Column::UpdatedAt)
         .all(db)
         .await?;
-    let codes = super::procedures::codes_by_document(db, rows.iter().map(|(k, _)| k.document_id)).await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(row, doc)| {
-            let code = codes.get(&row.document_id)?.clone();
-            Some((row, doc?, code))
-        })
-        .collect())
+    super::procedures::with_codes(db, rows, |row| row.document_id).await
 }
 
 #[cfg(test)]
