@@ -136,6 +136,8 @@ impl Browser {
             }
             Err(anyhow::anyhow!("chromedriver on port {port} did not open a session: {last:?}"))
         });
+        // Built before the session's result is looked at, so that a failed session still
+        // stops the driver (in `Drop`).
         let mut browser = Browser { client: None, runtime, driver, _profile: profile };
         browser.client = Some(client?);
         Ok(browser)
